@@ -1,0 +1,123 @@
+# newsparse -- build, test and run from the source tree.
+#
+#   make            build the C module into build/ (and regenerate embedded data)
+#   eval $(make env)   let lua5.4 find newsparse from any folder
+#   make test       install missing Debian packages (as root), build, run busted
+#   make demo       parse the bundled sample article
+#   make sanitize   the specs against an ASan + UBSan build of the core
+#   make install    luarocks make (into ~/.luarocks with LUAROCKS_FLAGS=--local)
+#
+# Every tool and path is a variable; override on the command line.
+
+CC       ?= cc
+LUA      ?= lua5.4
+BUSTED   ?= $(LUA) /usr/bin/busted
+LUACHECK ?= luacheck
+LUAROCKS ?= luarocks
+PKG_CONFIG ?= pkg-config
+
+LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --cflags-only-I lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8 2>/dev/null)
+PCRE2_LIBS   ?= $(shell $(PKG_CONFIG) --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
+
+CSTD     = -std=c11
+CWARNS   = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(CWARNS) $(CFLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS)
+LIBFLAG  ?= -shared
+LDFLAGS  ?=
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+BUILD    ?= build
+ASAN_BUILD ?= build-asan
+PREFIX   ?= /usr/local
+LUAROCKS_FLAGS ?= --local
+BUSTED_OUTPUT ?= utfTerminal
+BUSTED_FLAGS ?=
+
+ROOT := $(abspath .)
+CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c
+BIND_SRC  = csrc/lnewsparse.c
+HEADERS   = $(wildcard csrc/*.h)
+DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv
+DATA_LUA  = lua/newsparse/data_files.lua
+
+DEBS = lua5.4 liblua5.4-dev libpcre2-dev lua-busted lua-check luarocks pkg-config gcc make
+
+LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
+LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
+
+.PHONY: all build deps env test sanitize demo install lint bench clean check-data
+
+all: build
+
+build: $(BUILD)/newsparse/core.so $(DATA_LUA)
+
+$(BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
+	$(CC) $(LIBFLAG) $(LDFLAGS) -o $@ $^ $(PCRE2_LIBS)
+
+$(ASAN_BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(CWARNS) -O1 -g $(SAN_FLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) -c $< -o $@
+
+$(ASAN_BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(ASAN_BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
+	$(CC) $(LIBFLAG) $(SAN_FLAGS) -o $@ $^ $(PCRE2_LIBS)
+
+$(DATA_LUA): $(DATA) data/embed.lua
+	$(LUA) data/embed.lua data $@
+
+# deps: install the Debian packages that are missing (as root), or say
+# exactly what to install and fail.
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	else \
+	  echo "newsparse needs these Debian packages:$$missing"; \
+	  echo "install them with:  sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+
+# env: eval $(make env) sets LUA_PATH and LUA_CPATH for this tree
+env:
+	@echo "export LUA_PATH='$(LUA_PATH_DEV)'; export LUA_CPATH='$(LUA_CPATH_DEV)'; export PATH='$(ROOT)/bin':\"\$$PATH\""
+
+test: deps build
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+
+# sanitize: the same specs, the core built with ASan + UBSan, the runtimes
+# preloaded into lua5.4 (which is not itself instrumented).
+sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	LSAN_OPTIONS=suppressions=$(ROOT)/.ci/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' \
+	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+
+demo: deps build
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bin/newsparse parse --format text examples/articles/*.txt
+
+install: deps
+	$(LUAROCKS) --lua-version=5.4 make $(LUAROCKS_FLAGS) rockspec/newsparse-scm-1.rockspec
+
+lint:
+	$(LUACHECK) lua bin/newsparse spec bench data/embed.lua
+	$(LUAROCKS) lint rockspec/newsparse-scm-1.rockspec
+
+bench: build
+	$(MAKE) -C bench ROOT=$(ROOT)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+	$(MAKE) -C bench clean ROOT=$(ROOT) 2>/dev/null || true

@@ -1,0 +1,289 @@
+/*
+ * lnewsparse.c -- the Lua binding of the newsparse core: module
+ * "newsparse.core".  The only file that includes lua.h.
+ *
+ * Types (one metatable each, named "newsparse.<Type>"):
+ *   Rules    compiled article rules (boilerplate patterns, credits)
+ *   Parser   an np_article bound to a Rules (kept alive in its user value)
+ *
+ * Positions change convention here and only here: the core's 0-based
+ * half-open [start, end) becomes Lua's 1-based inclusive first = start + 1,
+ * last = end.  __gc and __close share one function; a freed object raises
+ * on use.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "np_article.h"
+#include "np_common.h"
+#include "np_utf8.h"
+
+#define NEWSPARSE_VERSION "0.1.0"
+
+#define RULES_MT  "newsparse.Rules"
+#define PARSER_MT "newsparse.Parser"
+
+typedef struct { np_article_rules *r; } l_rules;
+typedef struct { np_article *a; } l_parser;
+
+/*{====================================================================
+ * Rules
+ *=====================================================================*/
+
+static np_article_rules *check_rules(lua_State *L, int idx)
+{
+    l_rules *u = luaL_checkudata(L, idx, RULES_MT);
+    if (u->r == NULL)
+        luaL_error(L, "attempt to use freed newsparse rules");
+    return u->r;
+}
+
+/* core.rules(boilerplate, credits): both arrays of strings. */
+static int l_rules_new(lua_State *L)
+{
+    l_rules *u;
+    lua_Integer i, n;
+    char msg[256];
+    int rc;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->r = NULL;
+    luaL_setmetatable(L, RULES_MT);
+    u->r = np_article_rules_create();
+    if (u->r == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+
+    n = luaL_len(L, 1);
+    for (i = 1; i <= n; i++) {
+        size_t len, off = 0;
+        const char *p;
+        lua_geti(L, 1, i);
+        p = lua_tolstring(L, -1, &len);
+        if (p == NULL)
+            return luaL_error(L, "boilerplate pattern %d: string expected, "
+                              "got %s", (int)i, luaL_typename(L, -1));
+        msg[0] = '\0';
+        rc = np_article_rules_add_boilerplate(u->r, p, len, &off, msg,
+                                              sizeof msg);
+        if (rc == NP_EREGEX)
+            return luaL_error(L, "boilerplate pattern %d (%s): %s at "
+                              "offset %d", (int)i, p, msg, (int)off + 1);
+        if (rc != NP_OK)
+            return luaL_error(L, "boilerplate pattern %d: %s", (int)i,
+                              np_strerror(rc));
+        lua_pop(L, 1);
+    }
+    n = luaL_len(L, 2);
+    for (i = 1; i <= n; i++) {
+        size_t len;
+        const char *p;
+        lua_geti(L, 2, i);
+        p = lua_tolstring(L, -1, &len);
+        if (p == NULL || len == 0)
+            return luaL_error(L, "credit %d: non-empty string expected",
+                              (int)i);
+        if (np_article_rules_add_credit(u->r, p, len) != NP_OK)
+            return luaL_error(L, "newsparse: out of memory");
+        lua_pop(L, 1);
+    }
+    msg[0] = '\0';
+    rc = np_article_rules_compile(u->r, msg, sizeof msg);
+    if (rc != NP_OK)
+        return luaL_error(L, "boilerplate patterns: %s%s%s", np_strerror(rc),
+                          msg[0] ? ": " : "", msg);
+    return 1;
+}
+
+static int l_rules_gc(lua_State *L)
+{
+    l_rules *u = luaL_checkudata(L, 1, RULES_MT);
+    np_article_rules_free(u->r);
+    u->r = NULL;
+    return 0;
+}
+
+static int l_rules_tostring(lua_State *L)
+{
+    l_rules *u = luaL_checkudata(L, 1, RULES_MT);
+    if (u->r == NULL)
+        lua_pushliteral(L, "newsparse.Rules (freed)");
+    else
+        lua_pushfstring(L, "newsparse.Rules (%p)", (void *)u);
+    return 1;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Parser
+ *=====================================================================*/
+
+static np_article *check_parser(lua_State *L, int idx)
+{
+    l_parser *u = luaL_checkudata(L, idx, PARSER_MT);
+    if (u->a == NULL)
+        luaL_error(L, "attempt to use a closed newsparse parser");
+    return u->a;
+}
+
+/* core.parser(rules) */
+static int l_parser_new(lua_State *L)
+{
+    np_article_rules *r = check_rules(L, 1);
+    l_parser *u = lua_newuserdatauv(L, sizeof *u, 1);
+
+    u->a = NULL;
+    luaL_setmetatable(L, PARSER_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);          /* keep the rules alive */
+    u->a = np_article_create(r);
+    if (u->a == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    return 1;
+}
+
+static void set_span(lua_State *L, const char *s, size_t start, size_t end)
+{
+    lua_pushinteger(L, (lua_Integer)start + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, (lua_Integer)end);
+    lua_setfield(L, -2, "last");
+    lua_pushlstring(L, s + start, end - start);
+    lua_setfield(L, -2, "text");
+}
+
+/* parser:parse(text) -> array of blocks
+ * {kind, first, last, text [, dup_of] [, site, site_first, site_last]} */
+static int l_parser_parse(lua_State *L)
+{
+    np_article *a = check_parser(L, 1);
+    size_t len, i, n;
+    const char *s = luaL_checklstring(L, 2, &len);
+    const np_block *b;
+    int rc = np_article_parse(a, s, len);
+
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse.parse: %s", np_strerror(rc));
+    n = np_article_count(a);
+    b = np_article_blocks(a);
+    lua_createtable(L, (int)(n < 0x7fffffff ? n : 0), 0);
+    for (i = 0; i < n; i++) {
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, np_block_kind_name(b[i].kind));
+        lua_setfield(L, -2, "kind");
+        set_span(L, s, b[i].start, b[i].end);
+        if (b[i].dup_of != NP_NONE) {
+            lua_pushinteger(L, (lua_Integer)b[i].dup_of + 1);
+            lua_setfield(L, -2, "dup_of");
+        }
+        if (b[i].site_start != NP_NONE) {
+            lua_pushlstring(L, s + b[i].site_start,
+                            b[i].site_end - b[i].site_start);
+            lua_setfield(L, -2, "site");
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_parser_gc(lua_State *L)
+{
+    l_parser *u = luaL_checkudata(L, 1, PARSER_MT);
+    np_article_free(u->a);
+    u->a = NULL;
+    return 0;
+}
+
+static int l_parser_tostring(lua_State *L)
+{
+    l_parser *u = luaL_checkudata(L, 1, PARSER_MT);
+    if (u->a == NULL)
+        lua_pushliteral(L, "newsparse.Parser (closed)");
+    else
+        lua_pushfstring(L, "newsparse.Parser (%p)", (void *)u);
+    return 1;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Text helpers
+ *=====================================================================*/
+
+/* core.utf8_valid(s) -> boolean */
+static int l_utf8_valid(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lua_pushboolean(L, np_utf8_valid(s, len));
+    return 1;
+}
+
+/* core.cp1252_to_utf8(s) -> string */
+static int l_cp1252_to_utf8(lua_State *L)
+{
+    size_t len, n;
+    const char *s = luaL_checklstring(L, 1, &len);
+    luaL_Buffer b;
+    char *out;
+
+    if (len > ((size_t)-1) / 3)
+        return luaL_error(L, "newsparse: text too large to transcode");
+    out = luaL_buffinitsize(L, &b, 3 * len + 1);
+    n = np_cp1252_to_utf8(s, len, out);
+    luaL_pushresultsize(&b, n);
+    return 1;
+}
+
+/*}====================================================================*/
+
+static void new_type(lua_State *L, const char *name, const luaL_Reg *methods,
+                     lua_CFunction gc, lua_CFunction tostring)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+}
+
+static const luaL_Reg rules_methods[] = {
+    {NULL, NULL}
+};
+
+static const luaL_Reg parser_methods[] = {
+    {"parse", l_parser_parse},
+    {"close", l_parser_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg core_functions[] = {
+    {"rules", l_rules_new},
+    {"parser", l_parser_new},
+    {"utf8_valid", l_utf8_valid},
+    {"cp1252_to_utf8", l_cp1252_to_utf8},
+    {NULL, NULL}
+};
+
+LUAMOD_API int luaopen_newsparse_core(lua_State *L);
+
+LUAMOD_API int luaopen_newsparse_core(lua_State *L)
+{
+    new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring);
+    new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
+    luaL_newlib(L, core_functions);
+    lua_pushliteral(L, NEWSPARSE_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}

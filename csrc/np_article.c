@@ -1,0 +1,1090 @@
+/*
+ * np_article.c -- split a scraped news article into typed blocks.
+ *
+ * The text goes through four passes, each linear in its length:
+ *
+ *   lines     split at LF, CRLF or CR; trim white space; remember how many
+ *             blank lines came before each line.  A run of lines with no
+ *             blank line between them is a chunk.
+ *   units     each line is a unit, except that a chunk that looks
+ *             hard-wrapped (similar widths, lines ending mid-sentence)
+ *             becomes one unit.
+ *   kinds     title, boilerplate (one PCRE2 alternation, anchored at both
+ *             ends of the line), headline, bullet, credit (an agency glued
+ *             to the paragraph), exact repeats, cue captions, headings;
+ *             everything else in the body is a paragraph for now.
+ *   stitched  every body unit is cut into sentences (white space
+ *             collapsed) and indexed by hash; a paragraph whose sentences
+ *             all occur in other blocks -- the last one possibly cut short --
+ *             and at least one of them in an earlier paragraph, is a caption.
+ *
+ * Invariants: blocks come out in text order, each a trimmed, non-empty span
+ * inside [0, len); the parser reads s only within [0, len); all scratch is
+ * owned by the np_article and reused, so a parse allocates only when the
+ * text is larger than any before it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "np_article.h"
+#include "np_common.h"
+#include "np_regex.h"
+#include "np_utf8.h"
+
+/* Lines longer than this are never tested against boilerplate patterns:
+ * site furniture is short, and the bound keeps the regex off long texts. */
+#define BOILER_MAX_LINE 400
+/* Headings: at most this many words and bytes. */
+#define HEADING_MAX_WORDS 15
+#define HEADING_MAX_BYTES 150
+/* Stitched captions: prefix length used to find a cut-short sentence, and
+ * the smallest block (canonical bytes) considered at all. */
+#define PREFIX_LEN 16
+#define STITCH_MIN_BYTES 40
+
+static const char *const kind_names[NP_BLOCK_NKINDS] = {
+    "title", "headline", "bullet", "paragraph", "heading", "caption",
+    "credit", "boilerplate"
+};
+
+const char *np_block_kind_name(int kind)
+{
+    if (kind < 0 || kind >= NP_BLOCK_NKINDS)
+        return NULL;
+    return kind_names[kind];
+}
+
+/*{====================================================================
+ * Rules
+ *=====================================================================*/
+
+struct np_article_rules {
+    char *alts;                 /* "(*MARK:0)(?:p0)|(*MARK:1)(?:p1)|..." */
+    size_t alts_len, alts_cap;
+    size_t nboiler;
+    char *credit_buf;           /* credit names, back to back */
+    size_t credit_len, credit_cap;
+    size_t *credit_off;         /* start of each name in credit_buf, +1 end */
+    size_t ncredits, credit_off_cap;
+    size_t *credit_order;       /* indices, longest name first */
+    unsigned char credit_first[256];
+    np_regex *re;
+    int *site_groups;
+    size_t nsite;
+    int compiled;
+};
+
+np_article_rules *np_article_rules_create(void)
+{
+    return calloc(1, sizeof(np_article_rules));
+}
+
+void np_article_rules_free(np_article_rules *r)
+{
+    if (r == NULL)
+        return;
+    free(r->alts);
+    free(r->credit_buf);
+    free(r->credit_off);
+    free(r->credit_order);
+    free(r->site_groups);
+    np_regex_free(r->re);
+    free(r);
+}
+
+static int append(char **buf, size_t *len, size_t *cap, const char *s,
+                  size_t n)
+{
+    if (np_grow((void **)buf, cap, *len + n + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return NP_OK;
+}
+
+int np_article_rules_add_boilerplate(np_article_rules *r, const char *pat,
+                                     size_t len, size_t *erroffset,
+                                     char *errmsg, size_t errmsg_len)
+{
+    np_regex *probe;
+    char head[48];
+    int rc;
+
+    if (r->compiled)
+        return NP_EINVAL;
+    /* compile alone first, so an error points into this pattern */
+    rc = np_regex_compile(&probe, pat, len, NP_RE_CASELESS, erroffset,
+                          errmsg, errmsg_len);
+    if (rc != NP_OK)
+        return rc;
+    np_regex_free(probe);
+    snprintf(head, sizeof head, "%s(*MARK:%zu)(?:", r->nboiler ? "|" : "",
+             r->nboiler);
+    if (append(&r->alts, &r->alts_len, &r->alts_cap, head, strlen(head)) ||
+        append(&r->alts, &r->alts_len, &r->alts_cap, pat, len) ||
+        append(&r->alts, &r->alts_len, &r->alts_cap, ")", 1))
+        return NP_ENOMEM;
+    r->nboiler++;
+    return NP_OK;
+}
+
+int np_article_rules_add_credit(np_article_rules *r, const char *name,
+                                size_t len)
+{
+    if (r->compiled || len == 0)
+        return NP_EINVAL;
+    if (np_grow((void **)&r->credit_off, &r->credit_off_cap,
+                r->ncredits + 2, sizeof(size_t)) != NP_OK)
+        return NP_ENOMEM;
+    r->credit_off[r->ncredits] = r->credit_len;
+    if (append(&r->credit_buf, &r->credit_len, &r->credit_cap, name, len))
+        return NP_ENOMEM;
+    r->ncredits++;
+    r->credit_off[r->ncredits] = r->credit_len;
+    r->credit_first[(unsigned char)name[0]] = 1;
+    return NP_OK;
+}
+
+static int credit_cmp_len(const void *x, const void *y, void *ctx);
+
+/* insertion sort: credit lists are short and qsort has no context arg */
+static void sort_credits(np_article_rules *r)
+{
+    size_t i, j;
+
+    for (i = 0; i < r->ncredits; i++)
+        r->credit_order[i] = i;
+    for (i = 1; i < r->ncredits; i++) {
+        size_t v = r->credit_order[i];
+        for (j = i; j > 0 &&
+             credit_cmp_len(&r->credit_order[j - 1], &v, r) > 0; j--)
+            r->credit_order[j] = r->credit_order[j - 1];
+        r->credit_order[j] = v;
+    }
+}
+
+static int credit_cmp_len(const void *x, const void *y, void *ctx)
+{
+    const np_article_rules *r = ctx;
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    size_t la = r->credit_off[a + 1] - r->credit_off[a];
+    size_t lb = r->credit_off[b + 1] - r->credit_off[b];
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+int np_article_rules_compile(np_article_rules *r, char *errmsg,
+                             size_t errmsg_len)
+{
+    size_t off, i, site_cap = 0;
+    int group, rc;
+    const char *name;
+
+    if (r->compiled)
+        return NP_OK;
+    if (r->ncredits) {
+        r->credit_order = malloc(r->ncredits * sizeof(size_t));
+        if (r->credit_order == NULL)
+            return NP_ENOMEM;
+        sort_credits(r);
+    }
+    if (r->nboiler) {
+        char *full = NULL;
+        size_t flen = 0, fcap = 0;
+        if (append(&full, &flen, &fcap, "(?:", 3) ||
+            append(&full, &flen, &fcap, r->alts, r->alts_len) ||
+            append(&full, &flen, &fcap, ")", 1)) {
+            free(full);
+            return NP_ENOMEM;
+        }
+        rc = np_regex_compile(&r->re, full, flen,
+                              NP_RE_CASELESS | NP_RE_ANCHORED |
+                              NP_RE_ENDANCHORED | NP_RE_DUPNAMES,
+                              &off, errmsg, errmsg_len);
+        free(full);
+        if (rc != NP_OK)
+            return rc;
+        for (i = 0; (name = np_regex_name(r->re, i, &group)) != NULL; i++) {
+            if (strcmp(name, "site") != 0)
+                continue;
+            if (np_grow((void **)&r->site_groups, &site_cap, r->nsite + 1,
+                        sizeof(int)) != NP_OK)
+                return NP_ENOMEM;
+            r->site_groups[r->nsite++] = group;
+        }
+    }
+    r->compiled = 1;
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Parser state
+ *=====================================================================*/
+
+typedef struct line {
+    size_t a, b;          /* trimmed span */
+    size_t gap;           /* blank lines before this one */
+} line;
+
+typedef struct sentence {
+    size_t block;
+    size_t off, len;      /* in the canonical buffer */
+    uint64_t h, hp;       /* hash of the text, of its first PREFIX_LEN bytes */
+    size_t next_same;     /* next sentence with the same text, +1; 0 = none */
+    size_t next_pre;      /* next sentence with the same prefix hash, +1 */
+} sentence;
+
+struct np_article {
+    const np_article_rules *r;
+    np_regex_scratch *sc;
+    const char *s;
+    size_t len;
+    np_block *blocks;
+    size_t nblocks, bcap;
+    line *lines;
+    size_t nlines, lcap;
+    uint64_t *bhash;      /* per block: hash of its text (body blocks) */
+    size_t bhcap;
+    size_t *bsent;        /* per block: first sentence, count (2 slots) */
+    size_t bscap;
+    sentence *sents;
+    size_t nsents, scap;
+    char *canon;
+    size_t canlen, cancap;
+    size_t *tab;          /* open-addressing table, entries are index+1 */
+    size_t tabcap;
+    size_t *ptab;         /* prefix table */
+    size_t ptabcap;
+};
+
+np_article *np_article_create(const np_article_rules *r)
+{
+    np_article *a = calloc(1, sizeof *a);
+
+    if (a == NULL)
+        return NULL;
+    a->r = r;
+    if (r->re) {
+        a->sc = np_regex_scratch_create(r->re, 100000);
+        if (a->sc == NULL) {
+            free(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+void np_article_free(np_article *a)
+{
+    if (a == NULL)
+        return;
+    np_regex_scratch_free(a->sc);
+    free(a->blocks);
+    free(a->lines);
+    free(a->bhash);
+    free(a->bsent);
+    free(a->sents);
+    free(a->canon);
+    free(a->tab);
+    free(a->ptab);
+    free(a);
+}
+
+size_t np_article_count(const np_article *a)
+{
+    return a->nblocks;
+}
+
+const np_block *np_article_blocks(const np_article *a)
+{
+    return a->blocks;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Small text tests
+ *=====================================================================*/
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h ^ (h >> 29);
+}
+
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_alnum(unsigned char c)
+{
+    return is_upper(c) || is_lower(c) || is_digit(c);
+}
+
+/* Length of a closing quote or bracket ending at s[b-1] ( " ' ) ] ” ’ » ). */
+static size_t closer_back(const char *s, size_t a, size_t b)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (b <= a)
+        return 0;
+    switch (u[b - 1]) {
+    case '"': case '\'': case ')': case ']':
+        return 1;
+    case 0x9D: case 0x99:                                  /* ” ’ */
+        if (b - a >= 3 && u[b - 3] == 0xE2 && u[b - 2] == 0x80)
+            return 3;
+        return 0;
+    case 0xBB:                                             /* » */
+        return (b - a >= 2 && u[b - 2] == 0xC2) ? 2 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Does [a,b) end a sentence (. ! ? … : ;), before any closing quotes? */
+static int ends_terminal(const char *s, size_t a, size_t b)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n;
+
+    while ((n = closer_back(s, a, b)) > 0)
+        b -= n;
+    if (b <= a)
+        return 0;
+    switch (u[b - 1]) {
+    case '.': case '!': case '?': case ':': case ';':
+        return 1;
+    case 0xA6:                                             /* … */
+        return b - a >= 3 && u[b - 3] == 0xE2 && u[b - 2] == 0x80;
+    default:
+        return 0;
+    }
+}
+
+/* Bullet marker at s[a]: • ‣ – · ▪ ● ◦ - * followed by white space.
+ * Returns where the content starts, or a when there is no marker. */
+static size_t bullet_content(const char *s, size_t a, size_t b)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t m = 0, i, n;
+
+    if (u[a] == '-' || u[a] == '*')
+        m = 1;
+    else if (b - a >= 2 && u[a] == 0xC2 && u[a + 1] == 0xB7)       /* · */
+        m = 2;
+    else if (b - a >= 3 && u[a] == 0xE2) {
+        unsigned c1 = u[a + 1], c2 = u[a + 2];
+        if ((c1 == 0x80 && (c2 == 0xA2 || c2 == 0xA3 || c2 == 0x93)) ||
+            (c1 == 0x96 && c2 == 0xAA) ||                          /* ▪ */
+            (c1 == 0x97 && (c2 == 0x8F || c2 == 0xA6)))            /* ● ◦ */
+            m = 3;
+    }
+    if (m == 0 || a + m >= b)
+        return a;
+    i = a + m;
+    n = np_space_len(s, b, i);
+    if (n == 0)
+        return a;
+    while (i < b && (n = np_space_len(s, b, i)) > 0)
+        i += n;
+    return i < b ? i : a;
+}
+
+/* Case-insensitive ASCII comparison of s[i..i+n) with lowercase word w. */
+static int ieq(const char *s, size_t i, const char *w, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[i + k];
+        if (is_upper(c))
+            c = (unsigned char)(c + 32);
+        if (c != (unsigned char)w[k])
+            return 0;
+    }
+    return 1;
+}
+
+static int in_list(const char *s, size_t i, size_t n, const char *const *l)
+{
+    for (; *l; l++)
+        if (strlen(*l) == n && ieq(s, i, *l, n))
+            return 1;
+    return 0;
+}
+
+static const char *const cue_words[] = {
+    "pictured", "inset", "pic", "photographed", NULL
+};
+static const char *const direction_words[] = {
+    "left", "right", "above", "below", "centre", "center", "top", "bottom",
+    "main", NULL
+};
+static const char *const cue_before[] = {
+    "pictured", "seen", "shown", "photographed", "standing", "sitting",
+    NULL
+};
+static const char *const cue_labels[] = {
+    "photo:", "image:", "picture:", "pictured:", "pic:", "credit:",
+    "above:", "left:", "right:", "top:", "main:", "below:", "inset:", NULL
+};
+
+/* Does [a,b) hold a caption cue: "pictured", "(left)", ", above,",
+ * "pictured right", "Photo:" ...? */
+static int has_caption_cue(const char *s, size_t a, size_t b)
+{
+    size_t i = a, prev_s = 0, prev_n = 0;
+    const char *const *l;
+
+    for (l = cue_labels; *l; l++) {
+        size_t n = strlen(*l), k;
+        for (k = a; k + n <= b; k++)
+            if (ieq(s, k, *l, n) && (k == a || !is_alnum((unsigned char)s[k - 1])))
+                return 1;
+    }
+    while (i < b) {
+        size_t ws, n;
+        while (i < b && !is_alnum((unsigned char)s[i]))
+            i++;
+        ws = i;
+        while (i < b && is_alnum((unsigned char)s[i]))
+            i++;
+        n = i - ws;
+        if (n == 0)
+            break;
+        if (in_list(s, ws, n, cue_words))
+            return 1;
+        if (in_list(s, ws, n, direction_words)) {
+            unsigned char before = ws > a ? (unsigned char)s[ws - 1] : 0;
+            unsigned char after = i < b ? (unsigned char)s[i] : 0;
+            if (before == '(' || after == ')' ||
+                (before == ' ' && ws >= a + 2 && s[ws - 2] == ',' &&
+                 (after == ',' || i == b)))
+                return 1;
+            if (prev_n && in_list(s, prev_s, prev_n, cue_before))
+                return 1;
+        }
+        prev_s = ws;
+        prev_n = n;
+    }
+    return 0;
+}
+
+static const char *const function_words[] = {
+    "the", "a", "an", "of", "and", "or", "but", "nor", "to", "in", "on",
+    "at", "for", "with", "by", "from", "as", "into", "onto", "than", "that",
+    "this", "these", "those", "which", "who", "whom", "whose", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "will", "would",
+    "can", "could", "should", "may", "might", "must", "not", "its", "his",
+    "her", "their", "our", "your", "my", "said", "says", "amid", "over",
+    "under", "about", "after", "before", "between", "if", "because", NULL
+};
+
+/* A subheading: a short phrase in the body, capitalised, no terminal
+ * punctuation, not ending in a function word, one sentence. */
+static int looks_like_heading(const char *s, size_t a, size_t b)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i, words = 0, lw_s = a, lw_n = 0, e = b, n;
+    int in_word = 0;
+
+    if (b - a > HEADING_MAX_BYTES)
+        return 0;
+    if (!(is_upper(u[a]) || is_digit(u[a]) || (u[a] >= 0xC3 && u[a] <= 0xDF)))
+        return 0;
+    if (ends_terminal(s, a, b) || u[b - 1] == ',' || u[b - 1] == '-')
+        return 0;
+    while ((n = closer_back(s, a, e)) > 0)
+        e -= n;
+    if (e <= a || !(is_alnum(u[e - 1]) || u[e - 1] >= 0x80))
+        return 0;
+    for (i = a; i < b; i++) {
+        int sp = u[i] == ' ' || u[i] == '\t' || u[i] == '\n' || u[i] == '\r';
+        if ((u[i] == '.' || u[i] == '!' || u[i] == '?') && i + 1 < b &&
+            u[i + 1] == ' ')
+            return 0;                 /* two sentences: a paragraph */
+        if (u[i] == '\n' || u[i] == '\r')
+            return 0;                 /* a joined, wrapped unit */
+        if (!sp && !in_word) {
+            words++;
+            lw_s = i;
+        }
+        in_word = !sp;
+    }
+    if (words > HEADING_MAX_WORDS)
+        return 0;
+    for (lw_n = 0; lw_s + lw_n < b && is_alnum(u[lw_s + lw_n]); lw_n++)
+        ;
+    if (lw_n && in_list(s, lw_s, lw_n, function_words))
+        return 0;
+    return !has_caption_cue(s, a, b);
+}
+
+/* Is s[i..b) starting with a capitalised word or a quote (a glued credit's
+ * right-hand side)?  all_caps: the credit itself ends in a capital, so the
+ * next word must be Capitalised (Upper + lower) to show the seam. */
+static int glued_seam(const char *s, size_t i, size_t b, int all_caps)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (i >= b)
+        return 0;
+    if (u[i] == '"' || u[i] == '\'' || is_digit(u[i]))
+        return 1;
+    if (b - i >= 3 && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+        (u[i + 2] == 0x98 || u[i + 2] == 0x9C))            /* ‘ “ */
+        return 1;
+    if (!is_upper(u[i]))
+        return 0;
+    if (!all_caps)
+        return 1;
+    return i + 1 < b && is_lower(u[i + 1]);
+}
+
+/* Length of a photo credit at the start of [a,b), glued to what follows
+ * or alone on the line; 0 if none. */
+static size_t credit_at(const np_article_rules *r, const char *s, size_t a,
+                        size_t b)
+{
+    size_t k;
+
+    if (!r->credit_first[(unsigned char)s[a]])
+        return 0;
+    for (k = 0; k < r->ncredits; k++) {
+        size_t c = r->credit_order[k];
+        const char *name = r->credit_buf + r->credit_off[c];
+        size_t n = r->credit_off[c + 1] - r->credit_off[c];
+        if (n > b - a || memcmp(s + a, name, n) != 0)
+            continue;
+        if (a + n == b ||
+            glued_seam(s, a + n, b, !is_lower((unsigned char)name[n - 1])))
+            return n;
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Passes
+ *=====================================================================*/
+
+static int split_lines(np_article *a)
+{
+    const char *s = a->s;
+    size_t len = a->len, i = 0, gap = 0;
+    int has_cr = memchr(s, '\r', len) != NULL;
+
+    a->nlines = 0;
+    while (i < len) {
+        size_t ls = i, le, ta, tb;
+        if (!has_cr) {
+            const char *nl = memchr(s + i, '\n', len - i);
+            le = nl ? (size_t)(nl - s) : len;
+            i = nl ? le + 1 : len;
+        } else {
+            while (i < len && s[i] != '\n' && s[i] != '\r')
+                i++;
+            le = i;
+            if (i < len)
+                i += (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+        }
+        ta = ls;
+        tb = le;
+        np_trim(s, le, &ta, &tb);
+        if (ta == tb) {
+            gap++;
+            continue;
+        }
+        if (np_grow((void **)&a->lines, &a->lcap, a->nlines + 1,
+                    sizeof(line)) != NP_OK)
+            return NP_ENOMEM;
+        a->lines[a->nlines].a = ta;
+        a->lines[a->nlines].b = tb;
+        a->lines[a->nlines].gap = gap;
+        a->nlines++;
+        gap = 0;
+    }
+    return NP_OK;
+}
+
+/* Lines [i, j) form a chunk (no blank line inside).  Does it read as one
+ * hard-wrapped paragraph?  At least three lines, widths of all but the last
+ * within a narrow band, most of them ending mid-sentence, no bullets. */
+static int chunk_is_wrapped(const np_article *a, size_t i, size_t j)
+{
+    size_t k, lo = (size_t)-1, hi = 0, open = 0;
+
+    if (j - i < 3)        /* two lines are too little evidence */
+        return 0;
+    for (k = i; k < j; k++) {
+        const line *l = &a->lines[k];
+        if (bullet_content(a->s, l->a, l->b) != l->a)
+            return 0;
+        if (k + 1 == j)
+            break;
+        if (l->b - l->a < lo) lo = l->b - l->a;
+        if (l->b - l->a > hi) hi = l->b - l->a;
+        if (!ends_terminal(a->s, l->a, l->b))
+            open++;
+    }
+    return lo >= 30 && hi <= 100 && hi - lo <= 40 && 2 * open >= j - i - 1;
+}
+
+static int push_block(np_article *a, int kind, size_t start, size_t end)
+{
+    np_block *b;
+
+    if (np_grow((void **)&a->blocks, &a->bcap, a->nblocks + 1,
+                sizeof(np_block)) != NP_OK)
+        return NP_ENOMEM;
+    b = &a->blocks[a->nblocks++];
+    b->kind = kind;
+    b->start = start;
+    b->end = end;
+    b->dup_of = NP_NONE;
+    b->rule = -1;
+    b->site_start = b->site_end = NP_NONE;
+    return NP_OK;
+}
+
+/* Boilerplate test on [x,y); fills the last block's rule and site. */
+static int match_boilerplate(np_article *a, size_t x, size_t y, int *rule,
+                             size_t *site_s, size_t *site_e)
+{
+    const np_article_rules *r = a->r;
+    const size_t *ov;
+    const char *mark;
+    size_t k;
+    int rc;
+
+    if (r->re == NULL || y - x > BOILER_MAX_LINE)
+        return 0;
+    rc = np_regex_match(r->re, a->sc, a->s, y, x, 0);
+    if (rc <= 0)
+        return 0;     /* no match, or a limit hit: not furniture */
+    mark = np_regex_mark(a->sc);
+    *rule = mark ? atoi(mark) : -1;
+    ov = np_regex_ovector(a->sc);
+    *site_s = *site_e = NP_NONE;
+    for (k = 0; k < r->nsite; k++) {
+        size_t g = (size_t)r->site_groups[k];
+        if (ov[2 * g] != NP_REGEX_UNSET && ov[2 * g + 1] > ov[2 * g]) {
+            size_t ss = ov[2 * g], se = ov[2 * g + 1];
+            np_trim(a->s, se, &ss, &se);
+            if (ss < se) {
+                *site_s = ss;
+                *site_e = se;
+            }
+            break;
+        }
+    }
+    return 1;
+}
+
+/* Is [x,y) the title, or the title followed by more words? */
+static int is_headline(const np_article *a, const np_block *title, size_t x,
+                       size_t y, int body_started)
+{
+    size_t n = title->end - title->start;
+    unsigned char c;
+
+    if (y - x < n || memcmp(a->s + x, a->s + title->start, n) != 0)
+        return 0;
+    if (y - x == n)
+        return 1;
+    if (body_started)
+        return 0;
+    c = (unsigned char)a->s[x + n];
+    return !is_alnum(c);
+}
+
+/* First pass over units: structural kinds.  Body units become paragraphs
+ * (refined by later passes). */
+static int classify_units(np_article *a)
+{
+    const np_article_rules *r = a->r;
+    const char *s = a->s;
+    size_t i = 0, title = NP_NONE;
+    int body_started = 0;
+
+    a->nblocks = 0;
+    while (i < a->nlines) {
+        size_t j = i + 1, x, y, c, cl;
+        int rule;
+        size_t ss, se;
+
+        while (j < a->nlines && a->lines[j].gap == 0)
+            j++;
+        /* [i, j) is a chunk; emit it as one unit or line by line */
+        if (title != NP_NONE && chunk_is_wrapped(a, i, j)) {
+            if (push_block(a, NP_BLOCK_PARAGRAPH, a->lines[i].a,
+                           a->lines[j - 1].b))
+                return NP_ENOMEM;
+            body_started = 1;
+            i = j;
+            continue;
+        }
+        for (; i < j; i++) {
+            x = a->lines[i].a;
+            y = a->lines[i].b;
+            c = bullet_content(s, x, y);
+            if (match_boilerplate(a, c, y, &rule, &ss, &se)) {
+                if (push_block(a, NP_BLOCK_BOILERPLATE, c, y))
+                    return NP_ENOMEM;
+                a->blocks[a->nblocks - 1].rule = rule;
+                a->blocks[a->nblocks - 1].site_start = ss;
+                a->blocks[a->nblocks - 1].site_end = se;
+                continue;
+            }
+            if (title == NP_NONE) {
+                title = a->nblocks;
+                if (push_block(a, NP_BLOCK_TITLE, x, y))
+                    return NP_ENOMEM;
+                continue;
+            }
+            if (is_headline(a, &a->blocks[title], x, y, body_started)) {
+                if (push_block(a, NP_BLOCK_HEADLINE, x, y))
+                    return NP_ENOMEM;
+                continue;
+            }
+            if (c != x && !body_started) {
+                if (push_block(a, NP_BLOCK_BULLET, c, y))
+                    return NP_ENOMEM;
+                continue;
+            }
+            c = x;            /* a list line in the body keeps its marker */
+            cl = r->ncredits ? credit_at(r, s, c, y) : 0;
+            if (cl) {
+                if (push_block(a, NP_BLOCK_CREDIT, c, c + cl))
+                    return NP_ENOMEM;
+                c += cl;
+                if (c == y)
+                    continue;
+            }
+            if (push_block(a, NP_BLOCK_PARAGRAPH, c, y))
+                return NP_ENOMEM;
+            body_started = 1;
+        }
+    }
+    return NP_OK;
+}
+
+static int table_reset(size_t **tab, size_t *cap, size_t n)
+{
+    size_t want = 16;
+
+    while (want < 2 * n)
+        want *= 2;
+    if (want > *cap) {
+        size_t *t = realloc(*tab, want * sizeof(size_t));
+        if (t == NULL)
+            return NP_ENOMEM;
+        *tab = t;
+        *cap = want;
+    }
+    memset(*tab, 0, want * sizeof(size_t));
+    return NP_OK;
+}
+
+static size_t table_mask(size_t n)
+{
+    size_t want = 16;
+
+    while (want < 2 * n)
+        want *= 2;
+    return want - 1;
+}
+
+/* Second pass: exact repeats, cue captions and headings among the body
+ * paragraphs. */
+static int classify_body(np_article *a)
+{
+    np_block *bl = a->blocks;
+    size_t i, nbody = 0, last_body = NP_NONE, first_body = NP_NONE, mask;
+
+    for (i = 0; i < a->nblocks; i++)
+        if (bl[i].kind == NP_BLOCK_PARAGRAPH) {
+            nbody++;
+            last_body = i;
+            if (first_body == NP_NONE)
+                first_body = i;
+        }
+    if (nbody == 0)
+        return NP_OK;
+    if (np_grow((void **)&a->bhash, &a->bhcap, a->nblocks,
+                sizeof(uint64_t)) != NP_OK ||
+        table_reset(&a->tab, &a->tabcap, nbody) != NP_OK)
+        return NP_ENOMEM;
+    mask = table_mask(nbody);
+    for (i = 0; i < a->nblocks; i++) {
+        size_t n, slot;
+        const char *t;
+
+        if (bl[i].kind != NP_BLOCK_PARAGRAPH)
+            continue;
+        t = a->s + bl[i].start;
+        n = bl[i].end - bl[i].start;
+        a->bhash[i] = hash_bytes(t, n);
+        for (slot = a->bhash[i] & mask; a->tab[slot]; slot = (slot + 1) & mask) {
+            size_t o = a->tab[slot] - 1;
+            if (a->bhash[o] == a->bhash[i] && bl[o].end - bl[o].start == n &&
+                memcmp(a->s + bl[o].start, t, n) == 0)
+                break;
+        }
+        if (a->tab[slot]) {
+            bl[i].kind = NP_BLOCK_CAPTION;
+            bl[i].dup_of = a->tab[slot] - 1;
+            continue;
+        }
+        a->tab[slot] = i + 1;
+        if (ends_terminal(a->s, bl[i].start, bl[i].end))
+            continue;
+        if (has_caption_cue(a->s, bl[i].start, bl[i].end))
+            bl[i].kind = NP_BLOCK_CAPTION;
+        else if (i != first_body && i != last_body &&
+                 looks_like_heading(a->s, bl[i].start, bl[i].end))
+            bl[i].kind = NP_BLOCK_HEADING;
+    }
+    return NP_OK;
+}
+
+/* Length of a full stop, ! ? … or closing quote/bracket at c[i], or 0. */
+static size_t stop_or_closer(const char *c, size_t i, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)c;
+
+    if (i >= n)
+        return 0;
+    switch (u[i]) {
+    case '.': case '!': case '?': case '"': case '\'': case ')': case ']':
+        return 1;
+    case 0xC2:                                             /* » */
+        return i + 1 < n && u[i + 1] == 0xBB ? 2 : 0;
+    case 0xE2:                                             /* … ” ’ */
+        return i + 2 < n && u[i + 1] == 0x80 &&
+               (u[i + 2] == 0xA6 || u[i + 2] == 0x9D || u[i + 2] == 0x99)
+               ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
+static int is_body(int kind)
+{
+    return kind == NP_BLOCK_PARAGRAPH || kind == NP_BLOCK_CAPTION ||
+           kind == NP_BLOCK_HEADING;
+}
+
+/* Append block [x,y) to the canonical buffer with white-space runs
+ * (ASCII and NBSP) collapsed to one space, then cut it into sentences at
+ * . ! ? … followed by closing quotes and a space. */
+static int index_sentences(np_article *a, size_t blk)
+{
+    const unsigned char *u = (const unsigned char *)a->s;
+    size_t x = a->blocks[blk].start, y = a->blocks[blk].end;
+    size_t base, i, start;
+    char *c;
+    int space = 0;
+
+    if (np_grow((void **)&a->canon, &a->cancap, a->canlen + (y - x) + 1, 1))
+        return NP_ENOMEM;
+    c = a->canon;
+    base = a->canlen;
+    for (i = x; i < y; i++) {
+        unsigned ch = u[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
+            (ch == 0xC2 && i + 1 < y && u[i + 1] == 0xA0)) {
+            if (ch == 0xC2)
+                i++;
+            if (!space)
+                c[a->canlen++] = ' ';
+            space = 1;
+            continue;
+        }
+        space = 0;
+        c[a->canlen++] = (char)ch;
+    }
+    a->bsent[2 * blk] = a->nsents;
+    start = base;
+    for (i = base; i <= a->canlen; i++) {
+        size_t end, n;
+        if (i < a->canlen) {
+            unsigned ch = (unsigned char)c[i];
+            int term = ch == '.' || ch == '!' || ch == '?' ||
+                       (ch == 0xE2 && i + 2 < a->canlen &&
+                        (unsigned char)c[i + 1] == 0x80 &&
+                        (unsigned char)c[i + 2] == 0xA6);
+            if (!term)
+                continue;
+            end = i + 1;
+            while ((n = stop_or_closer(c, end, a->canlen)) > 0)
+                end += n;
+            if (end < a->canlen && c[end] != ' ') {
+                i = end - 1;
+                continue;
+            }
+        } else {
+            end = a->canlen;
+        }
+        if (end > start) {
+            sentence *st;
+            size_t n = end - start;
+            if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
+                        sizeof(sentence)) != NP_OK)
+                return NP_ENOMEM;
+            st = &a->sents[a->nsents++];
+            st->block = blk;
+            st->off = start;
+            st->len = n;
+            st->h = hash_bytes(c + start, n);
+            st->hp = n >= PREFIX_LEN ? hash_bytes(c + start, PREFIX_LEN) : 0;
+            st->next_same = st->next_pre = 0;
+        }
+        start = end < a->canlen ? end + 1 : end;   /* skip the one space */
+        i = end;
+    }
+    a->bsent[2 * blk + 1] = a->nsents - a->bsent[2 * blk];
+    return NP_OK;
+}
+
+static int related(const np_block *bl, size_t p, size_t q)
+{
+    return q == p || bl[q].dup_of == p || bl[p].dup_of == q ||
+           (bl[p].dup_of != NP_NONE && bl[q].dup_of == bl[p].dup_of);
+}
+
+/* Note one occurrence of a sentence of paragraph p in block q. */
+static void occurrence(const np_block *bl, size_t p, size_t q, int *found,
+                       int *earlier)
+{
+    if (related(bl, p, q))
+        return;
+    *found = 1;
+    if (q < p && bl[q].kind == NP_BLOCK_PARAGRAPH)
+        *earlier = 1;
+}
+
+/* Third pass: captions stitched from sentences found elsewhere. */
+static int classify_stitched(np_article *a)
+{
+    np_block *bl = a->blocks;
+    size_t i, k, nbody = 0, mask, pmask;
+
+    for (i = 0; i < a->nblocks; i++)
+        nbody += is_body(bl[i].kind);
+    if (nbody < 2)
+        return NP_OK;
+    if (np_grow((void **)&a->bsent, &a->bscap, 2 * a->nblocks,
+                sizeof(size_t)) != NP_OK)
+        return NP_ENOMEM;
+    a->nsents = 0;
+    a->canlen = 0;
+    for (i = 0; i < a->nblocks; i++) {
+        a->bsent[2 * i] = a->bsent[2 * i + 1] = 0;
+        if (is_body(bl[i].kind) && index_sentences(a, i) != NP_OK)
+            return NP_ENOMEM;
+    }
+    if (table_reset(&a->tab, &a->tabcap, a->nsents) != NP_OK ||
+        table_reset(&a->ptab, &a->ptabcap, a->nsents) != NP_OK)
+        return NP_ENOMEM;
+    mask = pmask = table_mask(a->nsents);
+    /* index: exact text -> chain of equal sentences; prefix hash -> chain */
+    for (k = 0; k < a->nsents; k++) {
+        sentence *st = &a->sents[k];
+        size_t slot;
+        for (slot = st->h & mask; a->tab[slot]; slot = (slot + 1) & mask) {
+            sentence *o = &a->sents[a->tab[slot] - 1];
+            if (o->h == st->h && o->len == st->len &&
+                memcmp(a->canon + o->off, a->canon + st->off, st->len) == 0)
+                break;
+        }
+        if (a->tab[slot]) {
+            st->next_same = a->sents[a->tab[slot] - 1].next_same;
+            a->sents[a->tab[slot] - 1].next_same = k + 1;
+        } else {
+            a->tab[slot] = k + 1;
+        }
+        if (st->len < PREFIX_LEN)
+            continue;
+        for (slot = st->hp & pmask; a->ptab[slot]; slot = (slot + 1) & pmask)
+            if (a->sents[a->ptab[slot] - 1].hp == st->hp)
+                break;
+        if (a->ptab[slot])
+            st->next_pre = a->ptab[slot];
+        a->ptab[slot] = k + 1;
+    }
+    for (i = 0; i < a->nblocks; i++) {
+        size_t first = a->bsent[2 * i], n = a->bsent[2 * i + 1], total = 0;
+        int open, all = 1, earlier = 0;
+
+        if (bl[i].kind != NP_BLOCK_PARAGRAPH || n == 0)
+            continue;
+        for (k = 0; k < n; k++)
+            total += a->sents[first + k].len;
+        if (total < STITCH_MIN_BYTES)
+            continue;
+        open = !ends_terminal(a->s, bl[i].start, bl[i].end);
+        for (k = 0; k < n && all; k++) {
+            const sentence *st = &a->sents[first + k];
+            size_t slot, o;
+            int found = 0;
+            for (slot = st->h & mask; a->tab[slot]; slot = (slot + 1) & mask) {
+                const sentence *h = &a->sents[a->tab[slot] - 1];
+                if (h->h == st->h && h->len == st->len &&
+                    memcmp(a->canon + h->off, a->canon + st->off, st->len) == 0)
+                    break;
+            }
+            for (o = a->tab[slot]; o; o = a->sents[o - 1].next_same)
+                occurrence(bl, i, a->sents[o - 1].block, &found, &earlier);
+            if (!found && open && k + 1 == n && st->len >= PREFIX_LEN) {
+                for (slot = st->hp & pmask; a->ptab[slot];
+                     slot = (slot + 1) & pmask)
+                    if (a->sents[a->ptab[slot] - 1].hp == st->hp)
+                        break;
+                for (o = a->ptab[slot]; o; o = a->sents[o - 1].next_pre) {
+                    const sentence *c = &a->sents[o - 1];
+                    if (c->len > st->len &&
+                        memcmp(a->canon + c->off, a->canon + st->off,
+                               st->len) == 0)
+                        occurrence(bl, i, c->block, &found, &earlier);
+                }
+            }
+            all = found;
+        }
+        if (all && earlier)
+            bl[i].kind = NP_BLOCK_CAPTION;
+    }
+    return NP_OK;
+}
+
+int np_article_parse(np_article *a, const char *s, size_t len)
+{
+    int rc;
+
+    if (!a->r->compiled)
+        return NP_EINVAL;
+    a->s = s ? s : "";
+    a->len = s ? len : 0;
+    a->nblocks = 0;
+    if ((rc = split_lines(a)) != NP_OK ||
+        (rc = classify_units(a)) != NP_OK ||
+        (rc = classify_body(a)) != NP_OK ||
+        (rc = classify_stitched(a)) != NP_OK) {
+        a->nblocks = 0;
+        return rc;
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/

@@ -1,0 +1,28 @@
+/*
+ * np_common.h -- status codes and small helpers shared by the newsparse core.
+ *
+ * Every np_* function that can fail returns an int status: NP_OK (0) on
+ * success, a negative NP_E* code otherwise.  np_strerror turns a code into a
+ * static English message.  Nothing here holds mutable state.
+ */
+#ifndef NP_COMMON_H
+#define NP_COMMON_H
+
+#include <stddef.h>
+
+#define NP_OK          0
+#define NP_ENOMEM     (-1)   /* an allocation failed */
+#define NP_EINVAL     (-2)   /* an argument is out of range or malformed */
+#define NP_EREGEX     (-3)   /* a regular expression did not compile */
+#define NP_ELIMIT     (-4)   /* a match, depth or size limit was reached */
+#define NP_EMATCH     (-5)   /* the regex engine failed for another reason */
+
+/* np_strerror: a static message for a status code; never NULL. */
+const char *np_strerror(int code);
+
+/* np_grow: make room for at least `need` elements of `size` bytes in the
+ * array *p whose capacity is *cap, doubling.  Returns NP_OK or NP_ENOMEM
+ * (then *p and *cap are unchanged). */
+int np_grow(void **p, size_t *cap, size_t need, size_t size);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * np_utf8.c -- UTF-8 decoding, white space and Windows-1252 transcoding.
+ *
+ * All readers are bounded by an explicit length.  A malformed sequence is
+ * reported as NP_UTF8_BAD of length 1, never skipped, so a caller walking
+ * the text visits every byte exactly once.
+ */
+#include "np_utf8.h"
+
+size_t np_utf8_decode(const char *str, size_t len, size_t i, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c = s[i];
+    size_t n, k;
+    uint32_t v, min;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2; v = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3; v = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        *cp = NP_UTF8_BAD;
+        return 1;
+    }
+    if (len - i < n) {
+        *cp = NP_UTF8_BAD;
+        return 1;
+    }
+    for (k = 1; k < n; k++) {
+        unsigned d = s[i + k];
+        if ((d & 0xC0) != 0x80) {
+            *cp = NP_UTF8_BAD;
+            return 1;
+        }
+        v = (v << 6) | (d & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = NP_UTF8_BAD;
+        return 1;
+    }
+    *cp = v;
+    return n;
+}
+
+size_t np_utf8_decode_back(const char *str, size_t len, size_t i, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t j = i, back;
+
+    /* step back over at most three continuation bytes */
+    for (back = 0; back < 3 && j > 0 && (s[j - 1] & 0xC0) == 0x80; back++)
+        j--;
+    if (j > 0 && s[j - 1] >= 0xC0) {
+        size_t n = np_utf8_decode(str, len, j - 1, cp);
+        if (j - 1 + n == i)
+            return n;
+    }
+    /* not a well-formed sequence ending at i: the last byte stands alone */
+    np_utf8_decode(str, len, i - 1, cp);
+    if (s[i - 1] >= 0x80)
+        *cp = NP_UTF8_BAD;
+    return 1;
+}
+
+int np_is_space(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    switch (cp) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+    case 0x200B: case 0xFEFF:
+        return 1;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+size_t np_space_len(const char *s, size_t len, size_t i)
+{
+    uint32_t cp;
+    size_t n;
+    unsigned char c = (unsigned char)s[i];
+
+    if (c < 0x80)
+        return (c == ' ' || (c >= 0x09 && c <= 0x0D)) ? 1 : 0;
+    if (c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+        return 0;
+    n = np_utf8_decode(s, len, i, &cp);
+    return (cp != NP_UTF8_BAD && np_is_space(cp)) ? n : 0;
+}
+
+void np_trim(const char *s, size_t len, size_t *start, size_t *end)
+{
+    size_t a = *start, b = *end, n;
+    uint32_t cp;
+
+    while (a < b && (n = np_space_len(s, b, a)) > 0)
+        a += n;
+    while (b > a) {
+        unsigned char c = (unsigned char)s[b - 1];
+        if (c < 0x80) {
+            if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+                b--;
+                continue;
+            }
+            break;
+        }
+        n = np_utf8_decode_back(s, len, b, &cp);
+        if (b - n < a || cp == NP_UTF8_BAD || !np_is_space(cp))
+            break;
+        b -= n;
+    }
+    *start = a;
+    *end = b;
+}
+
+int np_utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    uint32_t cp;
+
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        i += np_utf8_decode(s, len, i, &cp);
+        if (cp == NP_UTF8_BAD)
+            return 0;
+    }
+    return 1;
+}
+
+/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes (kept as C1). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
+};
+
+size_t np_cp1252_to_utf8(const char *str, size_t len, char *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char *o = (unsigned char *)out;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        uint32_t c = s[i];
+        if (c >= 0x80 && c <= 0x9F && cp1252_high[c - 0x80])
+            c = cp1252_high[c - 0x80];
+        if (c < 0x80) {
+            *o++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *o++ = (unsigned char)(0xC0 | (c >> 6));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xE0 | (c >> 12));
+            *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    return (size_t)(o - (unsigned char *)out);
+}

@@ -1,0 +1,46 @@
+/*
+ * np_utf8.h -- UTF-8 decoding, white space and transcoding for the core.
+ *
+ * Invariant: no function here reads outside [s, s+len) and none assumes a
+ * NUL terminator.  Invalid UTF-8 never fails: a byte that does not start a
+ * well-formed sequence decodes as NP_UTF8_BAD with length 1, so callers
+ * treat it as one non-letter, non-space character and positions stay exact.
+ */
+#ifndef NP_UTF8_H
+#define NP_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NP_UTF8_BAD 0xFFFFFFFFu
+
+/* np_utf8_decode: decode the character at s[i] (i < len); store the code
+ * point (or NP_UTF8_BAD) in *cp and return its length in bytes (1..4).
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+size_t np_utf8_decode(const char *s, size_t len, size_t i, uint32_t *cp);
+
+/* np_utf8_decode_back: decode the character that ends just before s[i]
+ * (0 < i <= len); returns its length, as np_utf8_decode would. */
+size_t np_utf8_decode_back(const char *s, size_t len, size_t i, uint32_t *cp);
+
+/* np_is_space: Unicode white space, plus the BOM / zero-width no-break space
+ * and zero-width space that scrapers leave in text. */
+int np_is_space(uint32_t cp);
+
+/* np_space_len: length of the white-space character at s[i], or 0. */
+size_t np_space_len(const char *s, size_t len, size_t i);
+
+/* np_trim: shrink [*start, *end) so it neither begins nor ends with white
+ * space (np_is_space). */
+void np_trim(const char *s, size_t len, size_t *start, size_t *end);
+
+/* np_utf8_valid: 1 if s[0..len) is entirely well-formed UTF-8. */
+int np_utf8_valid(const char *s, size_t len);
+
+/* np_cp1252_to_utf8: transcode Windows-1252 (a superset of printable
+ * Latin-1) to UTF-8.  out must hold 3*len bytes; returns the bytes written.
+ * The five bytes that Windows-1252 leaves undefined map to U+0080..U+009F
+ * as in Latin-1, so no byte is lost. */
+size_t np_cp1252_to_utf8(const char *s, size_t len, char *out);
+
+#endif

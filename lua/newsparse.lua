@@ -1,0 +1,203 @@
+-- newsparse: read news articles with a program.
+--
+-- The public API.  The work is done in C (newsparse.core); this file turns
+-- it into friendly Lua: Article objects, options with defaults, the bundled
+-- data.  Positions are 1-based and inclusive into art.text, as with
+-- string.find: art.text:sub(b.first, b.last) == b.text for every block.
+local core = require "newsparse.core"
+local data = require "newsparse.data"
+local outlets = require "newsparse.outlets"
+
+local error, ipairs, pairs, setmetatable, type, tostring =
+  error, ipairs, pairs, setmetatable, type, tostring
+local concat = table.concat
+local format, lower = string.format, string.lower
+
+local M = { version = core.version }
+_ENV = nil
+
+--{====================================================================
+-- Rules and parsers (compiled once, cached)
+--=====================================================================
+
+local default_parser
+local custom_parsers = setmetatable({}, { __mode = "k" })
+
+local function build_parser(extra_boilerplate, extra_credits)
+  local patterns = data.lines("boilerplate.txt")
+  local credits = data.lines("credits.txt")
+  for _, p in ipairs(extra_boilerplate or {}) do patterns[#patterns + 1] = p end
+  for _, c in ipairs(extra_credits or {}) do credits[#credits + 1] = c end
+  return core.parser(core.rules(patterns, credits))
+end
+
+-- the parser for these options: the default one, or one cached per
+-- opts.boilerplate / opts.credits table
+local function parser_for(opts)
+  local bp, cr = opts.boilerplate, opts.credits
+  if bp == nil and cr == nil then
+    default_parser = default_parser or build_parser()
+    return default_parser
+  end
+  if bp ~= nil and type(bp) ~= "table" then
+    error("newsparse.parse: opts.boilerplate must be a list of patterns", 3)
+  end
+  if cr ~= nil and type(cr) ~= "table" then
+    error("newsparse.parse: opts.credits must be a list of names", 3)
+  end
+  local key = bp or cr
+  local entry = custom_parsers[key]
+  if not entry or entry.bp ~= bp or entry.cr ~= cr then
+    entry = { bp = bp, cr = cr, parser = build_parser(bp, cr) }
+    custom_parsers[key] = entry
+  end
+  return entry.parser
+end
+
+--}====================================================================
+
+--{====================================================================
+-- Encodings
+--=====================================================================
+
+local encodings = {
+  ["utf-8"] = "utf-8", utf8 = "utf-8",
+  ["windows-1252"] = "cp1252", cp1252 = "cp1252", ["latin-1"] = "cp1252",
+  latin1 = "cp1252", ["iso-8859-1"] = "cp1252",
+  auto = "auto",
+}
+
+-- the text positions will refer to, and the encoding it came in
+local function decode(text, encoding)
+  local enc = encodings[lower(encoding or "utf-8")]
+  if not enc then
+    error(format("newsparse.parse: unknown encoding %q (use \"utf-8\", "
+      .. "\"windows-1252\", \"latin-1\" or \"auto\")", tostring(encoding)), 3)
+  end
+  if enc == "cp1252" or (enc == "auto" and not core.utf8_valid(text)) then
+    return core.cp1252_to_utf8(text), "windows-1252"
+  end
+  return text, "utf-8"
+end
+
+--}====================================================================
+
+--{====================================================================
+-- Article
+--=====================================================================
+
+local Article = {}
+Article.__index = Article
+M.Article = Article
+
+-- source: the first boilerplate block whose site names a known outlet;
+-- failing that, the first site named at all, as written.
+local function guess_source(blocks)
+  local fallback
+  local index = outlets.default()
+  for _, b in ipairs(blocks) do
+    if b.site then
+      local o = index:find(b.site)
+      if o then return o end
+      if not fallback then
+        local site = b.site
+        local domain = site:find("^[%w-]+%.[%w.-]+$") and lower(site) or nil
+        fallback = { name = site, domain = domain }
+      end
+    end
+  end
+  return fallback
+end
+
+-- np.parse(text [, opts]) -> Article
+--   opts.id           an identifier kept as art.id
+--   opts.format       "text" (the default; "html" is planned)
+--   opts.encoding     "utf-8" (default), "windows-1252"/"latin-1", "auto"
+--   opts.boilerplate  extra PCRE2 patterns for site furniture
+--   opts.credits      extra photo agency names
+function M.parse(text, opts)
+  if type(text) ~= "string" then
+    error(format("newsparse.parse: text must be a string, got %s", type(text)), 2)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(format("newsparse.parse: opts must be a table, got %s", type(opts)), 2)
+  end
+  opts = opts or {}
+  if opts.format ~= nil and opts.format ~= "text" then
+    error(format("newsparse.parse: format %q is not supported (use \"text\")",
+      tostring(opts.format)), 2)
+  end
+  local encoding
+  text, encoding = decode(text, opts.encoding)
+  local blocks = parser_for(opts):parse(text)
+  local title
+  for _, b in ipairs(blocks) do
+    if b.kind == "title" then title = b.text break end
+  end
+  return setmetatable({
+    text = text,
+    id = opts.id,
+    title = title,
+    source = guess_source(blocks),
+    encoding = encoding,
+    blocks = blocks,
+  }, Article)
+end
+
+-- art:body() -> the paragraphs and headings, "\n\n" between them.
+function Article:body()
+  local parts = {}
+  for _, b in ipairs(self.blocks) do
+    if b.kind == "paragraph" or b.kind == "heading" then
+      parts[#parts + 1] = b.text
+    end
+  end
+  return concat(parts, "\n\n")
+end
+
+-- art:blocks_of(kind) -> the blocks of one kind, in order.
+function Article:blocks_of(kind)
+  local out = {}
+  for _, b in ipairs(self.blocks) do
+    if b.kind == kind then out[#out + 1] = b end
+  end
+  return out
+end
+
+-- art:to_table() -> plain data (no metatables), ready for JSON.
+function Article:to_table()
+  local blocks = {}
+  for i, b in ipairs(self.blocks) do
+    local c = {}
+    for k, v in pairs(b) do c[k] = v end
+    blocks[i] = c
+  end
+  local source
+  if self.source then
+    source = { name = self.source.name, domain = self.source.domain }
+  end
+  return {
+    id = self.id,
+    title = self.title,
+    source = source,
+    encoding = self.encoding,
+    blocks = blocks,
+  }
+end
+
+function Article:__tostring()
+  return format("newsparse.Article (%s, %d blocks)",
+    self.id and tostring(self.id) or "no id", #self.blocks)
+end
+
+--}====================================================================
+
+-- np.find_outlet(site) -> {name=, domain=} or nil, from data/outlets.tsv.
+function M.find_outlet(site)
+  if type(site) ~= "string" then
+    error("newsparse.find_outlet: site must be a string", 2)
+  end
+  return outlets.default():find(site)
+end
+
+return M
