@@ -939,16 +939,16 @@ static int index_sentences(np_article *a, size_t blk)
         }
         if (end > start) {
             sentence *st;
-            size_t n = end - start;
+            size_t slen = end - start;
             if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
                         sizeof(sentence)) != NP_OK)
                 return NP_ENOMEM;
             st = &a->sents[a->nsents++];
             st->block = blk;
             st->off = start;
-            st->len = n;
-            st->h = hash_bytes(c + start, n);
-            st->hp = n >= PREFIX_LEN ? hash_bytes(c + start, PREFIX_LEN) : 0;
+            st->len = slen;
+            st->h = hash_bytes(c + start, slen);
+            st->hp = slen >= PREFIX_LEN ? hash_bytes(c + start, PREFIX_LEN) : 0;
             st->next_same = st->next_pre = 0;
         }
         start = end < a->canlen ? end + 1 : end;   /* skip the one space */

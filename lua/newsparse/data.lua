@@ -3,7 +3,7 @@
 -- data/embed.lua generates, so an installed rock needs no data directory.
 local files = require "newsparse.data_files"
 
-local error, ipairs, type = error, ipairs, type
+local error, ipairs, tostring, type = error, ipairs, tostring, type
 local gmatch, lower = string.gmatch, string.lower
 
 local M = {}

@@ -6,7 +6,7 @@
 -- replaced by U+FFFD, since JSON text must be UTF-8.  NaN and infinities
 -- become null.  Cycles raise an error.
 local concat, sort = table.concat, table.sort
-local error, next, pairs, tostring, type = error, next, pairs, tostring, type
+local error, next, pairs, select, tostring, type = error, next, pairs, select, tostring, type
 local math_type = math.type
 local byte, format, gsub, sub = string.byte, string.format, string.gsub, string.sub
 local utf8_len = utf8.len
@@ -31,7 +31,7 @@ local function clean_utf8(s)
     out[#out + 1] = sub(s, i, bad - 1)
     out[#out + 1] = "\239\191\189"
     i = bad + 1
-    n, bad = utf8_len(s, i, -1, false)
+    bad = select(2, utf8_len(s, i, -1, false))
   end
   out[#out + 1] = sub(s, i)
   return concat(out)

@@ -17,7 +17,7 @@ local function key(s)
   s = s:gsub("^%s+", ""):gsub("%s+$", "")
   s = s:gsub("^%a+://", ""):gsub("^www%.", "")
   if s:find("^[%w.-]+%.%a%a+/") then s = s:gsub("/.*$", "") end
-  s = s:gsub("['\u{2019}]s$", ""):gsub("['\u{2019}]$", "")
+  s = s:gsub("\u{2019}s?$", ""):gsub("'s?$", "")
   s = s:gsub("%.$", "")
   s = s:gsub("^the%s+", "")
   return s

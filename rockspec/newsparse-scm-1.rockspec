@@ -1,0 +1,69 @@
+rockspec_format = "3.0"
+package = "newsparse"
+version = "scm-1"
+
+source = {
+  url = "git://newsparse.invalid/newsparse.git",
+  branch = "main",
+}
+
+description = {
+  summary = "Read news articles with a program: structure, sentences, entities, quotes",
+  detailed = [[
+newsparse parses scraped news articles into their structure (title,
+summary bullets, paragraphs, headings, captions, photo credits, site
+boilerplate) with exact byte positions.  The work is done by a C core
+built on PCRE2; Lua is where you write analyses over a corpus, and the
+newsparse command runs them.
+]],
+  license = "MIT",
+  labels = { "nlp", "news", "text", "parser" },
+}
+
+dependencies = {
+  "lua >= 5.4, < 5.5",
+}
+
+external_dependencies = {
+  PCRE2 = {
+    header = "pcre2.h",
+    library = "pcre2-8",
+  },
+}
+
+build = {
+  type = "builtin",
+  modules = {
+    ["newsparse.core"] = {
+      sources = {
+        "csrc/np_common.c",
+        "csrc/np_utf8.c",
+        "csrc/np_regex.c",
+        "csrc/np_article.c",
+        "csrc/lnewsparse.c",
+      },
+      defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
+      libraries = { "pcre2-8" },
+      incdirs = { "csrc", "$(PCRE2_INCDIR)" },
+      libdirs = { "$(PCRE2_LIBDIR)" },
+    },
+    ["newsparse"] = "lua/newsparse.lua",
+    ["newsparse.data"] = "lua/newsparse/data.lua",
+    ["newsparse.data_files"] = "lua/newsparse/data_files.lua",
+    ["newsparse.json"] = "lua/newsparse/json.lua",
+    ["newsparse.outlets"] = "lua/newsparse/outlets.lua",
+  },
+  install = {
+    bin = {
+      newsparse = "bin/newsparse",
+    },
+  },
+}
+
+test_dependencies = {
+  "busted",
+}
+
+test = {
+  type = "busted",
+}
