@@ -42,6 +42,8 @@
 /* Stitched captions: prefix length used to find a cut-short sentence, and
  * the smallest block (canonical bytes) considered at all. */
 #define PREFIX_LEN 16
+/* A repeated body line shorter than this is a caption only with a cue. */
+#define DUP_MIN_BYTES 32
 #define STITCH_MIN_BYTES 40
 
 static const char *const kind_names[NP_BLOCK_NKINDS] = {
@@ -495,7 +497,7 @@ static const char *const function_words[] = {
 static int looks_like_heading(const char *s, size_t a, size_t b)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i, words = 0, lw_s = a, lw_n = 0, e = b, n;
+    size_t i, words = 0, letters = 0, lw_s = a, lw_n = 0, e = b, n;
     int in_word = 0;
 
     if (b - a > HEADING_MAX_BYTES)
@@ -520,8 +522,9 @@ static int looks_like_heading(const char *s, size_t a, size_t b)
             lw_s = i;
         }
         in_word = !sp;
+        letters += is_upper(u[i]) || is_lower(u[i]) || u[i] >= 0xC3;
     }
-    if (words > HEADING_MAX_WORDS)
+    if (words > HEADING_MAX_WORDS || letters < 2)   /* "78,000" */
         return 0;
     for (lw_n = 0; lw_s + lw_n < b && is_alnum(u[lw_s + lw_n]); lw_n++)
         ;
@@ -806,6 +809,52 @@ static size_t table_mask(size_t n)
     return want - 1;
 }
 
+/* Next block at or after i (step +1) or before i (step -1) that is a
+ * paragraph or heading; NP_NONE if there is none. */
+static size_t flow_neighbour(const np_article *a, size_t i, int step)
+{
+    while (step > 0 ? i + 1 < a->nblocks : i > 0) {
+        i = step > 0 ? i + 1 : i - 1;
+        if (a->blocks[i].kind == NP_BLOCK_PARAGRAPH ||
+            a->blocks[i].kind == NP_BLOCK_HEADING)
+            return i;
+    }
+    return NP_NONE;
+}
+
+/* Headings stand alone and introduce a paragraph: a run of heading-like
+ * lines is a list (of fixtures, of award winners), and a line that runs on
+ * into a list item or a lower-case line is a sentence fragment. */
+static void unlist_headings(np_article *a)
+{
+    np_block *bl = a->blocks;
+    size_t i = 0, j, k, next;
+    unsigned char c;
+
+    while (i < a->nblocks) {
+        if (bl[i].kind != NP_BLOCK_HEADING) {
+            i++;
+            continue;
+        }
+        /* [i .. j] is a run of headings in the flow of paragraphs */
+        j = i;
+        while ((next = flow_neighbour(a, j, +1)) != NP_NONE &&
+               bl[next].kind == NP_BLOCK_HEADING)
+            j = next;
+        if (j != i) {
+            for (k = i; k <= j; k++)
+                if (bl[k].kind == NP_BLOCK_HEADING)
+                    bl[k].kind = NP_BLOCK_PARAGRAPH;
+        } else if (next != NP_NONE) {
+            c = (unsigned char)a->s[bl[next].start];
+            if (is_lower(c) || bullet_content(a->s, bl[next].start,
+                                              bl[next].end) != bl[next].start)
+                bl[i].kind = NP_BLOCK_PARAGRAPH;
+        }
+        i = j + 1;
+    }
+}
+
 /* Second pass: exact repeats, cue captions and headings among the body
  * paragraphs. */
 static int classify_body(np_article *a)
@@ -830,6 +879,7 @@ static int classify_body(np_article *a)
     for (i = 0; i < a->nblocks; i++) {
         size_t n, slot;
         const char *t;
+        int cue;
 
         if (bl[i].kind != NP_BLOCK_PARAGRAPH)
             continue;
@@ -842,20 +892,28 @@ static int classify_body(np_article *a)
                 memcmp(a->s + bl[o].start, t, n) == 0)
                 break;
         }
+        cue = !ends_terminal(a->s, bl[i].start, bl[i].end) &&
+              has_caption_cue(a->s, bl[i].start, bl[i].end);
         if (a->tab[slot]) {
-            bl[i].kind = NP_BLOCK_CAPTION;
+            /* a repeat: a caption, unless it is a short line such as a
+             * list entry repeated in a table of fixtures; either way it
+             * points at the first copy */
             bl[i].dup_of = a->tab[slot] - 1;
-            continue;
+            if (n >= DUP_MIN_BYTES || cue) {
+                bl[i].kind = NP_BLOCK_CAPTION;
+                continue;
+            }
+        } else {
+            a->tab[slot] = i + 1;
         }
-        a->tab[slot] = i + 1;
-        if (ends_terminal(a->s, bl[i].start, bl[i].end))
-            continue;
-        if (has_caption_cue(a->s, bl[i].start, bl[i].end))
+        if (cue)
             bl[i].kind = NP_BLOCK_CAPTION;
         else if (i != first_body && i != last_body &&
+                 !ends_terminal(a->s, bl[i].start, bl[i].end) &&
                  looks_like_heading(a->s, bl[i].start, bl[i].end))
             bl[i].kind = NP_BLOCK_HEADING;
     }
+    unlist_headings(a);
     return NP_OK;
 }
 

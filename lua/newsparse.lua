@@ -144,11 +144,12 @@ function M.parse(text, opts)
   }, Article)
 end
 
--- art:body() -> the paragraphs and headings, "\n\n" between them.
+-- art:body() -> the paragraphs and headings, each once (a block that
+-- repeats an earlier one is left out), "\n\n" between them.
 function Article:body()
   local parts = {}
   for _, b in ipairs(self.blocks) do
-    if b.kind == "paragraph" or b.kind == "heading" then
+    if (b.kind == "paragraph" or b.kind == "heading") and not b.dup_of then
       parts[#parts + 1] = b.text
     end
   end

@@ -106,6 +106,24 @@ describe("np.parse block kinds", function()
       "paragraph" }, kinds(np.parse(t)))
   end)
 
+  it("takes a run of short unpunctuated lines as a list, not headings", function()
+    local t = "Cup draw\n\nThe draw was made on Monday.\n\nNorthbay v Eastfield\n\n"
+      .. "Winners meet in the final\n\nWestmoor v Southgate\n\nWinners meet in the final\n\n"
+      .. "Ties are played in March.\n"
+    local art = np.parse(t)
+    assert.are.same({ "title", "paragraph", "paragraph", "paragraph", "paragraph",
+      "paragraph", "paragraph" }, kinds(art))
+    assert.are.equal(4, art.blocks[6].dup_of)   -- a short repeat is noted ...
+    assert.are.equal(1, select(2, art:body():gsub("Winners", "")))  -- ... and left out of body()
+  end)
+
+  it("does not take a line that runs on into a list as a heading", function()
+    local t = "T\n\nFirst paragraph here.\n\nThe report said the firms had\n\n"
+      .. " - raised prices\n - cut jobs\n\nLast paragraph.\n"
+    assert.are.same({ "title", "paragraph", "paragraph", "paragraph", "paragraph",
+      "paragraph" }, kinds(np.parse(t)))
+  end)
+
   it("marks an exact repeat as a caption with dup_of, keeping the first", function()
     local t = "T\n\nThe minister arrives in Paris (pictured) this week\n\nBody text here.\n\n"
       .. "Other body text.\n\nThe minister arrives in Paris (pictured) this week\n"
