@@ -39,9 +39,10 @@
 /* Headings: at most this many words and bytes. */
 #define HEADING_MAX_WORDS 15
 #define HEADING_MAX_BYTES 150
-/* Stitched captions: prefix length used to find a cut-short sentence, and
- * the smallest block (canonical bytes) considered at all. */
-#define PREFIX_LEN 16
+/* Stitched captions: sentences are found by the hash of their first
+ * KEY_BYTES non-space bytes (so a sentence cut short after that many still
+ * finds its full twin); blocks smaller than STITCH_MIN_BYTES are left out. */
+#define KEY_BYTES 16
 /* A repeated body line shorter than this is a caption only with a cue. */
 #define DUP_MIN_BYTES 32
 #define STITCH_MIN_BYTES 40
@@ -234,10 +235,10 @@ typedef struct line {
 
 typedef struct sentence {
     size_t block;
-    size_t off, len;      /* in the canonical buffer */
-    uint64_t h, hp;       /* hash of the text, of its first PREFIX_LEN bytes */
-    size_t next_same;     /* next sentence with the same text, +1; 0 = none */
-    size_t next_pre;      /* next sentence with the same prefix hash, +1 */
+    size_t start, end;    /* trimmed span in the text */
+    size_t keyed;         /* non-space bytes in the key (<= KEY_BYTES) */
+    uint64_t key;         /* hash of the first KEY_BYTES non-space bytes */
+    size_t next;          /* next sentence with the same key, +1; 0 = none */
 } sentence;
 
 struct np_article {
@@ -255,12 +256,8 @@ struct np_article {
     size_t bscap;
     sentence *sents;
     size_t nsents, scap;
-    char *canon;
-    size_t canlen, cancap;
     size_t *tab;          /* open-addressing table, entries are index+1 */
     size_t tabcap;
-    size_t *ptab;         /* prefix table */
-    size_t ptabcap;
 };
 
 np_article *np_article_create(const np_article_rules *r)
@@ -290,9 +287,7 @@ void np_article_free(np_article *a)
     free(a->bhash);
     free(a->bsent);
     free(a->sents);
-    free(a->canon);
     free(a->tab);
-    free(a->ptab);
     free(a);
 }
 
@@ -436,24 +431,18 @@ static const char *const cue_before[] = {
     "pictured", "seen", "shown", "photographed", "standing", "sitting",
     NULL
 };
+/* label words: a cue when a colon follows ("Photo:", "Above:") */
 static const char *const cue_labels[] = {
-    "photo:", "image:", "picture:", "pictured:", "pic:", "credit:",
-    "above:", "left:", "right:", "top:", "main:", "below:", "inset:", NULL
+    "photo", "image", "picture", "pictured", "pic", "credit", "above",
+    "left", "right", "top", "main", "below", "inset", NULL
 };
 
 /* Does [a,b) hold a caption cue: "pictured", "(left)", ", above,",
- * "pictured right", "Photo:" ...? */
+ * "pictured right", "Photo:" ...?  One pass over its ASCII words. */
 static int has_caption_cue(const char *s, size_t a, size_t b)
 {
     size_t i = a, prev_s = 0, prev_n = 0;
-    const char *const *l;
 
-    for (l = cue_labels; *l; l++) {
-        size_t n = strlen(*l), k;
-        for (k = a; k + n <= b; k++)
-            if (ieq(s, k, *l, n) && (k == a || !is_alnum((unsigned char)s[k - 1])))
-                return 1;
-    }
     while (i < b) {
         size_t ws, n;
         while (i < b && !is_alnum((unsigned char)s[i]))
@@ -464,6 +453,12 @@ static int has_caption_cue(const char *s, size_t a, size_t b)
         n = i - ws;
         if (n == 0)
             break;
+        if (n > 12) {           /* longer than any cue word */
+            prev_n = 0;
+            continue;
+        }
+        if (i < b && s[i] == ':' && in_list(s, ws, n, cue_labels))
+            return 1;
         if (in_list(s, ws, n, cue_words))
             return 1;
         if (in_list(s, ws, n, direction_words)) {
@@ -885,7 +880,8 @@ static int classify_body(np_article *a)
             continue;
         t = a->s + bl[i].start;
         n = bl[i].end - bl[i].start;
-        a->bhash[i] = hash_bytes(t, n);
+        /* key on the head and the length; memcmp settles equality */
+        a->bhash[i] = hash_bytes(t, n < 32 ? n : 32) ^ (n * 0x9E3779B97F4A7C15ull);
         for (slot = a->bhash[i] & mask; a->tab[slot]; slot = (slot + 1) & mask) {
             size_t o = a->tab[slot] - 1;
             if (a->bhash[o] == a->bhash[i] && bl[o].end - bl[o].start == n &&
@@ -944,76 +940,122 @@ static int is_body(int kind)
            kind == NP_BLOCK_HEADING;
 }
 
-/* Append block [x,y) to the canonical buffer with white-space runs
- * (ASCII and NBSP) collapsed to one space, then cut it into sentences at
- * . ! ? … followed by closing quotes and a space. */
+/* Bytes that may end a sentence: . ! ? and the lead byte of … */
+static const unsigned char stop_byte[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
+};
+
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/* Length of white space at s[i] that the comparisons below collapse:
+ * ASCII white space and NBSP. */
+static size_t collapsible(const char *s, size_t i, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (ascii_space(u[i]))
+        return 1;
+    if (u[i] == 0xC2 && i + 1 < end && u[i + 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+/* Record sentence [x,y) of block blk (trimmed; nothing if empty). */
+static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
+{
+    sentence *st;
+    uint64_t h = 1469598103934665603ull;
+    size_t i, n, keyed = 0;
+
+    np_trim(a->s, y, &x, &y);
+    if (x >= y)
+        return NP_OK;
+    if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
+                sizeof(sentence)) != NP_OK)
+        return NP_ENOMEM;
+    for (i = x; i < y && keyed < KEY_BYTES; i++) {
+        if ((n = collapsible(a->s, i, y)) > 0) {
+            i += n - 1;
+            continue;
+        }
+        h = (h ^ (unsigned char)a->s[i]) * 1099511628211ull;
+        keyed++;
+    }
+    st = &a->sents[a->nsents++];
+    st->block = blk;
+    st->start = x;
+    st->end = y;
+    st->keyed = keyed;
+    st->key = h ^ (h >> 29);
+    st->next = 0;
+    return NP_OK;
+}
+
+/* Cut body block blk into sentences: a run of . ! ? … and closing quotes
+ * or brackets, followed by white space or the end of the block. */
 static int index_sentences(np_article *a, size_t blk)
 {
     const unsigned char *u = (const unsigned char *)a->s;
     size_t x = a->blocks[blk].start, y = a->blocks[blk].end;
-    size_t base, i, start;
-    char *c;
-    int space = 0;
+    size_t i = x, start = x, end, n;
 
-    if (np_grow((void **)&a->canon, &a->cancap, a->canlen + (y - x) + 1, 1))
-        return NP_ENOMEM;
-    c = a->canon;
-    base = a->canlen;
-    for (i = x; i < y; i++) {
-        unsigned ch = u[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-            (ch == 0xC2 && i + 1 < y && u[i + 1] == 0xA0)) {
-            if (ch == 0xC2)
-                i++;
-            if (!space)
-                c[a->canlen++] = ' ';
-            space = 1;
+    a->bsent[2 * blk] = a->nsents;
+    while (i < y) {
+        while (i < y && !stop_byte[u[i]])
+            i++;
+        if (i >= y)
+            break;
+        if (u[i] == 0xE2 && !(i + 2 < y && u[i + 1] == 0x80 && u[i + 2] == 0xA6)) {
+            i++;
             continue;
         }
-        space = 0;
-        c[a->canlen++] = (char)ch;
-    }
-    a->bsent[2 * blk] = a->nsents;
-    start = base;
-    for (i = base; i <= a->canlen; i++) {
-        size_t end, n;
-        if (i < a->canlen) {
-            unsigned ch = (unsigned char)c[i];
-            int term = ch == '.' || ch == '!' || ch == '?' ||
-                       (ch == 0xE2 && i + 2 < a->canlen &&
-                        (unsigned char)c[i + 1] == 0x80 &&
-                        (unsigned char)c[i + 2] == 0xA6);
-            if (!term)
-                continue;
-            end = i + 1;
-            while ((n = stop_or_closer(c, end, a->canlen)) > 0)
-                end += n;
-            if (end < a->canlen && c[end] != ' ') {
-                i = end - 1;
-                continue;
-            }
-        } else {
-            end = a->canlen;
+        end = i;
+        while ((n = stop_or_closer(a->s, end, y)) > 0)
+            end += n;
+        if (end < y && collapsible(a->s, end, y) == 0 &&
+            np_space_len(a->s, y, end) == 0) {
+            i = end > i ? end : i + 1;
+            continue;
         }
-        if (end > start) {
-            sentence *st;
-            size_t slen = end - start;
-            if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
-                        sizeof(sentence)) != NP_OK)
-                return NP_ENOMEM;
-            st = &a->sents[a->nsents++];
-            st->block = blk;
-            st->off = start;
-            st->len = slen;
-            st->h = hash_bytes(c + start, slen);
-            st->hp = slen >= PREFIX_LEN ? hash_bytes(c + start, PREFIX_LEN) : 0;
-            st->next_same = st->next_pre = 0;
-        }
-        start = end < a->canlen ? end + 1 : end;   /* skip the one space */
-        i = end;
+        if (add_sentence(a, blk, start, end) != NP_OK)
+            return NP_ENOMEM;
+        start = i = end;
     }
+    if (add_sentence(a, blk, start, y) != NP_OK)
+        return NP_ENOMEM;
     a->bsent[2 * blk + 1] = a->nsents - a->bsent[2 * blk];
     return NP_OK;
+}
+
+enum { CMP_DIFFERENT, CMP_EQUAL, CMP_PREFIX };
+
+/* Compare sentences p and q with white-space runs collapsed: equal, p a
+ * proper prefix of q, or different. */
+static int sentence_cmp(const char *s, const sentence *p, const sentence *q)
+{
+    size_t i = p->start, j = q->start, n;
+
+    for (;;) {
+        int wi = 0, wj = 0;
+        while (i < p->end && (n = collapsible(s, i, p->end)) > 0) {
+            i += n;
+            wi = 1;
+        }
+        while (j < q->end && (n = collapsible(s, j, q->end)) > 0) {
+            j += n;
+            wj = 1;
+        }
+        if (i == p->end)
+            return j == q->end ? CMP_EQUAL : CMP_PREFIX;
+        if (j == q->end || wi != wj || s[i] != s[j])
+            return CMP_DIFFERENT;
+        i++;
+        j++;
+    }
 }
 
 static int related(const np_block *bl, size_t p, size_t q)
@@ -1022,22 +1064,11 @@ static int related(const np_block *bl, size_t p, size_t q)
            (bl[p].dup_of != NP_NONE && bl[q].dup_of == bl[p].dup_of);
 }
 
-/* Note one occurrence of a sentence of paragraph p in block q. */
-static void occurrence(const np_block *bl, size_t p, size_t q, int *found,
-                       int *earlier)
-{
-    if (related(bl, p, q))
-        return;
-    *found = 1;
-    if (q < p && bl[q].kind == NP_BLOCK_PARAGRAPH)
-        *earlier = 1;
-}
-
 /* Third pass: captions stitched from sentences found elsewhere. */
 static int classify_stitched(np_article *a)
 {
     np_block *bl = a->blocks;
-    size_t i, k, nbody = 0, mask, pmask;
+    size_t i, k, nbody = 0, mask;
 
     for (i = 0; i < a->nblocks; i++)
         nbody += is_body(bl[i].kind);
@@ -1047,40 +1078,23 @@ static int classify_stitched(np_article *a)
                 sizeof(size_t)) != NP_OK)
         return NP_ENOMEM;
     a->nsents = 0;
-    a->canlen = 0;
     for (i = 0; i < a->nblocks; i++) {
         a->bsent[2 * i] = a->bsent[2 * i + 1] = 0;
         if (is_body(bl[i].kind) && index_sentences(a, i) != NP_OK)
             return NP_ENOMEM;
     }
-    if (table_reset(&a->tab, &a->tabcap, a->nsents) != NP_OK ||
-        table_reset(&a->ptab, &a->ptabcap, a->nsents) != NP_OK)
+    if (table_reset(&a->tab, &a->tabcap, a->nsents) != NP_OK)
         return NP_ENOMEM;
-    mask = pmask = table_mask(a->nsents);
-    /* index: exact text -> chain of equal sentences; prefix hash -> chain */
+    mask = table_mask(a->nsents);
+    /* key -> chain of the sentences that share it */
     for (k = 0; k < a->nsents; k++) {
         sentence *st = &a->sents[k];
         size_t slot;
-        for (slot = st->h & mask; a->tab[slot]; slot = (slot + 1) & mask) {
-            sentence *o = &a->sents[a->tab[slot] - 1];
-            if (o->h == st->h && o->len == st->len &&
-                memcmp(a->canon + o->off, a->canon + st->off, st->len) == 0)
+        for (slot = st->key & mask; a->tab[slot]; slot = (slot + 1) & mask)
+            if (a->sents[a->tab[slot] - 1].key == st->key)
                 break;
-        }
-        if (a->tab[slot]) {
-            st->next_same = a->sents[a->tab[slot] - 1].next_same;
-            a->sents[a->tab[slot] - 1].next_same = k + 1;
-        } else {
-            a->tab[slot] = k + 1;
-        }
-        if (st->len < PREFIX_LEN)
-            continue;
-        for (slot = st->hp & pmask; a->ptab[slot]; slot = (slot + 1) & pmask)
-            if (a->sents[a->ptab[slot] - 1].hp == st->hp)
-                break;
-        if (a->ptab[slot])
-            st->next_pre = a->ptab[slot];
-        a->ptab[slot] = k + 1;
+        st->next = a->tab[slot];
+        a->tab[slot] = k + 1;
     }
     for (i = 0; i < a->nblocks; i++) {
         size_t first = a->bsent[2 * i], n = a->bsent[2 * i + 1], total = 0;
@@ -1089,33 +1103,29 @@ static int classify_stitched(np_article *a)
         if (bl[i].kind != NP_BLOCK_PARAGRAPH || n == 0)
             continue;
         for (k = 0; k < n; k++)
-            total += a->sents[first + k].len;
+            total += a->sents[first + k].end - a->sents[first + k].start;
         if (total < STITCH_MIN_BYTES)
             continue;
         open = !ends_terminal(a->s, bl[i].start, bl[i].end);
         for (k = 0; k < n && all; k++) {
             const sentence *st = &a->sents[first + k];
+            /* the last sentence of an unpunctuated block may be cut short */
+            int may_cut = open && k + 1 == n && st->keyed == KEY_BYTES;
             size_t slot, o;
             int found = 0;
-            for (slot = st->h & mask; a->tab[slot]; slot = (slot + 1) & mask) {
-                const sentence *h = &a->sents[a->tab[slot] - 1];
-                if (h->h == st->h && h->len == st->len &&
-                    memcmp(a->canon + h->off, a->canon + st->off, st->len) == 0)
+            for (slot = st->key & mask; a->tab[slot]; slot = (slot + 1) & mask)
+                if (a->sents[a->tab[slot] - 1].key == st->key)
                     break;
-            }
-            for (o = a->tab[slot]; o; o = a->sents[o - 1].next_same)
-                occurrence(bl, i, a->sents[o - 1].block, &found, &earlier);
-            if (!found && open && k + 1 == n && st->len >= PREFIX_LEN) {
-                for (slot = st->hp & pmask; a->ptab[slot];
-                     slot = (slot + 1) & pmask)
-                    if (a->sents[a->ptab[slot] - 1].hp == st->hp)
-                        break;
-                for (o = a->ptab[slot]; o; o = a->sents[o - 1].next_pre) {
-                    const sentence *c = &a->sents[o - 1];
-                    if (c->len > st->len &&
-                        memcmp(a->canon + c->off, a->canon + st->off,
-                               st->len) == 0)
-                        occurrence(bl, i, c->block, &found, &earlier);
+            for (o = a->tab[slot]; o; o = a->sents[o - 1].next) {
+                const sentence *c = &a->sents[o - 1];
+                int r;
+                if (related(bl, i, c->block))
+                    continue;
+                r = sentence_cmp(a->s, st, c);
+                if (r == CMP_EQUAL || (r == CMP_PREFIX && may_cut)) {
+                    found = 1;
+                    if (c->block < i && bl[c->block].kind == NP_BLOCK_PARAGRAPH)
+                        earlier = 1;
                 }
             }
             all = found;

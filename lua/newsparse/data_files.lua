@@ -49,7 +49,7 @@ published:?\s.*\|\s*updated:?\s.*
 sign up (?:for|to)\b.*
 subscribe (?:to|for|now)\b.*
 (?:get|receive) (?:our|the) .{0,60}newsletter\b.*
-.{0,80}\bnewsletters?(?: sign-?up)?\b.{0,80}\b(?:sign up|subscribe|inbox|email)\b.*
+(?:join|want|never miss|don['’]t miss|be the first|stay (?:informed|up to date)|for the latest)\b.{0,80}\bnewsletters?\b.*
 enter your email(?: address)?\b.*
 (?:we|this (?:site|website)) uses? cookies\b.*
 by (?:continuing|using) (?:to (?:use|browse) )?(?:this|our) (?:site|website)\b.*cookies?\b.*
