@@ -19,9 +19,12 @@
  *
  * Options:
  *   --data DIR        where boilerplate.txt and credits.txt are
- *                     (default: <dir of this program>/../data)
+ *                     (default: <dir of this program>/../../data, i.e.
+ *                     ROOT/data for ROOT/bench/bin/parse_bench)
  *   --min-time SEC    wall time of the timed parse loop (default 2; 0 = a
- *                     single timed pass)
+ *                     single timing sample).  The loop is timed in samples
+ *                     of enough passes to last >= 0.5 ms; "median pass" and
+ *                     "best pass" are per-pass times of those samples
  *   --ceiling-time SEC  wall time of the memchr loop (default 1)
  *   --scaling         first parse prefixes (1/8, 1/4, 1/2, all) of the
  *                     largest article, each for --scaling-time seconds
@@ -96,18 +99,22 @@ static long peak_rss_kib(void)
     return ru.ru_maxrss;
 }
 
-/* read a whole file; NULL with errno set on failure */
+/* read a whole file into an exactly sized buffer; NULL with errno set */
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
+    struct stat st;
+    char *buf;
+    size_t cap, n = 0, got;
 
     if (f == NULL)
         return NULL;
+    cap = (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+          ? (size_t)st.st_size + 1 : 65536;
+    buf = xrealloc(NULL, cap);
     for (;;) {
-        if (cap - n < 65536) {
-            cap = cap ? 2 * cap : 65536;
+        if (n == cap) {
+            cap *= 2;
             buf = xrealloc(buf, cap);
         }
         got = fread(buf + n, 1, cap - n, f);
@@ -124,7 +131,7 @@ static char *read_file(const char *path, size_t *len)
     }
     fclose(f);
     *len = n;
-    return xrealloc(buf, n);     /* shrink: RSS should reflect the input */
+    return buf;
 }
 
 /*}====================================================================*/
@@ -328,6 +335,9 @@ static size_t memchr_pass(const article *arts, size_t n)
     return lines;
 }
 
+#define MAX_SAMPLES 8192
+#define SAMPLE_SECONDS 0.5e-3
+
 typedef struct {
     size_t bytes;        /* prefix length */
     size_t parses;
@@ -335,6 +345,12 @@ typedef struct {
     size_t blocks;
     long rss_kib;        /* peak RSS after this size */
 } scale_point;
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
 
 static void json_str(FILE *f, const char *s)
 {
@@ -365,7 +381,8 @@ int main(int argc, char **argv)
     tally t;
     FILE *out;
     double t0, t1, c0, elapsed, cpu, best = 1e300, load_seconds;
-    size_t passes = 0, blocks_pass;
+    size_t passes = 0, blocks_pass, group = 1, nsamples = 0;
+    double *samples, median, tally_seconds;
     size_t ceil_passes = 0, newlines = 0;
     double ceil_elapsed;
     long rss_load;
@@ -415,7 +432,7 @@ int main(int argc, char **argv)
     if (data_dir == NULL) {
         const char *slash = strrchr(argv[0], '/');
         int dl = slash ? (int)(slash - argv[0]) : 1;
-        snprintf(path, sizeof path, "%.*s/../data", dl,
+        snprintf(path, sizeof path, "%.*s/../../data", dl,
                  slash ? argv[0] : ".");
         data_dir = xstrdup(path);
     }
@@ -446,6 +463,10 @@ int main(int argc, char **argv)
             largest = i;
     }
     load_seconds = now_mono() - t0;
+    /* the per-sample times, allocated and touched now so that they do not
+     * count as parser memory */
+    samples = xrealloc(NULL, MAX_SAMPLES * sizeof *samples);
+    memset(samples, 0, MAX_SAMPLES * sizeof *samples);
     rss_load = peak_rss_kib();
 
     /* scaling: prefixes of the largest article, ascending, so that each
@@ -478,24 +499,41 @@ int main(int argc, char **argv)
     }
 
     /* warm-up and sanity pass: blocks per kind */
+    t0 = now_mono();
     tally_pass(a, arts, narts, &t);
+    tally_seconds = now_mono() - t0;
+    /* a timing sample is `group` passes, at least ~0.5 ms, so the clock
+     * reads cost nothing and the samples fit in MAX_SAMPLES */
+    if (tally_seconds < SAMPLE_SECONDS)
+        group = (size_t)(SAMPLE_SECONDS / (tally_seconds > 1e-7 ? tally_seconds
+                                                                : 1e-7)) + 1;
 
     /* the timed loop */
     t0 = now_mono();
     c0 = now_cpu();
     elapsed = 0;
     do {
-        double p0 = now_mono(), p1;
-        blocks_pass = parse_pass(a, arts, narts);
+        double p0 = now_mono(), p1, per;
+        size_t g;
+        for (g = 0; g < group; g++) {
+            blocks_pass = parse_pass(a, arts, narts);
+            if (blocks_pass != t.blocks)
+                die("%s", "block count changed between passes");
+        }
         p1 = now_mono();
-        if (blocks_pass != t.blocks)
-            die("%s", "block count changed between passes");
-        if (p1 - p0 < best)
-            best = p1 - p0;
-        passes++;
+        per = (p1 - p0) / (double)group;
+        if (per < best)
+            best = per;
+        if (nsamples < MAX_SAMPLES)      /* later samples: not in the median */
+            samples[nsamples++] = per;
+        passes += group;
         elapsed = p1 - t0;
     } while (elapsed < min_time);
     cpu = now_cpu() - c0;
+    qsort(samples, nsamples, sizeof *samples, cmp_double);
+    median = nsamples % 2 ? samples[nsamples / 2]
+             : (samples[nsamples / 2 - 1] + samples[nsamples / 2]) / 2;
+    free(samples);
 
     /* the memchr ceiling */
     t1 = now_mono();
@@ -515,10 +553,12 @@ int main(int argc, char **argv)
         fprintf(out, "  input        %zu article%s, %.3f MB (largest %zu "
                 "bytes), loaded in %.3f s\n", narts, narts == 1 ? "" : "s",
                 mb, arts[largest].len, load_seconds);
-        fprintf(out, "  parse        %zu passes in %.3f s wall (%.3f s CPU)\n",
-                passes, elapsed, cpu);
-        fprintf(out, "  throughput   %.1f MB/s, %.0f articles/s (best pass "
-                "%.1f MB/s)\n", tp, (double)passes * (double)narts / elapsed,
+        fprintf(out, "  parse        %zu passes in %.3f s wall (%.3f s CPU), "
+                "timed in %zu samples of %zu pass%s\n", passes, elapsed, cpu,
+                nsamples, group, group == 1 ? "" : "es");
+        fprintf(out, "  throughput   %.1f MB/s, %.0f articles/s (median pass "
+                "%.1f MB/s, best pass %.1f MB/s)\n", tp,
+                (double)passes * (double)narts / elapsed, mb / median,
                 mb / best);
         fprintf(out, "  memchr('\\n') %.1f MB/s (%zu newlines a pass), "
                 "parse is %.1f%% of it\n",
@@ -552,11 +592,15 @@ int main(int argc, char **argv)
         printf("\"articles\":%zu,\"bytes\":%zu,\"mb\":%.6f,"
                "\"largest_bytes\":%zu,\"load_seconds\":%.6f,", narts, total,
                mb, arts[largest].len, load_seconds);
-        printf("\"passes\":%zu,\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
+        printf("\"passes\":%zu,\"passes_per_sample\":%zu,\"samples\":%zu,"
+               "\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
                "\"mb_per_s\":%.3f,\"articles_per_s\":%.1f,"
+               "\"median_pass_seconds\":%.6f,\"median_pass_mb_per_s\":%.3f,"
                "\"best_pass_seconds\":%.6f,\"best_pass_mb_per_s\":%.3f,",
-               passes, elapsed, cpu, (double)passes * mb / elapsed,
-               (double)passes * (double)narts / elapsed, best, mb / best);
+               passes, group, nsamples, elapsed, cpu,
+               (double)passes * mb / elapsed,
+               (double)passes * (double)narts / elapsed, median, mb / median,
+               best, mb / best);
         printf("\"blocks\":%zu,\"kinds\":{", t.blocks);
         for (i = 0; i < NP_BLOCK_NKINDS; i++)
             printf("%s\"%s\":%zu", i ? "," : "", np_block_kind_name((int)i),

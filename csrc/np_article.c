@@ -414,8 +414,12 @@ static int ieq(const char *s, size_t i, const char *w, size_t n)
 
 static int in_list(const char *s, size_t i, size_t n, const char *const *l)
 {
+    unsigned char c0 = (unsigned char)s[i];
+
+    if (is_upper(c0))
+        c0 = (unsigned char)(c0 + 32);
     for (; *l; l++)
-        if (strlen(*l) == n && ieq(s, i, *l, n))
+        if ((unsigned char)(*l)[0] == c0 && strlen(*l) == n && ieq(s, i, *l, n))
             return 1;
     return 0;
 }
@@ -562,7 +566,8 @@ static size_t credit_at(const np_article_rules *r, const char *s, size_t a,
         size_t c = r->credit_order[k];
         const char *name = r->credit_buf + r->credit_off[c];
         size_t n = r->credit_off[c + 1] - r->credit_off[c];
-        if (n > b - a || memcmp(s + a, name, n) != 0)
+        if (n > b - a || (n > 1 && name[1] != s[a + 1]) ||
+            memcmp(s + a, name, n) != 0)
             continue;
         if (a + n == b ||
             glued_seam(s, a + n, b, !is_lower((unsigned char)name[n - 1])))
