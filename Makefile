@@ -19,12 +19,14 @@ PKG_CONFIG ?= pkg-config
 LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --cflags-only-I lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8 2>/dev/null)
 PCRE2_LIBS   ?= $(shell $(PKG_CONFIG) --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
+UTF8PROC_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libutf8proc 2>/dev/null)
+UTF8PROC_LIBS   ?= $(shell $(PKG_CONFIG) --libs libutf8proc 2>/dev/null || echo -lutf8proc)
 
 CSTD     = -std=c11
 CWARNS   = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(CWARNS) $(CFLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS)
+ALL_CFLAGS = $(CSTD) $(CWARNS) $(CFLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS)
 LIBFLAG  ?= -shared
 LDFLAGS  ?=
 
@@ -38,18 +40,18 @@ BUSTED_OUTPUT ?= utfTerminal
 BUSTED_FLAGS ?=
 
 ROOT := $(abspath .)
-CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c
+CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c
 BIND_SRC  = csrc/lnewsparse.c
 HEADERS   = $(wildcard csrc/*.h)
-DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv
+DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt
 DATA_LUA  = lua/newsparse/data_files.lua
 
-DEBS = lua5.4 liblua5.4-dev libpcre2-dev lua-busted lua-check luarocks pkg-config gcc make
+DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev lua-busted lua-check lua-cjson luarocks pkg-config gcc make
 
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench clean check-data
+.PHONY: all build deps env test sanitize demo install lint bench golden clean
 
 all: build
 
@@ -60,14 +62,14 @@ $(BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
-	$(CC) $(LIBFLAG) $(LDFLAGS) -o $@ $^ $(PCRE2_LIBS)
+	$(CC) $(LIBFLAG) $(LDFLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS)
 
 $(ASAN_BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(CWARNS) -O1 -g $(SAN_FLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(CWARNS) -O1 -g $(SAN_FLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) -c $< -o $@
 
 $(ASAN_BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(ASAN_BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
-	$(CC) $(LIBFLAG) $(SAN_FLAGS) -o $@ $^ $(PCRE2_LIBS)
+	$(CC) $(LIBFLAG) $(SAN_FLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS)
 
 $(DATA_LUA): $(DATA) data/embed.lua
 	$(LUA) data/embed.lua data $@
@@ -117,6 +119,13 @@ lint:
 
 bench: build
 	$(MAKE) -C bench ROOT=$(ROOT)
+
+# golden: the sentence-boundary suites from ../shared (skipped without it)
+SUITES ?= $(ROOT)/../shared/data/suites/sentences
+golden: build
+	@if [ -d "$(SUITES)" ]; then \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/golden.lua "$(SUITES)"; \
+	else echo "golden: $(SUITES) not found; skipped"; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -19,15 +19,18 @@
 
 #include "np_article.h"
 #include "np_common.h"
+#include "np_segment.h"
 #include "np_utf8.h"
 
 #define NEWSPARSE_VERSION "0.1.0"
 
 #define RULES_MT  "newsparse.Rules"
 #define PARSER_MT "newsparse.Parser"
+#define SEG_MT    "newsparse.Segmenter"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
+typedef struct { np_segmenter *sg; np_spans spans; } l_seg;
 
 /*{====================================================================
  * Rules
@@ -212,6 +215,149 @@ static int l_parser_tostring(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Segmenter
+ *=====================================================================*/
+
+static l_seg *check_seg(lua_State *L, int idx)
+{
+    l_seg *u = luaL_checkudata(L, idx, SEG_MT);
+    if (u->sg == NULL)
+        luaL_error(L, "attempt to use a closed newsparse segmenter");
+    return u;
+}
+
+/* core.segmenter(words): words maps a lower-case word to a class string
+ * ("title", "number", "abbrev", "final", "starter", or several joined
+ * by "+"). */
+static int l_seg_new(lua_State *L)
+{
+    l_seg *u;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, SEG_MT);
+    u->sg = np_segmenter_create();
+    if (u->sg == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        size_t wl;
+        const char *w, *cls;
+        unsigned classes = 0;
+        int rc;
+        if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "abbreviations: word = class strings expected");
+        w = lua_tolstring(L, -2, &wl);
+        cls = lua_tostring(L, -1);
+        if (strstr(cls, "title"))   classes |= NP_WORD_TITLE;
+        if (strstr(cls, "number"))  classes |= NP_WORD_NUMBER;
+        if (strstr(cls, "abbrev"))  classes |= NP_WORD_ABBREV;
+        if (strstr(cls, "starter")) classes |= NP_WORD_STARTER;
+        if (strstr(cls, "final"))   classes |= NP_WORD_FINAL | NP_WORD_ABBREV;
+        if (classes == 0)
+            return luaL_error(L, "abbreviation '%s': unknown class '%s' (use "
+                              "title, number, abbrev, final or starter)", w, cls);
+        rc = np_segmenter_add_word(u->sg, w, wl, classes);
+        if (rc == NP_EINVAL)
+            return luaL_error(L, "abbreviation '%s': empty or longer than 31 "
+                              "bytes", w);
+        if (rc != NP_OK)
+            return luaL_error(L, "newsparse: out of memory");
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* Run the splitter over text[first..last] (1-based, clipped) into u->spans;
+ * returns the text and the 0-based offset of the range. */
+static const char *run_sentences(lua_State *L, l_seg *u, size_t *len,
+                                 size_t *off)
+{
+    const char *s = luaL_checklstring(L, 2, len);
+    unsigned flags = lua_toboolean(L, 3) ? NP_SEG_JOIN_LINES : 0;
+    lua_Integer first = luaL_optinteger(L, 4, 1);
+    lua_Integer last = luaL_optinteger(L, 5, (lua_Integer)*len);
+
+    if (first < 1)
+        first = 1;
+    if (last > (lua_Integer)*len)
+        last = (lua_Integer)*len;
+    u->spans.n = 0;
+    *off = (size_t)first - 1;
+    if (last >= first &&
+        np_sentences(u->sg, s + *off, (size_t)(last - first + 1), flags,
+                     &u->spans) != NP_OK)
+        luaL_error(L, "newsparse.sentences: out of memory");
+    return s;
+}
+
+/* seg:sentences(text, join_lines, first, last) -> {{first=, last=, text=}...} */
+static int l_seg_sentences(lua_State *L)
+{
+    l_seg *u = check_seg(L, 1);
+    size_t len, off, i;
+    const char *s = run_sentences(L, u, &len, &off);
+
+    lua_createtable(L, (int)(u->spans.n < 0x7fffffff ? u->spans.n : 0), 0);
+    for (i = 0; i < u->spans.n; i++) {
+        lua_createtable(L, 0, 3);
+        set_span(L, s, off + u->spans.v[i].start, off + u->spans.v[i].end);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* seg:count(text, join_lines, first, last) -> number of sentences */
+static int l_seg_count(lua_State *L)
+{
+    l_seg *u = check_seg(L, 1);
+    size_t len, off;
+
+    run_sentences(L, u, &len, &off);
+    lua_pushinteger(L, (lua_Integer)u->spans.n);
+    return 1;
+}
+
+/* seg:spans(text, join_lines, first, last) -> flat {f1, l1, f2, l2, ...} */
+static int l_seg_spans(lua_State *L)
+{
+    l_seg *u = check_seg(L, 1);
+    size_t len, off, i;
+
+    run_sentences(L, u, &len, &off);
+    lua_createtable(L, (int)(2 * u->spans.n < 0x7fffffff ? 2 * u->spans.n : 0), 0);
+    for (i = 0; i < u->spans.n; i++) {
+        lua_pushinteger(L, (lua_Integer)(off + u->spans.v[i].start) + 1);
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)(off + u->spans.v[i].end));
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 2);
+    }
+    return 1;
+}
+
+static int l_seg_gc(lua_State *L)
+{
+    l_seg *u = luaL_checkudata(L, 1, SEG_MT);
+    np_segmenter_free(u->sg);
+    np_spans_free(&u->spans);
+    u->sg = NULL;
+    return 0;
+}
+
+static int l_seg_tostring(lua_State *L)
+{
+    l_seg *u = luaL_checkudata(L, 1, SEG_MT);
+    if (u->sg == NULL)
+        lua_pushliteral(L, "newsparse.Segmenter (closed)");
+    else
+        lua_pushfstring(L, "newsparse.Segmenter (%p)", (void *)u);
+    return 1;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Text helpers
  *=====================================================================*/
 
@@ -268,8 +414,17 @@ static const luaL_Reg parser_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg seg_methods[] = {
+    {"sentences", l_seg_sentences},
+    {"count", l_seg_count},
+    {"spans", l_seg_spans},
+    {"close", l_seg_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
     {"rules", l_rules_new},
+    {"segmenter", l_seg_new},
     {"parser", l_parser_new},
     {"utf8_valid", l_utf8_valid},
     {"cp1252_to_utf8", l_cp1252_to_utf8},
@@ -282,6 +437,7 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
 {
     new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring);
     new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
+    new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

@@ -5,6 +5,8 @@
  * reported as NP_UTF8_BAD of length 1, never skipped, so a caller walking
  * the text visits every byte exactly once.
  */
+#include <utf8proc.h>
+
 #include "np_utf8.h"
 
 size_t np_utf8_decode(const char *str, size_t len, size_t i, uint32_t *cp)
@@ -168,4 +170,80 @@ size_t np_cp1252_to_utf8(const char *str, size_t len, char *out)
         }
     }
     return (size_t)(o - (unsigned char *)out);
+}
+
+/* ASCII classes, so the common case needs no table lookup in utf8proc. */
+static const unsigned char ascii_class[128] = {
+    /* controls, with \t \n \v \f \r as space */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /*  sp  !  "  #  $  %  &  '  (  )  *  +  ,  -  .  / */
+    1, 8, 8, 8, 9, 8, 8, 8, 8, 8, 8, 9, 8, 8, 8, 8,
+    /*  0-9                           :  ;  <  =  >  ? */
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 9, 9, 9, 8,
+    /*  @  A-O */
+    8, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /*  P-Z                           [  \  ]  ^  _ */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 8, 8, 8, 9, 8,
+    /*  `  a-o */
+    9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    /*  p-z                           {  |  }  ~  DEL */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 9, 8, 9, 0,
+};
+
+int np_cp_class(uint32_t cp)
+{
+    if (cp < 0x80)
+        return ascii_class[cp];
+    if (cp == NP_UTF8_BAD)
+        return NP_CP_OTHER;
+    if (np_is_space(cp))
+        return NP_CP_SPACE;
+    switch (utf8proc_category((utf8proc_int32_t)cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT:
+        return NP_CP_UPPER;
+    case UTF8PROC_CATEGORY_LL:
+        return NP_CP_LOWER;
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+        return NP_CP_LETTER;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return NP_CP_MARK;
+    case UTF8PROC_CATEGORY_ND:
+        return NP_CP_DIGIT;
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return NP_CP_NUMBER;
+    case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD:
+    case UTF8PROC_CATEGORY_PS: case UTF8PROC_CATEGORY_PE:
+    case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+        return NP_CP_PUNCT;
+    case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC:
+    case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_SO:
+        return NP_CP_SYMBOL;
+    case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+        return NP_CP_SPACE;
+    default:
+        return NP_CP_OTHER;
+    }
+}
+
+int np_class_at(const char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned char c = (unsigned char)s[i];
+    uint32_t cp;
+
+    if (c < 0x80) {
+        *n = 1;
+        return ascii_class[c];
+    }
+    *n = np_utf8_decode(s, len, i, &cp);
+    return np_cp_class(cp);
+}
+
+int np_is_wordchar(int cls, uint32_t cp)
+{
+    return cls == NP_CP_UPPER || cls == NP_CP_LOWER || cls == NP_CP_LETTER ||
+           cls == NP_CP_MARK || cls == NP_CP_DIGIT || cp == '_';
 }

@@ -43,4 +43,29 @@ int np_utf8_valid(const char *s, size_t len);
  * as in Latin-1, so no byte is lost. */
 size_t np_cp1252_to_utf8(const char *s, size_t len, char *out);
 
+/* Character classes, from Unicode general categories (utf8proc). */
+enum np_cp_class {
+    NP_CP_OTHER,      /* controls, unassigned, invalid bytes */
+    NP_CP_SPACE,      /* np_is_space */
+    NP_CP_UPPER,      /* Lu, Lt */
+    NP_CP_LOWER,      /* Ll */
+    NP_CP_LETTER,     /* Lm, Lo: letters without case */
+    NP_CP_MARK,       /* Mn, Mc, Me: combining marks, part of a word */
+    NP_CP_DIGIT,      /* Nd */
+    NP_CP_NUMBER,     /* Nl, No: other numerals (², ½, Ⅻ) */
+    NP_CP_PUNCT,      /* P*: . , ; ‘ ” – … */
+    NP_CP_SYMBOL      /* S*: £ $ % + © ° emoji */
+};
+
+/* np_cp_class: the class of a code point; NP_UTF8_BAD is NP_CP_OTHER. */
+int np_cp_class(uint32_t cp);
+
+/* np_class_at: the class of the character at s[i] (i < len); its length in
+ * bytes goes to *n. */
+int np_class_at(const char *s, size_t len, size_t i, size_t *n);
+
+/* np_is_wordchar: letters, marks, digits and "_" -- the characters a
+ * whole-word match may not touch. */
+int np_is_wordchar(int cls, uint32_t cp);
+
 #endif

@@ -3,7 +3,7 @@
 -- Usage: lua5.4 data/embed.lua DATA_DIR OUT_FILE
 -- Run by `make`; the output is committed and a spec checks it is current.
 local dir, out = arg[1] or "data", arg[2] or "lua/newsparse/data_files.lua"
-local files = { "boilerplate.txt", "credits.txt", "outlets.tsv" }
+local files = { "abbreviations.txt", "boilerplate.txt", "credits.txt", "outlets.tsv" }
 
 local function long_bracket(s)
   local eq = ""

@@ -22,6 +22,8 @@ _ENV = nil
 
 local default_parser
 local custom_parsers = setmetatable({}, { __mode = "k" })
+local default_segmenter
+local custom_segmenters = setmetatable({}, { __mode = "k" })
 
 local function build_parser(extra_boilerplate, extra_credits)
   local patterns = data.lines("boilerplate.txt")
@@ -52,6 +54,44 @@ local function parser_for(opts)
     custom_parsers[key] = entry
   end
   return entry.parser
+end
+
+local function abbreviation_table(extra)
+  local words = {}
+  for _, line in ipairs(data.lines("abbreviations.txt")) do
+    local w, class = line:match("^(%S+)%s+(%a+)")
+    if w then
+      words[w] = words[w] and (words[w] .. "+" .. class) or class
+    end
+  end
+  for w, class in pairs(extra or {}) do
+    if type(w) ~= "string" or type(class) ~= "string" then
+      error("newsparse: opts.abbreviations must map words to classes "
+        .. "(\"title\", \"number\", \"abbrev\" or \"starter\")", 4)
+    end
+    w = lower(w):gsub("%.$", "")
+    words[w] = words[w] and (words[w] .. "+" .. class) or class
+  end
+  return words
+end
+
+-- the segmenter for these options: the default one, or one cached per
+-- opts.abbreviations table
+local function segmenter_for(opts)
+  local extra = opts and opts.abbreviations
+  if extra == nil then
+    default_segmenter = default_segmenter or core.segmenter(abbreviation_table())
+    return default_segmenter
+  end
+  if type(extra) ~= "table" then
+    error("newsparse: opts.abbreviations must be a table", 3)
+  end
+  local seg = custom_segmenters[extra]
+  if not seg then
+    seg = core.segmenter(abbreviation_table(extra))
+    custom_segmenters[extra] = seg
+  end
+  return seg
 end
 
 --}====================================================================
@@ -156,6 +196,30 @@ function Article:body()
   return concat(parts, "\n\n")
 end
 
+-- the blocks art:sentences() reads by default: no repeats, captions,
+-- credits or boilerplate, so that nothing is counted twice
+local sentence_kinds = { title = true, bullet = true, paragraph = true, heading = true }
+
+-- art:sentences([opts]) -> array of {first, last, text, block}; a sentence
+-- never crosses a block.  opts.all = true reads every block.
+function Article:sentences(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    error("newsparse: art:sentences(opts): opts must be a table", 2)
+  end
+  local all = opts and opts.all
+  local seg = segmenter_for(opts)
+  local out, text = {}, self.text
+  for bi, b in ipairs(self.blocks) do
+    if all or (sentence_kinds[b.kind] and not b.dup_of) then
+      for _, st in ipairs(seg:sentences(text, true, b.first, b.last)) do
+        st.block = bi
+        out[#out + 1] = st
+      end
+    end
+  end
+  return out
+end
+
 -- art:blocks_of(kind) -> the blocks of one kind, in order.
 function Article:blocks_of(kind)
   local out = {}
@@ -189,6 +253,46 @@ end
 function Article:__tostring()
   return format("newsparse.Article (%s, %d blocks)",
     self.id and tostring(self.id) or "no id", #self.blocks)
+end
+
+--}====================================================================
+
+--{====================================================================
+-- Sentences
+--=====================================================================
+
+local function check_text(fname, text, opts)
+  if type(text) ~= "string" then
+    error(format("newsparse.%s: text must be a string, got %s", fname, type(text)), 3)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(format("newsparse.%s: opts must be a table, got %s", fname, type(opts)), 3)
+  end
+end
+
+local function join_lines(opts)
+  local lines = opts and opts.lines or "split"
+  if lines ~= "split" and lines ~= "join" then
+    error(format("newsparse: opts.lines must be \"split\" or \"join\", got %s",
+      tostring(lines)), 4)
+  end
+  return lines == "join"
+end
+
+-- np.sentences(text [, opts]) -> array of {first, last, text}
+--   opts.lines          "split" (default: a newline ends a sentence unless a
+--                       space comes before it) or "join" (wrapped text: only
+--                       blank lines do)
+--   opts.abbreviations  extra words: {["Gov"] = "title", ["approx"] = "abbrev"}
+function M.sentences(text, opts)
+  check_text("sentences", text, opts)
+  return segmenter_for(opts):sentences(text, join_lines(opts))
+end
+
+-- np.count_sentences(text [, opts]) -> number, building no tables
+function M.count_sentences(text, opts)
+  check_text("count_sentences", text, opts)
+  return segmenter_for(opts):count(text, join_lines(opts))
 end
 
 --}====================================================================

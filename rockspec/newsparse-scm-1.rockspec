@@ -29,6 +29,10 @@ external_dependencies = {
     header = "pcre2.h",
     library = "pcre2-8",
   },
+  UTF8PROC = {
+    header = "utf8proc.h",
+    library = "utf8proc",
+  },
 }
 
 build = {
@@ -40,12 +44,13 @@ build = {
         "csrc/np_utf8.c",
         "csrc/np_regex.c",
         "csrc/np_article.c",
+        "csrc/np_segment.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
-      libraries = { "pcre2-8" },
-      incdirs = { "csrc", "$(PCRE2_INCDIR)" },
-      libdirs = { "$(PCRE2_LIBDIR)" },
+      libraries = { "pcre2-8", "utf8proc" },
+      incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(UTF8PROC_INCDIR)" },
+      libdirs = { "$(PCRE2_LIBDIR)", "$(UTF8PROC_LIBDIR)" },
     },
     ["newsparse"] = "lua/newsparse.lua",
     ["newsparse.data"] = "lua/newsparse/data.lua",
