@@ -20,6 +20,7 @@
 #include "np_article.h"
 #include "np_common.h"
 #include "np_segment.h"
+#include "np_token.h"
 #include "np_utf8.h"
 
 #define NEWSPARSE_VERSION "0.1.0"
@@ -358,6 +359,88 @@ static int l_seg_tostring(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Tokens
+ *=====================================================================*/
+
+/* 1-based inclusive range [first, last] of a string argument -> 0-based
+ * half-open, clipped as string.sub clips. */
+static void opt_range(lua_State *L, int arg, size_t len, size_t *a, size_t *b)
+{
+    lua_Integer first = luaL_optinteger(L, arg, 1);
+    lua_Integer last = luaL_optinteger(L, arg + 1, (lua_Integer)len);
+
+    if (first < 1)
+        first = 1;
+    if (last > (lua_Integer)len)
+        last = (lua_Integer)len;
+    if (last < first) {
+        *a = *b = 0;
+        return;
+    }
+    *a = (size_t)first - 1;
+    *b = (size_t)last;
+}
+
+/* core.tokens(text, first, last) -> {{first, last, text, kind [, form]}...} */
+static int l_tokens(lua_State *L)
+{
+    size_t len, a, b, pos, i = 0;
+    const char *s = luaL_checklstring(L, 1, &len);
+    np_token t;
+
+    opt_range(L, 2, len, &a, &b);
+    lua_newtable(L);
+    pos = a;
+    while (np_next_token(s, b, &pos, &t)) {
+        lua_createtable(L, 0, 5);
+        set_span(L, s, t.start, t.end);
+        lua_pushstring(L, np_token_kind_name(t.kind));
+        lua_setfield(L, -2, "kind");
+        if (t.form != NP_FORM_PLAIN) {
+            lua_pushstring(L, np_token_form_name(t.form));
+            lua_setfield(L, -2, "form");
+        }
+        lua_rawseti(L, -2, (lua_Integer)++i);
+    }
+    return 1;
+}
+
+/* core.count_words(text, first, last) -> integer */
+static int l_count_words(lua_State *L)
+{
+    size_t len, a, b;
+    const char *s = luaL_checklstring(L, 1, &len);
+
+    opt_range(L, 2, len, &a, &b);
+    lua_pushinteger(L, (lua_Integer)np_count_words(s + a, b - a));
+    return 1;
+}
+
+/* core.next_word(text, pos) -> first, last of the next word or number token
+ * at or after pos (1-based), or nothing at the end */
+static int l_next_word(lua_State *L)
+{
+    size_t len, pos;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lua_Integer p = luaL_optinteger(L, 2, 1);
+    np_token t;
+
+    pos = p < 1 ? 0 : (size_t)p - 1;
+    if (pos > len)
+        return 0;
+    while (np_next_token(s, len, &pos, &t)) {
+        if (np_is_word_token(&t)) {
+            lua_pushinteger(L, (lua_Integer)t.start + 1);
+            lua_pushinteger(L, (lua_Integer)t.end);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Text helpers
  *=====================================================================*/
 
@@ -425,6 +508,9 @@ static const luaL_Reg seg_methods[] = {
 static const luaL_Reg core_functions[] = {
     {"rules", l_rules_new},
     {"segmenter", l_seg_new},
+    {"tokens", l_tokens},
+    {"count_words", l_count_words},
+    {"next_word", l_next_word},
     {"parser", l_parser_new},
     {"utf8_valid", l_utf8_valid},
     {"cp1252_to_utf8", l_cp1252_to_utf8},

@@ -308,7 +308,8 @@ static size_t bullet_char_at(const scan *sc, size_t i, uint32_t *cp)
     }
 }
 
-/* A list marker at i: 1-2 digits or one ASCII letter, then "." ")" or ".)",
+/* A list marker at i: 1-2 digits or one lower-case ASCII letter, then "."
+ * ")" or ".)",
  * then white space.  Stores style, kind and ordinal; returns its length. */
 static size_t marker_at(const scan *sc, size_t i, int *style, int *alpha,
                         unsigned *ordinal)
@@ -323,9 +324,9 @@ static size_t marker_at(const scan *sc, size_t i, int *style, int *alpha,
         if (j - i > 2)
             return 0;
         *alpha = 0;
-    } else if (j < sc->len && ((u[j] >= 'a' && u[j] <= 'z') ||
-                               (u[j] >= 'A' && u[j] <= 'Z'))) {
-        v = (unsigned)(ascii_lower(u[j]) - 'a' + 1);
+    } else if (j < sc->len && u[j] >= 'a' && u[j] <= 'z') {
+        /* lower case only: "J. K. Rowling" is a name, not a list */
+        v = (unsigned)(u[j] - 'a' + 1);
         j++;
         *alpha = 1;
     } else {

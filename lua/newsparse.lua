@@ -295,6 +295,33 @@ function M.count_sentences(text, opts)
   return segmenter_for(opts):count(text, join_lines(opts))
 end
 
+-- np.tokens(text) -> array of {first, last, text, kind [, form]}
+--   kind: "word", "number", "punct", "symbol"; form (words only): "clitic"
+--   ('s), "url", "email", "handle" (@name), "hashtag" (#name)
+function M.tokens(text, opts)
+  check_text("tokens", text, opts)
+  return core.tokens(text)
+end
+
+-- np.words(text) -> iterator over the word and number tokens, as strings
+-- (a possessive 's is left out); builds no tables
+function M.words(text)
+  check_text("words", text)
+  local pos = 1
+  return function()
+    local first, last = core.next_word(text, pos)
+    if not first then return nil end
+    pos = last + 1
+    return text:sub(first, last), first, last
+  end
+end
+
+-- np.count_words(text) -> the number of tokens np.words yields
+function M.count_words(text)
+  check_text("count_words", text)
+  return core.count_words(text)
+end
+
 --}====================================================================
 
 -- np.find_outlet(site) -> {name=, domain=} or nil, from data/outlets.tsv.

@@ -45,6 +45,7 @@ build = {
         "csrc/np_regex.c",
         "csrc/np_article.c",
         "csrc/np_segment.c",
+        "csrc/np_token.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },

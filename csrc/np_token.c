@@ -1,0 +1,349 @@
+/*
+ * np_token.c -- the tokenizer (see np_token.h for the treatment of each
+ * kind of token).
+ *
+ * ASCII bytes are classified by a 128-entry table; only a byte >= 0x80
+ * costs a UTF-8 decode and a utf8proc category lookup.  Invariants: every
+ * token is a non-empty span inside [0, len), tokens come in order and do
+ * not overlap, and *pos always advances.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "np_common.h"
+#include "np_token.h"
+#include "np_utf8.h"
+
+static const char *const kind_names[] = { "word", "number", "punct", "symbol" };
+static const char *const form_names[] = {
+    NULL, "clitic", "url", "email", "handle", "hashtag"
+};
+
+const char *np_token_kind_name(int kind)
+{
+    return kind >= 0 && kind <= NP_TOK_SYMBOL ? kind_names[kind] : NULL;
+}
+
+const char *np_token_form_name(int form)
+{
+    return form >= 0 && form <= NP_FORM_HASHTAG ? form_names[form] : NULL;
+}
+
+void np_tokens_free(np_tokens *t)
+{
+    free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
+
+static int is_word_class(int c)
+{
+    return c == NP_CP_UPPER || c == NP_CP_LOWER || c == NP_CP_LETTER ||
+           c == NP_CP_MARK || c == NP_CP_DIGIT;
+}
+
+/* class of the character at i (NP_CP_OTHER past the end), length in *n */
+static int cls(const char *s, size_t len, size_t i, size_t *n)
+{
+    if (i >= len) {
+        *n = 0;
+        return NP_CP_OTHER;
+    }
+    return np_class_at(s, len, i, n);
+}
+
+static int wordchar_at(const char *s, size_t len, size_t i, size_t *n)
+{
+    int c = cls(s, len, i, n);
+    return is_word_class(c) || (i < len && s[i] == '_');
+}
+
+/* Does a word character end just before i? */
+static int wordchar_before(const char *s, size_t len, size_t i)
+{
+    uint32_t cp;
+
+    if (i == 0)
+        return 0;
+    np_utf8_decode_back(s, len, i, &cp);
+    return np_is_wordchar(np_cp_class(cp), cp);
+}
+
+/* An apostrophe at i: ' or ’ (U+2019); its length or 0. */
+static size_t apostrophe_at(const char *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '\'')
+        return 1;
+    if (i + 2 < len && (unsigned char)s[i] == 0xE2 &&
+        (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99)
+        return 3;
+    return 0;
+}
+
+/* A hyphen joining word parts at i: - or ‐ (U+2010); its length or 0. */
+static size_t hyphen_at(const char *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '-')
+        return 1;
+    if (i + 2 < len && (unsigned char)s[i] == 0xE2 &&
+        (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x90)
+        return 3;
+    return 0;
+}
+
+static int ascii_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int ascii_alnum(unsigned char c)
+{
+    return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int ieq_prefix(const char *s, size_t len, size_t i, const char *p)
+{
+    size_t k, n = strlen(p);
+
+    if (len - i < n)
+        return 0;
+    for (k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[i + k];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (c != (unsigned char)p[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* Trailing punctuation that ends a sentence rather than a URL or address. */
+static size_t trim_trailing(const char *s, size_t a, size_t b)
+{
+    while (b > a) {
+        unsigned char c = (unsigned char)s[b - 1];
+        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' ||
+            c == '?' || c == ')' || c == ']' || c == '"' || c == '\'')
+            b--;
+        else if (b - a >= 3 && c >= 0x98 && c <= 0x9D &&
+                 (unsigned char)s[b - 3] == 0xE2 && (unsigned char)s[b - 2] == 0x80)
+            b -= 3;                              /* ’ ” */
+        else
+            break;
+    }
+    return b;
+}
+
+/* A URL at i: http://, https:// or www. up to white space. */
+static size_t url_at(const char *s, size_t len, size_t i)
+{
+    size_t j, n;
+
+    if (!(ieq_prefix(s, len, i, "http://") || ieq_prefix(s, len, i, "https://") ||
+          ieq_prefix(s, len, i, "www.")))
+        return 0;
+    for (j = i; j < len; j++) {
+        unsigned char c = (unsigned char)s[j];
+        if (c <= ' ' || c == '<' || c == '>' || c == '"')
+            break;
+        if (c >= 0x80 && (n = np_space_len(s, len, j)) > 0)
+            break;
+    }
+    j = trim_trailing(s, i, j);
+    return j > i + 4 ? j - i : 0;
+}
+
+static int email_local(unsigned char c)
+{
+    return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+           c == '-';
+}
+
+/* An e-mail address at i: local@domain.tld */
+static size_t email_at(const char *s, size_t len, size_t i)
+{
+    size_t j = i, at, dot = 0;
+
+    while (j < len && email_local((unsigned char)s[j]))
+        j++;
+    if (j == i || j >= len || s[j] != '@')
+        return 0;
+    at = j++;
+    while (j < len && (ascii_alnum((unsigned char)s[j]) || s[j] == '-' ||
+                       s[j] == '.')) {
+        if (s[j] == '.')
+            dot = j;
+        j++;
+    }
+    j = trim_trailing(s, at + 1, j);
+    if (dot == 0 || dot >= j || j - dot < 3)
+        return 0;
+    return j - i;
+}
+
+/* A lower-case suffix glued to a number: ordinals, decades, units. */
+static const char *const number_suffixes[] = {
+    "st", "nd", "rd", "th", "s", "bn", "m", "k", "mn", "tn", "am", "pm",
+    "pc", "km", "kg", "mph", "p", "ft", "cm", "mm", "kw", "mw", "gb", "tb",
+    "mb", NULL
+};
+
+static int is_number_suffix(const char *s, size_t a, size_t b)
+{
+    const char *const *p;
+
+    for (p = number_suffixes; *p; p++)
+        if (strlen(*p) == b - a && ieq_prefix(s, b, a, *p))
+            return 1;
+    return 0;
+}
+
+/* A word from i: word characters joined across inner hyphens and
+ * apostrophes; stops before a possessive 's. */
+static size_t word_end(const char *s, size_t len, size_t i)
+{
+    size_t j = i, n, m;
+
+    for (;;) {
+        while (wordchar_at(s, len, j, &n))
+            j += n;
+        if ((m = hyphen_at(s, len, j)) > 0 && wordchar_at(s, len, j + m, &n)) {
+            j += m;
+            continue;
+        }
+        if ((m = apostrophe_at(s, len, j)) > 0 && j > i) {
+            size_t k = j + m;
+            int c = cls(s, len, k, &n);
+            if (c != NP_CP_UPPER && c != NP_CP_LOWER && c != NP_CP_LETTER)
+                break;
+            /* possessive 's / ’s at the end of the word: a token of its own */
+            if ((s[k] == 's' || s[k] == 'S') && !wordchar_at(s, len, k + 1, &n))
+                break;
+            j = k;
+            continue;
+        }
+        break;
+    }
+    return j;
+}
+
+int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
+{
+    size_t i = *pos, n, j, m;
+    int c;
+
+    for (;;) {
+        if (i >= len) {
+            *pos = len;
+            return 0;
+        }
+        c = np_class_at(s, len, i, &n);
+        if (c == NP_CP_SPACE || c == NP_CP_OTHER) {
+            i += n;
+            continue;
+        }
+        break;
+    }
+    tok->start = i;
+    tok->form = NP_FORM_PLAIN;
+
+    if (ascii_alnum((unsigned char)s[i]) && (m = url_at(s, len, i)) > 0) {
+        tok->kind = NP_TOK_WORD;
+        tok->form = NP_FORM_URL;
+        j = i + m;
+    } else if (ascii_alnum((unsigned char)s[i]) && (m = email_at(s, len, i)) > 0) {
+        tok->kind = NP_TOK_WORD;
+        tok->form = NP_FORM_EMAIL;
+        j = i + m;
+    } else if ((s[i] == '@' || s[i] == '#') && i + 1 < len &&
+               (i == 0 || !wordchar_at(s, len, i - 1, &m)) &&
+               wordchar_at(s, len, i + 1, &m)) {
+        tok->kind = NP_TOK_WORD;
+        tok->form = s[i] == '@' ? NP_FORM_HANDLE : NP_FORM_HASHTAG;
+        j = i + 1;
+        while (wordchar_at(s, len, j, &m))
+            j += m;
+    } else if (c == NP_CP_DIGIT) {
+        /* digits with inner separators, then maybe a unit suffix */
+        j = i;
+        for (;;) {
+            while (j < len && s[j] >= '0' && s[j] <= '9')
+                j++;
+            if (j + 1 < len && (s[j] == '.' || s[j] == ',' || s[j] == ':' ||
+                                s[j] == '/') &&
+                s[j + 1] >= '0' && s[j + 1] <= '9') {
+                j++;
+                continue;
+            }
+            break;
+        }
+        tok->kind = NP_TOK_NUMBER;
+        if (wordchar_at(s, len, j, &m)) {
+            size_t k = j;
+            while (k < len && ascii_alpha((unsigned char)s[k]) &&
+                   s[k] >= 'a' && s[k] <= 'z')
+                k++;
+            if (k > j && is_number_suffix(s, j, k) && !wordchar_at(s, len, k, &m))
+                j = k;                              /* 1.5bn 5th 1990s */
+            else {
+                j = word_end(s, len, i);            /* 5G 4x4 3D */
+                tok->kind = NP_TOK_WORD;
+            }
+        }
+    } else if (is_word_class(c) || s[i] == '_') {
+        tok->kind = NP_TOK_WORD;
+        j = word_end(s, len, i);
+    } else if ((m = apostrophe_at(s, len, i)) > 0 && i + m < len &&
+               (s[i + m] == 's' || s[i + m] == 'S') &&
+               !wordchar_at(s, len, i + m + 1, &n) &&
+               wordchar_before(s, len, i)) {
+        tok->kind = NP_TOK_WORD;                    /* 's */
+        tok->form = NP_FORM_CLITIC;
+        j = i + m + 1;
+    } else if (c == NP_CP_PUNCT) {
+        tok->kind = NP_TOK_PUNCT;
+        j = i + n;
+        if (s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == '-')
+            while (j < len && (s[j] == s[i] ||
+                               ((s[i] == '!' || s[i] == '?') &&
+                                (s[j] == '!' || s[j] == '?'))))
+                j++;
+    } else {
+        tok->kind = NP_TOK_SYMBOL;                  /* symbols, other numerals */
+        j = i + n;
+    }
+    tok->end = j;
+    *pos = j;
+    return 1;
+}
+
+int np_tokenize(const char *s, size_t len, np_tokens *out)
+{
+    size_t pos = 0;
+    np_token t;
+
+    while (np_next_token(s, len, &pos, &t)) {
+        if (np_grow((void **)&out->v, &out->cap, out->n + 1,
+                    sizeof(np_token)) != NP_OK)
+            return NP_ENOMEM;
+        out->v[out->n++] = t;
+    }
+    return NP_OK;
+}
+
+int np_is_word_token(const np_token *t)
+{
+    return (t->kind == NP_TOK_WORD || t->kind == NP_TOK_NUMBER) &&
+           t->form != NP_FORM_CLITIC;
+}
+
+size_t np_count_words(const char *s, size_t len)
+{
+    size_t pos = 0, n = 0;
+    np_token t;
+
+    while (np_next_token(s, len, &pos, &t))
+        n += np_is_word_token(&t);
+    return n;
+}
