@@ -11,6 +11,7 @@
  * last = end.  __gc and __close share one function; a freed object raises
  * on use.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@
 
 #include "np_article.h"
 #include "np_common.h"
+#include "np_match.h"
+#include "np_regex.h"
 #include "np_segment.h"
 #include "np_token.h"
 #include "np_utf8.h"
@@ -28,10 +31,16 @@
 #define RULES_MT  "newsparse.Rules"
 #define PARSER_MT "newsparse.Parser"
 #define SEG_MT    "newsparse.Segmenter"
+#define MATCHER_MT "newsparse.CoreMatcher"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
 typedef struct { np_segmenter *sg; np_spans spans; } l_seg;
+typedef struct {
+    np_matcher *m;
+    np_match_scratch *sc;
+    np_matches out;
+} l_matcher;
 
 /*{====================================================================
  * Rules
@@ -441,6 +450,283 @@ static int l_next_word(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Matcher (the C half; lua/newsparse/matcher.lua is the API)
+ *=====================================================================*/
+
+/* Regex flags as a string: i m s x, plus "a" for ASCII-only classes. */
+static unsigned regex_flags(lua_State *L, const char *f, int arg)
+{
+    unsigned flags = 0;
+
+    for (; f && *f; f++) {
+        switch (*f) {
+        case 'i': flags |= NP_RE_CASELESS; break;
+        case 'm': flags |= NP_RE_MULTILINE; break;
+        case 's': flags |= NP_RE_DOTALL; break;
+        case 'x': flags |= NP_RE_EXTENDED; break;
+        case 'a': flags |= NP_RE_ASCII; break;
+        case 'u': break;            /* UTF and UCP are always on */
+        default:
+            luaL_argerror(L, arg, lua_pushfstring(L, "unknown regex flag '%c' "
+                          "(use i, m, s, x, u or a)", *f));
+        }
+    }
+    return flags;
+}
+
+static l_matcher *check_matcher(lua_State *L, int idx)
+{
+    l_matcher *u = luaL_checkudata(L, idx, MATCHER_MT);
+    if (u->m == NULL)
+        luaL_error(L, "attempt to use a closed newsparse matcher");
+    return u;
+}
+
+static l_matcher *new_matcher_ud(lua_State *L)
+{
+    l_matcher *u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, MATCHER_MT);
+    return u;
+}
+
+static void finish_matcher_ud(lua_State *L, l_matcher *u)
+{
+    u->sc = np_match_scratch_create(u->m);
+    if (u->sc == NULL)
+        luaL_error(L, "newsparse: out of memory");
+}
+
+/* core.matcher(patterns, words) where patterns is an array of
+ * {text, insensitive = bool, regex = bool, flags = "imsx"}; pattern ids
+ * are the array positions minus one. */
+static int l_matcher_new(lua_State *L)
+{
+    np_matcher_builder *b;
+    l_matcher *u;
+    lua_Integer i, n;
+    int rc;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    n = luaL_len(L, 1);
+    u = new_matcher_ud(L);
+    b = np_mb_create(lua_toboolean(L, 2) ? NP_MATCH_WORDS : 0);
+    if (b == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    for (i = 1; i <= n; i++) {
+        size_t len, off = 0;
+        const char *p;
+        uint32_t id;
+        char msg[256];
+        int is_regex, insens;
+
+        lua_geti(L, 1, i);
+        lua_geti(L, -1, 1);
+        p = lua_tolstring(L, -1, &len);
+        lua_getfield(L, -2, "regex");
+        is_regex = lua_toboolean(L, -1);
+        lua_getfield(L, -3, "insensitive");
+        insens = lua_toboolean(L, -1);
+        lua_getfield(L, -4, "flags");
+        if (p == NULL || len == 0) {
+            np_mb_free(b);
+            return luaL_error(L, "pattern %d: a non-empty string expected", (int)i);
+        }
+        msg[0] = '\0';
+        if (is_regex) {
+            unsigned fl = regex_flags(L, lua_tostring(L, -1), 1);
+            rc = np_mb_add_regex(b, p, len, fl, &id, &off, msg, sizeof msg);
+        } else {
+            rc = np_mb_add_literal(b, p, len, insens, &id);
+        }
+        if (rc != NP_OK) {
+            np_mb_free(b);
+            if (rc == NP_EREGEX)
+                return luaL_error(L, "pattern %d (%s): %s at offset %d", (int)i,
+                                  p, msg, (int)off + 1);
+            return luaL_error(L, "pattern %d: %s", (int)i, np_strerror(rc));
+        }
+        lua_pop(L, 5);
+    }
+    rc = np_mb_build(b, &u->m);
+    np_mb_free(b);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse.matcher: %s", np_strerror(rc));
+    finish_matcher_ud(L, u);
+    return 1;
+}
+
+/* init as in string.find: negative from the end, clipped; 0-based out */
+static size_t init_pos(lua_State *L, int arg, size_t len)
+{
+    lua_Integer init = luaL_optinteger(L, arg, 1);
+
+    if (init > 0)
+        return (size_t)init - 1 > len ? len + 1 : (size_t)init - 1;
+    if (init == 0 || (size_t)-init > len)
+        return 0;
+    return len - (size_t)-init;
+}
+
+static void run_matcher(lua_State *L, l_matcher *u, const char *s, size_t len,
+                        size_t from, int first_only)
+{
+    int rc;
+
+    u->out.n = 0;
+    if (from > len)
+        return;
+    rc = np_match_run(u->m, u->sc, s, len, from, first_only, &u->out);
+    if (rc == NP_ELIMIT)
+        luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
+    if (rc != NP_OK)
+        luaL_error(L, "newsparse matcher: %s", np_strerror(rc));
+}
+
+/* m:spans(text, init, first_only) -> flat {first, last, pattern+1,
+ * primary (1 for the first of a span, 0 for another pattern on it), ...} */
+static int l_matcher_spans(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    size_t len, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    size_t from = init_pos(L, 3, len);
+
+    run_matcher(L, u, s, len, from, lua_toboolean(L, 4));
+    lua_createtable(L, (int)(4 * u->out.n < 0x7fffffff ? 4 * u->out.n : 0), 0);
+    for (i = 0; i < u->out.n; i++) {
+        const np_match *mt = &u->out.v[i];
+        lua_pushinteger(L, (lua_Integer)mt->start + 1);
+        lua_rawseti(L, -2, 4 * (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)mt->end);
+        lua_rawseti(L, -2, 4 * (lua_Integer)i + 2);
+        lua_pushinteger(L, (lua_Integer)mt->pattern + 1);
+        lua_rawseti(L, -2, 4 * (lua_Integer)i + 3);
+        lua_pushinteger(L, mt->primary == i ? 1 : 0);
+        lua_rawseti(L, -2, 4 * (lua_Integer)i + 4);
+    }
+    return 1;
+}
+
+/* m:count(text) -> number of matches, no tables */
+static int l_matcher_count(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    size_t len, i, n = 0;
+    const char *s = luaL_checklstring(L, 2, &len);
+
+    run_matcher(L, u, s, len, 0, 0);
+    for (i = 0; i < u->out.n; i++)
+        n += u->out.v[i].primary == i;
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
+/* m:pattern(id) -> text, is_regex, insensitive (id 1-based) */
+static int l_matcher_pattern(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    lua_Integer id = luaL_checkinteger(L, 2);
+    size_t len;
+    int is_regex, insens;
+    const char *p;
+
+    if (id < 1 || (size_t)id > np_matcher_patterns(u->m))
+        return 0;
+    p = np_matcher_pattern(u->m, (uint32_t)(id - 1), &len, &is_regex, &insens);
+    lua_pushlstring(L, p, len);
+    lua_pushboolean(L, is_regex);
+    lua_pushboolean(L, insens);
+    return 3;
+}
+
+static int l_matcher_stats(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    lua_pushinteger(L, (lua_Integer)np_matcher_patterns(u->m));
+    lua_pushinteger(L, (lua_Integer)np_matcher_states(u->m));
+    return 2;
+}
+
+/* m:save(path, blob) -> true, or fail, message */
+static int l_matcher_save(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    size_t bl;
+    const char *blob = luaL_optlstring(L, 3, "", &bl);
+    int rc = np_matcher_save(u->m, blob, bl, path);
+
+    if (rc == NP_OK) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, rc == NP_ENOMEM ? "out of memory"
+                    : strerror(errno));
+    return 2;
+}
+
+/* core.load_matcher(path) -> matcher, blob; or fail, message */
+static int l_matcher_load(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    l_matcher *u = new_matcher_ud(L);
+    const char *blob;
+    size_t bl;
+    char msg[256];
+    int rc = np_matcher_load(path, &u->m, &blob, &bl, msg, sizeof msg);
+
+    if (rc != NP_OK) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: %s", path, rc == NP_ENOMEM ? "out of memory" : msg);
+        return 2;
+    }
+    finish_matcher_ud(L, u);
+    lua_pushlstring(L, blob, bl);
+    return 2;
+}
+
+static int l_matcher_gc(lua_State *L)
+{
+    l_matcher *u = luaL_checkudata(L, 1, MATCHER_MT);
+    np_match_scratch_free(u->sc);
+    np_matches_free(&u->out);
+    np_matcher_free(u->m);
+    u->m = NULL;
+    u->sc = NULL;
+    return 0;
+}
+
+static int l_matcher_tostring(lua_State *L)
+{
+    l_matcher *u = luaL_checkudata(L, 1, MATCHER_MT);
+    if (u->m == NULL)
+        lua_pushliteral(L, "newsparse.CoreMatcher (closed)");
+    else
+        lua_pushfstring(L, "newsparse.CoreMatcher (%p)", (void *)u);
+    return 1;
+}
+
+/* core.fold(s) -> s with Unicode simple case folding */
+static int l_fold(lua_State *L)
+{
+    size_t len, n;
+    const char *s = luaL_checklstring(L, 1, &len);
+    luaL_Buffer b;
+    char *out;
+
+    if (len > ((size_t)-1) / 4 - 4)
+        return luaL_error(L, "newsparse.fold: text too large");
+    out = luaL_buffinitsize(L, &b, 4 * len + 4);
+    n = np_fold_utf8(s, len, out, NULL);
+    luaL_pushresultsize(&b, n);
+    return 1;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Text helpers
  *=====================================================================*/
 
@@ -505,7 +791,20 @@ static const luaL_Reg seg_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg matcher_methods[] = {
+    {"spans", l_matcher_spans},
+    {"count", l_matcher_count},
+    {"pattern", l_matcher_pattern},
+    {"stats", l_matcher_stats},
+    {"save", l_matcher_save},
+    {"close", l_matcher_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"matcher", l_matcher_new},
+    {"load_matcher", l_matcher_load},
+    {"fold", l_fold},
     {"rules", l_rules_new},
     {"segmenter", l_seg_new},
     {"tokens", l_tokens},
@@ -524,6 +823,7 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring);
     new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
     new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
+    new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

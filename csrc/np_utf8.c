@@ -247,3 +247,71 @@ int np_is_wordchar(int cls, uint32_t cp)
     return cls == NP_CP_UPPER || cls == NP_CP_LOWER || cls == NP_CP_LETTER ||
            cls == NP_CP_MARK || cls == NP_CP_DIGIT || cp == '_';
 }
+
+uint32_t np_fold(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if (cp == NP_UTF8_BAD)
+        return cp;
+    switch (cp) {
+    case 0x3C2: return 0x3C3;            /* final sigma */
+    case 0x17F: return 's';              /* long s */
+    case 0x1E9E: return 0xDF;            /* capital sharp s */
+    default: break;
+    }
+    return (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+}
+
+size_t np_utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t np_fold_utf8(const char *s, size_t len, char *out, size_t *chars)
+{
+    size_t i = 0, o = 0, nch = 0, n;
+    uint32_t cp;
+
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        nch++;
+        if (c < 0x80) {
+            out[o++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            i++;
+            continue;
+        }
+        n = np_utf8_decode(s, len, i, &cp);
+        if (cp == NP_UTF8_BAD) {
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        o += np_utf8_encode(np_fold(cp), out + o);
+        i += n;
+    }
+    if (chars)
+        *chars = nch;
+    return o;
+}

@@ -68,4 +68,19 @@ int np_class_at(const char *s, size_t len, size_t i, size_t *n);
  * whole-word match may not touch. */
 int np_is_wordchar(int cls, uint32_t cp);
 
+/* np_fold: Unicode simple case folding of one code point (utf8proc's
+ * simple lower-case mapping, plus the folds it lacks: final sigma, long s).
+ * One code point always maps to one code point. */
+uint32_t np_fold(uint32_t cp);
+
+/* np_utf8_encode: write cp as UTF-8 into out (4 bytes of room); returns
+ * the length. */
+size_t np_utf8_encode(uint32_t cp, char *out);
+
+/* np_fold_utf8: fold s[0..len) into out (room for 4*len bytes; folding
+ * never lengthens a valid character by more than that).  Invalid bytes are
+ * copied as they are.  Returns the bytes written; *chars (if not NULL)
+ * receives the number of characters. */
+size_t np_fold_utf8(const char *s, size_t len, char *out, size_t *chars);
+
 #endif

@@ -7,6 +7,7 @@
 local core = require "newsparse.core"
 local data = require "newsparse.data"
 local outlets = require "newsparse.outlets"
+local matcher = require "newsparse.matcher"
 
 local error, ipairs, pairs, setmetatable, type, tostring =
   error, ipairs, pairs, setmetatable, type, tostring
@@ -323,6 +324,11 @@ function M.count_words(text)
 end
 
 --}====================================================================
+
+-- np.matcher(entries [, opts]) -> a compiled gazetteer (newsparse.matcher)
+M.matcher = matcher.new
+-- np.load_matcher(path) -> a matcher saved with m:save(path)
+M.load_matcher = matcher.load
 
 -- np.find_outlet(site) -> {name=, domain=} or nil, from data/outlets.tsv.
 function M.find_outlet(site)

@@ -46,6 +46,7 @@ build = {
         "csrc/np_article.c",
         "csrc/np_segment.c",
         "csrc/np_token.c",
+        "csrc/np_match.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
@@ -57,6 +58,7 @@ build = {
     ["newsparse.data"] = "lua/newsparse/data.lua",
     ["newsparse.data_files"] = "lua/newsparse/data_files.lua",
     ["newsparse.json"] = "lua/newsparse/json.lua",
+    ["newsparse.matcher"] = "lua/newsparse/matcher.lua",
     ["newsparse.outlets"] = "lua/newsparse/outlets.lua",
   },
   install = {

@@ -1,0 +1,1056 @@
+/*
+ * np_match.c -- the compiled gazetteer (see np_match.h for semantics).
+ *
+ * The naive loop it replaces: at each text position try every pattern,
+ * keep the longest that passes the word and case tests, jump past it.
+ * Here the Aho-Corasick automaton reports every occurrence in one pass;
+ * each is tested at once (word, case), and the survivors are sorted by
+ * (start, -length, id) and swept left to right, which gives exactly the
+ * leftmost-longest, non-overlapping answer of the naive loop.
+ *
+ *     text  ... N e w   Y o r k   T i m e s h e e t ...
+ *     occurrences  [New]     [York]            (New York Times fails the
+ *                  [New York]                   word test: "Timesheet")
+ *     sweep        [New York]
+ *
+ * Layout (one flat block, so a saved file is used in place):
+ *   states are numbered in creation order, 0 is the root;
+ *   edge_off[s]..edge_off[s+1] index edge_byte/edge_to, sorted by byte;
+ *   fail[s] is the failure link; dict[s] the nearest state on the fail
+ *   chain (s included) where patterns end, 0 if none;
+ *   term_off/term_pat list the patterns ending at each state;
+ *   root_next is a dense 256-entry table for the root, where the search
+ *   spends most of its time.
+ * Building uses a hash table of (state, byte) -> state, then a counting
+ * sort of the edges; memory is O(total pattern bytes).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "np_common.h"
+#include "np_match.h"
+#include "np_regex.h"
+#include "np_utf8.h"
+
+#define FILE_MAGIC "NPMATCH\x01"
+#define FILE_VERSION 1u
+#define INVALID_BYTE 0xFFu   /* fed for invalid UTF-8 in folded mode */
+
+typedef struct pat {
+    uint32_t raw_off, raw_len;  /* bytes as given, in raw[] */
+    uint32_t nchars;            /* characters (for the start in fold mode) */
+    uint8_t insensitive, is_regex;
+    uint16_t re_flags;
+} pat;
+
+struct np_matcher_builder {
+    unsigned flags;
+    pat *pats;
+    size_t npats, pcap;
+    char *raw;
+    size_t raw_len, raw_cap;
+};
+
+struct np_matcher {
+    unsigned flags;
+    int fold;                   /* the automaton reads folded text */
+    uint32_t nstates, nedges, npats, nterm;
+    uint32_t max_chars, max_bytes;
+    const uint32_t *edge_off, *edge_to, *fail, *dict, *term_off, *term_pat;
+    const uint8_t *edge_byte;
+    const uint32_t *root_next;
+    const pat *pats;
+    const char *raw;
+    size_t raw_len;
+    np_regex **regex;           /* per pattern id: compiled rule or NULL */
+    uint32_t nregex;
+    void *block;                /* owned allocation, or the mapping */
+    size_t block_len;
+    int mapped;
+};
+
+typedef struct cand {
+    size_t start, end;
+    uint32_t pattern;
+} cand;
+
+struct np_match_scratch {
+    cand *c;
+    size_t n, cap;
+    np_regex_scratch **rsc;     /* per pattern id, for rules */
+    uint32_t npats;
+};
+
+/*{====================================================================
+ * Builder
+ *=====================================================================*/
+
+np_matcher_builder *np_mb_create(unsigned flags)
+{
+    np_matcher_builder *b = calloc(1, sizeof *b);
+
+    if (b)
+        b->flags = flags;
+    return b;
+}
+
+void np_mb_free(np_matcher_builder *b)
+{
+    if (b == NULL)
+        return;
+    free(b->pats);
+    free(b->raw);
+    free(b);
+}
+
+static int add_pat(np_matcher_builder *b, const char *s, size_t len,
+                   int insensitive, int is_regex, unsigned re_flags,
+                   uint32_t *id)
+{
+    pat *p;
+    size_t nchars = 0, i = 0;
+    uint32_t cp;
+
+    if (len == 0 || len > UINT32_MAX / 4 || b->npats >= UINT32_MAX - 1 ||
+        b->raw_len + len > UINT32_MAX)
+        return NP_EINVAL;
+    if (np_grow((void **)&b->pats, &b->pcap, b->npats + 1, sizeof(pat)) ||
+        np_grow((void **)&b->raw, &b->raw_cap, b->raw_len + len, 1))
+        return NP_ENOMEM;
+    while (i < len) {
+        i += np_utf8_decode(s, len, i, &cp);
+        nchars++;
+    }
+    p = &b->pats[b->npats];
+    p->raw_off = (uint32_t)b->raw_len;
+    p->raw_len = (uint32_t)len;
+    p->nchars = (uint32_t)nchars;
+    p->insensitive = insensitive ? 1 : 0;
+    p->is_regex = is_regex ? 1 : 0;
+    p->re_flags = (uint16_t)re_flags;
+    memcpy(b->raw + b->raw_len, s, len);
+    b->raw_len += len;
+    *id = (uint32_t)b->npats++;
+    return NP_OK;
+}
+
+int np_mb_add_literal(np_matcher_builder *b, const char *s, size_t len,
+                      int insensitive, uint32_t *id)
+{
+    return add_pat(b, s, len, insensitive, 0, 0, id);
+}
+
+int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
+                    unsigned re_flags, uint32_t *id, size_t *erroffset,
+                    char *errmsg, size_t errmsg_len)
+{
+    np_regex *re;
+    int rc = np_regex_compile(&re, pat_s, len, re_flags, erroffset, errmsg,
+                              errmsg_len);
+    if (rc != NP_OK)
+        return rc;
+    np_regex_free(re);
+    return add_pat(b, pat_s, len, 0, 1, re_flags, id);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Flat block
+ *=====================================================================*/
+
+/* byte offsets of each array in the block, for given counts */
+typedef struct layout {
+    size_t edge_off, edge_byte, edge_to, fail, dict, term_off, term_pat,
+           root_next, pats, raw, blob, total;
+} layout;
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
+                uint64_t nterm, uint64_t npats, uint64_t raw_len,
+                uint64_t blob_len)
+{
+    uint64_t at = align8(header);
+    const uint64_t lim = (uint64_t)1 << 46;
+
+    if (nstates > lim || nedges > lim || nterm > lim || npats > lim ||
+        raw_len > lim || blob_len > lim)
+        return NP_EINVAL;
+    l->edge_off = at;  at = align8(at + 4 * (nstates + 1));
+    l->edge_byte = at; at = align8(at + nedges);
+    l->edge_to = at;   at = align8(at + 4 * nedges);
+    l->fail = at;      at = align8(at + 4 * nstates);
+    l->dict = at;      at = align8(at + 4 * nstates);
+    l->term_off = at;  at = align8(at + 4 * (nstates + 1));
+    l->term_pat = at;  at = align8(at + 4 * nterm);
+    l->root_next = at; at = align8(at + 4 * 256);
+    l->pats = at;      at = align8(at + sizeof(pat) * npats);
+    l->raw = at;       at = align8(at + raw_len);
+    l->blob = at;      at = align8(at + blob_len);
+    if (at > SIZE_MAX)
+        return NP_EINVAL;
+    l->total = (size_t)at;
+    return NP_OK;
+}
+
+static void point(np_matcher *m, const char *base, const layout *l)
+{
+    m->edge_off = (const uint32_t *)(base + l->edge_off);
+    m->edge_byte = (const uint8_t *)(base + l->edge_byte);
+    m->edge_to = (const uint32_t *)(base + l->edge_to);
+    m->fail = (const uint32_t *)(base + l->fail);
+    m->dict = (const uint32_t *)(base + l->dict);
+    m->term_off = (const uint32_t *)(base + l->term_off);
+    m->term_pat = (const uint32_t *)(base + l->term_pat);
+    m->root_next = (const uint32_t *)(base + l->root_next);
+    m->pats = (const pat *)(base + l->pats);
+    m->raw = base + l->raw;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Automaton construction
+ *=====================================================================*/
+
+typedef struct edge_tab {
+    uint64_t *key;      /* (state << 8 | byte) + 1; 0 = empty */
+    uint32_t *val;
+    size_t cap;
+} edge_tab;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+/* transition s --c--> t in a built automaton, or 0 */
+static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
+{
+    uint32_t lo = m->edge_off[s], hi = m->edge_off[s + 1];
+
+    if (hi - lo <= 8) {
+        for (; lo < hi; lo++)
+            if (m->edge_byte[lo] == c)
+                return m->edge_to[lo];
+        return 0;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->edge_byte[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo < m->edge_off[s + 1] && m->edge_byte[lo] == c) ? m->edge_to[lo] : 0;
+}
+
+static int finish_regexes(np_matcher *m);
+
+int np_mb_build(const np_matcher_builder *b, np_matcher **out)
+{
+    np_matcher *m;
+    edge_tab et = { NULL, NULL, 0 };
+    size_t total = 0, i, k, ncap, nstates = 1, nedges = 0, nterm = 0;
+    uint32_t *parent_of = NULL, *tmp_to = NULL, *queue = NULL, *term_state = NULL;
+    uint8_t *tmp_byte = NULL;
+    char *keybuf = NULL;
+    layout l;
+    char *base;
+    uint32_t *edge_off, *edge_to, *fail, *dict, *term_off, *term_pat, *root_next;
+    uint8_t *edge_byte;
+    int fold = 0, rc = NP_ENOMEM;
+
+    *out = NULL;
+    for (i = 0; i < b->npats; i++) {
+        if (b->pats[i].is_regex)
+            continue;
+        total += b->pats[i].raw_len;
+        fold |= b->pats[i].insensitive;
+    }
+    m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NP_ENOMEM;
+    m->flags = b->flags;
+    m->fold = fold;
+    m->npats = (uint32_t)b->npats;
+
+    /* 1. the trie, through a hash table of edges */
+    ncap = 16;
+    while (ncap < 2 * (total + 1))
+        ncap *= 2;
+    et.cap = ncap;
+    et.key = calloc(ncap, sizeof *et.key);
+    et.val = malloc(ncap * sizeof *et.val);
+    term_state = malloc((b->npats + 1) * sizeof *term_state);
+    keybuf = malloc(4 * (b->raw_len + 1) + 4);
+    if (!et.key || !et.val || !term_state || !keybuf)
+        goto done;
+    for (i = 0; i < b->npats; i++) {
+        const pat *p = &b->pats[i];
+        const char *key = b->raw + p->raw_off;
+        size_t klen = p->raw_len;
+        uint32_t s = 0;
+
+        term_state[i] = UINT32_MAX;
+        if (p->is_regex)
+            continue;
+        if (fold) {
+            klen = np_fold_utf8(key, klen, keybuf, NULL);
+            key = keybuf;
+        }
+        for (k = 0; k < klen; k++) {
+            uint64_t h = (((uint64_t)s << 8) | (unsigned char)key[k]) + 1;
+            size_t slot = mix64(h) & (ncap - 1);
+            while (et.key[slot] && et.key[slot] != h)
+                slot = (slot + 1) & (ncap - 1);
+            if (!et.key[slot]) {
+                if (nstates >= UINT32_MAX - 1) {
+                    rc = NP_EINVAL;
+                    goto done;
+                }
+                et.key[slot] = h;
+                et.val[slot] = (uint32_t)nstates++;
+                nedges++;
+            }
+            s = et.val[slot];
+        }
+        term_state[i] = s;
+        nterm++;
+    }
+
+    /* 2. the flat block */
+    if (plan(&l, 0, nstates, nedges, nterm, b->npats, b->raw_len, 0) != NP_OK) {
+        rc = NP_EINVAL;
+        goto done;
+    }
+    base = calloc(1, l.total ? l.total : 8);
+    if (base == NULL)
+        goto done;
+    m->block = base;
+    m->block_len = l.total;
+    edge_off = (uint32_t *)(base + l.edge_off);
+    edge_byte = (uint8_t *)(base + l.edge_byte);
+    edge_to = (uint32_t *)(base + l.edge_to);
+    fail = (uint32_t *)(base + l.fail);
+    dict = (uint32_t *)(base + l.dict);
+    term_off = (uint32_t *)(base + l.term_off);
+    term_pat = (uint32_t *)(base + l.term_pat);
+    root_next = (uint32_t *)(base + l.root_next);
+    memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
+    memcpy(base + l.raw, b->raw, b->raw_len);
+
+    /* 3. edges sorted by (state, byte): counting sort by byte, then by
+     * state, both stable */
+    parent_of = malloc((nedges + 1) * sizeof *parent_of);
+    tmp_to = malloc((nedges + 1) * sizeof *tmp_to);
+    tmp_byte = malloc(nedges + 1);
+    if (!parent_of || !tmp_to || !tmp_byte)
+        goto done;
+    {
+        size_t cnt[257] = {0}, e = 0;
+        for (i = 0; i < ncap; i++)
+            if (et.key[i])
+                cnt[((et.key[i] - 1) & 0xFF) + 1]++;
+        for (i = 1; i < 257; i++)
+            cnt[i] += cnt[i - 1];
+        for (i = 0; i < ncap; i++)
+            if (et.key[i]) {
+                uint64_t h = et.key[i] - 1;
+                e = cnt[h & 0xFF]++;
+                parent_of[e] = (uint32_t)(h >> 8);
+                tmp_byte[e] = (uint8_t)(h & 0xFF);
+                tmp_to[e] = et.val[i];
+            }
+        for (i = 0; i < nedges; i++)
+            edge_off[parent_of[i] + 1]++;
+        for (i = 0; i < nstates; i++)
+            edge_off[i + 1] += edge_off[i];
+        {
+            uint32_t *pos = malloc((nstates + 1) * sizeof *pos);
+            if (pos == NULL)
+                goto done;
+            memcpy(pos, edge_off, (nstates + 1) * sizeof *pos);
+            for (i = 0; i < nedges; i++) {
+                uint32_t at = pos[parent_of[i]]++;
+                edge_byte[at] = tmp_byte[i];
+                edge_to[at] = tmp_to[i];
+            }
+            free(pos);
+        }
+    }
+    free(et.key);
+    free(et.val);
+    et.key = NULL;
+    et.val = NULL;
+
+    /* 4. patterns ending at each state */
+    for (i = 0; i < b->npats; i++)
+        if (term_state[i] != UINT32_MAX)
+            term_off[term_state[i] + 1]++;
+    for (i = 0; i < nstates; i++)
+        term_off[i + 1] += term_off[i];
+    {
+        uint32_t *pos = malloc((nstates + 1) * sizeof *pos);
+        if (pos == NULL)
+            goto done;
+        memcpy(pos, term_off, (nstates + 1) * sizeof *pos);
+        for (i = 0; i < b->npats; i++)
+            if (term_state[i] != UINT32_MAX)
+                term_pat[pos[term_state[i]]++] = (uint32_t)i;
+        free(pos);
+    }
+
+    m->nstates = (uint32_t)nstates;
+    m->nedges = (uint32_t)nedges;
+    m->nterm = (uint32_t)nterm;
+    point(m, base, &l);
+    m->raw_len = b->raw_len;
+
+    /* 5. failure and dictionary links, breadth first */
+    queue = malloc(nstates * sizeof *queue);
+    if (queue == NULL)
+        goto done;
+    {
+        size_t qh = 0, qt = 0;
+        for (k = edge_off[0]; k < edge_off[1]; k++) {
+            root_next[edge_byte[k]] = edge_to[k];
+            fail[edge_to[k]] = 0;
+            queue[qt++] = edge_to[k];
+        }
+        while (qh < qt) {
+            uint32_t s = queue[qh++];
+            dict[s] = term_off[s + 1] > term_off[s] ? s : dict[fail[s]];
+            for (k = edge_off[s]; k < edge_off[s + 1]; k++) {
+                uint32_t t = edge_to[k], f = fail[s], g;
+                unsigned c = edge_byte[k];
+                for (;;) {
+                    g = f ? go(m, f, c) : root_next[c];
+                    if (g || f == 0)
+                        break;
+                    f = fail[f];
+                }
+                fail[t] = (g == t) ? 0 : g;
+                queue[qt++] = t;
+            }
+        }
+    }
+
+    /* 6. longest pattern, for the early stop of find */
+    for (i = 0; i < b->npats; i++) {
+        if (b->pats[i].nchars > m->max_chars)
+            m->max_chars = b->pats[i].nchars;
+        if (b->pats[i].raw_len > m->max_bytes)
+            m->max_bytes = b->pats[i].raw_len;
+    }
+    rc = finish_regexes(m);
+    if (rc == NP_OK) {
+        *out = m;
+        m = NULL;
+    }
+done:
+    free(et.key);
+    free(et.val);
+    free(parent_of);
+    free(tmp_to);
+    free(tmp_byte);
+    free(queue);
+    free(term_state);
+    free(keybuf);
+    np_matcher_free(m);
+    return rc;
+}
+
+/* compile the rules of a built or loaded matcher */
+static int finish_regexes(np_matcher *m)
+{
+    uint32_t i;
+
+    m->nregex = 0;
+    for (i = 0; i < m->npats; i++)
+        m->nregex += m->pats[i].is_regex;
+    if (m->nregex == 0)
+        return NP_OK;
+    m->regex = calloc(m->npats, sizeof *m->regex);
+    if (m->regex == NULL)
+        return NP_ENOMEM;
+    for (i = 0; i < m->npats; i++) {
+        size_t off;
+        const pat *p = &m->pats[i];
+        if (!p->is_regex)
+            continue;
+        if (np_regex_compile(&m->regex[i], m->raw + p->raw_off, p->raw_len,
+                             p->re_flags, &off, NULL, 0) != NP_OK)
+            return NP_EINVAL;
+    }
+    return NP_OK;
+}
+
+void np_matcher_free(np_matcher *m)
+{
+    uint32_t i;
+
+    if (m == NULL)
+        return;
+    if (m->regex) {
+        for (i = 0; i < m->npats; i++)
+            np_regex_free(m->regex[i]);
+        free(m->regex);
+    }
+    if (m->mapped)
+        munmap(m->block, m->block_len);
+    else
+        free(m->block);
+    free(m);
+}
+
+size_t np_matcher_patterns(const np_matcher *m)
+{
+    return m->npats;
+}
+
+size_t np_matcher_states(const np_matcher *m)
+{
+    return m->nstates;
+}
+
+const char *np_matcher_pattern(const np_matcher *m, uint32_t id, size_t *len,
+                               int *is_regex, int *insensitive)
+{
+    const pat *p;
+
+    if (id >= m->npats)
+        return NULL;
+    p = &m->pats[id];
+    *len = p->raw_len;
+    *is_regex = p->is_regex;
+    *insensitive = p->insensitive;
+    return m->raw + p->raw_off;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Search
+ *=====================================================================*/
+
+np_match_scratch *np_match_scratch_create(const np_matcher *m)
+{
+    np_match_scratch *sc = calloc(1, sizeof *sc);
+    uint32_t i;
+
+    if (sc == NULL)
+        return NULL;
+    sc->npats = m->npats;
+    if (m->nregex) {
+        sc->rsc = calloc(m->npats, sizeof *sc->rsc);
+        if (sc->rsc == NULL) {
+            free(sc);
+            return NULL;
+        }
+        for (i = 0; i < m->npats; i++) {
+            if (!m->regex[i])
+                continue;
+            sc->rsc[i] = np_regex_scratch_create(m->regex[i], 0);
+            if (sc->rsc[i] == NULL) {
+                np_match_scratch_free(sc);
+                return NULL;
+            }
+        }
+    }
+    return sc;
+}
+
+void np_match_scratch_free(np_match_scratch *sc)
+{
+    uint32_t i;
+
+    if (sc == NULL)
+        return;
+    if (sc->rsc) {
+        for (i = 0; i < sc->npats; i++)
+            np_regex_scratch_free(sc->rsc[i]);
+        free(sc->rsc);
+    }
+    free(sc->c);
+    free(sc);
+}
+
+void np_matches_free(np_matches *mm)
+{
+    free(mm->v);
+    mm->v = NULL;
+    mm->n = mm->cap = 0;
+}
+
+/* is the character ending at i (before a match) a word character? */
+static int word_before(const char *s, size_t len, size_t i)
+{
+    uint32_t cp;
+    unsigned char c;
+
+    if (i == 0)
+        return 0;
+    c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_';
+    np_utf8_decode_back(s, len, i, &cp);
+    return np_is_wordchar(np_cp_class(cp), cp);
+}
+
+static int word_after(const char *s, size_t len, size_t i)
+{
+    uint32_t cp;
+    unsigned char c;
+
+    if (i >= len)
+        return 0;
+    c = (unsigned char)s[i];
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_';
+    np_utf8_decode(s, len, i, &cp);
+    return np_is_wordchar(np_cp_class(cp), cp);
+}
+
+static int push_cand(np_match_scratch *sc, size_t start, size_t end,
+                     uint32_t pattern)
+{
+    if (np_grow((void **)&sc->c, &sc->cap, sc->n + 1, sizeof(cand)) != NP_OK)
+        return NP_ENOMEM;
+    sc->c[sc->n].start = start;
+    sc->c[sc->n].end = end;
+    sc->c[sc->n].pattern = pattern;
+    sc->n++;
+    return NP_OK;
+}
+
+/* Test the patterns ending at automaton state st, text position end. */
+static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
+                  size_t len, size_t from, size_t end, uint32_t st)
+{
+    uint32_t d, k;
+
+    for (d = m->dict[st]; d; d = m->dict[m->fail[d]]) {
+        for (k = m->term_off[d]; k < m->term_off[d + 1]; k++) {
+            const pat *p = &m->pats[m->term_pat[k]];
+            size_t start;
+
+            if (!m->fold) {
+                start = end - p->raw_len;
+            } else {
+                size_t n = p->nchars, j = end;
+                while (n-- > 0 && j > 0) {
+                    uint32_t cp;
+                    if ((unsigned char)s[j - 1] < 0x80)
+                        j--;
+                    else
+                        j -= np_utf8_decode_back(s, len, j, &cp);
+                }
+                start = j;
+                if (!p->insensitive &&
+                    (end - start != p->raw_len ||
+                     memcmp(s + start, m->raw + p->raw_off, p->raw_len) != 0))
+                    continue;
+            }
+            if (start < from)
+                continue;
+            if ((m->flags & NP_MATCH_WORDS) &&
+                (word_before(s, len, start) || word_after(s, len, end)))
+                continue;
+            if (push_cand(sc, start, end, m->term_pat[k]) != NP_OK)
+                return NP_ENOMEM;
+        }
+        if (m->dict[m->fail[d]] == d)
+            break;
+    }
+    return NP_OK;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    return a->pattern < b->pattern ? -1 : a->pattern > b->pattern;
+}
+
+/* Run the automaton over s[from..len); first_only stops once no earlier
+ * start can appear. */
+static int scan_literals(const np_matcher *m, np_match_scratch *sc,
+                         const char *s, size_t len, size_t from,
+                         int first_only)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = from, best = (size_t)-1;
+    size_t reach = m->fold ? 4 * (size_t)m->max_chars : m->max_bytes;
+    uint32_t st = 0;
+
+    if (m->nterm == 0)
+        return NP_OK;
+    while (i < len) {
+        size_t n = 1;
+        if (!m->fold) {
+            unsigned c = u[i];
+            while (st) {
+                uint32_t t = go(m, st, c);
+                if (t) {
+                    st = t;
+                    goto stepped;
+                }
+                st = m->fail[st];
+            }
+            st = m->root_next[c];
+        } else {
+            char buf[4];
+            size_t nb, k;
+            uint32_t cp;
+            if (u[i] < 0x80) {
+                buf[0] = (char)((u[i] >= 'A' && u[i] <= 'Z') ? u[i] + 32 : u[i]);
+                nb = 1;
+            } else {
+                n = np_utf8_decode(s, len, i, &cp);
+                if (cp == NP_UTF8_BAD) {
+                    buf[0] = (char)INVALID_BYTE;
+                    nb = 1;
+                } else {
+                    nb = np_utf8_encode(np_fold(cp), buf);
+                }
+            }
+            for (k = 0; k < nb; k++) {
+                unsigned c = (unsigned char)buf[k];
+                for (;;) {
+                    uint32_t t = st ? go(m, st, c) : m->root_next[c];
+                    if (t || st == 0) {
+                        st = t;
+                        break;
+                    }
+                    st = m->fail[st];
+                }
+            }
+        }
+stepped:
+        i += n;
+        if (m->dict[st]) {
+            size_t before = sc->n, k;
+            if (report(m, sc, s, len, from, i, st) != NP_OK)
+                return NP_ENOMEM;
+            for (k = before; k < sc->n; k++)
+                if (sc->c[k].start < best)
+                    best = sc->c[k].start;
+        }
+        if (first_only && best != (size_t)-1 && i >= best + reach)
+            break;
+    }
+    return NP_OK;
+}
+
+static int scan_regexes(const np_matcher *m, np_match_scratch *sc,
+                        const char *s, size_t len, size_t from,
+                        int first_only)
+{
+    uint32_t id;
+
+    for (id = 0; id < m->npats && m->nregex; id++) {
+        size_t pos = from;
+        int notempty = 0;
+        if (!m->regex[id])
+            continue;
+        while (pos <= len) {
+            const size_t *ov;
+            int rc = np_regex_match(m->regex[id], sc->rsc[id], s, len, pos,
+                                    notempty);
+            if (rc == 0)
+                break;
+            if (rc < 0)
+                return rc;
+            ov = np_regex_ovector(sc->rsc[id]);
+            if (ov[1] == ov[0]) {          /* empty: never a match, step on */
+                pos = ov[0] + 1;
+                while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+                    pos++;
+                notempty = 0;
+                continue;
+            }
+            if (!(m->flags & NP_MATCH_WORDS) ||
+                !(word_before(s, len, ov[0]) || word_after(s, len, ov[1]))) {
+                if (push_cand(sc, ov[0], ov[1], id) != NP_OK)
+                    return NP_ENOMEM;
+                if (first_only)
+                    break;
+            }
+            pos = ov[1];
+        }
+    }
+    return NP_OK;
+}
+
+int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
+                 size_t len, size_t from, int first_only, np_matches *out)
+{
+    size_t i, cursor = from, primary = 0, groups = 0;
+    int rc;
+
+    if (s == NULL)
+        s = "";
+    sc->n = 0;
+    if (from > len)
+        return NP_OK;
+    if ((rc = scan_literals(m, sc, s, len, from, first_only)) != NP_OK ||
+        (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
+        return rc;
+    if (sc->n > 1)
+        qsort(sc->c, sc->n, sizeof(cand), cand_cmp);
+    for (i = 0; i < sc->n; i++) {
+        const cand *c = &sc->c[i];
+        np_match *o;
+        int same = out->n > 0 && i > 0 && c->start == sc->c[i - 1].start &&
+                   c->end == sc->c[i - 1].end &&
+                   out->v[out->n - 1].start == c->start &&
+                   out->v[out->n - 1].end == c->end &&
+                   out->v[out->n - 1].pattern != c->pattern;
+        if (!same && c->start < cursor)
+            continue;
+        if (!same && first_only && groups > 0)
+            break;
+        groups += !same;
+        if (np_grow((void **)&out->v, &out->cap, out->n + 1,
+                    sizeof(np_match)) != NP_OK)
+            return NP_ENOMEM;
+        o = &out->v[out->n];
+        o->start = c->start;
+        o->end = c->end;
+        o->pattern = c->pattern;
+        if (!same)
+            primary = out->n;
+        o->primary = (uint32_t)primary;
+        out->n++;
+        cursor = c->end;
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Files
+ *=====================================================================*/
+
+typedef struct file_header {
+    char magic[8];
+    uint32_t version, flags;
+    uint32_t nstates, nedges, npats, nterm;
+    uint32_t max_chars, max_bytes;
+    uint64_t raw_len, blob_len;
+    uint32_t fold, reserved;
+} file_header;
+
+/* 64-bit checksum, 8 bytes a step */
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = (h ^ mix64(w)) * 0x100000001B3ull;
+    }
+    w = 0;
+    memcpy(&w, p + i, n - i);
+    h = (h ^ mix64(w + (n - i))) * 0x100000001B3ull;
+    return mix64(h);
+}
+
+int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
+                    const char *path)
+{
+    file_header h;
+    layout l;
+    char *buf;
+    uint64_t sum;
+    FILE *f;
+    int ok;
+
+    if (plan(&l, sizeof h, m->nstates, m->nedges, m->nterm, m->npats,
+             m->raw_len, blob_len) != NP_OK)
+        return NP_EINVAL;
+    buf = calloc(1, l.total + 8);
+    if (buf == NULL)
+        return NP_ENOMEM;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, FILE_MAGIC, 8);
+    h.version = FILE_VERSION;
+    h.flags = m->flags;
+    h.nstates = m->nstates;
+    h.nedges = m->nedges;
+    h.npats = m->npats;
+    h.nterm = m->nterm;
+    h.max_chars = m->max_chars;
+    h.max_bytes = m->max_bytes;
+    h.raw_len = m->raw_len;
+    h.blob_len = blob_len;
+    h.fold = (uint32_t)m->fold;
+    memcpy(buf, &h, sizeof h);
+    memcpy(buf + l.edge_off, m->edge_off, 4 * ((size_t)m->nstates + 1));
+    memcpy(buf + l.edge_byte, m->edge_byte, m->nedges);
+    memcpy(buf + l.edge_to, m->edge_to, 4 * (size_t)m->nedges);
+    memcpy(buf + l.fail, m->fail, 4 * (size_t)m->nstates);
+    memcpy(buf + l.dict, m->dict, 4 * (size_t)m->nstates);
+    memcpy(buf + l.term_off, m->term_off, 4 * ((size_t)m->nstates + 1));
+    memcpy(buf + l.term_pat, m->term_pat, 4 * (size_t)m->nterm);
+    memcpy(buf + l.root_next, m->root_next, 4 * 256);
+    memcpy(buf + l.pats, m->pats, sizeof(pat) * m->npats);
+    memcpy(buf + l.raw, m->raw, m->raw_len);
+    if (blob_len)
+        memcpy(buf + l.blob, blob, blob_len);
+    sum = checksum((const unsigned char *)buf, l.total);
+    memcpy(buf + l.total, &sum, 8);
+    f = fopen(path, "wb");
+    if (f == NULL) {
+        free(buf);
+        return NP_EINVAL;
+    }
+    ok = fwrite(buf, 1, l.total + 8, f) == l.total + 8;
+    ok = (fclose(f) == 0) && ok;
+    free(buf);
+    return ok ? NP_OK : NP_EINVAL;
+}
+
+static int fail_load(char *errmsg, size_t n, const char *why)
+{
+    if (errmsg && n)
+        snprintf(errmsg, n, "%s", why);
+    return NP_EINVAL;
+}
+
+/* every index in the mapped arrays must be in range before it is used */
+static int validate(const np_matcher *m)
+{
+    uint32_t i;
+
+    if (m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
+        m->term_off[0] != 0 || m->term_off[m->nstates] != m->nterm ||
+        m->nstates == 0)
+        return 0;
+    for (i = 0; i < m->nstates; i++) {
+        if (m->edge_off[i] > m->edge_off[i + 1] ||
+            m->term_off[i] > m->term_off[i + 1] ||
+            m->fail[i] >= m->nstates || m->dict[i] >= m->nstates ||
+            (i > 0 && m->fail[i] == i))
+            return 0;
+    }
+    for (i = 0; i < m->nedges; i++)
+        if (m->edge_to[i] >= m->nstates || m->edge_to[i] == 0)
+            return 0;
+    for (i = 0; i < m->nterm; i++)
+        if (m->term_pat[i] >= m->npats)
+            return 0;
+    for (i = 0; i < 256; i++)
+        if (m->root_next[i] >= m->nstates)
+            return 0;
+    for (i = 0; i < m->npats; i++)
+        if ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len ||
+            m->pats[i].raw_len == 0)
+            return 0;
+    return 1;
+}
+
+int np_matcher_load(const char *path, np_matcher **out, const char **blob,
+                    size_t *blob_len, char *errmsg, size_t errmsg_len)
+{
+    int fd;
+    struct stat st;
+    void *map;
+    file_header h;
+    layout l;
+    uint64_t sum;
+    np_matcher *m;
+    size_t size;
+
+    *out = NULL;
+    fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return fail_load(errmsg, errmsg_len, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail_load(errmsg, errmsg_len, "not a regular file");
+    }
+    size = (size_t)st.st_size;
+    if (size < sizeof h + 8) {
+        close(fd);
+        return fail_load(errmsg, errmsg_len, size >= 8 ? "truncated file"
+                         : "not a newsparse matcher file");
+    }
+    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return fail_load(errmsg, errmsg_len, strerror(errno));
+    memcpy(&h, map, sizeof h);
+    if (memcmp(h.magic, FILE_MAGIC, 7) != 0) {
+        munmap(map, size);
+        return fail_load(errmsg, errmsg_len, "not a newsparse matcher file");
+    }
+    if (h.magic[7] != FILE_MAGIC[7] || h.version != FILE_VERSION) {
+        munmap(map, size);
+        return fail_load(errmsg, errmsg_len,
+                         "matcher file from another version of newsparse");
+    }
+    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nterm, h.npats, h.raw_len,
+             h.blob_len) != NP_OK || l.total + 8 != size) {
+        munmap(map, size);
+        return fail_load(errmsg, errmsg_len, l.total + 8 > size
+                         ? "truncated file" : "file size does not match its header");
+    }
+    memcpy(&sum, (const char *)map + l.total, 8);
+    if (sum != checksum(map, l.total)) {
+        munmap(map, size);
+        return fail_load(errmsg, errmsg_len, "checksum mismatch (corrupt file)");
+    }
+    m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        munmap(map, size);
+        return NP_ENOMEM;
+    }
+    m->block = map;
+    m->block_len = size;
+    m->mapped = 1;
+    m->flags = h.flags;
+    m->fold = h.fold != 0;
+    m->nstates = h.nstates;
+    m->nedges = h.nedges;
+    m->npats = h.npats;
+    m->nterm = h.nterm;
+    m->max_chars = h.max_chars;
+    m->max_bytes = h.max_bytes;
+    m->raw_len = (size_t)h.raw_len;
+    point(m, map, &l);
+    if (!validate(m)) {
+        np_matcher_free(m);
+        return fail_load(errmsg, errmsg_len, "inconsistent matcher file");
+    }
+    if (finish_regexes(m) != NP_OK) {
+        np_matcher_free(m);
+        return fail_load(errmsg, errmsg_len, "a rule in the file does not compile");
+    }
+    *blob = (const char *)map + l.blob;
+    *blob_len = (size_t)h.blob_len;
+    *out = m;
+    return NP_OK;
+}
+
+/*}====================================================================*/

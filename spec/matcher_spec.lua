@@ -1,0 +1,289 @@
+-- spec/matcher_spec.lua: np.matcher, np.load_matcher.
+local np = require "newsparse"
+
+-- "first-last:text" for every match
+local function spans(m, text)
+  local out = {}
+  for x in m:gmatch(text) do out[#out + 1] = ("%d-%d:%s"):format(x.first, x.last, x.text) end
+  return out
+end
+
+local function texts(m, text)
+  local out = {}
+  for x in m:gmatch(text) do out[#out + 1] = x.text end
+  return out
+end
+
+-- the naive reference: at each position the longest passing pattern
+local function is_word_byte(c) return c and c:match("[%w_\128-\255]") ~= nil end
+local function naive(patterns, text, words)
+  local out, i = {}, 1
+  while i <= #text do
+    local best
+    for _, p in ipairs(patterns) do
+      if text:sub(i, i + #p - 1) == p and (not best or #p > #best) then
+        local ok = true
+        if words then
+          ok = not is_word_byte(text:sub(i - 1, i - 1) ~= "" and text:sub(i - 1, i - 1) or nil)
+            and not is_word_byte(text:sub(i + #p, i + #p) ~= "" and text:sub(i + #p, i + #p) or nil)
+        end
+        if ok then best = p end
+      end
+    end
+    if best then
+      out[#out + 1] = ("%d-%d:%s"):format(i, i + #best - 1, best)
+      i = i + #best
+    else
+      i = i + 1
+    end
+  end
+  return out
+end
+
+describe("np.matcher semantics", function()
+  local cases = {
+    -- { name, patterns, opts, text, expected texts }
+    { "leftmost-longest", { "New York", "New York Times", "York" }, nil,
+      "the New York Times said", { "New York Times" } },
+    { "shorter pattern when the longest fails the word test",
+      { "New York", "New York Times" }, nil, "New York Timesheet", { "New York" } },
+    { "non-overlapping, left to right", { "ab", "bc" }, { words = false }, "abc", { "ab" } },
+    { "whole words only", { "US" }, nil, "USA US-led BUS (US) US", { "US", "US", "US" } },
+    { "apostrophes and hyphens are boundaries", { "Trump" }, nil,
+      "Trump's Trump\u{2019}s Trump-era Trumpet", { "Trump", "Trump", "Trump" } },
+    { "Unicode letters are word characters", { "rich" }, nil, "Zürich rich", { "rich" } },
+    { "a Unicode name is one word", { "Zürich" }, nil, "in Zürich, Zürichsee", { "Zürich" } },
+    { "digits and _ are word characters", { "G7" }, nil, "G7 G77 _G7 G7_", { "G7" } },
+    { "case-sensitive by default", { "Apple" }, nil, "apple Apple APPLE", { "Apple" } },
+    { "case-insensitive matcher", { "apple" }, { case = "insensitive" },
+      "apple Apple APPLE", { "apple", "Apple", "APPLE" } },
+    { "Unicode case folding", { "zürich", "ΣΟΦΙΑ" }, { case = "insensitive" },
+      "ZÜRICH Zürich σοφια σοφιά", { "ZÜRICH", "Zürich", "σοφια" } },
+    { "words = false finds substrings", { "he" }, { words = false }, "the hero", { "he", "he" } },
+    { "empty text", { "a" }, nil, "", {} },
+    { "pattern at both ends", { "end" }, nil, "end of the end", { "end", "end" } },
+  }
+  for _, c in ipairs(cases) do
+    it(c[1], function()
+      assert.are.same(c[5], texts(np.matcher(c[2], c[3]), c[4]))
+    end)
+  end
+
+  it("reports 1-based inclusive positions", function()
+    local m = np.matcher({ "Huawei" })
+    local x = m:find("Ban Huawei now")
+    assert.are.equal(5, x.first)
+    assert.are.equal(10, x.last)
+    assert.are.equal("Huawei", x.text)
+  end)
+
+  it("keeps positions in the original text under case folding", function()
+    -- "ẞ" folds to "ß" (3 bytes to 2): positions still point into the original
+    local m = np.matcher({ "straße" }, { case = "insensitive" })
+    local t = "Die STRAẞE und die Straße"
+    local got = spans(m, t)
+    assert.are.same({ "5-12:STRAẞE", "22-28:Straße" }, got)
+  end)
+
+  it("sets case per entry", function()
+    local m = np.matcher({ { "IT", case = "sensitive", type = "ORG" },
+                           { "apple", case = "insensitive" } }, { case = "insensitive" })
+    assert.are.same({ "IT", "Apple" }, texts(m, "it IT Apple"))
+  end)
+
+  it("merges regex rules into the same leftmost-longest stream", function()
+    local m = np.matcher({ "5", { pattern = [[\d+(\.\d+)?%]], type = "PERCENT" }, "per cent" })
+    local got = {}
+    for x in m:gmatch("rose 5.5% or 5 per cent") do got[#got + 1] = x.text .. "/" .. tostring(x.type) end
+    assert.are.same({ "5.5%/PERCENT", "5/nil", "per cent/nil" }, got)
+  end)
+
+  it("applies the word test to regex rules too", function()
+    local m = np.matcher({ { pattern = "[A-Z]{2,3}", type = "CODE" } })
+    assert.are.same({ "UK", "EU" }, texts(m, "UK EU ABCD xUKx"))
+  end)
+end)
+
+describe("np.matcher entries", function()
+  local m = np.matcher({
+    "Huawei",
+    { "Boris Johnson", aliases = { "Mr Johnson", "Johnson" }, type = "PERSON", id = "Q180589",
+      data = { party = "Conservative" } },
+    { name = "Python", aliases = { "python", "py3" }, type = "LANG" },
+    { "Johnson", type = "SURNAME" },
+  })
+
+  it("carries the entry on each match", function()
+    local x = m:find("Mr Johnson spoke")
+    assert.are.equal("Boris Johnson", x.name)
+    assert.are.equal("PERSON", x.type)
+    assert.are.equal("Q180589", x.id)
+    assert.are.same({ party = "Conservative" }, x.data)
+    assert.are.equal(2, x.index)
+    assert.are.equal("Mr Johnson", x.alias)
+  end)
+
+  it("leaves alias nil when the name itself matched", function()
+    local x = m:find("Boris Johnson spoke")
+    assert.are.equal("Boris Johnson", x.text)
+    assert.is_nil(x.alias)
+    assert.is_nil(x.entries)
+  end)
+
+  it("matches aliases of an entry whose name is not a pattern", function()
+    assert.are.same({ "python", "py3" }, texts(m, "Python python py3"))
+    assert.are.equal("Python", m:find("use py3").name)
+  end)
+
+  it("lists every entry that shares the matched string", function()
+    local x = m:find("Johnson said")
+    assert.are.equal("Boris Johnson", x.name)
+    assert.are.equal(2, #x.entries)
+    assert.are.equal("SURNAME", x.entries[2].type)
+    assert.are.equal(4, x.entries[2].index)
+  end)
+
+  it("counts entries with #", function()
+    assert.are.equal(4, #m)
+    assert.matches("newsparse.Matcher %(4 entries", tostring(m))
+  end)
+
+  it("raises clear errors for bad entries", function()
+    assert.has_error(function() np.matcher("x") end)
+    assert.has_error(function() np.matcher({ "" }) end)
+    assert.has_error(function() np.matcher({ 42 }) end)
+    assert.has_error(function() np.matcher({ { type = "X" } }) end)
+    assert.has_error(function() np.matcher({ { "a", aliases = "b" } }) end)
+    assert.has_error(function() np.matcher({ "a" }, { case = "upper" }) end)
+    local ok, err = pcall(np.matcher, { { pattern = "a(b" } })
+    assert.is_false(ok)
+    assert.matches("pattern 1 %(a%(b%).*offset 4", err)
+  end)
+end)
+
+describe("np.matcher methods", function()
+  local m = np.matcher({ "cat", "dog", "cat food" })
+  local t = "cat and dog and cat food"
+
+  it("find starts at init, as string.find", function()
+    assert.are.equal(1, m:find(t).first)
+    assert.are.equal(9, m:find(t, 2).first)
+    assert.are.equal("cat food", m:find(t, 14).text)
+    assert.are.equal("cat food", m:find(t, -8).text)
+    assert.is_nil(m:find(t, 100))
+    assert.is_nil(m:find("nothing here"))
+  end)
+
+  it("matches, gmatch and count agree", function()
+    local all = m:matches(t)
+    assert.are.equal(3, #all)
+    assert.are.equal(3, m:count(t))
+    local n = 0
+    for x in m:gmatch(t) do
+      n = n + 1
+      assert.are.equal(all[n].first, x.first)
+    end
+    assert.are.equal(3, n)
+  end)
+
+  it("raises for a non-string text", function()
+    assert.has_error(function() m:find(nil) end)
+    assert.has_error(function() m:count(5) end)
+    assert.has_error(function() m:find("x", 1.5) end)
+  end)
+end)
+
+describe("np.matcher against a naive reference", function()
+  it("agrees on random patterns and texts, with and without word tests", function()
+    math.randomseed(42)
+    local alphabet = { "a", "b", "c", " ", "ab", "ba" }
+    local function rand_string(n)
+      local p = {}
+      for k = 1, n do p[k] = alphabet[math.random(#alphabet)] end
+      return table.concat(p)
+    end
+    for _ = 1, 200 do
+      local patterns, seen = {}, {}
+      for _ = 1, math.random(1, 6) do
+        local p = rand_string(math.random(1, 3)):gsub("^ +", ""):gsub(" +$", "")
+        if p ~= "" and not seen[p] then
+          seen[p] = true
+          patterns[#patterns + 1] = p
+        end
+      end
+      if #patterns > 0 then
+        local text = rand_string(math.random(0, 30))
+        for _, words in ipairs({ true, false }) do
+          local m = np.matcher(patterns, { words = words })
+          assert.are.same(naive(patterns, text, words), spans(m, text),
+            ("patterns %q text %q words %s"):format(table.concat(patterns, "|"), text, tostring(words)))
+        end
+      end
+    end
+  end)
+
+  it("keeps text:sub(first, last) == text for every match", function()
+    local m = np.matcher({ "é", "ab", "ÉCOLE" }, { case = "insensitive" })
+    local t = "école ÉCOLE \xFF ab\0ab é"
+    for x in m:gmatch(t) do assert.are.equal(x.text, t:sub(x.first, x.last)) end
+    assert.are.equal(5, m:count(t))   -- école ÉCOLE ab ab é
+  end)
+end)
+
+describe("m:save and np.load_matcher", function()
+  local path = os.tmpname()
+  local entries = {
+    { "Boris Johnson", aliases = { "Johnson" }, type = "PERSON", id = "Q180589",
+      data = { tags = { "pm", "mp" }, score = 0.5, n = 3, ok = true } },
+    { "Huawei", type = "ORG" },
+    { pattern = [[\d+%]], type = "PERCENT" },
+    { name = "Zürich", aliases = { "zurich" }, case = "insensitive", type = "GPE" },
+  }
+  local m = np.matcher(entries)
+  local t = "Johnson said Huawei won 40% in ZURICH."
+
+  after_each(function() end)
+
+  it("round-trips matches and entries", function()
+    assert.is_true(m:save(path))
+    local m2 = np.load_matcher(path)
+    assert.are.equal(#m, #m2)
+    assert.are.same(m:matches(t), m2:matches(t))
+    assert.are.same({ tags = { "pm", "mp" }, score = 0.5, n = 3, ok = true }, m2:find(t).data)
+    assert.are.equal(m:count(t), m2:count(t))
+  end)
+
+  it("raises clearly for a missing, foreign, truncated or corrupt file", function()
+    assert.is_true(m:save(path))
+    local f = assert(io.open(path, "rb"))
+    local good = f:read("a")
+    f:close()
+    local function write(bytes)
+      local g = assert(io.open(path, "wb"))
+      g:write(bytes)
+      g:close()
+    end
+    local function err_of()
+      local ok, err = pcall(np.load_matcher, path)
+      assert.is_false(ok)
+      return err
+    end
+    assert.matches("No such file", select(2, pcall(np.load_matcher, "/nonexistent/m.bin")))
+    write("hello world, not a matcher at all, no no no no no no no no no no no no no")
+    assert.matches("not a newsparse matcher file", err_of())
+    write(good:sub(1, #good // 2))
+    assert.matches("truncated", err_of())
+    local pos = #good // 2
+    write(good:sub(1, pos - 1) .. string.char((good:byte(pos) + 1) % 256) .. good:sub(pos + 1))
+    assert.matches("checksum mismatch", err_of())
+    write("")
+    assert.matches("not a newsparse matcher file", err_of())
+    os.remove(path)
+  end)
+
+  it("refuses data it cannot save", function()
+    local bad = np.matcher({ { "x", data = print } })
+    assert.has_error(function() bad:save(path) end)
+    os.remove(path)
+  end)
+end)
