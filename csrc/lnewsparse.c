@@ -32,10 +32,16 @@
 #define PARSER_MT "newsparse.Parser"
 #define SEG_MT    "newsparse.Segmenter"
 #define MATCHER_MT "newsparse.CoreMatcher"
+#define REGEX_MT   "newsparse.Regex"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
 typedef struct { np_segmenter *sg; np_spans spans; } l_seg;
+typedef struct {
+    np_regex *re;
+    np_regex_scratch *sc;
+} l_regex;
+
 typedef struct {
     np_matcher *m;
     np_match_scratch *sc;
@@ -727,6 +733,315 @@ static int l_fold(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Regex
+ *=====================================================================*/
+
+static l_regex *check_regex(lua_State *L, int idx)
+{
+    l_regex *u = luaL_checkudata(L, idx, REGEX_MT);
+    if (u->re == NULL)
+        luaL_error(L, "attempt to use a closed newsparse regex");
+    return u;
+}
+
+/* core.regex(pattern, flags) */
+static int l_regex_new(lua_State *L)
+{
+    size_t len, off = 0;
+    const char *p = luaL_checklstring(L, 1, &len);
+    unsigned flags = regex_flags(L, luaL_optstring(L, 2, ""), 2);
+    l_regex *u = lua_newuserdatauv(L, sizeof *u, 0);
+    char msg[256];
+    int rc;
+
+    u->re = NULL;
+    u->sc = NULL;
+    luaL_setmetatable(L, REGEX_MT);
+    msg[0] = '\0';
+    rc = np_regex_compile(&u->re, p, len, flags, &off, msg, sizeof msg);
+    if (rc == NP_EREGEX)
+        return luaL_error(L, "newsparse.regex: %s at offset %d of the pattern",
+                          msg, (int)off + 1);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse.regex: %s", np_strerror(rc));
+    u->sc = np_regex_scratch_create(u->re, 0);
+    if (u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    return 1;
+}
+
+/* one search; 1 on a match (ovector in scratch), 0 on none; raises on a
+ * limit */
+static int regex_exec(lua_State *L, l_regex *u, const char *s, size_t len,
+                      size_t from, int notempty)
+{
+    int rc = np_regex_match(u->re, u->sc, s, len, from, notempty);
+
+    if (rc == NP_ELIMIT)
+        return luaL_error(L, "newsparse.regex: match limit exceeded");
+    if (rc < 0)
+        return luaL_error(L, "newsparse.regex: %s", np_strerror(rc));
+    return rc;
+}
+
+/* push capture i (0 = whole match); false for a group that did not take
+ * part */
+static void push_capture(lua_State *L, l_regex *u, const char *s, size_t i)
+{
+    const size_t *ov = np_regex_ovector(u->sc);
+
+    if (ov[2 * i] == NP_REGEX_UNSET)
+        lua_pushboolean(L, 0);
+    else
+        lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+}
+
+/* push the captures (or the whole match when there are none) */
+static int push_captures(lua_State *L, l_regex *u, const char *s, int whole)
+{
+    size_t n = np_regex_groups(u->re), i;
+
+    if (n == 0) {
+        if (!whole)
+            return 0;
+        push_capture(L, u, s, 0);
+        return 1;
+    }
+    luaL_checkstack(L, (int)n, "too many captures");
+    for (i = 1; i <= n; i++)
+        push_capture(L, u, s, i);
+    return (int)n;
+}
+
+/* re:find(s, init) -> first, last, captures... | nil */
+static int l_regex_find(lua_State *L)
+{
+    l_regex *u = check_regex(L, 1);
+    size_t len;
+    const char *s = luaL_checklstring(L, 2, &len);
+    size_t from = init_pos(L, 3, len);
+    const size_t *ov;
+
+    if (from > len || !regex_exec(L, u, s, len, from, 0)) {
+        luaL_pushfail(L);
+        return 1;
+    }
+    ov = np_regex_ovector(u->sc);
+    lua_pushinteger(L, (lua_Integer)ov[0] + 1);
+    lua_pushinteger(L, (lua_Integer)ov[1]);
+    return 2 + push_captures(L, u, s, 0);
+}
+
+/* re:match(s, init) -> captures, or the whole match | nil */
+static int l_regex_match(lua_State *L)
+{
+    l_regex *u = check_regex(L, 1);
+    size_t len;
+    const char *s = luaL_checklstring(L, 2, &len);
+    size_t from = init_pos(L, 3, len);
+
+    if (from > len || !regex_exec(L, u, s, len, from, 0)) {
+        luaL_pushfail(L);
+        return 1;
+    }
+    return push_captures(L, u, s, 1);
+}
+
+/* re:exec(s, init) -> first, last, {captures by number and by name} | nil */
+static int l_regex_exec(lua_State *L)
+{
+    l_regex *u = check_regex(L, 1);
+    size_t len, i, n;
+    const char *s = luaL_checklstring(L, 2, &len);
+    size_t from = init_pos(L, 3, len);
+    const size_t *ov;
+    const char *name;
+    int group;
+
+    if (from > len || !regex_exec(L, u, s, len, from, 0)) {
+        luaL_pushfail(L);
+        return 1;
+    }
+    ov = np_regex_ovector(u->sc);
+    lua_pushinteger(L, (lua_Integer)ov[0] + 1);
+    lua_pushinteger(L, (lua_Integer)ov[1]);
+    n = np_regex_groups(u->re);
+    lua_createtable(L, (int)n, 0);
+    for (i = 1; i <= n; i++) {
+        push_capture(L, u, s, i);
+        lua_rawseti(L, -2, (lua_Integer)i);
+    }
+    for (i = 0; (name = np_regex_name(u->re, i, &group)) != NULL; i++) {
+        /* with duplicate names, the first group that took part wins */
+        int have = lua_getfield(L, -1, name) == LUA_TSTRING;
+        lua_pop(L, 1);
+        if (have)
+            continue;
+        push_capture(L, u, s, (size_t)group);
+        lua_setfield(L, -2, name);
+    }
+    return 3;
+}
+
+/* gmatch iterator: upvalues 1 = regex, 2 = subject, 3 = position state */
+static int regex_gmatch_aux(lua_State *L)
+{
+    l_regex *u = check_regex(L, lua_upvalueindex(1));
+    size_t len;
+    const char *s = lua_tolstring(L, lua_upvalueindex(2), &len);
+    size_t *st = lua_touserdata(L, lua_upvalueindex(3));   /* pos, last end */
+    const size_t *ov;
+
+    while (st[0] <= len) {
+        if (!regex_exec(L, u, s, len, st[0], 0))
+            break;
+        ov = np_regex_ovector(u->sc);
+        if (ov[1] == ov[0] && ov[1] == st[1]) {
+            /* an empty match where the last one ended: step one character */
+            st[0] = ov[0] + 1;
+            while (st[0] < len && ((unsigned char)s[st[0]] & 0xC0) == 0x80)
+                st[0]++;
+            continue;
+        }
+        st[0] = st[1] = ov[1];
+        if (ov[1] == ov[0])
+            st[1] = ov[1];
+        return push_captures(L, u, s, 1);
+    }
+    st[0] = len + 1;
+    return 0;
+}
+
+/* re:gmatch(s) -> iterator over captures (or whole matches) */
+static int l_regex_gmatch(lua_State *L)
+{
+    size_t *st;
+
+    check_regex(L, 1);
+    luaL_checkstring(L, 2);
+    lua_settop(L, 2);
+    st = lua_newuserdatauv(L, 2 * sizeof(size_t), 0);
+    st[0] = 0;
+    st[1] = (size_t)-1;
+    lua_pushcclosure(L, regex_gmatch_aux, 3);
+    return 1;
+}
+
+/* append the replacement for the current match to b */
+static void add_replacement(lua_State *L, l_regex *u, const char *s,
+                            luaL_Buffer *b, int repl)
+{
+    const size_t *ov = np_regex_ovector(u->sc);
+    size_t ng = np_regex_groups(u->re);
+    int t = lua_type(L, repl);
+
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        size_t rl, i;
+        const char *r = lua_tolstring(L, repl, &rl);
+        for (i = 0; i < rl; i++) {
+            if (r[i] != '%') {
+                luaL_addchar(b, r[i]);
+                continue;
+            }
+            i++;
+            if (i < rl && r[i] >= '0' && r[i] <= '9') {
+                size_t g = (size_t)(r[i] - '0');
+                if (g > ng)
+                    luaL_error(L, "invalid capture index %%%d in replacement", (int)g);
+                if (ov[2 * g] != NP_REGEX_UNSET)
+                    luaL_addlstring(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+            } else if (i < rl && r[i] == '%') {
+                luaL_addchar(b, '%');
+            } else {
+                luaL_error(L, "invalid use of '%%' in replacement string");
+            }
+        }
+        return;
+    }
+    if (t == LUA_TTABLE) {
+        push_capture(L, u, s, ng > 0 ? 1 : 0);
+        lua_gettable(L, repl);
+    } else {
+        int n;
+        lua_pushvalue(L, repl);
+        n = push_captures(L, u, s, 1);
+        lua_call(L, n, 1);
+    }
+    if (!lua_toboolean(L, -1)) {          /* nil or false: keep the match */
+        lua_pop(L, 1);
+        luaL_addlstring(b, s + ov[0], ov[1] - ov[0]);
+    } else if (!lua_isstring(L, -1)) {
+        luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+    } else {
+        luaL_addvalue(b);
+    }
+}
+
+/* re:gsub(s, repl, n) -> string, count */
+static int l_regex_gsub(lua_State *L)
+{
+    l_regex *u = check_regex(L, 1);
+    size_t len, pos = 0, last_end = (size_t)-1;
+    const char *s = luaL_checklstring(L, 2, &len);
+    int tr = lua_type(L, 3);
+    lua_Integer max_n = luaL_optinteger(L, 4, (lua_Integer)len + 1);
+    lua_Integer n = 0;
+    luaL_Buffer b;
+
+    luaL_argexpected(L, tr == LUA_TNUMBER || tr == LUA_TSTRING ||
+                     tr == LUA_TFUNCTION || tr == LUA_TTABLE, 3,
+                     "string/function/table");
+    luaL_buffinit(L, &b);
+    while (n < max_n && pos <= len) {
+        const size_t *ov;
+        if (!regex_exec(L, u, s, len, pos, 0))
+            break;
+        ov = np_regex_ovector(u->sc);
+        if (ov[1] == ov[0] && ov[0] == last_end) {
+            size_t next = ov[0] + 1;
+            while (next < len && ((unsigned char)s[next] & 0xC0) == 0x80)
+                next++;
+            if (next > len)
+                break;
+            luaL_addlstring(&b, s + pos, next - pos);
+            pos = next;
+            continue;
+        }
+        luaL_addlstring(&b, s + pos, ov[0] - pos);
+        pos = last_end = ov[1];
+        add_replacement(L, u, s, &b, 3);
+        n++;
+    }
+    if (pos < len)
+        luaL_addlstring(&b, s + pos, len - pos);
+    luaL_pushresult(&b);
+    lua_pushinteger(L, n);
+    return 2;
+}
+
+static int l_regex_gc(lua_State *L)
+{
+    l_regex *u = luaL_checkudata(L, 1, REGEX_MT);
+    np_regex_scratch_free(u->sc);
+    np_regex_free(u->re);
+    u->re = NULL;
+    u->sc = NULL;
+    return 0;
+}
+
+static int l_regex_tostring(lua_State *L)
+{
+    l_regex *u = luaL_checkudata(L, 1, REGEX_MT);
+    if (u->re == NULL)
+        lua_pushliteral(L, "newsparse.Regex (closed)");
+    else
+        lua_pushfstring(L, "newsparse.Regex (%p)", (void *)u);
+    return 1;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Text helpers
  *=====================================================================*/
 
@@ -801,7 +1116,18 @@ static const luaL_Reg matcher_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg regex_methods[] = {
+    {"find", l_regex_find},
+    {"match", l_regex_match},
+    {"exec", l_regex_exec},
+    {"gmatch", l_regex_gmatch},
+    {"gsub", l_regex_gsub},
+    {"close", l_regex_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"regex", l_regex_new},
     {"matcher", l_matcher_new},
     {"load_matcher", l_matcher_load},
     {"fold", l_fold},
@@ -824,6 +1150,7 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
     new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
     new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring);
+    new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

@@ -9,8 +9,8 @@ local data = require "newsparse.data"
 local outlets = require "newsparse.outlets"
 local matcher = require "newsparse.matcher"
 
-local error, ipairs, pairs, setmetatable, type, tostring =
-  error, ipairs, pairs, setmetatable, type, tostring
+local error, ipairs, pairs, pcall, setmetatable, type, tostring =
+  error, ipairs, pairs, pcall, setmetatable, type, tostring
 local concat = table.concat
 local format, lower = string.format, string.lower
 
@@ -324,6 +324,23 @@ function M.count_words(text)
 end
 
 --}====================================================================
+
+-- np.regex(pattern [, flags]) -> a PCRE2 regex (UTF-8, Unicode classes,
+-- JIT); flags: i (caseless), m (multiline), s (dotall), x (extended),
+-- a (ASCII-only classes), u (accepted; Unicode is always on).
+-- re:find(s, init), re:match(s, init), re:exec(s, init), re:gmatch(s),
+-- re:gsub(s, repl, n), positions 1-based inclusive.
+function M.regex(pattern, flags)
+  if type(pattern) ~= "string" then
+    error("newsparse.regex: pattern must be a string, got " .. type(pattern), 2)
+  end
+  if flags ~= nil and type(flags) ~= "string" then
+    error("newsparse.regex: flags must be a string such as \"imsx\"", 2)
+  end
+  local ok, re = pcall(core.regex, pattern, flags)
+  if not ok then error((tostring(re):gsub("^[^\n]-:%d+: ", "")), 2) end
+  return re
+end
 
 -- np.matcher(entries [, opts]) -> a compiled gazetteer (newsparse.matcher)
 M.matcher = matcher.new

@@ -117,7 +117,9 @@ local function compile(list, words)
       end
     end
   end
-  return core.matcher(plist, words), owners
+  local ok, cm = pcall(core.matcher, plist, words)
+  if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 3) end
+  return cm, owners
 end
 
 -- np.matcher(entries [, opts])
