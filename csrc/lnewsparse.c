@@ -503,20 +503,26 @@ static void finish_matcher_ud(lua_State *L, l_matcher *u)
         luaL_error(L, "newsparse: out of memory");
 }
 
-/* core.matcher(patterns, words) where patterns is an array of
- * {text, insensitive = bool, regex = bool, flags = "imsx"}; pattern ids
- * are the array positions minus one. */
+/* core.matcher(patterns, kinds, flags, words): patterns is an array of
+ * strings; kinds (nil = all 0) an array of 0 (literal, case-sensitive),
+ * 1 (literal, insensitive) or 2 (regex); flags maps a regex's position to
+ * its flag string.  Pattern ids are the array positions minus one. */
 static int l_matcher_new(lua_State *L)
 {
     np_matcher_builder *b;
     l_matcher *u;
     lua_Integer i, n;
-    int rc;
+    int rc, has_kinds;
 
     luaL_checktype(L, 1, LUA_TTABLE);
+    has_kinds = !lua_isnoneornil(L, 2);
+    if (has_kinds)
+        luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
     n = luaL_len(L, 1);
     u = new_matcher_ud(L);
-    b = np_mb_create(lua_toboolean(L, 2) ? NP_MATCH_WORDS : 0);
+    b = np_mb_create(lua_toboolean(L, 4) ? NP_MATCH_WORDS : 0);
     if (b == NULL)
         return luaL_error(L, "newsparse: out of memory");
     for (i = 1; i <= n; i++) {
@@ -524,26 +530,41 @@ static int l_matcher_new(lua_State *L)
         const char *p;
         uint32_t id;
         char msg[256];
-        int is_regex, insens;
+        lua_Integer kind = 0;
 
         lua_geti(L, 1, i);
-        lua_geti(L, -1, 1);
         p = lua_tolstring(L, -1, &len);
-        lua_getfield(L, -2, "regex");
-        is_regex = lua_toboolean(L, -1);
-        lua_getfield(L, -3, "insensitive");
-        insens = lua_toboolean(L, -1);
-        lua_getfield(L, -4, "flags");
+        if (has_kinds) {
+            lua_geti(L, 2, i);
+            kind = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
         if (p == NULL || len == 0) {
             np_mb_free(b);
             return luaL_error(L, "pattern %d: a non-empty string expected", (int)i);
         }
         msg[0] = '\0';
-        if (is_regex) {
-            unsigned fl = regex_flags(L, lua_tostring(L, -1), 1);
+        if (kind == 2) {
+            const char *fs = "";
+            unsigned fl = 0;
+            if (!lua_isnoneornil(L, 3)) {
+                lua_geti(L, 3, i);
+                fs = lua_tostring(L, -1);
+                lua_pop(L, 1);
+            }
+            for (; fs && *fs; fs++) {
+                switch (*fs) {
+                case 'i': fl |= NP_RE_CASELESS; break;
+                case 'm': fl |= NP_RE_MULTILINE; break;
+                case 's': fl |= NP_RE_DOTALL; break;
+                case 'x': fl |= NP_RE_EXTENDED; break;
+                case 'a': fl |= NP_RE_ASCII; break;
+                default: break;          /* checked by the Lua layer */
+                }
+            }
             rc = np_mb_add_regex(b, p, len, fl, &id, &off, msg, sizeof msg);
         } else {
-            rc = np_mb_add_literal(b, p, len, insens, &id);
+            rc = np_mb_add_literal(b, p, len, kind == 1, &id);
         }
         if (rc != NP_OK) {
             np_mb_free(b);
@@ -552,7 +573,7 @@ static int l_matcher_new(lua_State *L)
                                   p, msg, (int)off + 1);
             return luaL_error(L, "pattern %d: %s", (int)i, np_strerror(rc));
         }
-        lua_pop(L, 5);
+        lua_pop(L, 1);
     }
     rc = np_mb_build(b, &u->m);
     np_mb_free(b);

@@ -21,8 +21,8 @@
  *   term_off/term_pat list the patterns ending at each state;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
- * Building uses a hash table of (state, byte) -> state, then a counting
- * sort of the edges; memory is O(total pattern bytes).
+ * Building sorts the keys and lays the trie out one depth at a time (see
+ * "Automaton construction"); memory is O(total pattern bytes).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -219,21 +219,14 @@ static void point(np_matcher *m, const char *base, const layout *l)
 
 /*{====================================================================
  * Automaton construction
+ *
+ * The keys (pattern bytes, folded when the matcher folds) are sorted; the
+ * trie is then built one depth at a time: a node is a run of sorted keys
+ * sharing a prefix, its children the sub-runs that agree on the next byte.
+ * States come out in breadth-first order with each state's children
+ * contiguous and sorted by byte, and every pass reads memory in order --
+ * what makes a million patterns build in about a second.
  *=====================================================================*/
-
-typedef struct edge_tab {
-    uint64_t *key;      /* (state << 8 | byte) + 1; 0 = empty */
-    uint32_t *val;
-    size_t cap;
-} edge_tab;
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
 
 /* transition s --c--> t in a built automaton, or 0 */
 static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
@@ -256,16 +249,48 @@ static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
     return (lo < m->edge_off[s + 1] && m->edge_byte[lo] == c) ? m->edge_to[lo] : 0;
 }
 
+typedef struct skey {
+    uint64_t head;      /* first 8 bytes, big-endian, for a fast compare */
+    uint32_t off, len;  /* in the key buffer */
+    uint32_t pattern;
+} skey;
+
+static const char *sort_keys_base;
+
+static int skey_cmp(const void *x, const void *y)
+{
+    const skey *a = x, *b = y;
+    size_t n;
+    int c;
+
+    if (a->head != b->head)
+        return a->head < b->head ? -1 : 1;
+    n = a->len < b->len ? a->len : b->len;
+    if (n > 8 && (c = memcmp(sort_keys_base + a->off + 8,
+                             sort_keys_base + b->off + 8, n - 8)) != 0)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->pattern < b->pattern ? -1 : a->pattern > b->pattern;
+}
+
+typedef struct run {
+    uint32_t lo, hi, state;
+} run;
+
 static int finish_regexes(np_matcher *m);
 
 int np_mb_build(const np_matcher_builder *b, np_matcher **out)
 {
     np_matcher *m;
-    edge_tab et = { NULL, NULL, 0 };
-    size_t total = 0, i, k, ncap, nstates = 1, nedges = 0, nterm = 0;
-    uint32_t *parent_of = NULL, *tmp_to = NULL, *queue = NULL, *term_state = NULL;
-    uint8_t *tmp_byte = NULL;
-    char *keybuf = NULL;
+    size_t total = 0, i, k, nkeys = 0, nstates, nedges, d;
+    skey *keys = NULL;
+    char *kb = NULL;
+    run *cur = NULL, *next = NULL;
+    size_t ncur, nnext, cap_runs;
+    uint32_t *e_off = NULL, *e_to = NULL, *t_state = NULL, *t_pat = NULL;
+    uint8_t *e_byte = NULL;
+    size_t nt = 0;
     layout l;
     char *base;
     uint32_t *edge_off, *edge_to, *fail, *dict, *term_off, *term_pat, *root_next;
@@ -278,6 +303,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
             continue;
         total += b->pats[i].raw_len;
         fold |= b->pats[i].insensitive;
+        nkeys++;
     }
     m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -285,53 +311,102 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     m->flags = b->flags;
     m->fold = fold;
     m->npats = (uint32_t)b->npats;
-
-    /* 1. the trie, through a hash table of edges */
-    ncap = 16;
-    while (ncap < 2 * (total + 1))
-        ncap *= 2;
-    et.cap = ncap;
-    et.key = calloc(ncap, sizeof *et.key);
-    et.val = malloc(ncap * sizeof *et.val);
-    term_state = malloc((b->npats + 1) * sizeof *term_state);
-    keybuf = malloc(4 * (b->raw_len + 1) + 4);
-    if (!et.key || !et.val || !term_state || !keybuf)
+    if (4 * total + 16 > UINT32_MAX) {
+        rc = NP_EINVAL;
         goto done;
-    for (i = 0; i < b->npats; i++) {
-        const pat *p = &b->pats[i];
-        const char *key = b->raw + p->raw_off;
-        size_t klen = p->raw_len;
-        uint32_t s = 0;
-
-        term_state[i] = UINT32_MAX;
-        if (p->is_regex)
-            continue;
-        if (fold) {
-            klen = np_fold_utf8(key, klen, keybuf, NULL);
-            key = keybuf;
-        }
-        for (k = 0; k < klen; k++) {
-            uint64_t h = (((uint64_t)s << 8) | (unsigned char)key[k]) + 1;
-            size_t slot = mix64(h) & (ncap - 1);
-            while (et.key[slot] && et.key[slot] != h)
-                slot = (slot + 1) & (ncap - 1);
-            if (!et.key[slot]) {
-                if (nstates >= UINT32_MAX - 1) {
-                    rc = NP_EINVAL;
-                    goto done;
-                }
-                et.key[slot] = h;
-                et.val[slot] = (uint32_t)nstates++;
-                nedges++;
-            }
-            s = et.val[slot];
-        }
-        term_state[i] = s;
-        nterm++;
     }
 
-    /* 2. the flat block */
-    if (plan(&l, 0, nstates, nedges, nterm, b->npats, b->raw_len, 0) != NP_OK) {
+    /* 1. keys, folded if need be, sorted */
+    keys = malloc((nkeys + 1) * sizeof *keys);
+    kb = malloc(fold ? 4 * total + 16 : total + 16);
+    if (!keys || !kb)
+        goto done;
+    {
+        size_t at = 0, j = 0;
+        for (i = 0; i < b->npats; i++) {
+            const pat *p = &b->pats[i];
+            size_t klen, q;
+            if (p->is_regex)
+                continue;
+            if (fold)
+                klen = np_fold_utf8(b->raw + p->raw_off, p->raw_len, kb + at, NULL);
+            else {
+                memcpy(kb + at, b->raw + p->raw_off, p->raw_len);
+                klen = p->raw_len;
+            }
+            keys[j].off = (uint32_t)at;
+            keys[j].len = (uint32_t)klen;
+            keys[j].pattern = (uint32_t)i;
+            keys[j].head = 0;
+            for (q = 0; q < 8; q++)
+                keys[j].head = (keys[j].head << 8) |
+                               (q < klen ? (unsigned char)kb[at + q] : 0);
+            at += klen;
+            j++;
+        }
+        sort_keys_base = kb;
+        qsort(keys, nkeys, sizeof *keys, skey_cmp);
+        sort_keys_base = NULL;
+    }
+
+    /* 2. the trie, depth by depth; at most total + 1 states */
+    e_off = malloc((total + 2) * sizeof *e_off);
+    e_to = malloc((total + 1) * sizeof *e_to);
+    e_byte = malloc(total + 1);
+    t_state = malloc((nkeys + 1) * sizeof *t_state);
+    t_pat = malloc((nkeys + 1) * sizeof *t_pat);
+    cap_runs = nkeys + 1;
+    cur = malloc(cap_runs * sizeof *cur);
+    next = malloc(cap_runs * sizeof *next);
+    if (!e_off || !e_to || !e_byte || !t_state || !t_pat || !cur || !next)
+        goto done;
+    nstates = 1;
+    nedges = 0;
+    ncur = 0;
+    if (nkeys) {
+        cur[0].lo = 0;
+        cur[0].hi = (uint32_t)nkeys;
+        cur[0].state = 0;
+        ncur = 1;
+    } else {
+        e_off[0] = 0;
+    }
+    for (d = 0; ncur > 0; d++) {
+        nnext = 0;
+        for (k = 0; k < ncur; k++) {
+            uint32_t j = cur[k].lo, hi = cur[k].hi;
+            e_off[cur[k].state] = (uint32_t)nedges;
+            /* keys that end here sort first in the run */
+            while (j < hi && keys[j].len == d) {
+                t_state[nt] = cur[k].state;
+                t_pat[nt++] = keys[j].pattern;
+                j++;
+            }
+            while (j < hi) {
+                unsigned char c = (unsigned char)kb[keys[j].off + d];
+                uint32_t q = j + 1;
+                while (q < hi && (unsigned char)kb[keys[q].off + d] == c)
+                    q++;
+                e_byte[nedges] = c;
+                e_to[nedges++] = (uint32_t)nstates;
+                next[nnext].lo = j;
+                next[nnext].hi = q;
+                next[nnext].state = (uint32_t)nstates++;
+                nnext++;
+                j = q;
+            }
+        }
+        {
+            run *tmp = cur;
+            cur = next;
+            next = tmp;
+            ncur = nnext;
+        }
+    }
+    e_off[nstates] = (uint32_t)nedges;
+
+    /* 3. the flat block */
+    if (plan(&l, 0, nstates, nedges, nt, b->npats, b->raw_len, 0) != NP_OK) {
         rc = NP_EINVAL;
         goto done;
     }
@@ -348,106 +423,62 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     term_off = (uint32_t *)(base + l.term_off);
     term_pat = (uint32_t *)(base + l.term_pat);
     root_next = (uint32_t *)(base + l.root_next);
+    memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
+    memcpy(edge_byte, e_byte, nedges);
+    memcpy(edge_to, e_to, nedges * sizeof *e_to);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
     memcpy(base + l.raw, b->raw, b->raw_len);
-
-    /* 3. edges sorted by (state, byte): counting sort by byte, then by
-     * state, both stable */
-    parent_of = malloc((nedges + 1) * sizeof *parent_of);
-    tmp_to = malloc((nedges + 1) * sizeof *tmp_to);
-    tmp_byte = malloc(nedges + 1);
-    if (!parent_of || !tmp_to || !tmp_byte)
-        goto done;
-    {
-        size_t cnt[257] = {0}, e = 0;
-        for (i = 0; i < ncap; i++)
-            if (et.key[i])
-                cnt[((et.key[i] - 1) & 0xFF) + 1]++;
-        for (i = 1; i < 257; i++)
-            cnt[i] += cnt[i - 1];
-        for (i = 0; i < ncap; i++)
-            if (et.key[i]) {
-                uint64_t h = et.key[i] - 1;
-                e = cnt[h & 0xFF]++;
-                parent_of[e] = (uint32_t)(h >> 8);
-                tmp_byte[e] = (uint8_t)(h & 0xFF);
-                tmp_to[e] = et.val[i];
-            }
-        for (i = 0; i < nedges; i++)
-            edge_off[parent_of[i] + 1]++;
-        for (i = 0; i < nstates; i++)
-            edge_off[i + 1] += edge_off[i];
-        {
-            uint32_t *pos = malloc((nstates + 1) * sizeof *pos);
-            if (pos == NULL)
-                goto done;
-            memcpy(pos, edge_off, (nstates + 1) * sizeof *pos);
-            for (i = 0; i < nedges; i++) {
-                uint32_t at = pos[parent_of[i]]++;
-                edge_byte[at] = tmp_byte[i];
-                edge_to[at] = tmp_to[i];
-            }
-            free(pos);
-        }
-    }
-    free(et.key);
-    free(et.val);
-    et.key = NULL;
-    et.val = NULL;
-
-    /* 4. patterns ending at each state */
-    for (i = 0; i < b->npats; i++)
-        if (term_state[i] != UINT32_MAX)
-            term_off[term_state[i] + 1]++;
+    /* terminal lists: t_state is in breadth-first (state) order already;
+     * patterns of one state keep the order of their ids */
+    for (i = 0; i < nt; i++)
+        term_off[t_state[i] + 1]++;
     for (i = 0; i < nstates; i++)
         term_off[i + 1] += term_off[i];
-    {
-        uint32_t *pos = malloc((nstates + 1) * sizeof *pos);
-        if (pos == NULL)
-            goto done;
-        memcpy(pos, term_off, (nstates + 1) * sizeof *pos);
-        for (i = 0; i < b->npats; i++)
-            if (term_state[i] != UINT32_MAX)
-                term_pat[pos[term_state[i]]++] = (uint32_t)i;
-        free(pos);
+    memcpy(term_pat, t_pat, nt * sizeof *t_pat);
+    for (i = 0; i < nt; ) {          /* sort each state's ids (small runs) */
+        size_t j2 = i, a, c2;
+        while (j2 < nt && t_state[j2] == t_state[i])
+            j2++;
+        for (a = i + 1; a < j2; a++) {
+            uint32_t v = term_pat[a];
+            for (c2 = a; c2 > i && term_pat[c2 - 1] > v; c2--)
+                term_pat[c2] = term_pat[c2 - 1];
+            term_pat[c2] = v;
+        }
+        i = j2;
     }
 
     m->nstates = (uint32_t)nstates;
     m->nedges = (uint32_t)nedges;
-    m->nterm = (uint32_t)nterm;
+    m->nterm = (uint32_t)nt;
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
-    /* 5. failure and dictionary links, breadth first */
-    queue = malloc(nstates * sizeof *queue);
-    if (queue == NULL)
-        goto done;
-    {
-        size_t qh = 0, qt = 0;
-        for (k = edge_off[0]; k < edge_off[1]; k++) {
-            root_next[edge_byte[k]] = edge_to[k];
-            fail[edge_to[k]] = 0;
-            queue[qt++] = edge_to[k];
-        }
-        while (qh < qt) {
-            uint32_t s = queue[qh++];
-            dict[s] = term_off[s + 1] > term_off[s] ? s : dict[fail[s]];
-            for (k = edge_off[s]; k < edge_off[s + 1]; k++) {
-                uint32_t t = edge_to[k], f = fail[s], g;
-                unsigned c = edge_byte[k];
-                for (;;) {
-                    g = f ? go(m, f, c) : root_next[c];
-                    if (g || f == 0)
-                        break;
-                    f = fail[f];
-                }
-                fail[t] = (g == t) ? 0 : g;
-                queue[qt++] = t;
+    /* 4. failure and dictionary links: states are already breadth first */
+    for (k = edge_off[0]; k < edge_off[1]; k++)
+        root_next[edge_byte[k]] = edge_to[k];
+    for (i = 0; i < nstates; i++) {
+        uint32_t s2 = (uint32_t)i;
+        if (s2 != 0)
+            dict[s2] = term_off[s2 + 1] > term_off[s2] ? s2 : dict[fail[s2]];
+        for (k = edge_off[s2]; k < edge_off[s2 + 1]; k++) {
+            uint32_t t = edge_to[k], f = fail[s2], g;
+            unsigned c = edge_byte[k];
+            if (s2 == 0) {
+                fail[t] = 0;
+                continue;
             }
+            for (;;) {
+                g = f ? go(m, f, c) : root_next[c];
+                if (g || f == 0)
+                    break;
+                f = fail[f];
+            }
+            fail[t] = g;
         }
     }
 
-    /* 6. longest pattern, for the early stop of find */
+    /* 5. longest pattern, for the early stop of find */
     for (i = 0; i < b->npats; i++) {
         if (b->pats[i].nchars > m->max_chars)
             m->max_chars = b->pats[i].nchars;
@@ -460,14 +491,15 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         m = NULL;
     }
 done:
-    free(et.key);
-    free(et.val);
-    free(parent_of);
-    free(tmp_to);
-    free(tmp_byte);
-    free(queue);
-    free(term_state);
-    free(keybuf);
+    free(keys);
+    free(kb);
+    free(cur);
+    free(next);
+    free(e_off);
+    free(e_to);
+    free(e_byte);
+    free(t_state);
+    free(t_pat);
     np_matcher_free(m);
     return rc;
 }
@@ -859,6 +891,14 @@ typedef struct file_header {
     uint64_t raw_len, blob_len;
     uint32_t fold, reserved;
 } file_header;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
 
 /* 64-bit checksum, 8 bytes a step */
 static uint64_t checksum(const unsigned char *p, size_t n)

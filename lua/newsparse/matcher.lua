@@ -12,11 +12,12 @@
 --   {pattern = [[\d+%]], type = "PERCENT", flags = "i"}   a PCRE2 rule
 local core = require "newsparse.core"
 
-local error, ipairs, pairs, pcall, setmetatable, tostring, type =
-  error, ipairs, pairs, pcall, setmetatable, tostring, type
+local error, ipairs, pairs, pcall, rawset, setmetatable, tostring, type =
+  error, ipairs, pairs, pcall, rawset, setmetatable, tostring, type
 local math_type = math.type
 local concat = table.concat
 local format, pack, unpack, sub = string.format, string.pack, string.unpack, string.sub
+local table_unpack = table.unpack
 
 local M = {}
 _ENV = nil
@@ -88,38 +89,79 @@ local function normalise(e, i, default_case)
   return r
 end
 
--- the matcher over `list` (normalised entries): patterns deduplicated by
--- their text (folded when insensitive) and case, each with its owners
-local function compile(list, words)
-  local plist, owners, key_to_pid = {}, {}, {}
-  for i, r in ipairs(list) do
-    for _, p in ipairs(r.patterns) do
-      local insens = r.case == "insensitive"
-      local key
-      if r.regex then
-        key = "r\0" .. r.flags .. "\0" .. p
-      elseif insens then
-        key = "i\0" .. core.fold(p)
-      else
-        key = "s\0" .. p
-      end
-      local pid = key_to_pid[key]
+-- Storage, kept compact so that a million entries cost little:
+--   ent[i]       the entry: a string for a plain entry ("Huawei"), else
+--                its normalised table; nil in a loaded matcher until a
+--                match needs it (then decoded from the file)
+--   own1[pid]    the first entry owning pattern pid; own_alias[pid] the
+--                alias it owns it by (nil when by its name); more[pid] =
+--                {i, alias or false, ...} for further owners (rare)
+local function add_owner(self, pid, i, alias)
+  local first = self.own1[pid]
+  if first == nil then
+    self.own1[pid] = i
+    if alias then self.own_alias[pid] = alias end
+    return
+  end
+  local more = self.more[pid]
+  if first == i or (more and more[#more - 1] == i) then return end  -- owned once
+  if not more then
+    more = {}
+    self.more[pid] = more
+  end
+  more[#more + 1] = i
+  more[#more + 1] = alias or false
+end
+
+-- compile entries into self: patterns deduplicated by text (folded when
+-- insensitive) and case, then handed to the C core
+local function compile(self, entries, default_case, words)
+  local pats, kinds, flags = {}, {}, {}
+  local sens, insens, rx = {}, {}, {}
+  local fold = core.fold
+  local fast = default_case == "sensitive"
+  local ent = self.ent
+  for i = 1, #entries do
+    local e = entries[i]
+    if fast and type(e) == "string" and e ~= "" then
+      -- the common case: a plain, case-sensitive name
+      local pid = sens[e]
       if not pid then
-        pid = #plist + 1
-        key_to_pid[key] = pid
-        plist[pid] = { p, insensitive = insens and not r.regex, regex = r.regex, flags = r.flags }
-        owners[pid] = {}
+        pid = #pats + 1
+        pats[pid] = e
+        sens[e] = pid
       end
-      local o = owners[pid]
-      if o[#o - 1] ~= i then          -- an entry owns a pattern once
-        o[#o + 1] = i
-        o[#o + 1] = (p ~= r.name) and p or false
+      add_owner(self, pid, i, false)
+      ent[i] = e
+    else
+      local r = normalise(e, i, default_case)
+      ent[i] = r
+      for _, p in ipairs(r.patterns) do
+        local tab, key, kind
+        if r.regex then
+          tab, key, kind = rx, r.flags .. "\0" .. p, 2
+        elseif r.case == "insensitive" then
+          tab, key, kind = insens, fold(p), 1
+        else
+          tab, key, kind = sens, p, 0
+        end
+        local pid = tab[key]
+        if not pid then
+          pid = #pats + 1
+          pats[pid] = p
+          tab[key] = pid
+          if kind ~= 0 then kinds[pid] = kind end
+          if kind == 2 then flags[pid] = r.flags end
+        end
+        add_owner(self, pid, i, p ~= r.name and p)
       end
+      r.patterns = nil
     end
   end
-  local ok, cm = pcall(core.matcher, plist, words)
+  local ok, cm = pcall(core.matcher, pats, kinds, flags, words)
   if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 3) end
-  return cm, owners
+  self.core = cm
+  self.npats = #pats
 end
 
 -- np.matcher(entries [, opts])
@@ -135,56 +177,54 @@ function M.new(entries, opts)
   end
   opts = opts or {}
   check_case(opts.case, "opts")
-  local words = opts.words ~= false
-  local list = {}
-  for i, e in ipairs(entries) do list[i] = normalise(e, i, opts.case or "sensitive") end
-  local cm, owners = compile(list, words)
-  return setmetatable({ core = cm, entries = list, owners = owners, n = #list,
-                        case = opts.case or "sensitive", words = words }, Matcher)
+  local self = setmetatable({ ent = {}, own1 = {}, own_alias = {}, more = {}, n = #entries,
+                              case = opts.case or "sensitive", words = opts.words ~= false },
+                            Matcher)
+  compile(self, entries, self.case, self.words)
+  return self
 end
 
 --{====================================================================
 -- Matches
 --=====================================================================
 
--- entry i as stored (in memory, or decoded from a loaded file)
+-- entry i as a table {name, type, id, data}
 local function entry(self, i)
-  local e = self.entries[i]
-  if e == nil and self.decode then
+  local e = self.ent[i]
+  if e == nil then
     e = self.decode(i)
-    self.entries[i] = e
+    self.ent[i] = e
   end
+  if type(e) == "string" then return { name = e } end
   return e
 end
 
-local function owner_record(self, pid, k)
-  local o = self.owners[pid]
-  if o == nil and self.decode_owners then
-    o = self.decode_owners(pid)
-    self.owners[pid] = o
+-- the owners of pattern pid: calls add(i, alias) for each, in order
+local function owners(self, pid, add)
+  local first = self.own1[pid]
+  if first == nil and self.decode_owners then
+    first = self.decode_owners(pid)
   end
-  local i, alias = o[2 * k - 1], o[2 * k]
-  if i == nil then return nil end
-  local e = entry(self, i)
-  return { name = e.name, type = e.type, id = e.id, data = e.data, index = i,
-           alias = alias or nil }
+  add(first, self.own_alias[pid])
+  local more = self.more[pid]
+  if more then
+    for k = 1, #more, 2 do add(more[k], more[k + 1] or nil) end
+  end
 end
 
 -- build the match table for rows [r, r2] of a flat spans array (one span)
 local function make_match(self, text, spans, r, r2)
   local first, last = spans[4 * r - 3], spans[4 * r - 2]
-  local all = {}
-  for row = r, r2 do
-    local pid, k = spans[4 * row - 1], 1
-    while true do
-      local rec = owner_record(self, pid, k)
-      if not rec then break end
-      all[#all + 1] = rec
-      k = k + 1
-    end
+  local all, seen = {}, {}
+  local function add(i, alias)
+    if seen[i] then return end
+    seen[i] = true
+    local e = entry(self, i)
+    all[#all + 1] = { name = e.name, type = e.type, id = e.id, data = e.data, index = i,
+                      alias = alias or nil }
   end
+  for row = r, r2 do owners(self, spans[4 * row - 1], add) end
   local m = all[1]
-  m.first, m.last, m.text = first, last, sub(text, first, last)
   if #all > 1 then
     local list = {}
     for i, rec in ipairs(all) do
@@ -193,6 +233,7 @@ local function make_match(self, text, spans, r, r2)
     end
     m.entries = list
   end
+  m.first, m.last, m.text = first, last, sub(text, first, last)
   return m
 end
 
@@ -268,12 +309,12 @@ end
 --}====================================================================
 
 --{====================================================================
--- Files: the C file carries the automaton; the blob carries the entries,
--- packed so that a loaded matcher decodes an entry only when a match
--- needs it.
+-- Files: the C file carries the automaton; the blob carries the entries
+-- in columns (offsets packed as 32-bit integers), so that a loaded
+-- matcher decodes an entry only when a match needs it.
 --=====================================================================
 
-local BLOB_MAGIC = "NPENTRY1"
+local BLOB_MAGIC = "NPENTRY2"
 
 -- values (entry data): nil, booleans, numbers, strings, tables of them
 local function pack_value(v, buf, seen)
@@ -322,42 +363,81 @@ local function unpack_value(s, pos)
   error("corrupt entry data", 0)
 end
 
--- m:save(path) -> true, or raises with the path and the reason
+-- a column of n unsigned 32-bit integers (get(k) for k = 1..n)
+local function u32_column(n, get)
+  local parts, vals = {}, {}
+  local k = 1
+  while k <= n do
+    local m = 0
+    while m < 512 and k <= n do
+      m = m + 1
+      vals[m] = get(k)
+      k = k + 1
+    end
+    parts[#parts + 1] = pack("<" .. ("I4"):rep(m), table_unpack(vals, 1, m))
+  end
+  return concat(parts)
+end
+
+-- m:save(path) -> true; raises with the path and the reason
 function Matcher:save(path)
   if type(path) ~= "string" then
     error("newsparse: m:save(path): path must be a string", 2)
   end
-  local n, np = self.n, #self.owners
-  local body, offsets = {}, {}
-  local size = 0
+  local n, np = self.n, self.npats
+  -- names, and the other fields of entries that have them
+  local names, name_end, extras, extra_at = {}, {}, {}, {}
+  local nsize, xsize = 0, 0
   for i = 1, n do
-    local e = entry(self, i)
-    local buf = {}
-    local ok, err = pcall(pack_value, { e.name, e.type, e.id, e.data }, buf, {})
-    if not ok then error(format("%s (entry %d)", err, i), 2) end
-    local rec = concat(buf)
-    offsets[i] = pack("<I8", size)
-    body[i] = rec
-    size = size + #rec
-  end
-  local own = {}
-  local own_off = {}
-  local osize = 0
-  for pid = 1, np do
-    local o = self.owners[pid]
-    if o == nil and self.decode_owners then o = self.decode_owners(pid) end
-    local parts = { pack("<I4", #o // 2) }
-    for k = 1, #o, 2 do
-      parts[#parts + 1] = pack("<I4s4", o[k], o[k + 1] or "")
+    local e = self.ent[i] or self.decode(i)
+    local name = type(e) == "string" and e or e.name
+    names[i] = name
+    nsize = nsize + #name
+    name_end[i] = nsize
+    if type(e) == "table" and (e.type ~= nil or e.id ~= nil or e.data ~= nil) then
+      local buf = {}
+      local ok, err = pcall(pack_value, { e.type, e.id, e.data }, buf, {})
+      if not ok then error(format("%s (entry %d)", err, i), 2) end
+      local rec = concat(buf)
+      extras[#extras + 1] = rec
+      extra_at[i] = xsize + 1
+      xsize = xsize + #rec
     end
-    local rec = concat(parts)
-    own_off[pid] = pack("<I8", osize)
-    own[pid] = rec
-    osize = osize + #rec
   end
-  local header = pack("<c8I4I4BB", BLOB_MAGIC, n, np, self.words and 1 or 0,
-    self.case == "insensitive" and 1 or 0)
-  local blob = concat({ header, concat(offsets), concat(own_off), concat(body), concat(own) })
+  -- owners: first owner per pattern; aliases and further owners packed
+  local own1, alias_at, aliases, more_at, mores = {}, {}, {}, {}, {}
+  local asize, msize = 0, 0
+  for pid = 1, np do
+    local first = self.own1[pid] or (self.decode_owners and self.decode_owners(pid))
+    own1[pid] = first
+    local alias = self.own_alias[pid]
+    if alias then
+      local rec = pack("<s4", alias)
+      aliases[#aliases + 1] = rec
+      alias_at[pid] = asize + 1
+      asize = asize + #rec
+    end
+    local more = self.more[pid]
+    if more then
+      local parts = { pack("<I4", #more // 2) }
+      for k = 1, #more, 2 do parts[#parts + 1] = pack("<I4s4", more[k], more[k + 1] or "") end
+      local rec = concat(parts)
+      mores[#mores + 1] = rec
+      more_at[pid] = msize + 1
+      msize = msize + #rec
+    end
+  end
+  local cols = {
+    u32_column(n, function(k) return name_end[k] end),
+    u32_column(n, function(k) return extra_at[k] or 0 end),
+    u32_column(np, function(k) return own1[k] end),
+    u32_column(np, function(k) return alias_at[k] or 0 end),
+    u32_column(np, function(k) return more_at[k] or 0 end),
+  }
+  local header = pack("<c8I4I4BBI8I8I8I8", BLOB_MAGIC, n, np, self.words and 1 or 0,
+    self.case == "insensitive" and 1 or 0, nsize, xsize, asize, msize)
+  local blob = concat({ header, concat(cols), concat(names), concat(extras), concat(aliases),
+                        concat(mores) })
   local ok, err = self.core:save(path, blob)
   if not ok then error("newsparse: m:save: " .. err, 2) end
   return true
@@ -371,51 +451,60 @@ function M.load(path)
   end
   local cm, blob = core.load_matcher(path)
   if not cm then error("newsparse.load_matcher: " .. blob, 2) end
-  if #blob < 18 or sub(blob, 1, 8) ~= BLOB_MAGIC then
+  local hsize = 8 + 4 + 4 + 1 + 1 + 4 * 8
+  if #blob < hsize or sub(blob, 1, 8) ~= BLOB_MAGIC then
     error("newsparse.load_matcher: " .. path .. ": the file holds no entry table", 2)
   end
-  local _, n, np, words, insens, pos = unpack("<c8I4I4BB", blob)
-  local entry_offs = pos
-  local own_offs = entry_offs + 8 * n
-  local body = own_offs + 8 * np
-  local body_size = 0
-  if #blob < body - 1 then
-    error("newsparse.load_matcher: " .. path .. ": truncated entry table", 2)
+  local _, n, np, words, insens, nsize, xsize, asize, msize, pos =
+    unpack("<c8I4I4BBI8I8I8I8", blob)
+  local c_name, c_extra = pos, pos + 4 * n
+  local c_own1, c_alias, c_more = pos + 8 * n, pos + 8 * n + 4 * np, pos + 8 * n + 8 * np
+  local b_names = pos + 8 * n + 12 * np
+  local b_extra = b_names + nsize
+  local b_alias = b_extra + xsize
+  local b_more = b_alias + asize
+  if b_more + msize - 1 ~= #blob or cm:stats() ~= np then
+    error("newsparse.load_matcher: " .. path .. ": the entry table does not fit the file", 2)
   end
-  -- the owners section starts after the last entry record: find it from the
-  -- last entry's offset (decoding that one entry)
-  local own_body
-  if n > 0 then
-    local last = unpack("<I8", blob, entry_offs + 8 * (n - 1))
-    local _, after = unpack_value(blob, body + last)
-    body_size = after - body
-  end
-  own_body = body + body_size
-  local self = setmetatable({ core = cm, entries = {}, owners = {}, n = n,
-                              case = insens == 1 and "insensitive" or "sensitive",
+  local self = setmetatable({ core = cm, ent = {}, own1 = {}, own_alias = {}, more = {}, n = n,
+                              npats = np, case = insens == 1 and "insensitive" or "sensitive",
                               words = words == 1 }, Matcher)
+  local function u32(col, k) return (unpack("<I4", blob, col + 4 * (k - 1))) end
   self.decode = function(i)
-    local off = unpack("<I8", blob, entry_offs + 8 * (i - 1))
-    local v = unpack_value(blob, body + off)
-    return { name = v[1], type = v[2], id = v[3], data = v[4] }
+    local e0 = i > 1 and u32(c_name, i - 1) or 0
+    local name = sub(blob, b_names + e0, b_names + u32(c_name, i) - 1)
+    local x = u32(c_extra, i)
+    if x == 0 then return name end
+    local v = unpack_value(blob, b_extra + x - 1)
+    return { name = name, type = v[1], id = v[2], data = v[3] }
   end
-  self.decode_owners = function(pid)
-    local off = unpack("<I8", blob, own_offs + 8 * (pid - 1))
-    local p = own_body + off
-    local k
-    k, p = unpack("<I4", blob, p)
-    local o = {}
-    for _ = 1, k do
-      local i, alias
-      i, alias, p = unpack("<I4s4", blob, p)
-      o[#o + 1] = i
-      o[#o + 1] = alias ~= "" and alias or false
+  -- the owners of a pattern are decoded on first use, and kept
+  setmetatable(self.own_alias, { __index = function(t, pid)
+    local a = u32(c_alias, pid)
+    local v = a ~= 0 and (unpack("<s4", blob, b_alias + a - 1)) or false
+    rawset(t, pid, v)
+    return v
+  end })
+  setmetatable(self.more, { __index = function(t, pid)
+    local a = u32(c_more, pid)
+    local v = false
+    if a ~= 0 then
+      local k, p = unpack("<I4", blob, b_more + a - 1)
+      v = {}
+      for _ = 1, k do
+        local i, alias
+        i, alias, p = unpack("<I4s4", blob, p)
+        v[#v + 1] = i
+        v[#v + 1] = alias ~= "" and alias or false
+      end
     end
-    return o
-  end
-  local patterns = cm:stats()
-  if patterns ~= np then
-    error("newsparse.load_matcher: " .. path .. ": entry table does not fit the patterns", 2)
+    rawset(t, pid, v)
+    return v
+  end })
+  self.decode_owners = function(pid)
+    local i = u32(c_own1, pid)
+    self.own1[pid] = i
+    return i
   end
   return self
 end
