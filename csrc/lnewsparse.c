@@ -46,6 +46,8 @@ typedef struct {
     np_matcher *m;
     np_match_scratch *sc;
     np_matches out;
+    const char *blob;      /* the entry table of a loaded file (mapped) */
+    size_t blob_len;
 } l_matcher;
 
 /*{====================================================================
@@ -694,15 +696,14 @@ static int l_matcher_save(lua_State *L)
     return 2;
 }
 
-/* core.load_matcher(path) -> matcher, blob; or fail, message */
+/* core.load_matcher(path) -> matcher; or fail, message.  The entry table
+ * stays in the mapping until m:blob() copies a piece of it. */
 static int l_matcher_load(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     l_matcher *u = new_matcher_ud(L);
-    const char *blob;
-    size_t bl;
     char msg[256];
-    int rc = np_matcher_load(path, &u->m, &blob, &bl, msg, sizeof msg);
+    int rc = np_matcher_load(path, &u->m, &u->blob, &u->blob_len, msg, sizeof msg);
 
     if (rc != NP_OK) {
         luaL_pushfail(L);
@@ -710,8 +711,33 @@ static int l_matcher_load(lua_State *L)
         return 2;
     }
     finish_matcher_ud(L, u);
-    lua_pushlstring(L, blob, bl);
-    return 2;
+    return 1;
+}
+
+/* m:blob([i [, j]]) -> the saved entry table, or its bytes i..j (as
+ * string.sub); m:blob_len() -> its length */
+static int l_matcher_blob(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    lua_Integer len = (lua_Integer)u->blob_len;
+    lua_Integer i = luaL_optinteger(L, 2, 1), j = luaL_optinteger(L, 3, len);
+
+    if (i < 0) i = i + len + 1 < 1 ? 1 : i + len + 1;
+    if (i < 1) i = 1;
+    if (j < 0) j = j + len + 1;
+    if (j > len) j = len;
+    if (u->blob == NULL || i > j)
+        lua_pushliteral(L, "");
+    else
+        lua_pushlstring(L, u->blob + i - 1, (size_t)(j - i + 1));
+    return 1;
+}
+
+static int l_matcher_blob_len(lua_State *L)
+{
+    l_matcher *u = check_matcher(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->blob_len);
+    return 1;
 }
 
 static int l_matcher_gc(lua_State *L)
@@ -722,6 +748,8 @@ static int l_matcher_gc(lua_State *L)
     np_matcher_free(u->m);
     u->m = NULL;
     u->sc = NULL;
+    u->blob = NULL;
+    u->blob_len = 0;
     return 0;
 }
 
@@ -1133,6 +1161,8 @@ static const luaL_Reg matcher_methods[] = {
     {"pattern", l_matcher_pattern},
     {"stats", l_matcher_stats},
     {"save", l_matcher_save},
+    {"blob", l_matcher_blob},
+    {"blob_len", l_matcher_blob_len},
     {"close", l_matcher_gc},
     {NULL, NULL}
 };

@@ -15,10 +15,14 @@
  *
  * Layout (one flat block, so a saved file is used in place):
  *   states are numbered in creation order, 0 is the root;
- *   edge_off[s]..edge_off[s+1] index edge_byte/edge_to, sorted by byte;
- *   fail[s] is the failure link; dict[s] the nearest state on the fail
- *   chain (s included) where patterns end, 0 if none;
- *   term_off/term_pat list the patterns ending at each state;
+ *   states are breadth first, so edge k (global order) leads to state
+ *   k + 1: edge_off[s]..edge_off[s+1] index edge_byte, sorted by byte,
+ *   and no target array is needed;
+ *   fail[s] is the failure link, always to a smaller state (shallower);
+ *   the states where patterns end are numbered t = 0..nts-1; dict[s] is
+ *   1 + t for the nearest such state on the fail chain (s included), 0 if
+ *   none; tnext[t] is the same for the next one down the chain; toff and
+ *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
  * Building sorts the keys and lays the trie out one depth at a time (see
@@ -40,7 +44,7 @@
 #include "np_utf8.h"
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 1u
+#define FILE_VERSION 2u
 #define INVALID_BYTE 0xFFu   /* fed for invalid UTF-8 in folded mode */
 
 typedef struct pat {
@@ -61,9 +65,9 @@ struct np_matcher_builder {
 struct np_matcher {
     unsigned flags;
     int fold;                   /* the automaton reads folded text */
-    uint32_t nstates, nedges, npats, nterm;
+    uint32_t nstates, nedges, npats, nterm, nts;
     uint32_t max_chars, max_bytes;
-    const uint32_t *edge_off, *edge_to, *fail, *dict, *term_off, *term_pat;
+    const uint32_t *edge_off, *fail, *dict, *tnext, *toff, *term_pat;
     const uint8_t *edge_byte;
     const uint32_t *root_next;
     const pat *pats;
@@ -168,28 +172,28 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
-    size_t edge_off, edge_byte, edge_to, fail, dict, term_off, term_pat,
+    size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
            root_next, pats, raw, blob, total;
 } layout;
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
-                uint64_t nterm, uint64_t npats, uint64_t raw_len,
+                uint64_t nts, uint64_t nterm, uint64_t npats, uint64_t raw_len,
                 uint64_t blob_len)
 {
     uint64_t at = align8(header);
-    const uint64_t lim = (uint64_t)1 << 46;
+    const uint64_t lim = (uint64_t)1 << 40;
 
-    if (nstates > lim || nedges > lim || nterm > lim || npats > lim ||
-        raw_len > lim || blob_len > lim)
+    if (nstates > lim || nedges > lim || nts > lim || nterm > lim ||
+        npats > lim || raw_len > lim || blob_len > lim)
         return NP_EINVAL;
     l->edge_off = at;  at = align8(at + 4 * (nstates + 1));
     l->edge_byte = at; at = align8(at + nedges);
-    l->edge_to = at;   at = align8(at + 4 * nedges);
     l->fail = at;      at = align8(at + 4 * nstates);
     l->dict = at;      at = align8(at + 4 * nstates);
-    l->term_off = at;  at = align8(at + 4 * (nstates + 1));
+    l->tnext = at;     at = align8(at + 4 * nts);
+    l->toff = at;      at = align8(at + 4 * (nts + 1));
     l->term_pat = at;  at = align8(at + 4 * nterm);
     l->root_next = at; at = align8(at + 4 * 256);
     l->pats = at;      at = align8(at + sizeof(pat) * npats);
@@ -205,10 +209,10 @@ static void point(np_matcher *m, const char *base, const layout *l)
 {
     m->edge_off = (const uint32_t *)(base + l->edge_off);
     m->edge_byte = (const uint8_t *)(base + l->edge_byte);
-    m->edge_to = (const uint32_t *)(base + l->edge_to);
     m->fail = (const uint32_t *)(base + l->fail);
     m->dict = (const uint32_t *)(base + l->dict);
-    m->term_off = (const uint32_t *)(base + l->term_off);
+    m->tnext = (const uint32_t *)(base + l->tnext);
+    m->toff = (const uint32_t *)(base + l->toff);
     m->term_pat = (const uint32_t *)(base + l->term_pat);
     m->root_next = (const uint32_t *)(base + l->root_next);
     m->pats = (const pat *)(base + l->pats);
@@ -236,7 +240,7 @@ static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
     if (hi - lo <= 8) {
         for (; lo < hi; lo++)
             if (m->edge_byte[lo] == c)
-                return m->edge_to[lo];
+                return lo + 1;          /* edge k leads to state k + 1 */
         return 0;
     }
     while (lo < hi) {
@@ -246,7 +250,7 @@ static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
         else
             hi = mid;
     }
-    return (lo < m->edge_off[s + 1] && m->edge_byte[lo] == c) ? m->edge_to[lo] : 0;
+    return (lo < m->edge_off[s + 1] && m->edge_byte[lo] == c) ? lo + 1 : 0;
 }
 
 typedef struct skey {
@@ -288,12 +292,14 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     char *kb = NULL;
     run *cur = NULL, *next = NULL;
     size_t ncur, nnext, cap_runs;
-    uint32_t *e_off = NULL, *e_to = NULL, *t_state = NULL, *t_pat = NULL;
+    uint32_t *e_off = NULL, *t_state = NULL, *t_pat = NULL;
     uint8_t *e_byte = NULL;
     size_t nt = 0;
     layout l;
     char *base;
-    uint32_t *edge_off, *edge_to, *fail, *dict, *term_off, *term_pat, *root_next;
+    uint32_t *edge_off, *fail, *dict, *tnext, *toff, *term_pat, *root_next;
+    uint32_t *tstate = NULL;
+    size_t nts = 0;
     uint8_t *edge_byte;
     int fold = 0, rc = NP_ENOMEM;
 
@@ -351,14 +357,13 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
 
     /* 2. the trie, depth by depth; at most total + 1 states */
     e_off = malloc((total + 2) * sizeof *e_off);
-    e_to = malloc((total + 1) * sizeof *e_to);
     e_byte = malloc(total + 1);
     t_state = malloc((nkeys + 1) * sizeof *t_state);
     t_pat = malloc((nkeys + 1) * sizeof *t_pat);
     cap_runs = nkeys + 1;
     cur = malloc(cap_runs * sizeof *cur);
     next = malloc(cap_runs * sizeof *next);
-    if (!e_off || !e_to || !e_byte || !t_state || !t_pat || !cur || !next)
+    if (!e_off || !e_byte || !t_state || !t_pat || !cur || !next)
         goto done;
     nstates = 1;
     nedges = 0;
@@ -387,8 +392,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                 uint32_t q = j + 1;
                 while (q < hi && (unsigned char)kb[keys[q].off + d] == c)
                     q++;
-                e_byte[nedges] = c;
-                e_to[nedges++] = (uint32_t)nstates;
+                e_byte[nedges++] = c;     /* leads to state nedges */
                 next[nnext].lo = j;
                 next[nnext].hi = q;
                 next[nnext].state = (uint32_t)nstates++;
@@ -405,77 +409,84 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     }
     e_off[nstates] = (uint32_t)nedges;
 
-    /* 3. the flat block */
-    if (plan(&l, 0, nstates, nedges, nt, b->npats, b->raw_len, 0) != NP_OK) {
+    /* 3. the flat block; t_state is in state order, so the terminal
+     * states are numbered as they come */
+    for (i = 0; i < nt; i++)
+        nts += (i == 0 || t_state[i] != t_state[i - 1]);
+    if (plan(&l, 0, nstates, nedges, nts, nt, b->npats, b->raw_len, 0) != NP_OK) {
         rc = NP_EINVAL;
         goto done;
     }
     base = calloc(1, l.total ? l.total : 8);
-    if (base == NULL)
+    tstate = malloc((nts + 1) * sizeof *tstate);
+    if (base == NULL || tstate == NULL) {
+        free(base);
         goto done;
+    }
     m->block = base;
     m->block_len = l.total;
     edge_off = (uint32_t *)(base + l.edge_off);
     edge_byte = (uint8_t *)(base + l.edge_byte);
-    edge_to = (uint32_t *)(base + l.edge_to);
     fail = (uint32_t *)(base + l.fail);
     dict = (uint32_t *)(base + l.dict);
-    term_off = (uint32_t *)(base + l.term_off);
+    tnext = (uint32_t *)(base + l.tnext);
+    toff = (uint32_t *)(base + l.toff);
     term_pat = (uint32_t *)(base + l.term_pat);
     root_next = (uint32_t *)(base + l.root_next);
     memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
     memcpy(edge_byte, e_byte, nedges);
-    memcpy(edge_to, e_to, nedges * sizeof *e_to);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
     memcpy(base + l.raw, b->raw, b->raw_len);
-    /* terminal lists: t_state is in breadth-first (state) order already;
-     * patterns of one state keep the order of their ids */
-    for (i = 0; i < nt; i++)
-        term_off[t_state[i] + 1]++;
-    for (i = 0; i < nstates; i++)
-        term_off[i + 1] += term_off[i];
-    memcpy(term_pat, t_pat, nt * sizeof *t_pat);
-    for (i = 0; i < nt; ) {          /* sort each state's ids (small runs) */
-        size_t j2 = i, a, c2;
-        while (j2 < nt && t_state[j2] == t_state[i])
-            j2++;
-        for (a = i + 1; a < j2; a++) {
-            uint32_t v = term_pat[a];
-            for (c2 = a; c2 > i && term_pat[c2 - 1] > v; c2--)
-                term_pat[c2] = term_pat[c2 - 1];
-            term_pat[c2] = v;
+    {
+        /* keys were sorted with ties by id, so each state's patterns are
+         * already in id order */
+        size_t t = 0;
+        for (i = 0; i < nt; i++) {
+            if (i == 0 || t_state[i] != t_state[i - 1]) {
+                tstate[t] = t_state[i];
+                toff[t++] = (uint32_t)i;
+            }
+            term_pat[i] = t_pat[i];
         }
-        i = j2;
+        toff[nts] = (uint32_t)nt;
     }
 
     m->nstates = (uint32_t)nstates;
     m->nedges = (uint32_t)nedges;
     m->nterm = (uint32_t)nt;
+    m->nts = (uint32_t)nts;
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
     /* 4. failure and dictionary links: states are already breadth first */
     for (k = edge_off[0]; k < edge_off[1]; k++)
-        root_next[edge_byte[k]] = edge_to[k];
-    for (i = 0; i < nstates; i++) {
-        uint32_t s2 = (uint32_t)i;
-        if (s2 != 0)
-            dict[s2] = term_off[s2 + 1] > term_off[s2] ? s2 : dict[fail[s2]];
-        for (k = edge_off[s2]; k < edge_off[s2 + 1]; k++) {
-            uint32_t t = edge_to[k], f = fail[s2], g;
-            unsigned c = edge_byte[k];
-            if (s2 == 0) {
-                fail[t] = 0;
-                continue;
+        root_next[edge_byte[k]] = (uint32_t)k + 1;
+    {
+        size_t t = 0;
+        for (i = 0; i < nstates; i++) {
+            uint32_t s2 = (uint32_t)i;
+            if (t < nts && tstate[t] == s2)
+                dict[s2] = (uint32_t)++t;
+            else if (s2 != 0)
+                dict[s2] = dict[fail[s2]];
+            for (k = edge_off[s2]; k < edge_off[s2 + 1]; k++) {
+                uint32_t child = (uint32_t)k + 1, f = fail[s2], g;
+                unsigned c = edge_byte[k];
+                if (s2 == 0) {
+                    fail[child] = 0;
+                    continue;
+                }
+                for (;;) {
+                    g = f ? go(m, f, c) : root_next[c];
+                    if (g || f == 0)
+                        break;
+                    f = fail[f];
+                }
+                fail[child] = g;
             }
-            for (;;) {
-                g = f ? go(m, f, c) : root_next[c];
-                if (g || f == 0)
-                    break;
-                f = fail[f];
-            }
-            fail[t] = g;
         }
+        for (t = 0; t < nts; t++)
+            tnext[t] = dict[fail[tstate[t]]];
     }
 
     /* 5. longest pattern, for the early stop of find */
@@ -496,7 +507,7 @@ done:
     free(cur);
     free(next);
     free(e_off);
-    free(e_to);
+    free(tstate);
     free(e_byte);
     free(t_state);
     free(t_pat);
@@ -675,8 +686,8 @@ static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
 {
     uint32_t d, k;
 
-    for (d = m->dict[st]; d; d = m->dict[m->fail[d]]) {
-        for (k = m->term_off[d]; k < m->term_off[d + 1]; k++) {
+    for (d = m->dict[st]; d; d = m->tnext[d - 1]) {
+        for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
             const pat *p = &m->pats[m->term_pat[k]];
             size_t start;
 
@@ -705,8 +716,6 @@ static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
             if (push_cand(sc, start, end, m->term_pat[k]) != NP_OK)
                 return NP_ENOMEM;
         }
-        if (m->dict[m->fail[d]] == d)
-            break;
     }
     return NP_OK;
 }
@@ -883,13 +892,20 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
  * Files
  *=====================================================================*/
 
+/* Loading reads every byte of a large file twice (checksum, validation):
+ * these two loops are worth GCC's full vectoriser, which -O2 holds back. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NP_VECTORISE __attribute__((optimize("O3")))
+#else
+#define NP_VECTORISE
+#endif
+
 typedef struct file_header {
     char magic[8];
     uint32_t version, flags;
-    uint32_t nstates, nedges, npats, nterm;
-    uint32_t max_chars, max_bytes;
+    uint32_t nstates, nedges, npats, nterm, nts;
+    uint32_t max_chars, max_bytes, fold;
     uint64_t raw_len, blob_len;
-    uint32_t fold, reserved;
 } file_header;
 
 static uint64_t mix64(uint64_t x)
@@ -900,20 +916,31 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-/* 64-bit checksum, 8 bytes a step */
+/* 64-bit checksum: four independent lanes of multiply-rotate, so it runs
+ * near memory speed; not cryptographic, it catches corruption. */
+NP_VECTORISE
 static uint64_t checksum(const unsigned char *p, size_t n)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
-    size_t i = 0;
+    uint64_t h[4] = { 0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full,
+                      0x165667B19E3779F9ull, 0x27D4EB2F165667C5ull };
+    uint64_t w[4], tail = 0;
+    size_t i = 0, j;
 
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        h = (h ^ mix64(w)) * 0x100000001B3ull;
+    for (; i + 32 <= n; i += 32) {
+        memcpy(w, p + i, 32);
+        for (j = 0; j < 4; j++) {
+            h[j] = (h[j] ^ w[j]) * 0x100000001B3ull;
+            h[j] = (h[j] << 29) | (h[j] >> 35);
+        }
     }
-    w = 0;
-    memcpy(&w, p + i, n - i);
-    h = (h ^ mix64(w + (n - i))) * 0x100000001B3ull;
-    return mix64(h);
+    for (; i + 8 <= n; i += 8) {
+        memcpy(w, p + i, 8);
+        h[0] = ((h[0] ^ w[0]) * 0x100000001B3ull);
+        h[0] = (h[0] << 29) | (h[0] >> 35);
+    }
+    memcpy(&tail, p + i, n - i);
+    return mix64(h[0] ^ mix64(h[1]) ^ mix64(h[2] + 1) ^ mix64(h[3] + 2) ^
+                 mix64(tail + n));
 }
 
 int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
@@ -926,7 +953,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     FILE *f;
     int ok;
 
-    if (plan(&l, sizeof h, m->nstates, m->nedges, m->nterm, m->npats,
+    if (plan(&l, sizeof h, m->nstates, m->nedges, m->nts, m->nterm, m->npats,
              m->raw_len, blob_len) != NP_OK)
         return NP_EINVAL;
     buf = calloc(1, l.total + 8);
@@ -940,18 +967,19 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     h.nedges = m->nedges;
     h.npats = m->npats;
     h.nterm = m->nterm;
+    h.nts = m->nts;
     h.max_chars = m->max_chars;
     h.max_bytes = m->max_bytes;
+    h.fold = (uint32_t)m->fold;
     h.raw_len = m->raw_len;
     h.blob_len = blob_len;
-    h.fold = (uint32_t)m->fold;
     memcpy(buf, &h, sizeof h);
     memcpy(buf + l.edge_off, m->edge_off, 4 * ((size_t)m->nstates + 1));
     memcpy(buf + l.edge_byte, m->edge_byte, m->nedges);
-    memcpy(buf + l.edge_to, m->edge_to, 4 * (size_t)m->nedges);
     memcpy(buf + l.fail, m->fail, 4 * (size_t)m->nstates);
     memcpy(buf + l.dict, m->dict, 4 * (size_t)m->nstates);
-    memcpy(buf + l.term_off, m->term_off, 4 * ((size_t)m->nstates + 1));
+    memcpy(buf + l.tnext, m->tnext, 4 * (size_t)m->nts);
+    memcpy(buf + l.toff, m->toff, 4 * ((size_t)m->nts + 1));
     memcpy(buf + l.term_pat, m->term_pat, 4 * (size_t)m->nterm);
     memcpy(buf + l.root_next, m->root_next, 4 * 256);
     memcpy(buf + l.pats, m->pats, sizeof(pat) * m->npats);
@@ -978,42 +1006,41 @@ static int fail_load(char *errmsg, size_t n, const char *why)
     return NP_EINVAL;
 }
 
-/* every index in the mapped arrays must be in range before it is used */
+/* Every index in the mapped arrays is checked before use.  fail[i] < i and
+ * tnext[t] <= t also rule out cycles, so no search can loop. */
+NP_VECTORISE
 static int validate(const np_matcher *m)
 {
-    uint32_t i;
+    uint32_t i, bad = 0;
 
-    if (m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
-        m->term_off[0] != 0 || m->term_off[m->nstates] != m->nterm ||
-        m->nstates == 0)
+    if (m->nstates == 0 || m->nedges != m->nstates - 1 ||
+        m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
+        m->toff[0] != 0 || m->toff[m->nts] != m->nterm || m->fail[0] != 0 ||
+        m->dict[0] != 0)
         return 0;
-    for (i = 0; i < m->nstates; i++) {
-        if (m->edge_off[i] > m->edge_off[i + 1] ||
-            m->term_off[i] > m->term_off[i + 1] ||
-            m->fail[i] >= m->nstates || m->dict[i] >= m->nstates ||
-            (i > 0 && m->fail[i] == i))
-            return 0;
-    }
-    for (i = 0; i < m->nedges; i++)
-        if (m->edge_to[i] >= m->nstates || m->edge_to[i] == 0)
-            return 0;
+    /* simple loops, one array each, so the compiler vectorises them */
+    for (i = 0; i < m->nstates; i++)
+        bad |= m->edge_off[i] > m->edge_off[i + 1];
+    for (i = 1; i < m->nstates; i++)
+        bad |= m->fail[i] >= i;
+    for (i = 0; i < m->nstates; i++)
+        bad |= m->dict[i] > m->nts;
+    for (i = 0; i < m->nts; i++)
+        bad |= (m->tnext[i] > i) | (m->toff[i] > m->toff[i + 1]);
     for (i = 0; i < m->nterm; i++)
-        if (m->term_pat[i] >= m->npats)
-            return 0;
+        bad |= m->term_pat[i] >= m->npats;
     for (i = 0; i < 256; i++)
-        if (m->root_next[i] >= m->nstates)
-            return 0;
+        bad |= m->root_next[i] >= m->nstates;
     for (i = 0; i < m->npats; i++)
-        if ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len ||
-            m->pats[i].raw_len == 0)
-            return 0;
-    return 1;
+        bad |= ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len) |
+               (m->pats[i].raw_len == 0);
+    return !bad;
 }
 
 int np_matcher_load(const char *path, np_matcher **out, const char **blob,
                     size_t *blob_len, char *errmsg, size_t errmsg_len)
 {
-    int fd;
+    int fd, flags = MAP_PRIVATE;
     struct stat st;
     void *map;
     file_header h;
@@ -1036,7 +1063,10 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         return fail_load(errmsg, errmsg_len, size >= 8 ? "truncated file"
                          : "not a newsparse matcher file");
     }
-    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;      /* the checksum reads every page anyway */
+#endif
+    map = mmap(NULL, size, PROT_READ, flags, fd, 0);
     close(fd);
     if (map == MAP_FAILED)
         return fail_load(errmsg, errmsg_len, strerror(errno));
@@ -1050,8 +1080,8 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         return fail_load(errmsg, errmsg_len,
                          "matcher file from another version of newsparse");
     }
-    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nterm, h.npats, h.raw_len,
-             h.blob_len) != NP_OK || l.total + 8 != size) {
+    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.npats,
+             h.raw_len, h.blob_len) != NP_OK || l.total + 8 != size) {
         munmap(map, size);
         return fail_load(errmsg, errmsg_len, l.total + 8 > size
                          ? "truncated file" : "file size does not match its header");
@@ -1075,6 +1105,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     m->nedges = h.nedges;
     m->npats = h.npats;
     m->nterm = h.nterm;
+    m->nts = h.nts;
     m->max_chars = h.max_chars;
     m->max_bytes = h.max_bytes;
     m->raw_len = (size_t)h.raw_len;

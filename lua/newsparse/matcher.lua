@@ -93,18 +93,19 @@ end
 --   ent[i]       the entry: a string for a plain entry ("Huawei"), else
 --                its normalised table; nil in a loaded matcher until a
 --                match needs it (then decoded from the file)
---   own1[pid]    the first entry owning pattern pid; own_alias[pid] the
---                alias it owns it by (nil when by its name); more[pid] =
---                {i, alias or false, ...} for further owners (rare)
-local function add_owner(self, pid, i, alias)
-  local first = self.own1[pid]
-  if first == nil then
-    self.own1[pid] = i
-    if alias then self.own_alias[pid] = alias end
-    return
-  end
+--   own1[pid]    the first entry owning pattern pid, when it is not entry
+--                pid itself (plain gazetteers store nothing);
+--                own_alias[pid] the alias it owns it by (nil: its name);
+--                more[pid] = {i, alias or false, ...} for further owners
+local function first_owner(self, pid)
+  local i = self.own1[pid]
+  if i == nil and self.decode_owners then i = self.decode_owners(pid) end
+  return i or pid
+end
+
+local function extra_owner(self, pid, i, alias)
   local more = self.more[pid]
-  if first == i or (more and more[#more - 1] == i) then return end  -- owned once
+  if first_owner(self, pid) == i or (more and more[#more - 1] == i) then return end  -- owned once
   if not more then
     more = {}
     self.more[pid] = more
@@ -120,7 +121,7 @@ local function compile(self, entries, default_case, words)
   local sens, insens, rx = {}, {}, {}
   local fold = core.fold
   local fast = default_case == "sensitive"
-  local ent = self.ent
+  local ent, own1, own_alias = self.ent, self.own1, self.own_alias
   for i = 1, #entries do
     local e = entries[i]
     if fast and type(e) == "string" and e ~= "" then
@@ -130,8 +131,10 @@ local function compile(self, entries, default_case, words)
         pid = #pats + 1
         pats[pid] = e
         sens[e] = pid
+        if pid ~= i then own1[pid] = i end
+      else
+        extra_owner(self, pid, i, false)
       end
-      add_owner(self, pid, i, false)
       ent[i] = e
     else
       local r = normalise(e, i, default_case)
@@ -146,14 +149,18 @@ local function compile(self, entries, default_case, words)
           tab, key, kind = sens, p, 0
         end
         local pid = tab[key]
+        local alias = p ~= r.name and p
         if not pid then
           pid = #pats + 1
           pats[pid] = p
           tab[key] = pid
           if kind ~= 0 then kinds[pid] = kind end
           if kind == 2 then flags[pid] = r.flags end
+          if pid ~= i then own1[pid] = i end
+          if alias then own_alias[pid] = alias end
+        else
+          extra_owner(self, pid, i, alias)
         end
-        add_owner(self, pid, i, p ~= r.name and p)
       end
       r.patterns = nil
     end
@@ -201,11 +208,7 @@ end
 
 -- the owners of pattern pid: calls add(i, alias) for each, in order
 local function owners(self, pid, add)
-  local first = self.own1[pid]
-  if first == nil and self.decode_owners then
-    first = self.decode_owners(pid)
-  end
-  add(first, self.own_alias[pid])
+  add(first_owner(self, pid), self.own_alias[pid])
   local more = self.more[pid]
   if more then
     for k = 1, #more, 2 do add(more[k], more[k + 1] or nil) end
@@ -314,7 +317,7 @@ end
 -- matcher decodes an entry only when a match needs it.
 --=====================================================================
 
-local BLOB_MAGIC = "NPENTRY2"
+local BLOB_MAGIC = "NPENTRY3"
 
 -- values (entry data): nil, booleans, numbers, strings, tables of them
 local function pack_value(v, buf, seen)
@@ -408,8 +411,7 @@ function Matcher:save(path)
   local own1, alias_at, aliases, more_at, mores = {}, {}, {}, {}, {}
   local asize, msize = 0, 0
   for pid = 1, np do
-    local first = self.own1[pid] or (self.decode_owners and self.decode_owners(pid))
-    own1[pid] = first
+    own1[pid] = first_owner(self, pid)
     local alias = self.own_alias[pid]
     if alias then
       local rec = pack("<s4", alias)
@@ -427,15 +429,22 @@ function Matcher:save(path)
       msize = msize + #rec
     end
   end
-  local cols = {
-    u32_column(n, function(k) return name_end[k] end),
-    u32_column(n, function(k) return extra_at[k] or 0 end),
-    u32_column(np, function(k) return own1[k] end),
-    u32_column(np, function(k) return alias_at[k] or 0 end),
-    u32_column(np, function(k) return more_at[k] or 0 end),
-  }
-  local header = pack("<c8I4I4BBI8I8I8I8", BLOB_MAGIC, n, np, self.words and 1 or 0,
-    self.case == "insensitive" and 1 or 0, nsize, xsize, asize, msize)
+  -- columns that carry nothing (no extras, owners = identity, no aliases,
+  -- no shared patterns: the usual plain gazetteer) are left out
+  local has_x, has_o, has_a, has_m = xsize > 0, np ~= n, asize > 0, msize > 0
+  if not has_o then
+    for pid = 1, np do
+      if own1[pid] ~= pid then has_o = true break end
+    end
+  end
+  local cols = { u32_column(n, function(k) return name_end[k] end) }
+  if has_x then cols[#cols + 1] = u32_column(n, function(k) return extra_at[k] or 0 end) end
+  if has_o then cols[#cols + 1] = u32_column(np, function(k) return own1[k] end) end
+  if has_a then cols[#cols + 1] = u32_column(np, function(k) return alias_at[k] or 0 end) end
+  if has_m then cols[#cols + 1] = u32_column(np, function(k) return more_at[k] or 0 end) end
+  local present = (has_x and 1 or 0) | (has_o and 2 or 0) | (has_a and 4 or 0) | (has_m and 8 or 0)
+  local header = pack("<c8I4I4BBBI8I8I8I8", BLOB_MAGIC, n, np, self.words and 1 or 0,
+    self.case == "insensitive" and 1 or 0, present, nsize, xsize, asize, msize)
   local blob = concat({ header, concat(cols), concat(names), concat(extras), concat(aliases),
                         concat(mores) })
   local ok, err = self.core:save(path, blob)
@@ -449,44 +458,55 @@ function M.load(path)
   if type(path) ~= "string" then
     error("newsparse.load_matcher: path must be a string", 2)
   end
-  local cm, blob = core.load_matcher(path)
-  if not cm then error("newsparse.load_matcher: " .. blob, 2) end
-  local hsize = 8 + 4 + 4 + 1 + 1 + 4 * 8
-  if #blob < hsize or sub(blob, 1, 8) ~= BLOB_MAGIC then
+  local cm, err = core.load_matcher(path)
+  if not cm then error("newsparse.load_matcher: " .. err, 2) end
+  local hsize = 8 + 4 + 4 + 1 + 1 + 1 + 4 * 8
+  local head = cm:blob(1, hsize)
+  if #head < hsize or sub(head, 1, 8) ~= BLOB_MAGIC then
     error("newsparse.load_matcher: " .. path .. ": the file holds no entry table", 2)
   end
-  local _, n, np, words, insens, nsize, xsize, asize, msize, pos =
-    unpack("<c8I4I4BBI8I8I8I8", blob)
-  local c_name, c_extra = pos, pos + 4 * n
-  local c_own1, c_alias, c_more = pos + 8 * n, pos + 8 * n + 4 * np, pos + 8 * n + 8 * np
-  local b_names = pos + 8 * n + 12 * np
+  local _, n, np, words, insens, present, nsize, xsize, asize, msize, pos =
+    unpack("<c8I4I4BBBI8I8I8I8", head)
+  local c_name = pos
+  pos = pos + 4 * n
+  local c_extra, c_own1, c_alias, c_more
+  if present & 1 ~= 0 then c_extra = pos; pos = pos + 4 * n end
+  if present & 2 ~= 0 then c_own1 = pos; pos = pos + 4 * np end
+  if present & 4 ~= 0 then c_alias = pos; pos = pos + 4 * np end
+  if present & 8 ~= 0 then c_more = pos; pos = pos + 4 * np end
+  local b_names = pos
   local b_extra = b_names + nsize
   local b_alias = b_extra + xsize
   local b_more = b_alias + asize
-  if b_more + msize - 1 ~= #blob or cm:stats() ~= np then
+  if b_more + msize - 1 ~= cm:blob_len() or cm:stats() ~= np then
     error("newsparse.load_matcher: " .. path .. ": the entry table does not fit the file", 2)
   end
   local self = setmetatable({ core = cm, ent = {}, own1 = {}, own_alias = {}, more = {}, n = n,
                               npats = np, case = insens == 1 and "insensitive" or "sensitive",
                               words = words == 1 }, Matcher)
-  local function u32(col, k) return (unpack("<I4", blob, col + 4 * (k - 1))) end
+  -- the entry table is copied out of the mapping on first use
+  local blob
+  local function u32(col, k)
+    blob = blob or cm:blob()
+    return (unpack("<I4", blob, col + 4 * (k - 1)))
+  end
   self.decode = function(i)
     local e0 = i > 1 and u32(c_name, i - 1) or 0
     local name = sub(blob, b_names + e0, b_names + u32(c_name, i) - 1)
-    local x = u32(c_extra, i)
+    local x = c_extra and u32(c_extra, i) or 0
     if x == 0 then return name end
     local v = unpack_value(blob, b_extra + x - 1)
     return { name = name, type = v[1], id = v[2], data = v[3] }
   end
   -- the owners of a pattern are decoded on first use, and kept
   setmetatable(self.own_alias, { __index = function(t, pid)
-    local a = u32(c_alias, pid)
+    local a = c_alias and u32(c_alias, pid) or 0
     local v = a ~= 0 and (unpack("<s4", blob, b_alias + a - 1)) or false
     rawset(t, pid, v)
     return v
   end })
   setmetatable(self.more, { __index = function(t, pid)
-    local a = u32(c_more, pid)
+    local a = c_more and u32(c_more, pid) or 0
     local v = false
     if a ~= 0 then
       local k, p = unpack("<I4", blob, b_more + a - 1)
@@ -502,7 +522,7 @@ function M.load(path)
     return v
   end })
   self.decode_owners = function(pid)
-    local i = u32(c_own1, pid)
+    local i = c_own1 and u32(c_own1, pid) or pid
     self.own1[pid] = i
     return i
   end
