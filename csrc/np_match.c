@@ -255,11 +255,10 @@ static uint32_t go(const np_matcher *m, uint32_t s, unsigned c)
 
 typedef struct skey {
     uint64_t head;      /* first 8 bytes, big-endian, for a fast compare */
+    const char *p;      /* the key (no global state for qsort) */
     uint32_t off, len;  /* in the key buffer */
     uint32_t pattern;
 } skey;
-
-static const char *sort_keys_base;
 
 static int skey_cmp(const void *x, const void *y)
 {
@@ -270,12 +269,52 @@ static int skey_cmp(const void *x, const void *y)
     if (a->head != b->head)
         return a->head < b->head ? -1 : 1;
     n = a->len < b->len ? a->len : b->len;
-    if (n > 8 && (c = memcmp(sort_keys_base + a->off + 8,
-                             sort_keys_base + b->off + 8, n - 8)) != 0)
+    if (n > 8 && (c = memcmp(a->p + 8, b->p + 8, n - 8)) != 0)
         return c;
     if (a->len != b->len)
         return a->len < b->len ? -1 : 1;
     return a->pattern < b->pattern ? -1 : a->pattern > b->pattern;
+}
+
+/* Sort keys: a radix sort on the 8-byte heads (four 16-bit passes), then
+ * qsort only within runs of equal heads. */
+static int sort_keys(skey *keys, size_t n)
+{
+    skey *tmp;
+    size_t *count, i, pass;
+
+    if (n < 2)
+        return NP_OK;
+    tmp = malloc(n * sizeof *tmp);
+    count = malloc(65537 * sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return NP_ENOMEM;
+    }
+    for (pass = 0; pass < 4; pass++) {
+        unsigned shift = 16u * (unsigned)pass;
+        skey *src = pass % 2 ? tmp : keys, *dst = pass % 2 ? keys : tmp;
+        memset(count, 0, 65537 * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[((src[i].head >> shift) & 0xFFFF) + 1]++;
+        for (i = 1; i < 65537; i++)
+            count[i] += count[i - 1];
+        for (i = 0; i < n; i++)
+            dst[count[(src[i].head >> shift) & 0xFFFF]++] = src[i];
+    }
+    /* four passes: the result is back in keys */
+    for (i = 0; i < n; ) {
+        size_t j = i + 1;
+        while (j < n && keys[j].head == keys[i].head)
+            j++;
+        if (j - i > 1)
+            qsort(keys + i, j - i, sizeof *keys, skey_cmp);
+        i = j;
+    }
+    free(tmp);
+    free(count);
+    return NP_OK;
 }
 
 typedef struct run {
@@ -350,9 +389,25 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
             at += klen;
             j++;
         }
-        sort_keys_base = kb;
-        qsort(keys, nkeys, sizeof *keys, skey_cmp);
-        sort_keys_base = NULL;
+        for (j = 0; j < nkeys; j++)
+            keys[j].p = kb + keys[j].off;
+        if (sort_keys(keys, nkeys) != NP_OK)
+            goto done;
+        /* the keys again, now in sorted order, so that each level of the
+         * trie below reads memory in order */
+        {
+            char *sk = malloc(at + 16);
+            size_t pos2 = 0;
+            if (sk == NULL)
+                goto done;
+            for (j = 0; j < nkeys; j++) {
+                memcpy(sk + pos2, kb + keys[j].off, keys[j].len);
+                keys[j].off = (uint32_t)pos2;
+                pos2 += keys[j].len;
+            }
+            free(kb);
+            kb = sk;
+        }
     }
 
     /* 2. the trie, depth by depth; at most total + 1 states */
