@@ -448,6 +448,19 @@ static int in_url_or_email(const scan *sc, size_t i)
            sc->u[a + 3] == '.';
 }
 
+/* After "end.Next" the next word must end in white space or a full stop
+ * and white space -- "world.Today is", "Tuesday.Mr. Smith" -- not in a
+ * comma or another dot: "One.Tel,", "Halo.Bungie.Org" are names. */
+static int glued_word_ends(const scan *sc, size_t j)
+{
+    while (j < sc->len && ((sc->u[j] >= 'a' && sc->u[j] <= 'z') ||
+                           (sc->u[j] >= 'A' && sc->u[j] <= 'Z')))
+        j++;
+    if (j >= sc->len || space_at(sc, j))
+        return 1;
+    return sc->u[j] == '.' && (j + 1 >= sc->len || space_at(sc, j + 1));
+}
+
 /* Words (runs of non-space) in [sc->start, i). */
 static size_t words_before(const scan *sc, size_t i)
 {
@@ -527,7 +540,9 @@ static int full_stop(const scan *sc, size_t i, size_t *e)
         next = cls_at(sc, i + 1);
         if ((prev == NP_CP_LOWER || prev == NP_CP_DIGIT) &&
             next == NP_CP_UPPER && i + 2 < sc->len &&
-            cls_at(sc, i + 2) == NP_CP_LOWER && !in_url_or_email(sc, i)) {
+            cls_at(sc, i + 2) == NP_CP_LOWER && glued_word_ends(sc, i + 1) &&
+            !in_url_or_email(sc, i) &&
+            !(word_classes(sc->sg, sc->s, token_start(sc, i), i) & NP_WORD_TITLE)) {
             *e = i + 1;
             return 1;
         }

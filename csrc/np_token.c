@@ -154,6 +154,59 @@ static size_t url_at(const char *s, size_t len, size_t i)
     return j > i + 4 ? j - i : 0;
 }
 
+/* ASCII bytes that make up words: letters, digits, "_" */
+static const unsigned char ascii_word[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+/* ASCII white space and controls: skipped between tokens */
+static const unsigned char ascii_blank[256] = {
+    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
+    [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1,
+    [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1,
+    [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1,
+    [29] = 1, [30] = 1, [31] = 1, [' '] = 1, [127] = 1,
+};
+
+/* ASCII marks that are always a token of one character: 1 punctuation,
+ * 2 symbol (Unicode's classes).  Left out: . ! ? - (runs), ' (clitics),
+ * @ # (handles, hashtags). */
+static const unsigned char ascii_single[256] = {
+    ['"'] = 1, ['%'] = 1, ['&'] = 1, ['('] = 1, [')'] = 1, ['*'] = 1,
+    [','] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['['] = 1, ['\\'] = 1,
+    [']'] = 1, ['{'] = 1, ['}'] = 1,
+    ['$'] = 2, ['+'] = 2, ['<'] = 2, ['='] = 2, ['>'] = 2, ['^'] = 2,
+    ['`'] = 2, ['|'] = 2, ['~'] = 2,
+};
+
+/* Bytes after an ASCII word that end it plainly (no hyphen, apostrophe,
+ * address or non-ASCII letter can follow) */
+static const unsigned char plain_end[256] = {
+    [' '] = 1, [','] = 1, ['\n'] = 1, [')'] = 1, [';'] = 1, ['"'] = 1,
+    ['\r'] = 1, ['\t'] = 1, ['!'] = 1, ['?'] = 1, [']'] = 1,
+};
+
+/* Could a URL start at i?  "http:", "https:" or "www." */
+static int may_be_url(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i] | 0x20;
+
+    return (c == 'h' || c == 'w') &&
+           (ieq_prefix(s, len, i, "http:") || ieq_prefix(s, len, i, "https:") ||
+            ieq_prefix(s, len, i, "www."));
+}
+
 static int email_local(unsigned char c)
 {
     return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
@@ -228,16 +281,22 @@ static size_t word_end(const char *s, size_t len, size_t i)
     return j;
 }
 
-int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
+/* the tokenizer; static so the loops below get it inlined */
+static inline int next_token(const char *s, size_t len, size_t *pos,
+                             np_token *tok)
 {
     size_t i = *pos, n, j, m;
     int c;
 
     for (;;) {
+        while (i < len && ascii_blank[(unsigned char)s[i]])
+            i++;
         if (i >= len) {
             *pos = len;
             return 0;
         }
+        if ((unsigned char)s[i] < 0x80)
+            break;               /* ASCII, not blank: a token starts */
         c = np_class_at(s, len, i, &n);
         if (c == NP_CP_SPACE || c == NP_CP_OTHER) {
             i += n;
@@ -248,7 +307,36 @@ int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
     tok->start = i;
     tok->form = NP_FORM_PLAIN;
 
-    if (ascii_alnum((unsigned char)s[i]) && (m = url_at(s, len, i)) > 0) {
+    if (ascii_single[(unsigned char)s[i]]) {
+        /* one ASCII punctuation mark or symbol, never part of more */
+        tok->kind = ascii_single[(unsigned char)s[i]] == 1 ? NP_TOK_PUNCT
+                                                           : NP_TOK_SYMBOL;
+        tok->end = i + 1;
+        *pos = i + 1;
+        return 1;
+    }
+    if (ascii_word[(unsigned char)s[i]]) {
+        /* fast path: a run of ASCII letters and digits; only what stops it
+         * says whether a slower rule may apply */
+        size_t r = i + 1;
+        unsigned char stop;
+        while (r < len && ascii_word[(unsigned char)s[r]])
+            r++;
+        stop = r < len ? (unsigned char)s[r] : ' ';
+        if (plain_end[stop] ||
+            (stop == '.' && !(r + 1 < len && ascii_word[(unsigned char)s[r + 1]]))) {
+            if ((unsigned char)s[i] > '9' || (unsigned char)s[i] == '_') {
+                tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
+                tok->end = r;
+                *pos = r;
+                return 1;
+            }
+            /* starts with a digit: the number rules below */
+        }
+    }
+    c = np_class_at(s, len, i, &n);
+    if (ascii_alnum((unsigned char)s[i]) && may_be_url(s, len, i) &&
+        (m = url_at(s, len, i)) > 0) {
         tok->kind = NP_TOK_WORD;
         tok->form = NP_FORM_URL;
         j = i + m;
@@ -318,13 +406,19 @@ int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
     return 1;
 }
 
+int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
+{
+    return next_token(s, len, pos, tok);
+}
+
 int np_tokenize(const char *s, size_t len, np_tokens *out)
 {
     size_t pos = 0;
     np_token t;
 
-    while (np_next_token(s, len, &pos, &t)) {
-        if (np_grow((void **)&out->v, &out->cap, out->n + 1,
+    while (next_token(s, len, &pos, &t)) {
+        if (out->n == out->cap &&
+            np_grow((void **)&out->v, &out->cap, out->n + 1,
                     sizeof(np_token)) != NP_OK)
             return NP_ENOMEM;
         out->v[out->n++] = t;
@@ -343,7 +437,8 @@ size_t np_count_words(const char *s, size_t len)
     size_t pos = 0, n = 0;
     np_token t;
 
-    while (np_next_token(s, len, &pos, &t))
-        n += np_is_word_token(&t);
+    while (next_token(s, len, &pos, &t))
+        n += (t.kind == NP_TOK_WORD || t.kind == NP_TOK_NUMBER) &&
+             t.form != NP_FORM_CLITIC;
     return n;
 }

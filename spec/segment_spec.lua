@@ -173,6 +173,20 @@ describe("np.sentences", function()
   end)
 end)
 
+describe("np.sentences REGRESSION (BBC corpus)", function()
+  it("does not split names glued by a dot", function()
+    assert.are.equal(1, #np.sentences("Customers of One.Tel, which routes calls, left."))
+    assert.are.equal(1, #np.sentences("The editor of Halo.Bungie.Org, a fansite, said so."))
+    assert.are.same({ "It got to be Mr.Benn.", "The story ended." },
+      texts("It got to be Mr.Benn. The story ended."))
+  end)
+
+  it("still splits sentences glued after a word", function()
+    assert.are.same({ "It was Joy Division.", "Those guys played." },
+      texts("It was Joy Division.Those guys played."))
+  end)
+end)
+
 describe("np.count_sentences", function()
   it("counts what np.sentences finds", function()
     for _, name in ipairs(H.list("articles", "%.txt$")) do
