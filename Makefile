@@ -43,7 +43,7 @@ ROOT := $(abspath .)
 CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c
 BIND_SRC  = csrc/lnewsparse.c
 HEADERS   = $(wildcard csrc/*.h)
-DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt
+DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt $(wildcard data/gazetteer/*.tsv)
 DATA_LUA  = lua/newsparse/data_files.lua
 
 DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev lua-busted lua-check lua-cjson luarocks pkg-config gcc make

@@ -4,6 +4,17 @@
 -- Run by `make`; the output is committed and a spec checks it is current.
 local dir, out = arg[1] or "data", arg[2] or "lua/newsparse/data_files.lua"
 local files = { "abbreviations.txt", "boilerplate.txt", "credits.txt", "outlets.tsv" }
+-- and the default gazetteer's files, in name order
+do
+  local p = io.popen('ls -1 "' .. dir .. '/gazetteer" 2>/dev/null')
+  local extra = {}
+  for name in p:lines() do
+    if name:match("%.tsv$") then extra[#extra + 1] = "gazetteer/" .. name end
+  end
+  p:close()
+  table.sort(extra)
+  for _, name in ipairs(extra) do files[#files + 1] = name end
+end
 
 local function long_bracket(s)
   local eq = ""

@@ -8,9 +8,10 @@ local core = require "newsparse.core"
 local data = require "newsparse.data"
 local outlets = require "newsparse.outlets"
 local matcher = require "newsparse.matcher"
+local entities = require "newsparse.entities"
 
-local error, ipairs, pairs, pcall, setmetatable, type, tostring =
-  error, ipairs, pairs, pcall, setmetatable, type, tostring
+local error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring =
+  error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring
 local concat = table.concat
 local format, lower = string.format, string.lower
 
@@ -221,6 +222,50 @@ function Article:sentences(opts)
   return out
 end
 
+-- the matchers for art:entities(m): a matcher, a list of them, or nil for
+-- the default gazetteer
+local function matcher_list(m)
+  if m == nil then return { M.gazetteer() } end
+  if getmetatable(m) == matcher.Matcher then return { m } end
+  if type(m) == "table" then
+    for i, x in ipairs(m) do
+      if getmetatable(x) ~= matcher.Matcher then
+        error(format("newsparse: art:entities(m): m[%d] is not a matcher", i), 3)
+      end
+    end
+    return m
+  end
+  error("newsparse: art:entities(m): m must be a matcher, a list of matchers or nil", 3)
+end
+
+-- art:entities([m [, opts]]) -> mentions {first, last, text, name, type, id,
+-- sentence, block}, in text order (see newsparse.entities)
+--   opts.all       read every block (default: body blocks, each once)
+--   opts.discover  false: gazetteer matches only
+function Article:entities(m, opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    error("newsparse: art:entities(m, opts): opts must be a table", 2)
+  end
+  return entities.mentions(self, matcher_list(m), opts)
+end
+
+local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },
+  { GPE = true, LOC = true }
+
+-- art:people(), art:organisations(), art:places() -> each entity once,
+-- {name, type, id, count}, most mentioned first
+function Article:people(m, opts)
+  return entities.group(self:entities(m, opts), PEOPLE)
+end
+
+function Article:organisations(m, opts)
+  return entities.group(self:entities(m, opts), ORGS)
+end
+
+function Article:places(m, opts)
+  return entities.group(self:entities(m, opts), PLACES)
+end
+
 -- art:blocks_of(kind) -> the blocks of one kind, in order.
 function Article:blocks_of(kind)
   local out = {}
@@ -340,6 +385,14 @@ function M.regex(pattern, flags)
   local ok, re = pcall(core.regex, pattern, flags)
   if not ok then error((tostring(re):gsub("^[^\n]-:%d+: ", "")), 2) end
   return re
+end
+
+-- np.gazetteer() -> the default gazetteer (data/gazetteer/), compiled on
+-- first use and shared
+local default_gazetteer
+function M.gazetteer()
+  default_gazetteer = default_gazetteer or matcher.new(data.gazetteer())
+  return default_gazetteer
 end
 
 -- np.matcher(entries [, opts]) -> a compiled gazetteer (newsparse.matcher)

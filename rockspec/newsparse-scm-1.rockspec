@@ -57,6 +57,7 @@ build = {
     ["newsparse"] = "lua/newsparse.lua",
     ["newsparse.data"] = "lua/newsparse/data.lua",
     ["newsparse.data_files"] = "lua/newsparse/data_files.lua",
+    ["newsparse.entities"] = "lua/newsparse/entities.lua",
     ["newsparse.json"] = "lua/newsparse/json.lua",
     ["newsparse.matcher"] = "lua/newsparse/matcher.lua",
     ["newsparse.outlets"] = "lua/newsparse/outlets.lua",

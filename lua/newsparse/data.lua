@@ -3,7 +3,8 @@
 -- data/embed.lua generates, so an installed rock needs no data directory.
 local files = require "newsparse.data_files"
 
-local error, ipairs, tostring, type = error, ipairs, tostring, type
+local error, ipairs, pairs, tostring, type = error, ipairs, pairs, tostring, type
+local table_sort = table.sort
 local gmatch, lower = string.gmatch, string.lower
 
 local M = {}
@@ -24,6 +25,34 @@ function M.lines(name)
   for line in gmatch(M.text(name), "[^\n]+") do
     if not line:find("^%s*#") and line:find("%S") then
       out[#out + 1] = line
+    end
+  end
+  return out
+end
+
+-- names(prefix): the bundled file names that start with prefix, sorted.
+function M.names(prefix)
+  local out = {}
+  for name in pairs(files) do
+    if name:sub(1, #prefix) == prefix then out[#out + 1] = name end
+  end
+  table_sort(out)
+  return out
+end
+
+-- gazetteer(): entries for np.matcher from data/gazetteer/*.tsv
+-- (name, type, aliases separated by "|", id).
+function M.gazetteer()
+  local out = {}
+  for _, file in ipairs(M.names("gazetteer/")) do
+    for _, line in ipairs(M.lines(file)) do
+      local name, typ, aliases, id = line:match("^([^\t]+)\t([^\t]*)\t([^\t]*)\t?([^\t]*)")
+      if name then
+        local list = {}
+        for a in gmatch(aliases, "[^|]+") do list[#list + 1] = a end
+        out[#out + 1] = { name, aliases = list, type = typ ~= "" and typ or nil,
+                          id = id ~= "" and id or nil }
+      end
     end
   end
   return out

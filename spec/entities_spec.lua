@@ -1,0 +1,126 @@
+-- spec/entities_spec.lua: art:entities, art:people, art:organisations, art:places.
+local np = require "newsparse"
+
+local ARTICLE = table.concat({
+  "Harbour deal divides Kestrel council",
+  "",
+  "Chancellor Mira Okafor has backed a deal with Tidewater Holdings to rebuild the harbour at Wrenmouth.",
+  "",
+  "Mrs Okafor told reporters in Lisbon that the plan was sound. The Chancellor said costs would fall.",
+  "",
+  "Local MP Dev Rana opposed the deal. Mr Rana said the Kestrel Harbour Trust had not been consulted.",
+  "",
+  "Rana later met officials from the Port Authority.",
+  "",
+  "Mira Okafor, pictured left, at the harbour on Monday",
+  "",
+  "Okafor and Rana will meet again in March.",
+  "",
+  "Mira Okafor, pictured left, at the harbour on Monday",
+}, "\n") .. "\n"
+
+local gaz = np.matcher({
+  { "Tidewater Holdings", type = "ORG", id = "Q1" },
+  { "Wrenmouth", type = "GPE", id = "Q2" },
+  { "Lisbon", type = "GPE" },
+})
+
+local function names(list)
+  local out = {}
+  for i, e in ipairs(list) do out[i] = e.name .. "/" .. e.type .. "/" .. e.count end
+  return out
+end
+
+describe("art:entities", function()
+  local art = np.parse(ARTICLE)
+  local ments = art:entities(gaz)
+
+  it("finds gazetteer mentions with their entry fields and positions", function()
+    local m
+    for _, x in ipairs(ments) do if x.name == "Tidewater Holdings" then m = x end end
+    assert.is_table(m)
+    assert.are.equal("ORG", m.type)
+    assert.are.equal("Q1", m.id)
+    assert.are.equal("Tidewater Holdings", art.text:sub(m.first, m.last))
+    assert.is_number(m.sentence)
+    assert.are.equal("paragraph", art.blocks[m.block].kind)
+  end)
+
+  it("keeps text:sub(first, last) == text, in text order", function()
+    local prev = 0
+    for _, x in ipairs(ments) do
+      assert.are.equal(x.text, art.text:sub(x.first, x.last))
+      assert.is_true(x.first > prev)
+      prev = x.last
+    end
+  end)
+
+  it("leaves captions and repeats out unless opts.all", function()
+    for _, x in ipairs(ments) do
+      assert.are_not.equal("caption", art.blocks[x.block].kind)
+    end
+    local all = art:entities(gaz, { all = true })
+    assert.is_true(#all > #ments)
+  end)
+
+  it("discovers names and types them by their cues", function()
+    local by = {}
+    for _, x in ipairs(ments) do by[x.text] = x end
+    assert.are.equal("PERSON", by["Mira Okafor"].type)          -- after "Chancellor"
+    assert.are.equal("PERSON", by["Dev Rana"].type)             -- after "MP"
+    assert.are.equal("ORG", by["Kestrel Harbour Trust"].type)   -- ends in Trust
+    assert.are.equal("ORG", by["Port Authority"].type)
+  end)
+
+  it("resolves short forms and roles to the full name", function()
+    local got = {}
+    for _, x in ipairs(ments) do
+      if x.type == "PERSON" then got[#got + 1] = x.text .. "=" .. x.name end
+    end
+    assert.are.same({
+      "Mira Okafor=Mira Okafor", "Okafor=Mira Okafor", "Chancellor=Mira Okafor",
+      "Dev Rana=Dev Rana", "Rana=Dev Rana", "Rana=Dev Rana", "Okafor=Mira Okafor",
+      "Rana=Dev Rana",
+    }, got)
+  end)
+
+  it("finds only gazetteer entries with discover = false", function()
+    local only = art:entities(gaz, { discover = false })
+    for _, x in ipairs(only) do assert.is_not_nil(x.id or x.name == "Lisbon" or nil) end
+    assert.are.equal(3, #only)
+  end)
+
+  it("lets an earlier matcher win an overlap", function()
+    local first = np.matcher({ { "Port Authority", type = "ORG", id = "PA" } })
+    local second = np.matcher({ { "Authority", type = "MISC" } })
+    local found
+    for _, x in ipairs(art:entities({ first, second }, { discover = false })) do
+      if x.text:find("Authority") then found = x end
+    end
+    assert.are.equal("PA", found.id)
+  end)
+
+  it("raises for something that is not a matcher", function()
+    assert.has_error(function() art:entities(42) end)
+    assert.has_error(function() art:entities({ 42 }) end)
+  end)
+end)
+
+describe("art:people, art:organisations, art:places", function()
+  local art = np.parse(ARTICLE)
+
+  it("list each entity once, most mentioned first", function()
+    assert.are.same({ "Dev Rana/PERSON/4", "Mira Okafor/PERSON/4" }, names(art:people(gaz)))
+    assert.are.same({ "Kestrel Harbour Trust/ORG/1", "Port Authority/ORG/1",
+                      "Tidewater Holdings/ORG/1" }, names(art:organisations(gaz)))
+    assert.are.same({ "Lisbon/GPE/1", "Wrenmouth/GPE/1" }, names(art:places(gaz)))
+  end)
+end)
+
+describe("np.gazetteer", function()
+  it("is a compiled matcher, shared between calls", function()
+    local g = np.gazetteer()
+    assert.are.equal(g, np.gazetteer())
+    assert.is_number(#g)
+  end)
+end)
