@@ -570,13 +570,14 @@ static int full_stop(const scan *sc, size_t i, size_t *e)
     if (a == b)
         return 1;
     classes = word_classes(sc->sg, sc->s, a, b);
-    if (classes & NP_WORD_TITLE)
-        return 0;
+    if ((classes & NP_WORD_TITLE) && !(b - a >= 2 && cls_at(sc, a + 1) == NP_CP_UPPER))
+        return 0;               /* "Ms. Ode", but "MS." and "FT." are not titles */
     if ((classes & NP_WORD_NUMBER) && c == NP_CP_DIGIT)
         return 0;
     if (b - a == 1 && u[a] >= 'A' && u[a] <= 'Z') {
-        /* an initial, unless a lower-case word comes before: "you and I." */
-        if (!prev_word(sc, a, &pa, &pb))
+        /* an initial ("frontman J. Allard"), but the pronoun I after a
+         * lower-case word ends a sentence: "you and I. Did" */
+        if (u[a] != 'I' || !prev_word(sc, a, &pa, &pb))
             return 0;
         if (cls_at(sc, pa) == NP_CP_UPPER ||
             (pb - pa == 2 && u[pb - 1] == '.'))
@@ -725,8 +726,12 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
             else if (!(flags & NP_SEG_JOIN_LINES))
                 split = !(i > 0 && (sc.u[i - 1] == ' ' || sc.u[i - 1] == '\t'));
         } else if (c == '!' || c == '?') {
-            /* after white space it is not an end: "He speaks !Xu" */
-            split = i > sc.start && space_at(&sc, i - 1) == 0 && bang(&sc, i, &e);
+            /* glued to the next word after white space it is not an end:
+             * "He speaks !Xu"; standing alone it is: "insane ? Surely" */
+            split = !(i > sc.start && space_at(&sc, i - 1) && i + 1 < sc.len &&
+                      space_at(&sc, i + 1) == 0 && !closer_at(&sc, i + 1) &&
+                      sc.u[i + 1] != '!' && sc.u[i + 1] != '?') &&
+                    i > sc.start && bang(&sc, i, &e);
             resume = split ? e : i + 1;
             while (!split && resume < sc.len &&
                    (sc.u[resume] == '!' || sc.u[resume] == '?'))

@@ -70,6 +70,24 @@ static int wordchar_before(const char *s, size_t len, size_t i)
     return np_is_wordchar(np_cp_class(cp), cp);
 }
 
+/* Does the run of word characters from i hold a letter?  ("#233", an
+ * HTML entity, is not a hashtag) */
+static int has_letter(const char *s, size_t len, size_t i)
+{
+    size_t n;
+    int c;
+
+    while (i < len) {
+        c = np_class_at(s, len, i, &n);
+        if (c == NP_CP_UPPER || c == NP_CP_LOWER || c == NP_CP_LETTER)
+            return 1;
+        if (!(c == NP_CP_DIGIT || c == NP_CP_MARK || s[i] == '_'))
+            return 0;
+        i += n;
+    }
+    return 0;
+}
+
 /* An apostrophe at i: ' or ’ (U+2019); its length or 0. */
 static size_t apostrophe_at(const char *s, size_t len, size_t i)
 {
@@ -346,7 +364,7 @@ static inline int next_token(const char *s, size_t len, size_t *pos,
         j = i + m;
     } else if ((s[i] == '@' || s[i] == '#') && i + 1 < len &&
                (i == 0 || !wordchar_at(s, len, i - 1, &m)) &&
-               wordchar_at(s, len, i + 1, &m)) {
+               wordchar_at(s, len, i + 1, &m) && has_letter(s, len, i + 1)) {
         tok->kind = NP_TOK_WORD;
         tok->form = s[i] == '@' ? NP_FORM_HANDLE : NP_FORM_HASHTAG;
         j = i + 1;

@@ -181,6 +181,20 @@ describe("np.sentences REGRESSION (BBC corpus)", function()
       texts("It got to be Mr.Benn. The story ended."))
   end)
 
+  it("keeps an initial after a lower-case word, splits after the pronoun I", function()
+    assert.are.equal(1, #np.sentences("Xbox frontman J. Allard said it would sell."))
+    assert.are.equal(2, #np.sentences("It was you and I. We left early."))
+  end)
+
+  it("does not take capitalised MS or FT for a title", function()
+    assert.are.equal(2, #np.sentences("It was in the FT. But nobody read it."))
+    assert.are.equal(2, #np.sentences("It helps patients with MS. Final trials start soon."))
+  end)
+
+  it("ends a sentence at a ? standing alone", function()
+    assert.are.equal(2, #np.sentences("Is that insane ? Surely not."))
+  end)
+
   it("still splits sentences glued after a word", function()
     assert.are.same({ "It was Joy Division.", "Those guys played." },
       texts("It was Joy Division.Those guys played."))

@@ -50,6 +50,10 @@ describe("np.tokens", function()
       shapes("Mail desk.news@example.co.uk, @NewsDesk #Brexit"))
   end)
 
+  it("does not take an HTML entity number for a hashtag", function()
+    assert.are.same({ "&/punct", "#/punct", "233/number", ";/punct" }, shapes("&#233;"))
+  end)
+
   it("counts Unicode letters as word characters", function()
     assert.are.same({ "Zürich/word", "Ελλάδα/word", "naïve/word", "São/word", "Paulo/word" },
       shapes("Zürich Ελλάδα naïve São Paulo"))
