@@ -9,6 +9,7 @@ local data = require "newsparse.data"
 local outlets = require "newsparse.outlets"
 local matcher = require "newsparse.matcher"
 local entities = require "newsparse.entities"
+local quotes = require "newsparse.quotes"
 
 local error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring =
   error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring
@@ -247,6 +248,13 @@ function Article:entities(m, opts)
     error("newsparse: art:entities(m, opts): opts must be a table", 2)
   end
   return entities.mentions(self, matcher_list(m), opts)
+end
+
+-- art:quotes([m]) -> quotes with speakers {text, first, last, speaker,
+-- speaker_first, speaker_last, cue, kind, block, sentence} (see
+-- newsparse.quotes); m as for art:entities, used to resolve speakers
+function Article:quotes(m)
+  return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
 end
 
 local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },

@@ -61,6 +61,7 @@ build = {
     ["newsparse.json"] = "lua/newsparse/json.lua",
     ["newsparse.matcher"] = "lua/newsparse/matcher.lua",
     ["newsparse.outlets"] = "lua/newsparse/outlets.lua",
+    ["newsparse.quotes"] = "lua/newsparse/quotes.lua",
   },
   install = {
     bin = {

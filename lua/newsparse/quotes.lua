@@ -1,0 +1,332 @@
+-- newsparse.quotes: who said what.
+--
+-- find(art, mentions) -> array of
+--   {text, first, last, speaker, speaker_first, speaker_last, cue, kind,
+--    block, sentence}
+-- text is what stands between the quotation marks (first/last point at it).
+--
+-- Quotation marks: curly double and single, straight double and single.  A
+-- ’ or ' between letters is an apostrophe (Britain’s, don’t), never a
+-- closing mark.  A paragraph that opens a quote and does not close it
+-- continues into the next paragraph when that one opens with the same mark
+-- (the news convention for long quotations).
+--
+-- Speaker, first rule that applies:
+--   after    ,” X said / ,” said X / ,” X added ... (X: up to six words)
+--   before   X said: “…” / X told Y: “…” / X said that “…” / with X
+--            warning that “…” / according to X, “…”
+--   partial  a lower-case fragment in reported speech: the subject of the
+--            nearest speech verb before it (Ms Leadsom argued the
+--            alternatives were ‘limited’)
+--   follow   a quote with no cue right after a quote by X, in the same or
+--            the next paragraph, is X's
+-- A speaker phrase inside an entity mention becomes the mention's resolved
+-- name ("Mr Johnson" -> "Boris Johnson"); he, she, they become the person
+-- mentioned last before the quote; otherwise the phrase stays as written
+-- ("the official", "Another source", "US officials").
+--
+-- kind: "direct" (starts with a capital: a sentence or more), "partial" (a
+-- lower-case fragment), "scare" (four words or fewer with no speaker cue:
+-- "a ‘limited’ role"); scare quotes have no speaker.
+local core = require "newsparse.core"
+
+local ipairs = ipairs
+local find, lower, sub = string.find, string.lower, string.sub
+
+local M = {}
+_ENV = nil
+
+local SPEECH = {}
+for w in ([[said says say told tells added adds warned warns argued argues claimed claims
+  insisted insists explained explains wrote writes asked asks replied replies stated states
+  noted notes declared declares announced announces admitted admits urged urges suggested
+  suggests acknowledged acknowledges continued concluded tweeted confirmed confirms
+  saying adding warning arguing claiming insisting telling writing]]):gmatch("%a+") do
+  SPEECH[w] = true
+end
+
+local PRONOUNS = { he = true, she = true, they = true }
+
+-- words that end a speaker phrase when reading backwards from a verb
+local STOP_BACK = { ["that"] = true, ["with"] = true, ["and"] = true, ["but"] = true,
+                    ["as"] = true, ["while"] = true, ["when"] = true, ["after"] = true }
+
+local CLOSE = { ["\u{201C}"] = "\u{201D}", ["\u{2018}"] = "\u{2019}", ['"'] = '"', ["'"] = "'" }
+local OPENS = { "\u{201C}", "\u{2018}", '"', "'" }
+
+local function math_min(a, b) return a < b and a or b end
+
+local function select_count(s)
+  local n = 0
+  for _ in s:gmatch("%S+") do n = n + 1 end
+  return n
+end
+
+local function letter_at(text, i)
+  local c = text:byte(i)
+  if not c then return false end
+  if c >= 0x80 then return true end
+  return (c >= 65 and c <= 90) or (c >= 97 and c <= 122) or (c >= 48 and c <= 57)
+end
+
+local function space_before(text, i)
+  if i <= 1 then return true end
+  local c = sub(text, i - 1, i - 1)
+  return c:find("^[%s%(%[]") ~= nil or sub(text, i - 2, i - 1) == "\194\160" or
+    sub(text, i - 3, i - 1) == "\u{2014}"
+end
+
+-- the next opening mark in [i, last]: at a word start, before a non-space
+local function next_open(text, i, last)
+  while i <= last do
+    local best, mark
+    for _, open in ipairs(OPENS) do
+      local a = find(text, open, i, true)
+      if a and a <= last and (not best or a < best) then best, mark = a, open end
+    end
+    if not best then return nil end
+    local after = best + #mark
+    if space_before(text, best) and after <= last and not sub(text, after, after):find("^%s") then
+      return best, mark
+    end
+    i = best + #mark
+  end
+  return nil
+end
+
+-- the closing mark for `open` in [i, last], skipping apostrophes
+local function find_close(text, i, last, open)
+  local close = CLOSE[open]
+  while i <= last do
+    local a, b = find(text, close, i, true)
+    if not a or b > last then return nil end
+    local apostrophe = (close == "\u{2019}" or close == "'") and letter_at(text, a - 1) and
+      letter_at(text, b + 1)
+    if not apostrophe then return a, b end
+    i = b + 1
+  end
+  return nil
+end
+
+-- the mention that names the speaker phrase [first, last]: one that ends
+-- the phrase (its head), as "Ren Zhengfei" in "Huawei founder Ren
+-- Zhengfei"; "US officials" and "Mr Johnson's spokesman" stay as written
+local function mention_at(mentions, text, first, last)
+  local tail = last
+  while tail > first and sub(text, tail, tail):find("[%p%s]") do tail = tail - 1 end
+  for _, m in ipairs(mentions) do
+    if m.first >= first and m.first <= last and m.last >= tail then return m end
+  end
+  return nil
+end
+
+-- the person mentioned last before position pos
+local function last_person(mentions, pos)
+  local best
+  for _, m in ipairs(mentions) do
+    if m.type == "PERSON" and m.last < pos then best = m end
+  end
+  return best
+end
+
+-- word tokens of text[first..last]
+local function words(text, first, last)
+  local out = {}
+  if last < first then return out end
+  for _, t in ipairs(core.tokens(text, first, last)) do out[#out + 1] = t end
+  return out
+end
+
+-- speaker phrase after a closing mark: ", X said" or ", said X"
+local function speaker_after(text, from, last)
+  local toks = words(text, from, last)
+  local k = 1
+  if toks[k] and toks[k].text == "," then k = k + 1 end
+  if not toks[k] then return nil end
+  if toks[k].kind == "word" and SPEECH[lower(toks[k].text)] then
+    -- said X[, the Y]
+    local a, b = k + 1, k
+    while toks[b + 1] and toks[b + 1].kind == "word" and b - k < 6 do b = b + 1 end
+    if b >= a then return toks[a].first, toks[b].last, toks[k].text end
+    return nil
+  end
+  -- X [, the Y,] said
+  local a, b = k, nil
+  for j = k, math_min(#toks, k + 10) do
+    local t = toks[j]
+    if t.kind == "word" and SPEECH[lower(t.text)] then
+      b = j - 1
+      break
+    end
+    if t.kind == "punct" and t.text ~= "," and t.text ~= "'" and t.text ~= "\u{2019}" then break end
+  end
+  if not b or b < a then return nil end
+  -- "X, the Y, said": the speaker is X
+  local c = a
+  while c < b and toks[c + 1].text ~= "," do c = c + 1 end
+  if toks[c].kind == "punct" then return nil end
+  return toks[a].first, toks[c].last, toks[b + 1].text
+end
+
+-- speaker phrase before an opening mark: "X said:", "X told Y that",
+-- "according to X,"
+local function speaker_before(text, first, open_at)
+  local toks = words(text, first, open_at - 1)
+  local n = #toks
+  -- according to X,
+  for j = n - 1, 1, -1 do
+    if lower(toks[j].text) == "according" and toks[j + 1] and lower(toks[j + 1].text) == "to" then
+      local a, b = j + 2, j + 2
+      while toks[b + 1] and toks[b + 1].kind == "word" do b = b + 1 end
+      if toks[a] then return toks[a].first, toks[b].last, "according to" end
+    end
+  end
+  -- the nearest speech verb before the quote, and the words before it
+  for j = n, 1, -1 do
+    local t = toks[j]
+    if t.kind == "word" and SPEECH[lower(t.text)] then
+      local b = j - 1
+      -- "Mr Seely, who is opposed to it, said": skip the aside
+      if b >= 1 and toks[b].text == "," then
+        local c = b - 1
+        while c >= 1 and toks[c].text ~= "," do c = c - 1 end
+        if c >= 2 then b = c - 1 end
+      end
+      -- "has warned", "is telling": skip auxiliaries
+      while b >= 1 and (lower(toks[b].text) == "has" or lower(toks[b].text) == "had" or
+                        lower(toks[b].text) == "have" or lower(toks[b].text) == "was" or
+                        lower(toks[b].text) == "is" or lower(toks[b].text) == "also" or
+                        lower(toks[b].text) == "repeatedly" or lower(toks[b].text) == "later") do
+        b = b - 1
+      end
+      local a = b
+      while a > 1 and b - a < 5 and toks[a - 1].kind == "word" and
+            not STOP_BACK[lower(toks[a - 1].text)] do
+        a = a - 1
+      end
+      if b >= 1 and toks[b].kind == "word" and toks[a].kind == "word" then
+        return toks[a].first, toks[b].last, t.text
+      end
+      return nil
+    end
+  end
+  return nil
+end
+
+-- find(art, mentions) -> quotes in text order
+function M.find(art, mentions)
+  local text = art.text
+  local blocks = art.blocks
+  local sentences = art:sentences()
+  local quotes = {}
+
+  local function sentence_of(pos)
+    for i, s in ipairs(sentences) do
+      if s.first <= pos and pos <= s.last then return i, s end
+    end
+    return nil
+  end
+
+  local function is_para(i)
+    local b = blocks[i]
+    return b and b.kind == "paragraph" and not b.dup_of
+  end
+
+  local function next_para(from)
+    for k = from, #blocks do
+      if is_para(k) then return k end
+    end
+    return nil
+  end
+
+  local bi = next_para(1)
+  local i = bi and blocks[bi].first
+  while bi do
+    local b = blocks[bi]
+    local open_at, mark = next_open(text, i, b.last)
+    if not open_at then
+      bi = next_para(bi + 1)
+      i = bi and blocks[bi].first
+    else
+      local cfirst = open_at + #mark
+      local ca, cb = find_close(text, cfirst, b.last, mark)
+      local end_block = bi
+      if not ca then
+        -- continues into the next paragraphs that open with the same mark
+        local nb = bi + 1
+        while is_para(nb) and sub(text, blocks[nb].first, blocks[nb].first + #mark - 1) == mark do
+          ca, cb = find_close(text, blocks[nb].first + #mark, blocks[nb].last, mark)
+          end_block = nb
+          if ca then break end
+          nb = nb + 1
+        end
+      end
+      local clast, resume
+      if ca then
+        clast, resume = ca - 1, cb + 1
+      else
+        clast = blocks[end_block].last
+        resume = clast + 1
+      end
+      while clast >= cfirst and sub(text, clast, clast):find("%s") do clast = clast - 1 end
+      if clast >= cfirst then
+        quotes[#quotes + 1] = { first = cfirst, last = clast, text = sub(text, cfirst, clast),
+                                block = bi, end_block = end_block, open_at = open_at,
+                                close_end = cb, closed = ca ~= nil }
+      end
+      bi, i = end_block, resume
+      if i > blocks[bi].last then
+        bi = next_para(bi + 1)
+        i = bi and blocks[bi].first
+      end
+    end
+  end
+
+  -- speakers
+  local prev
+  for _, q in ipairs(quotes) do
+    local si, s = sentence_of(q.open_at)
+    q.sentence = si
+    local eb = blocks[q.end_block]
+    local sf, sl, cue
+    if q.closed then
+      local _, s2 = sentence_of(q.close_end)
+      local lim = s2 and s2.last or eb.last
+      sf, sl, cue = speaker_after(text, q.close_end + 1, lim)
+    end
+    if not sf and s then
+      sf, sl, cue = speaker_before(text, s.first, q.open_at)
+    end
+    local words_n = select_count(q.text)
+    local lower_start = sub(q.text, 1, 1):find("^%l") ~= nil
+    q.kind = lower_start and "partial" or "direct"
+    local standalone = s and s.first == q.open_at
+    if not sf and standalone and prev and not lower_start and prev.speaker and
+       (prev.block == q.block or prev.end_block == q.block - 1 or prev.end_block == q.block) then
+      q.speaker, q.speaker_first, q.speaker_last, q.cue = prev.speaker, prev.speaker_first,
+        prev.speaker_last, "follows"
+    elseif not sf and words_n <= 4 then
+      q.kind = "scare"
+    end
+    if sf then
+      local phrase = sub(text, sf, sl)
+      local m = mention_at(mentions, text, sf, sl)
+      if PRONOUNS[lower(phrase)] then
+        local p = last_person(mentions, sf)
+        q.speaker = p and p.name or phrase
+      elseif m then
+        q.speaker = m.name
+      else
+        q.speaker = phrase
+      end
+      q.speaker_first, q.speaker_last, q.cue = sf, sl, cue
+    end
+    if q.kind ~= "scare" then prev = q end
+  end
+  for _, q in ipairs(quotes) do
+    q.open_at, q.close_end, q.closed, q.end_block = nil, nil, nil, nil
+  end
+  return quotes
+end
+
+return M

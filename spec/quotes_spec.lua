@@ -1,0 +1,116 @@
+-- spec/quotes_spec.lua: art:quotes.
+local np = require "newsparse"
+
+local gaz = np.matcher({
+  { "Mira Okafor", type = "PERSON" },
+  { "Dev Rana", type = "PERSON" },
+  { "Tidewater Holdings", type = "ORG" },
+})
+
+local function quotes_of(paragraphs)
+  local art = np.parse("Harbour row\n\n" .. table.concat(paragraphs, "\n\n") .. "\n")
+  return art:quotes(gaz), art
+end
+
+local function one(paragraphs)
+  local q = quotes_of(paragraphs)
+  return q[1]
+end
+
+describe("art:quotes speakers", function()
+  it("finds ,” X said and ,” said X", function()
+    local q = one({ "\u{201C}We will rebuild the harbour,\u{201D} Mira Okafor said." })
+    assert.are.equal("Mira Okafor", q.speaker)
+    assert.are.equal("said", q.cue)
+    assert.are.equal("direct", q.kind)
+    assert.are.equal("We will rebuild the harbour,", q.text)
+    q = one({ "\u{201C}It is too costly,\u{201D} said Dev Rana." })
+    assert.are.equal("Dev Rana", q.speaker)
+  end)
+
+  it("finds a colon introduction: X told Y: ‘…’", function()
+    local q = one({ "Mira Okafor told Sky News: \u{2018}The plan is sound.\u{2019}" })
+    assert.are.equal("Mira Okafor", q.speaker)
+    assert.are.equal("told", q.cue)
+  end)
+
+  it("resolves Mr X and pronouns to the person", function()
+    local q = quotes_of({ "Local MP Dev Rana opposed the deal.",
+      "\u{201C}Nobody asked us,\u{201D} Mr Rana said.",
+      "\u{201C}We will fight it,\u{201D} he added." })
+    assert.are.equal("Dev Rana", q[1].speaker)
+    assert.are.equal("Dev Rana", q[2].speaker)
+    assert.are.equal("added", q[2].cue)
+  end)
+
+  it("keeps a speaker that names no entity as written", function()
+    local q = quotes_of({ "\"The risk is manageable,\" the official said.",
+      "Another source told the paper: \"The deal is done.\"",
+      "Harbour staff were angry, with union officials warning that \"jobs will go.\"" })
+    assert.are.equal("the official", q[1].speaker)
+    assert.are.equal("Another source", q[2].speaker)
+    assert.are.equal("union officials", q[3].speaker)
+  end)
+
+  it("takes the speaker named after a role and an aside", function()
+    local q = one({ "Tidewater Holdings chairman Dev Rana, who opposed the plan, "
+      .. "said it was \u{2018}a bad bargain\u{2019}." })
+    assert.are.equal("Dev Rana", q.speaker)
+    assert.are.equal("partial", q.kind)
+  end)
+
+  it("finds according to X", function()
+    local q = one({ "According to Mira Okafor, \u{201C}the works start in May.\u{201D}" })
+    assert.are.equal("Mira Okafor", q.speaker)
+    assert.are.equal("according to", q.cue)
+  end)
+
+  it("gives a quote with no cue to the previous speaker in the next paragraph", function()
+    local q = quotes_of({ "\u{201C}We have waited long enough,\u{201D} Mira Okafor said.",
+      "\u{201C}The town deserves better.\u{201D}" })
+    assert.are.equal("Mira Okafor", q[2].speaker)
+    assert.are.equal("follows", q[2].cue)
+  end)
+end)
+
+describe("art:quotes marks and kinds", function()
+  it("tells apostrophes from closing single quotes", function()
+    local q = one({ "Mira Okafor said Britain\u{2019}s ports were \u{2018}the town\u{2019}s "
+      .. "lifeline\u{2019} in the \u{2019}90s." })
+    assert.are.equal("the town\u{2019}s lifeline", q.text)
+    assert.are.equal("partial", q.kind)
+  end)
+
+  it("marks short quotes without a cue as scare quotes", function()
+    local q = one({ "The council called it a \u{2018}limited\u{2019} role." })
+    assert.are.equal("scare", q.kind)
+    assert.is_nil(q.speaker)
+  end)
+
+  it("follows a quote over several paragraphs", function()
+    local q, art = quotes_of({
+      "Mira Okafor said: \u{201C}We waited for years.",
+      "\u{201C}Now the work can start.\u{201D}",
+      "Others disagreed." })
+    assert.are.equal(1, #q)
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.matches("^We waited for years%..*Now the work can start%.$", q[1].text)
+    assert.are.equal(q[1].text, art.text:sub(q[1].first, q[1].last))
+  end)
+
+  it("keeps positions exact and points at the block and sentence", function()
+    local q, art = quotes_of({ "First paragraph.",
+      "Then \u{201C}We will rebuild,\u{201D} Mira Okafor said. More text." })
+    assert.are.equal(q[1].text, art.text:sub(q[1].first, q[1].last))
+    assert.are.equal("Mira Okafor", art.text:sub(q[1].speaker_first, q[1].speaker_last))
+    assert.are.equal("paragraph", art.blocks[q[1].block].kind)
+    local s = art:sentences()[q[1].sentence]
+    assert.is_true(s.first <= q[1].first and q[1].first <= s.last)
+  end)
+
+  it("finds nothing in text without quotes, and never raises on bad input", function()
+    assert.are.same({}, (quotes_of({ "No quotes here." })))
+    local art = np.parse("T\n\n\u{201C}unclosed \xFF quote\n\n\u{2018}\n")
+    assert.is_table(art:quotes(gaz))
+  end)
+end)
