@@ -18,7 +18,7 @@
 --           surname that a later "Mr X" uses
 --   ORG     ending in a corporate or institutional word (Ltd, Inc, plc,
 --           Group, Council, Committee, Party, Ministry, Bank, University...)
---   GPE     after "in", "from", "to", "across" when a single word
+--   GPE     after "in", "from", "across", "near" when a single word
 --   MISC    the documented fallback: anything else
 -- Coreference, within one article: "Mr Johnson", "Johnson" resolve to the
 -- one PERSON whose last name is Johnson ("Boris Johnson"); a role resolves
@@ -95,8 +95,8 @@ local SPEECH = { said = true, says = true, told = true, added = true, warned = t
                  argued = true, claimed = true, insisted = true, explained = true,
                  wrote = true, tweeted = true, admitted = true, replied = true }
 
-local PLACE_PREPS = { ["in"] = true, ["from"] = true, ["to"] = true, ["across"] = true,
-                      ["near"] = true, ["into"] = true, ["throughout"] = true }
+local PLACE_PREPS = { ["in"] = true, ["from"] = true, ["across"] = true,
+                      ["near"] = true, ["throughout"] = true }
 
 -- does word start with a capital (Unicode: folding changes its first letter)?
 local function is_cap(word)
@@ -277,23 +277,33 @@ local function corefer(out)
       m.type, m.id = t.type, t.id
     end
   end
-  -- people with a full name (two words or more)
+  -- surnames that an honorific or a role marks as a person ("Mr Seely",
+  -- "President Trump") make a full name ending in them a person too
+  local marked = {}
+  for _, m in ipairs(out) do
+    if m.discovered and m.role and not m.name:find("%s") then marked[m.name] = true end
+  end
+  for _, m in ipairs(out) do
+    if m.type == "MISC" and m.name:find("%s") and marked[last_word(m.name) or ""] then
+      m.type = "PERSON"
+    end
+  end
+  -- one-word names that are the surname of exactly one person named in full
   local by_surname, seen_person = {}, {}
   for _, m in ipairs(out) do
     if m.type == "PERSON" and m.name:find("%s") and not seen_person[m.name] then
       seen_person[m.name] = true
-      local s = last_word(m.name)
-      if s then
-        local list = by_surname[s]
+      local sn = last_word(m.name)
+      if sn then
+        local list = by_surname[sn]
         if not list then
           list = {}
-          by_surname[s] = list
+          by_surname[sn] = list
         end
         list[#list + 1] = m.name
       end
     end
   end
-  -- a discovered one-word name that is a known surname: the person
   for _, m in ipairs(out) do
     if m.discovered and not m.name:find("%s") then
       local list = by_surname[m.name]
@@ -302,19 +312,6 @@ local function corefer(out)
         m.type = "PERSON"
         m.resolved = true
       end
-    end
-  end
-  -- a discovered MISC full name whose surname is later used with an
-  -- honorific ("Mr Seely") is a person
-  local honorific_surnames = {}
-  for _, m in ipairs(out) do
-    if m.discovered and m.role and HONORIFICS[m.role] and not m.name:find("%s") then
-      honorific_surnames[m.name] = true
-    end
-  end
-  for _, m in ipairs(out) do
-    if m.type == "MISC" and m.name:find("%s") and honorific_surnames[last_word(m.name) or ""] then
-      m.type = "PERSON"
     end
   end
   return out
