@@ -27,7 +27,6 @@ prof	title
 sir	title
 st	title
 mt	title
-ft	title
 gen	title
 lt	title
 col	title
