@@ -648,4 +648,3321 @@ Swissinfo	swissinfo.ch	SWI swissinfo.ch
 The Jamaica Gleaner	jamaica-gleaner.com	Jamaica Gleaner|The Gleaner
 Jamaica Observer	jamaicaobserver.com	
 ]],
+  ["gazetteer/cities.tsv"] = [[
+# name	type	aliases	id
+Aberdeen	GPE		GBR
+Abidjan	GPE		CIV
+Abu Dhabi	GPE		ARE
+Abuja	GPE		NGA
+Acapulco	GPE		MEX
+Accra	GPE		GHA
+Addis Ababa	GPE		ETH
+Adelaide	GPE		AUS
+Aden	GPE		YEM
+Ahmedabad	GPE		IND
+Albuquerque	GPE		USA
+Aleppo	GPE		SYR
+Alexandria	GPE		EGY
+Algiers	GPE		DZA
+Almaty	GPE	Alma-Ata	KAZ
+Amman	GPE		JOR
+Amritsar	GPE		IND
+Amsterdam	GPE		NLD
+Anchorage	GPE		USA
+Ankara	GPE		TUR
+Antakya	GPE		TUR
+Antananarivo	GPE		MDG
+Antwerp	GPE	Antwerpen	BEL
+Ashgabat	GPE		TKM
+Asmara	GPE		ERI
+Astana	GPE	Nur-Sultan	KAZ
+Asunción	GPE	Asuncion	PRY
+Athens	GPE		GRC
+Atlanta	GPE		USA
+Auckland	GPE		NZL
+Austin	GPE		USA
+Avdiivka	GPE		UKR
+Ayodhya	GPE		IND
+Baghdad	GPE		IRQ
+Bakhmut	GPE	Artemivsk	UKR
+Baku	GPE		AZE
+Baltimore	GPE		USA
+Bamako	GPE		MLI
+Bandar Seri Begawan	GPE		BRN
+Bangkok	GPE		THA
+Bangui	GPE		CAF
+Barcelona	GPE		ESP
+Basel	GPE		CHE
+Basra	GPE		IRQ
+Beijing	GPE	Peking	CHN
+Beirut	GPE		LBN
+Belfast	GPE		GBR
+Belgorod	GPE		RUS
+Belgrade	GPE	Beograd	SRB
+Bengaluru	GPE	Bangalore	IND
+Benghazi	GPE		LBY
+Berlin	GPE		DEU
+Bern	GPE	Berne	CHE
+Bethlehem	GPE		PSE
+Bilbao	GPE		ESP
+Birmingham	GPE		GBR
+Bishkek	GPE		KGZ
+Bogotá	GPE	Bogota	COL
+Bologna	GPE		ITA
+Bonn	GPE		DEU
+Bordeaux	GPE		FRA
+Boston	GPE		USA
+Bradford	GPE		GBR
+Brasília	GPE	Brasilia	BRA
+Bratislava	GPE		SVK
+Brazzaville	GPE		COG
+Brighton	GPE		GBR
+Brisbane	GPE		AUS
+Bristol	GPE		GBR
+Brussels	GPE	Bruxelles|Brussel	BEL
+Bucha	GPE		UKR
+Bucharest	GPE	București|Bucuresti	ROU
+Budapest	GPE		HUN
+Buenos Aires	GPE		ARG
+Bujumbura	GPE		BDI
+Bukavu	GPE		COD
+Bulawayo	GPE		ZWE
+Busan	GPE	Pusan	KOR
+Cairo	GPE		EGY
+Calais	GPE		FRA
+Calgary	GPE		CAN
+Cambridge	GPE		GBR
+Canberra	GPE		AUS
+Cancún	GPE	Cancun	MEX
+Canterbury	GPE		GBR
+Cape Town	GPE		ZAF
+Caracas	GPE		VEN
+Cardiff	GPE		GBR
+Casablanca	GPE		MAR
+Charlottesville	GPE		USA
+Chasiv Yar	GPE		UKR
+Chengdu	GPE		CHN
+Chennai	GPE	Madras	IND
+Chernihiv	GPE		UKR
+Chiang Mai	GPE		THA
+Chicago	GPE		USA
+Chișinău	GPE	Chisinau	MDA
+Chittagong	GPE	Chattogram	BGD
+Chongqing	GPE		CHN
+Christchurch	GPE		NZL
+Cincinnati	GPE		USA
+Ciudad Juárez	GPE	Juárez|Ciudad Juarez|Juarez	MEX
+Cleveland	GPE		USA
+Cologne	GPE	Köln|Koln	DEU
+Colombo	GPE		LKA
+Columbus	GPE		USA
+Conakry	GPE		GIN
+Copenhagen	GPE	København|Kobenhavn	DNK
+Cork	GPE		IRL
+Cotonou	GPE		BEN
+Coventry	GPE		GBR
+Culiacán	GPE	Culiacan	MEX
+Dakar	GPE		SEN
+Dalian	GPE		CHN
+Dallas	GPE		USA
+Damascus	GPE		SYR
+Dar es Salaam	GPE		TZA
+Davao	GPE	Davao City	PHL
+Davos	GPE		CHE
+Deir al-Balah	GPE		PSE
+Deir ez-Zor	GPE		SYR
+Delhi	GPE		IND
+Denver	GPE		USA
+Derna	GPE		LBY
+Derry	GPE	Londonderry	GBR
+Detroit	GPE		USA
+Dhaka	GPE	Dacca	BGD
+Dili	GPE		TLS
+Dnipro	GPE	Dnipropetrovsk	UKR
+Dodoma	GPE		TZA
+Doha	GPE		QAT
+Donetsk	GPE		UKR
+Dongguan	GPE		CHN
+Douala	GPE		CMR
+Dover	GPE		GBR
+Dresden	GPE		DEU
+Dubai	GPE		ARE
+Dublin	GPE		IRL
+Dundee	GPE		GBR
+Durban	GPE		ZAF
+Dushanbe	GPE		TJK
+Düsseldorf	GPE	Duesseldorf|Dusseldorf	DEU
+Edinburgh	GPE		GBR
+Edmonton	GPE		CAN
+Eilat	GPE		ISR
+El Fasher	GPE	Al-Fashir	SDN
+Erbil	GPE	Irbil	IRQ
+Exeter	GPE		GBR
+Fallujah	GPE		IRQ
+Florence	GPE	Firenze	ITA
+Fort Worth	GPE		USA
+Frankfurt	GPE	Frankfurt am Main	DEU
+Freetown	GPE		SLE
+Fukushima	GPE		JPN
+Gaborone	GPE		BWA
+Galway	GPE		IRL
+Gaza City	GPE		PSE
+Gdańsk	GPE	Gdansk	POL
+Geneva	GPE	Genève|Geneve	CHE
+Genoa	GPE	Genova	ITA
+Glasgow	GPE		GBR
+Goma	GPE		COD
+Gothenburg	GPE	Göteborg|Goteborg	SWE
+Grozny	GPE		RUS
+Guadalajara	GPE		MEX
+Guangzhou	GPE	Canton	CHN
+Guatemala City	GPE		GTM
+Guayaquil	GPE		ECU
+Haifa	GPE		ISR
+Halifax	GPE		CAN
+Hamburg	GPE		DEU
+Hangzhou	GPE		CHN
+Hanoi	GPE	Hà Nội|Ha Noi	VNM
+Hanover	GPE	Hannover	DEU
+Harare	GPE		ZWE
+Harbin	GPE		CHN
+Havana	GPE	La Habana	CUB
+Hebron	GPE		PSE
+Helsinki	GPE		FIN
+Herat	GPE		AFG
+Hiroshima	GPE		JPN
+Ho Chi Minh City	GPE	Saigon	VNM
+Hobart	GPE		AUS
+Hodeidah	GPE		YEM
+Homs	GPE		SYR
+Honolulu	GPE		USA
+Houston	GPE		USA
+Hyderabad	GPE		IND
+Idlib	GPE		SYR
+Incheon	GPE		KOR
+Indianapolis	GPE		USA
+Inverness	GPE		GBR
+Irpin	GPE		UKR
+Isfahan	GPE		IRN
+Islamabad	GPE		PAK
+Istanbul	GPE	İstanbul	TUR
+Izmir	GPE	İzmir	TUR
+Jabalia	GPE		PSE
+Jacksonville	GPE		USA
+Jaipur	GPE		IND
+Jakarta	GPE		IDN
+Jeddah	GPE		SAU
+Jenin	GPE		PSE
+Jerusalem	GPE	West Jerusalem	
+Johannesburg	GPE	Joburg|Jo'burg|Jo’burg	ZAF
+Juba	GPE		SSD
+Kabul	GPE		AFG
+Kaliningrad	GPE		RUS
+Kampala	GPE		UGA
+Kandahar	GPE		AFG
+Kano	GPE		NGA
+Kansas City	GPE		USA
+Kaohsiung	GPE		TWN
+Karachi	GPE		PAK
+Kathmandu	GPE		NPL
+Kazan	GPE		RUS
+Khan Younis	GPE	Khan Yunis	PSE
+Khankendi	GPE	Stepanakert	AZE
+Kharkiv	GPE	Kharkov	UKR
+Khartoum	GPE		SDN
+Kherson	GPE		UKR
+Kigali	GPE		RWA
+Kingston	GPE		JAM
+Kinshasa	GPE		COD
+Kirkuk	GPE		IRQ
+Kobe	GPE		JPN
+Kolkata	GPE	Calcutta	IND
+Kraków	GPE	Krakow|Cracow	POL
+Kramatorsk	GPE		UKR
+Kuala Lumpur	GPE		MYS
+Kumasi	GPE		GHA
+Kunming	GPE		CHN
+Kupiansk	GPE		UKR
+Kursk	GPE		RUS
+Kuwait City	GPE		KWT
+Kyiv	GPE	Kiev	UKR
+Kyoto	GPE		JPN
+La Paz	GPE		BOL
+Lagos	GPE		NGA
+Lahore	GPE		PAK
+Las Vegas	GPE		USA
+Latakia	GPE		SYR
+Lausanne	GPE		CHE
+Leeds	GPE		GBR
+Leicester	GPE		GBR
+Leipzig	GPE		DEU
+Lhasa	GPE		CHN
+Libreville	GPE		GAB
+Lille	GPE		FRA
+Lilongwe	GPE		MWI
+Lima	GPE		PER
+Limerick	GPE		IRL
+Lisbon	GPE	Lisboa	PRT
+Liverpool	GPE		GBR
+Ljubljana	GPE		SVN
+Lomé	GPE	Lome	TGO
+London	GPE		GBR
+Los Angeles	GPE	L.A.	USA
+Louisville	GPE		USA
+Luanda	GPE		AGO
+Lubumbashi	GPE		COD
+Lucknow	GPE		IND
+Luhansk	GPE	Lugansk	UKR
+Lusaka	GPE		ZMB
+Luton	GPE		GBR
+Lviv	GPE	Lvov	UKR
+Lyon	GPE	Lyons	FRA
+Madrid	GPE		ESP
+Magdeburg	GPE		DEU
+Maiduguri	GPE		NGA
+Málaga	GPE	Malaga	ESP
+Malé	GPE		MDV
+Managua	GPE		NIC
+Manama	GPE		BHR
+Manchester	GPE		GBR
+Mandalay	GPE		MMR
+Manila	GPE		PHL
+Maputo	GPE		MOZ
+Maracaibo	GPE		VEN
+Mariupol	GPE		UKR
+Marrakesh	GPE	Marrakech	MAR
+Marseille	GPE	Marseilles	FRA
+Mashhad	GPE		IRN
+Mazar-i-Sharif	GPE	Mazar-e-Sharif	AFG
+Mecca	GPE	Makkah	SAU
+Medellín	GPE	Medellin	COL
+Medina	GPE		SAU
+Mekelle	GPE		ETH
+Melbourne	GPE		AUS
+Melitopol	GPE		UKR
+Memphis	GPE		USA
+Mexico City	GPE	Ciudad de México|Ciudad de Mexico	MEX
+Miami	GPE		USA
+Milan	GPE	Milano	ITA
+Milton Keynes	GPE		GBR
+Milwaukee	GPE		USA
+Minneapolis	GPE		USA
+Minsk	GPE		BLR
+Mogadishu	GPE		SOM
+Mombasa	GPE		KEN
+Monrovia	GPE		LBR
+Monterrey	GPE		MEX
+Montevideo	GPE		URY
+Montpellier	GPE		FRA
+Montreal	GPE	Montréal	CAN
+Moscow	GPE	Moskva	RUS
+Mosul	GPE		IRQ
+Mumbai	GPE	Bombay	IND
+Munich	GPE	München|Munchen	DEU
+Murmansk	GPE		RUS
+Muscat	GPE		OMN
+Mykolaiv	GPE		UKR
+N'Djamena	GPE	N’Djamena	TCD
+Nablus	GPE		PSE
+Nagasaki	GPE		JPN
+Nagoya	GPE		JPN
+Nairobi	GPE		KEN
+Nanjing	GPE		CHN
+Nantes	GPE		FRA
+Naples	GPE	Napoli	ITA
+Nashville	GPE		USA
+Naypyidaw	GPE	Naypyitaw|Nay Pyi Taw	MMR
+New Delhi	GPE		IND
+New Orleans	GPE		USA
+New York City	GPE	New York|NYC|New York, New York	USA
+Newcastle upon Tyne	GPE	Newcastle	GBR
+Niamey	GPE		NER
+Nice	GPE		FRA
+Nicosia	GPE		CYP
+Nizhny Novgorod	GPE		RUS
+Norwich	GPE		GBR
+Nottingham	GPE		GBR
+Nouakchott	GPE		MRT
+Nouméa	GPE	Noumea	NCL
+Novosibirsk	GPE		RUS
+Nuremberg	GPE	Nürnberg|Nurnberg	DEU
+Nuuk	GPE		GRL
+Odesa	GPE	Odessa	UKR
+Oklahoma City	GPE		USA
+Omdurman	GPE		SDN
+Orlando	GPE		USA
+Osaka	GPE		JPN
+Oslo	GPE		NOR
+Ottawa	GPE		CAN
+Ouagadougou	GPE		BFA
+Oxford	GPE		GBR
+Pahalgam	GPE		IND
+Palermo	GPE		ITA
+Palm Beach	GPE		USA
+Palma de Mallorca	GPE		ESP
+Panama City	GPE		PAN
+Paramaribo	GPE		SUR
+Paris	GPE		FRA
+Perth	GPE		AUS
+Peshawar	GPE		PAK
+Philadelphia	GPE		USA
+Phnom Penh	GPE		KHM
+Phoenix	GPE		USA
+Pittsburgh	GPE		USA
+Plymouth	GPE		GBR
+Podgorica	GPE		MNE
+Pokrovsk	GPE		UKR
+Poltava	GPE		UKR
+Port Moresby	GPE		PNG
+Port Sudan	GPE		SDN
+Port-au-Prince	GPE		HTI
+Portland	GPE		USA
+Porto	GPE	Oporto	PRT
+Porto Alegre	GPE		BRA
+Portsmouth	GPE		GBR
+Prague	GPE	Praha	CZE
+Pretoria	GPE	Tshwane	ZAF
+Pristina	GPE	Prishtina|Priština	XKX
+Pune	GPE		IND
+Pyongyang	GPE		PRK
+Qingdao	GPE		CHN
+Qom	GPE		IRN
+Quebec City	GPE	Québec City	CAN
+Quetta	GPE		PAK
+Quezon City	GPE		PHL
+Quito	GPE		ECU
+Rabat	GPE		MAR
+Rafah	GPE		PSE
+Raleigh	GPE		USA
+Ramallah	GPE		PSE
+Raqqa	GPE		SYR
+Rawalpindi	GPE		PAK
+Reykjavík	GPE	Reykjavik	ISL
+Riga	GPE		LVA
+Rio de Janeiro	GPE	Rio	BRA
+Riyadh	GPE		SAU
+Rome	GPE	Roma	ITA
+Rostov-on-Don	GPE		RUS
+Rotterdam	GPE		NLD
+Rzeszów	GPE	Rzeszow	POL
+Sacramento	GPE		USA
+Saint Petersburg	GPE	St Petersburg|St. Petersburg	RUS
+Salisbury	GPE		GBR
+Salt Lake City	GPE		USA
+Salzburg	GPE		AUT
+Samarkand	GPE		UZB
+San Antonio	GPE		USA
+San Diego	GPE		USA
+San Francisco	GPE		USA
+San Jose	GPE		USA
+San Juan	GPE		PRI
+San Salvador	GPE		SLV
+Sanaa	GPE	Sana'a|Sana’a	YEM
+Santiago	GPE	Santiago de Chile	CHL
+Santo Domingo	GPE		DOM
+São Paulo	GPE	Sao Paulo	BRA
+Sapporo	GPE		JPN
+Sarajevo	GPE		BIH
+Seattle	GPE		USA
+Seoul	GPE		KOR
+Sevastopol	GPE		UKR
+Seville	GPE	Sevilla	ESP
+Shanghai	GPE		CHN
+Sharjah	GPE		ARE
+Sharm el-Sheikh	GPE	Sharm El Sheikh	EGY
+Sheffield	GPE		GBR
+Shenyang	GPE		CHN
+Shenzhen	GPE		CHN
+Shiraz	GPE		IRN
+Sidon	GPE		LBN
+Simferopol	GPE		UKR
+Skopje	GPE		MKD
+Sloviansk	GPE	Slovyansk	UKR
+Sochi	GPE		RUS
+Sofia	GPE		BGR
+Southampton	GPE		GBR
+Southport	GPE		GBR
+Srebrenica	GPE		BIH
+Srinagar	GPE		IND
+St. Louis	GPE	St Louis|Saint Louis	USA
+Stockholm	GPE		SWE
+Stoke-on-Trent	GPE		GBR
+Strasbourg	GPE		FRA
+Stuttgart	GPE		DEU
+Sumy	GPE		UKR
+Sunderland	GPE		GBR
+Surabaya	GPE		IDN
+Suva	GPE		FJI
+Suzhou	GPE		CHN
+Swansea	GPE		GBR
+Sydney	GPE		AUS
+Tabriz	GPE		IRN
+Taipei	GPE		TWN
+Tallinn	GPE		EST
+Tampa	GPE		USA
+Tashkent	GPE		UZB
+Tbilisi	GPE		GEO
+Tegucigalpa	GPE		HND
+Tehran	GPE		IRN
+Tel Aviv	GPE	Tel Aviv-Yafo	ISR
+The Hague	GPE	Den Haag	NLD
+Thessaloniki	GPE		GRC
+Thimphu	GPE		BTN
+Tianjin	GPE		CHN
+Tijuana	GPE		MEX
+Tirana	GPE		ALB
+Tokyo	GPE		JPN
+Toronto	GPE		CAN
+Toulouse	GPE		FRA
+Tripoli	GPE		LBY
+Tucson	GPE		USA
+Tunis	GPE		TUN
+Turin	GPE	Torino	ITA
+Ulaanbaatar	GPE	Ulan Bator	MNG
+Urumqi	GPE	Ürümqi	CHN
+Valencia	GPE		ESP
+Valletta	GPE		MLT
+Vancouver	GPE		CAN
+Varanasi	GPE		IND
+Venice	GPE	Venezia	ITA
+Vienna	GPE	Wien	AUT
+Vientiane	GPE		LAO
+Vilnius	GPE		LTU
+Vladivostok	GPE		RUS
+Volgograd	GPE		RUS
+Warsaw	GPE	Warszawa	POL
+Washington, D.C.	GPE	Washington|Washington DC|Washington D.C.|District of Columbia	USA
+Wellington	GPE		NZL
+Windhoek	GPE		NAM
+Winnipeg	GPE		CAN
+Wolverhampton	GPE		GBR
+Wrocław	GPE	Wroclaw	POL
+Wuhan	GPE		CHN
+Xi'an	GPE	Xi’an	CHN
+Xiamen	GPE		CHN
+Yangon	GPE	Rangoon	MMR
+Yaoundé	GPE	Yaounde	CMR
+Yekaterinburg	GPE		RUS
+Yerevan	GPE		ARM
+Yokohama	GPE		JPN
+York	GPE		GBR
+Zagreb	GPE		HRV
+Zaporizhzhia	GPE	Zaporizhia|Zaporozhye	UKR
+Zhengzhou	GPE		CHN
+Zurich	GPE	Zürich	CHE
+]],
+  ["gazetteer/companies.tsv"] = [[
+# name	type	aliases	id
+3M	ORG		MMM
+A. O. Smith	ORG		AOS
+AB InBev	ORG	Anheuser-Busch InBev	
+ABB	ORG		
+Abbott Laboratories	ORG		ABT
+AbbVie	ORG		ABBV
+Accenture	ORG		ACN
+Adani Group	ORG	Adani Enterprises	
+Adidas	ORG	adidas	
+ADNOC	ORG	Abu Dhabi National Oil Company	
+Adobe Inc.	ORG	Adobe	ADBE
+Advanced Micro Devices	ORG		AMD
+Aeroflot	ORG		
+AES Corporation	ORG		AES
+Aflac	ORG		AFL
+Agilent Technologies	ORG		A
+Ahold Delhaize	ORG		
+Air France-KLM	ORG	Air France	
+Air India	ORG		
+Air Products	ORG		APD
+Airbnb	ORG	Airbnb Inc.	ABNB
+Airbus	ORG	Airbus SE	
+Akamai Technologies	ORG		AKAM
+Albemarle Corporation	ORG	Albemarle	ALB
+Alexandria Real Estate Equities	ORG		ARE
+Alibaba	ORG	Alibaba Group|Alibaba Group Holding	
+Align Technology	ORG		ALGN
+Allegion	ORG		ALLE
+Alliant Energy	ORG		LNT
+Allianz	ORG		
+Allstate	ORG		ALL
+Alphabet Inc.	ORG		GOOGL,GOOG
+Altria	ORG		MO
+Amazon	ORG	Amazon.com|Amazon.com Inc.	AMZN
+Amcor	ORG		AMCR
+Ameren	ORG		AEE
+América Movil	ORG	América Móvil|America Movil	
+American Electric Power	ORG		AEP
+American Express	ORG	Amex|AmEx	AXP
+American International Group	ORG	American International	AIG
+American Tower	ORG		AMT
+American Water Works	ORG		AWK
+Ameriprise Financial	ORG		AMP
+Ametek	ORG		AME
+Amgen	ORG		AMGN
+Amphenol	ORG		APH
+Analog Devices	ORG		ADI
+Anglo American	ORG		
+Ant Group	ORG	Ant Financial	
+Anthropic	ORG		
+ANZ	ORG	Australia and New Zealand Banking Group	
+Aon plc	ORG	Aon	AON
+APA Corporation	ORG		APA
+Apollo Global Management	ORG		APO
+Apple Inc.	ORG		AAPL
+Applied Materials	ORG		AMAT
+AppLovin	ORG		APP
+Aptiv	ORG		APTV
+Arch Capital Group	ORG	Arch Capital	ACGL
+Archer Daniels Midland	ORG		ADM
+Ares Management	ORG		ARES
+Arista Networks	ORG		ANET
+Arm Holdings	ORG	Arm Ltd	
+Arthur J. Gallagher & Co.	ORG		AJG
+ASML	ORG	ASML Holding	
+Assurant	ORG		AIZ
+AstraZeneca	ORG		
+AT&T	ORG	AT&T Inc.	T
+Atmos Energy	ORG		ATO
+Autodesk	ORG		ADSK
+Automatic Data Processing	ORG		ADP
+AutoZone	ORG		AZO
+AvalonBay Communities	ORG		AVB
+Avery Dennison	ORG		AVY
+Aviva	ORG		
+AXA	ORG		
+Axon Enterprise	ORG		AXON
+BAE Systems	ORG		
+Baidu	ORG	Baidu Inc.	
+Baker Hughes	ORG		BKR
+Ball Corporation	ORG		BALL
+Bank of America	ORG	BofA|Bank of America Corporation	BAC
+Bank of China	ORG		
+Barclays	ORG	Barclays Bank|Barclays plc	
+Barrick Gold	ORG	Barrick	
+BASF	ORG		
+Baxter International	ORG		BAX
+Bayer	ORG	Bayer AG	
+BBVA	ORG	Banco Bilbao Vizcaya Argentaria	
+Becton Dickinson	ORG		BDX
+Berkshire Hathaway	ORG		BRK.B
+Best Buy	ORG		BBY
+Bharti Airtel	ORG	Airtel	
+BHP	ORG	BHP Group	
+Binance	ORG		
+Bio-Techne	ORG		TECH
+Biogen	ORG		BIIB
+BlackRock	ORG	BlackRock Inc.	BLK
+Blackstone Inc.	ORG	Blackstone	BX
+Block, Inc.	ORG		XYZ
+Bloomberg L.P.	ORG	Bloomberg LP	
+BMW	ORG	Bayerische Motoren Werke	
+BNP Paribas	ORG		
+BNY Mellon	ORG		BNY
+Boeing	ORG	Boeing Company|Boeing Co.	BA
+Bombardier	ORG		
+Booking Holdings	ORG		BKNG
+Bosch	ORG	Robert Bosch	
+Boston Scientific	ORG		BSX
+BP	ORG	BP plc|British Petroleum	
+Bristol Myers Squibb	ORG		BMY
+British Airways	ORG		
+British American Tobacco	ORG		
+Broadcom	ORG	Broadcom Inc.	AVGO
+Broadridge Financial Solutions	ORG		BR
+Brookfield Asset Management	ORG	Brookfield	
+Brown & Brown	ORG		BRO
+Brown–Forman	ORG		BF.B
+BT Group	ORG	BT|British Telecom	
+Builders FirstSource	ORG		BLDR
+Bunge Global	ORG		BG
+BXP, Inc.	ORG		BXP
+BYD	ORG	BYD Company|BYD Auto	
+ByteDance	ORG	Bytedance	
+C.H. Robinson	ORG		CHRW
+Cadence Design Systems	ORG		CDNS
+Camden Property Trust	ORG		CPT
+Capital One	ORG		COF
+Cardinal Health	ORG		CAH
+Cargill	ORG		
+Carlsberg	ORG		
+Carnival Corporation	ORG		CCL
+Carrefour	ORG		
+Carrier Global	ORG		CARR
+Carvana	ORG		CVNA
+Casey's	ORG	Casey’s	CASY
+Caterpillar Inc.	ORG	Caterpillar	CAT
+Cathay Pacific	ORG	Cathay Pacific Airways	
+CATL	ORG	Contemporary Amperex Technology|Contemporary Amperex Technology Co. Limited	
+Cboe Global Markets	ORG		CBOE
+CBRE Group	ORG		CBRE
+CDW Corporation	ORG		CDW
+Cemex	ORG		
+Cencora	ORG		COR
+Centene Corporation	ORG	Centene	CNC
+CenterPoint Energy	ORG		CNP
+CF Industries	ORG		CF
+Charles River Laboratories	ORG		CRL
+Charles Schwab Corporation	ORG	Charles Schwab	SCHW
+Charter Communications	ORG		CHTR
+Chevron Corporation	ORG	Chevron	CVX
+China Construction Bank	ORG	CCB	
+China Mobile	ORG		
+China State Construction Engineering	ORG	CSCEC	
+Chipotle Mexican Grill	ORG		CMG
+Chubb Limited	ORG	Chubb	CB
+Church & Dwight	ORG		CHD
+Ciena	ORG		CIEN
+Cigna	ORG		CI
+Cincinnati Financial	ORG		CINF
+Cintas	ORG		CTAS
+Cisco	ORG	Cisco Systems	CSCO
+Citigroup	ORG	Citi|Citibank	C
+Citizens Financial Group	ORG	Citizens Financial	CFG
+CK Hutchison	ORG	CK Hutchison Holdings	
+Clorox	ORG		CLX
+CME Group	ORG		CME
+CMS Energy	ORG		CMS
+CNOOC	ORG	China National Offshore Oil Corporation	
+Cognizant	ORG		CTSH
+Coherent Corp.	ORG		COHR
+Coinbase	ORG	Coinbase Global	COIN
+Colgate-Palmolive	ORG		CL
+Comcast	ORG	Comcast Corporation	CMCSA
+Comfort Systems USA	ORG		FIX
+Commerzbank	ORG		
+Commonwealth Bank of Australia	ORG	Commonwealth Bank	
+ConocoPhillips	ORG		COP
+Consolidated Edison	ORG		ED
+Constellation Brands	ORG		STZ
+Constellation Energy	ORG		CEG
+Copart	ORG		CPRT
+Corning Inc.	ORG	Corning	GLW
+Corpay	ORG		CPAY
+Corteva	ORG		CTVA
+COSCO	ORG	China COSCO Shipping|COSCO Shipping	
+CoStar Group	ORG	CoStar	CSGP
+Costco	ORG	Costco Wholesale	COST
+Country Garden	ORG	Country Garden Holdings	
+Coupang	ORG		
+Credit Suisse	ORG		
+CRH plc	ORG		CRH
+CrowdStrike	ORG	CrowdStrike Holdings	CRWD
+Crown Castle	ORG		CCI
+CSX Corporation	ORG		CSX
+Cummins	ORG		CMI
+CVS Health	ORG		CVS
+D. R. Horton	ORG		DHI
+Danaher Corporation	ORG	Danaher	DHR
+Dangote Group	ORG		
+Danone	ORG		
+Darden Restaurants	ORG		DRI
+Dassault Aviation	ORG		
+Datadog	ORG		DDOG
+DaVita	ORG		DVA
+DBS Bank	ORG	DBS Group	
+Deckers Brands	ORG		DECK
+DeepSeek	ORG		
+Deere & Company	ORG		DE
+Dell Technologies	ORG		DELL
+Delta Air Lines	ORG	Delta Airlines	DAL
+Deutsche Bank	ORG		
+Deutsche Telekom	ORG		
+Devon Energy	ORG		DVN
+Dexcom	ORG		DXCM
+Diageo	ORG		
+Diamondback Energy	ORG		FANG
+Digital Realty	ORG		DLR
+DJI	ORG	Da-Jiang Innovations	
+Dollar General	ORG		DG
+Dollar Tree	ORG		DLTR
+Dominion Energy	ORG		D
+Domino's	ORG	Domino’s	DPZ
+DoorDash	ORG		DASH
+Dover Corporation	ORG		DOV
+Dow Inc.	ORG		DOW
+DP World	ORG		
+DTE Energy	ORG		DTE
+Duke Energy	ORG		DUK
+DuPont	ORG		DD
+EasyJet	ORG	easyJet	
+Eaton Corporation	ORG	Eaton	ETN
+eBay Inc.	ORG	eBay	EBAY
+EchoStar	ORG		ECHO
+Ecolab	ORG		ECL
+EDF	ORG	Électricité de France|Electricite de France	
+Edison International	ORG		EIX
+Edwards Lifesciences	ORG		EW
+Elbit Systems	ORG		
+Elevance Health	ORG		ELV
+Eli Lilly and Company	ORG	Eli Lilly	LLY
+Embraer	ORG		
+Emcor	ORG		EME
+Emerson Electric	ORG		EMR
+Emirates	ORG	Emirates airline	
+Enbridge	ORG		
+Enel	ORG		
+Eni	ORG		
+Entergy	ORG		ETR
+EOG Resources	ORG		EOG
+EQT Corporation	ORG		EQT
+Equifax	ORG		EFX
+Equinix	ORG		EQIX
+Equinor	ORG		
+Equity Residential	ORG		EQR
+Ericsson	ORG		
+Erie Indemnity	ORG		ERIE
+Eskom	ORG		
+Essex Property Trust	ORG		ESS
+Ethiopian Airlines	ORG		
+Etihad Airways	ORG	Etihad	
+Everest Group	ORG		EG
+Evergrande	ORG	China Evergrande Group|China Evergrande	
+Evergy	ORG		EVRG
+Eversource Energy	ORG		ES
+Exelon	ORG		EXC
+Expand Energy	ORG		EXE
+Expedia Group	ORG	Expedia	EXPE
+Expeditors International	ORG		EXPD
+Extra Space Storage	ORG		EXR
+ExxonMobil	ORG	Exxon Mobil|Exxon|Exxon Mobil Corporation	XOM
+F5, Inc.	ORG	F5	FFIV
+FactSet	ORG		FDS
+Fair Isaac	ORG		FICO
+Fannie Mae	ORG	Federal National Mortgage Association	
+Fast Retailing	ORG	Uniqlo	
+Fastenal	ORG		FAST
+Federal Realty Investment Trust	ORG		FRT
+FedEx	ORG	Federal Express	FDX
+FedEx Freight	ORG		FDXF
+Ferguson Enterprises	ORG		FERG
+Ferrari	ORG		
+Fidelity National Information Services	ORG		FIS
+Fifth Third Bancorp	ORG		FITB
+First Solar	ORG		FSLR
+FirstEnergy	ORG		FE
+Fiserv	ORG		FISV
+Flex Ltd.	ORG		FLEX
+Fonterra	ORG		
+Ford Motor Company	ORG	Ford Motor Co.|Ford Motor	F
+Fortescue	ORG	Fortescue Metals Group	
+Fortinet	ORG		FTNT
+Fortive	ORG		FTV
+Fox Corporation	ORG	Fox Corp	FOXA,FOX
+Foxconn	ORG	Hon Hai Precision Industry|Hon Hai	
+Franklin Resources	ORG		BEN
+Freddie Mac	ORG	Federal Home Loan Mortgage Corporation	
+Freeport-McMoRan	ORG		FCX
+FTX	ORG		
+Fujitsu	ORG		
+Garmin	ORG		GRMN
+Gartner	ORG		IT
+Gazprom	ORG		
+GE Aerospace	ORG	General Electric	GE
+GE HealthCare	ORG		GEHC
+GE Vernova	ORG		GEV
+Geely	ORG	Zhejiang Geely Holding Group|Geely Auto	
+Gen Digital	ORG		GEN
+Generac	ORG		GNRC
+General Dynamics	ORG		GD
+General Mills	ORG		GIS
+General Motors	ORG	General Motors Company|General Motors Co.	GM
+Genuine Parts Company	ORG		GPC
+Gilead Sciences	ORG		GILD
+Glencore	ORG		
+Global Payments	ORG		GPN
+Globe Life	ORG		GL
+GoDaddy	ORG		GDDY
+Goldman Sachs	ORG	Goldman Sachs Group	GS
+Google	ORG	Google LLC	
+Grab Holdings	ORG		
+GSK	ORG	GlaxoSmithKline	
+H&M	ORG	Hennes & Mauritz	
+Halliburton	ORG		HAL
+Hanwha	ORG		
+Hapag-Lloyd	ORG		
+Hasbro	ORG		HAS
+HCA Healthcare	ORG		HCA
+HDFC Bank	ORG		
+Healthpeak Properties	ORG		DOC
+Heineken	ORG		
+Henry Schein	ORG		HSIC
+Hermès	ORG	Hermes	
+Hewlett Packard Enterprise	ORG		HPE
+Hikvision	ORG	Hangzhou Hikvision Digital Technology	
+Hilton Worldwide	ORG		HLT
+Hitachi	ORG		
+Holcim	ORG		
+Honda	ORG	Honda Motor|Honda Motor Co.	
+Honeywell Aerospace	ORG		HONA
+Honeywell Technologies	ORG		HON
+Hormel Foods	ORG		HRL
+Host Hotels & Resorts	ORG		HST
+Howmet Aerospace	ORG		HWM
+HP Inc.	ORG	Hewlett-Packard|HP	HPQ
+HSBC	ORG	HSBC Holdings|HSBC Holdings plc|HSBC Bank	
+Huawei	ORG	Huawei Technologies|Huawei Technologies Co.	
+Hubbell Incorporated	ORG	Hubbell	HUBB
+Humana	ORG		HUM
+Huntington Bancshares	ORG		HBAN
+Huntington Ingalls Industries	ORG		HII
+Hyundai Motor	ORG	Hyundai|Hyundai Motor Company	
+Iberdrola	ORG		
+IBM	ORG		IBM
+IDEX Corporation	ORG	IDEX	IEX
+Idexx Laboratories	ORG		IDXX
+IKEA	ORG	Ikea	
+Illinois Tool Works	ORG		ITW
+Incyte	ORG		INCY
+Inditex	ORG		
+Industrial and Commercial Bank of China	ORG	ICBC	
+Infosys	ORG		
+ING Group	ORG	ING	
+Ingersoll Rand	ORG		IR
+Instagram	ORG		
+Insulet Corporation	ORG	Insulet	PODD
+Intel	ORG	Intel Corporation|Intel Corp.	INTC
+Interactive Brokers	ORG		IBKR
+Intercontinental Exchange	ORG		ICE
+International Flavors & Fragrances	ORG		IFF
+International Paper	ORG		IP
+Intesa Sanpaolo	ORG		
+Intuit	ORG		INTU
+Intuitive Surgical	ORG		ISRG
+Invesco	ORG		IVZ
+Invitation Homes	ORG		INVH
+IQVIA	ORG		IQV
+Iron Mountain	ORG		IRM
+Israel Aerospace Industries	ORG		
+Itaú Unibanco	ORG	Itau Unibanco	
+J.B. Hunt	ORG		JBHT
+Jabil	ORG		JBL
+Jack Henry & Associates	ORG		JKHY
+Jacobs Solutions	ORG		J
+Jaguar Land Rover	ORG	JLR	
+JBS	ORG		
+JD.com	ORG	Jingdong	
+Johnson & Johnson	ORG	J&J	JNJ
+Johnson Controls	ORG		JCI
+JPMorgan Chase	ORG	JPMorgan|JP Morgan|J.P. Morgan|JPMorgan Chase & Co.|J.P. Morgan Chase	JPM
+Kakao	ORG		
+Kaspersky	ORG	Kaspersky Lab	
+Kenvue	ORG		KVUE
+Kering	ORG		
+Keurig Dr Pepper	ORG		KDP
+KeyCorp	ORG		KEY
+Keysight Technologies	ORG		KEYS
+Kia	ORG	Kia Corporation|Kia Motors	
+Kimberly-Clark	ORG		KMB
+Kimco Realty	ORG		KIM
+Kinder Morgan	ORG		KMI
+KKR & Co.	ORG		KKR
+KLA Corporation	ORG	KLA	KLAC
+Klarna	ORG		
+Koch Industries	ORG		
+Korean Air	ORG		
+Kraft Heinz	ORG		KHC
+Kroger	ORG		KR
+L'Oréal	ORG	L’Oréal|L'Oreal|L’Oreal	
+L3Harris	ORG		LHX
+Labcorp	ORG		LH
+Lam Research	ORG		LRCX
+Las Vegas Sands	ORG		LVS
+Legal & General	ORG		
+Leidos	ORG		LDOS
+Lennar	ORG		LEN
+Lennox International	ORG		LII
+Lenovo	ORG	Lenovo Group	
+Leonardo S.p.A.	ORG	Leonardo SpA	
+LG Electronics	ORG		
+Linde plc	ORG	Linde	LIN
+Live Nation Entertainment	ORG		LYV
+Lloyds Banking Group	ORG	Lloyds Bank|Lloyds	
+Lockheed Martin	ORG	Lockheed Martin Corporation	LMT
+Loews Corporation	ORG	Loews	L
+London Stock Exchange Group	ORG	LSEG	
+Lowe's	ORG	Lowe’s	LOW
+Lufthansa	ORG	Deutsche Lufthansa	
+Lukoil	ORG		
+Lululemon Athletica	ORG		LULU
+Lumentum	ORG		LITE
+LVMH	ORG	LVMH Moët Hennessy Louis Vuitton|LVMH Moet Hennessy Louis Vuitton	
+LyondellBasell	ORG		LYB
+M&T Bank	ORG		MTB
+Maersk	ORG	A.P. Moller-Maersk|A.P. Møller-Mærsk	
+Mahindra & Mahindra	ORG	Mahindra	
+Marathon Petroleum	ORG		MPC
+Marks & Spencer	ORG	M&S|Marks and Spencer	
+Marriott International	ORG		MAR
+Mars, Incorporated	ORG		
+Marsh McLennan	ORG		MRSH
+Martin Marietta Materials	ORG		MLM
+Marvell Technology	ORG		MRVL
+Masco	ORG		MAS
+Mastercard	ORG	Mastercard Inc.	MA
+McCormick & Company	ORG		MKC
+McDonald's	ORG	McDonald's Corporation|McDonald’s|McDonald’s Corporation	MCD
+McKesson Corporation	ORG	McKesson	MCK
+MediaTek	ORG		
+Medtronic	ORG		MDT
+Meituan	ORG		
+Mercedes-Benz Group	ORG	Mercedes-Benz|Daimler	
+Merck & Co.	ORG		MRK
+Meta Platforms	ORG	Meta|Facebook|Facebook Inc.|Meta Platforms Inc.	META
+MetLife	ORG		MET
+Mettler Toledo	ORG		MTD
+MGM Resorts	ORG		MGM
+Michelin	ORG		
+Microchip Technology	ORG		MCHP
+Micron Technology	ORG	Micron	MU
+Microsoft	ORG	Microsoft Corporation|Microsoft Corp.	MSFT
+Mid-America Apartment Communities	ORG		MAA
+Mitsubishi Corporation	ORG		
+Mitsubishi Heavy Industries	ORG		
+Mitsubishi UFJ Financial Group	ORG	MUFG	
+Mitsui	ORG	Mitsui & Co.	
+Moderna	ORG	Moderna Inc.	MRNA
+Molson Coors Beverage Company	ORG	Molson Coors Beverage	TAP
+Mondelez International	ORG		MDLZ
+Monolithic Power Systems	ORG		MPWR
+Monster Beverage	ORG		MNST
+Moody's Corporation	ORG	Moody's|Moody’s Corporation|Moody’s	MCO
+Morgan Stanley	ORG		MS
+Motorola Solutions	ORG		MSI
+MSCI Inc.	ORG		MSCI
+MTN Group	ORG	MTN	
+Mubadala	ORG	Mubadala Investment Company	
+Munich Re	ORG		
+Nasdaq, Inc.	ORG	Nasdaq	NDAQ
+Naspers	ORG		
+NatWest	ORG	NatWest Group|Royal Bank of Scotland	
+Naver	ORG		
+Nestlé	ORG	Nestlé S.A.|Nestle|Nestle S.A.	
+NetApp	ORG		NTAP
+NetEase	ORG		
+Netflix	ORG		NFLX
+Neuralink	ORG		
+Newmont	ORG		NEM
+News Corp	ORG	News Corporation	NWSA,NWS
+NextEra Energy	ORG		NEE
+Nike, Inc.	ORG	Nike	NKE
+Nikon	ORG		
+Nintendo	ORG		
+Nio	ORG	NIO Inc.	
+Nippon Steel	ORG	Nippon Steel Corporation	
+NiSource	ORG		NI
+Nissan	ORG	Nissan Motor|Nissan Motor Co.	
+NNPC	ORG	Nigerian National Petroleum Corporation	
+Nokia	ORG		
+Nomura	ORG	Nomura Holdings	
+Nordson Corporation	ORG	Nordson	NDSN
+Norfolk Southern	ORG		NSC
+Northern Trust	ORG		NTRS
+Northrop Grumman	ORG	Northrop Grumman Corporation	NOC
+Norwegian Cruise Line Holdings	ORG	Norwegian Cruise Line	NCLH
+Novartis	ORG		
+Novatek	ORG		
+Novo Nordisk	ORG		
+NRG Energy	ORG		NRG
+NSO Group	ORG		
+Nucor	ORG		NUE
+Nvidia	ORG	NVIDIA|Nvidia Corporation	NVDA
+NVR, Inc.	ORG		NVR
+NXP Semiconductors	ORG		NXPI
+Ocado	ORG		
+Occidental Petroleum	ORG	Occidental	OXY
+Old Dominion	ORG		ODFL
+Omnicom Group	ORG	Omnicom	OMC
+ON Semiconductor	ORG		ON
+Oneok	ORG		OKE
+OpenAI	ORG		
+Oracle Corporation	ORG	Oracle	ORCL
+Orange S.A.	ORG	Orange SA	
+Otis Worldwide	ORG		OTIS
+O’Reilly Automotive	ORG	O'Reilly Automotive	ORLY
+Paccar	ORG		PCAR
+Packaging Corporation of America	ORG		PKG
+Palantir Technologies	ORG	Palantir	PLTR
+Palo Alto Networks	ORG		PANW
+Panasonic	ORG	Panasonic Holdings	
+Paramount Skydance Corporation	ORG	Paramount Global|Paramount Skydance	PSKY
+Parker Hannifin	ORG		PH
+Paychex	ORG		PAYX
+PayPal	ORG		PYPL
+PDD Holdings	ORG	Pinduoduo	
+Pemex	ORG	Petróleos Mexicanos|Petroleos Mexicanos	
+Pentair	ORG		PNR
+PepsiCo	ORG	PepsiCo Inc.	PEP
+Pertamina	ORG		
+Petrobras	ORG	Petróleo Brasileiro|Petroleo Brasileiro	
+PetroChina	ORG		
+Petronas	ORG		
+Pfizer	ORG	Pfizer Inc.	PFE
+PG&E Corporation	ORG	Pacific Gas and Electric|Pacific Gas & Electric|PG&E	PCG
+Philip Morris International	ORG		PM
+Philips	ORG	Royal Philips|Koninklijke Philips	
+Phillips 66	ORG		PSX
+Pinnacle West Capital	ORG		PNW
+PNC Financial Services	ORG		PNC
+Porsche	ORG		
+POSCO	ORG		
+Post Office	ORG		
+PPG Industries	ORG		PPG
+PPL Corporation	ORG		PPL
+Principal Financial Group	ORG	Principal Financial	PFG
+Procter & Gamble	ORG	P&G|Procter and Gamble	PG
+Progressive Corporation	ORG		PGR
+Prologis	ORG		PLD
+Prosus	ORG		
+Prudential Financial	ORG		PRU
+Prudential plc	ORG		
+PTC Inc.	ORG		PTC
+Public Investment Fund	ORG	PIF	
+Public Service Enterprise Group	ORG	Public Service Enterprise	PEG
+Public Storage	ORG		PSA
+Publix	ORG		
+PulteGroup	ORG		PHM
+Purdue Pharma	ORG		
+Qantas	ORG	Qantas Airways	
+Qatar Airways	ORG		
+QatarEnergy	ORG	Qatar Petroleum	
+Qnity Electronics	ORG		Q
+Qualcomm	ORG	Qualcomm Inc.	QCOM
+Quanta Services	ORG		PWR
+Quest Diagnostics	ORG		DGX
+Rakuten	ORG		
+Ralph Lauren Corporation	ORG	Ralph Lauren	RL
+Raymond James Financial	ORG		RJF
+Realty Income	ORG		O
+Regency Centers	ORG		REG
+Regeneron Pharmaceuticals	ORG		REGN
+Regions Financial Corporation	ORG	Regions Financial	RF
+Reliance Industries	ORG	Reliance Industries Limited	
+Renault	ORG	Renault Group	
+Republic Services	ORG		RSG
+ResMed	ORG		RMD
+Revvity	ORG		RVTY
+Rheinmetall	ORG		
+Richemont	ORG		
+Rio Tinto	ORG		
+Robinhood Markets	ORG		HOOD
+Roche	ORG	Roche Holding	
+Rockwell Automation	ORG		ROK
+Rollins, Inc.	ORG	Rollins	ROL
+Rolls-Royce	ORG	Rolls-Royce Holdings	
+Roper Technologies	ORG		ROP
+Rosatom	ORG		
+Rosneft	ORG		
+Ross Stores	ORG		ROST
+Royal Bank of Canada	ORG	RBC	
+Royal Caribbean Group	ORG	Royal Caribbean	RCL
+Royal Mail	ORG		
+RTX Corporation	ORG	Raytheon|Raytheon Technologies	RTX
+Ryanair	ORG	Ryanair Holdings	
+S&P Global	ORG		SPGI
+Safaricom	ORG		
+Safran	ORG		
+Sainsbury's	ORG	J Sainsbury|Sainsbury’s	
+Salesforce	ORG	Salesforce.com	CRM
+Samsung Electronics	ORG	Samsung	
+Sandisk	ORG		SNDK
+Sanofi	ORG		
+Santander	ORG	Banco Santander	
+SAP	ORG	SAP SE	
+Sasol	ORG		
+Saudi Aramco	ORG	Aramco|Saudi Arabian Oil Company	
+SBA Communications	ORG		SBAC
+Sberbank	ORG	Sber	
+Schlumberger	ORG		SLB
+Schneider Electric	ORG		
+Seagate Technology	ORG		STX
+Sempra	ORG		SRE
+ServiceNow	ORG		NOW
+Seven & i Holdings	ORG	Seven & i	
+Shein	ORG		
+Shell plc	ORG	Royal Dutch Shell	
+Sherwin-Williams	ORG		SHW
+Shopify	ORG		
+Siemens	ORG	Siemens AG	
+Siemens Energy	ORG		
+Silicon Valley Bank	ORG	SVB	
+Simon Property Group	ORG	Simon Property	SPG
+Singapore Airlines	ORG		
+Sinopec	ORG	China Petroleum & Chemical Corporation	
+SK Hynix	ORG		
+Skyworks Solutions	ORG		SWKS
+SMIC	ORG	Semiconductor Manufacturing International Corporation|Semiconductor Manufacturing International Corp.	
+Smurfit Westrock	ORG		SW
+Snap-on	ORG		SNA
+Société Générale	ORG	SocGen|Societe Generale	
+SoftBank	ORG	SoftBank Group|SoftBank Group Corp.	
+Solventum	ORG		SOLV
+Sony	ORG	Sony Group|Sony Corporation	
+Southern Company	ORG		SO
+Southwest Airlines	ORG		LUV
+SpaceX	ORG	Space Exploration Technologies	
+Spotify	ORG		
+Standard Chartered	ORG	Standard Chartered Bank|StanChart	
+Stanley Black & Decker	ORG		SWK
+Starbucks	ORG	Starbucks Corporation	SBUX
+Starlink	ORG		
+State Bank of India	ORG	SBI	
+State Street Corporation	ORG	State Street	STT
+Steel Dynamics	ORG		STLD
+Stellantis	ORG		
+Steris	ORG		STE
+Stryker Corporation	ORG	Stryker	SYK
+Supermicro	ORG	Super Micro Computer|Super Micro	SMCI
+Swiss Re	ORG		
+Synchrony Financial	ORG		SYF
+Synopsys	ORG		SNPS
+Sysco	ORG		SYY
+T-Mobile US	ORG	T-Mobile	TMUS
+T. Rowe Price	ORG		TROW
+Take-Two Interactive	ORG		TTWO
+Tapestry, Inc.	ORG	Tapestry	TPR
+Targa Resources	ORG		TRGP
+Target Corporation	ORG		TGT
+Tata Consultancy Services	ORG	TCS	
+Tata Group	ORG	Tata Sons	
+Tata Motors	ORG		
+Tata Steel	ORG		
+TE Connectivity	ORG		TEL
+Teledyne Technologies	ORG		TDY
+Telefónica	ORG	Telefonica	
+Telstra	ORG		
+Temasek	ORG	Temasek Holdings	
+Temu	ORG		
+Tencent	ORG	Tencent Holdings	
+Teradyne	ORG		TER
+Tesco	ORG		
+Tesla, Inc.	ORG	Tesla Motors|Tesla Inc.|Tesla	TSLA
+Tether Limited	ORG	Tether Holdings	
+Teva Pharmaceutical	ORG	Teva Pharmaceutical Industries|Teva	
+Texas Instruments	ORG		TXN
+Texas Pacific Land Corporation	ORG	Texas Pacific Land	TPL
+Textron	ORG		TXT
+Thales	ORG		
+Thames Water	ORG		
+The Coca-Cola Company	ORG	Coca-Cola|Coca-Cola Co.|Coca-Cola Company	KO
+The Cooper Companies	ORG	Cooper Companies	COO
+The Estée Lauder Companies	ORG	Estée Lauder Companies|The Estee Lauder Companies|Estee Lauder Companies	EL
+The Hartford	ORG		HIG
+The Hershey Company	ORG	Hershey Company	HSY
+The Home Depot	ORG	Home Depot	HD
+The J.M. Smucker Company	ORG	J.M. Smucker Company	SJM
+The Mosaic Company	ORG	Mosaic Company	MOS
+The Trade Desk	ORG	Trade Desk	TTD
+The Travelers Companies	ORG	Travelers Companies	TRV
+The Walt Disney Company	ORG	Disney|Walt Disney|Walt Disney Co.|Walt Disney Company	DIS
+Thermo Fisher Scientific	ORG		TMO
+TikTok	ORG		
+TJX Companies	ORG		TJX
+TKO Group Holdings	ORG		TKO
+Tokyo Electric Power Company	ORG	Tepco|TEPCO|Tokyo Electric Power	
+Toronto-Dominion Bank	ORG	TD Bank	
+Toshiba	ORG		
+TotalEnergies	ORG	Total SA	
+Toyota	ORG	Toyota Motor|Toyota Motor Corporation|Toyota Motor Corp.	
+Tractor Supply	ORG		TSCO
+Trane Technologies	ORG		TT
+TransDigm Group	ORG	TransDigm	TDG
+Trimble Inc.	ORG	Trimble	TRMB
+Truist Financial	ORG		TFC
+Trump Media & Technology Group	ORG	Trump Media	
+Trump Organization	ORG	The Trump Organization	
+Truth Social	ORG		
+TSMC	ORG	Taiwan Semiconductor Manufacturing Company|Taiwan Semiconductor Manufacturing Co.|Taiwan Semiconductor	
+Turkish Airlines	ORG		
+Twitter	ORG	Twitter Inc.|X Corp.|X Corp	
+Tyler Technologies	ORG		TYL
+Tyson Foods	ORG		TSN
+U.S. Bancorp	ORG		USB
+Uber	ORG	Uber Technologies	UBER
+UBS	ORG	UBS Group	
+UDR, Inc.	ORG		UDR
+Ulta Beauty	ORG		ULTA
+UniCredit	ORG		
+Unilever	ORG		
+Union Pacific Corporation	ORG	Union Pacific	UNP
+United Airlines Holdings	ORG	United Airlines	UAL
+United Parcel Service	ORG		UPS
+United Rentals	ORG		URI
+UnitedHealth Group	ORG	UnitedHealth Group Inc.|UnitedHealth	UNH
+Universal Health Services	ORG		UHS
+Vale S.A.	ORG	Vale SA	
+Valero Energy	ORG		VLO
+Vedanta	ORG	Vedanta Resources	
+Veeva Systems	ORG		VEEV
+Ventas	ORG		VTR
+Veralto	ORG		VLTO
+Verisign	ORG		VRSN
+Verisk Analytics	ORG		VRSK
+Verizon	ORG	Verizon Communications	VZ
+Vertex Pharmaceuticals	ORG		VRTX
+Vertiv	ORG		VRT
+Viatris	ORG		VTRS
+Vici Properties	ORG		VICI
+Vinci	ORG	Vinci SA	
+Visa Inc.	ORG	Visa	V
+Vistra Corp.	ORG	Vistra	VST
+Vodafone	ORG	Vodafone Group	
+Volkswagen	ORG	Volkswagen Group|VW|Volkswagen AG	
+Volvo Cars	ORG		
+Volvo Group	ORG	AB Volvo	
+Vulcan Materials Company	ORG	Vulcan Materials	VMC
+W. R. Berkley Corporation	ORG	W. R. Berkley	WRB
+W. W. Grainger	ORG		GWW
+Wabtec	ORG		WAB
+Wagner Group	ORG	Wagner PMC|PMC Wagner	
+Walmart	ORG	Wal-Mart|Walmart Inc.	WMT
+Warner Bros. Discovery	ORG	Warner Bros Discovery	WBD
+Waste Management	ORG		WM
+Waters Corporation	ORG		WAT
+WEC Energy Group	ORG	WEC Energy	WEC
+Wells Fargo	ORG	Wells Fargo & Company	WFC
+Welltower	ORG		WELL
+West Pharmaceutical Services	ORG		WST
+Western Digital	ORG		WDC
+Westpac	ORG		
+Weyerhaeuser	ORG		WY
+WhatsApp	ORG		
+Williams Companies	ORG		WMB
+Williams-Sonoma, Inc.	ORG	Williams-Sonoma	WSM
+Willis Towers Watson	ORG		WTW
+Wipro	ORG		
+Woodside Energy	ORG	Woodside	
+Workday, Inc.	ORG	Workday	WDAY
+Wynn Resorts	ORG		WYNN
+xAI	ORG		
+Xcel Energy	ORG		XEL
+Xiaomi	ORG	Xiaomi Corporation	
+Xylem Inc.	ORG	Xylem	XYL
+Yandex	ORG		
+YouTube	ORG		
+Yum! Brands	ORG		YUM
+Zebra Technologies	ORG		ZBRA
+Zimmer Biomet	ORG		ZBH
+Zoetis	ORG		ZTS
+ZTE	ORG	ZTE Corporation|ZTE Corp.	
+Zurich Insurance Group	ORG	Zurich Insurance	
+]],
+  ["gazetteer/countries.tsv"] = [[
+# name	type	aliases	id
+Afghanistan	GPE	Islamic Emirate of Afghanistan|Islamic Republic of Afghanistan	AFG
+Åland Islands	GPE	Aland Islands	ALA
+Albania	GPE	Republic of Albania	ALB
+Algeria	GPE	People's Democratic Republic of Algeria|People’s Democratic Republic of Algeria	DZA
+American Samoa	GPE		ASM
+Andorra	GPE	Principality of Andorra	AND
+Angola	GPE	Republic of Angola	AGO
+Anguilla	GPE		AIA
+Antarctica	GPE		ATA
+Antigua and Barbuda	GPE	Antigua	ATG
+Argentina	GPE	Argentine Republic	ARG
+Armenia	GPE	Republic of Armenia	ARM
+Aruba	GPE		ABW
+Australia	GPE		AUS
+Austria	GPE	Republic of Austria	AUT
+Azerbaijan	GPE	Republic of Azerbaijan	AZE
+Bahamas	GPE	The Bahamas|Commonwealth of The Bahamas|Commonwealth of the Bahamas	BHS
+Bahrain	GPE	Kingdom of Bahrain	BHR
+Bangladesh	GPE	People's Republic of Bangladesh|People’s Republic of Bangladesh	BGD
+Barbados	GPE		BRB
+Belarus	GPE	Republic of Belarus	BLR
+Belgium	GPE	Kingdom of Belgium	BEL
+Belize	GPE		BLZ
+Benin	GPE	Republic of Benin	BEN
+Bermuda	GPE		BMU
+Bhutan	GPE	Kingdom of Bhutan	BTN
+Bolivia	GPE	Plurinational State of Bolivia	BOL
+Bonaire, Sint Eustatius and Saba	GPE		BES
+Bosnia and Herzegovina	GPE	Bosnia|Bosnia-Herzegovina|Bosnia & Herzegovina|Republic of Bosnia and Herzegovina	BIH
+Botswana	GPE	Republic of Botswana	BWA
+Bouvet Island	GPE		BVT
+Brazil	GPE	Federative Republic of Brazil	BRA
+British Indian Ocean Territory	GPE		IOT
+British Virgin Islands	GPE	BVI	VGB
+Brunei	GPE	Brunei Darussalam	BRN
+Bulgaria	GPE	Republic of Bulgaria	BGR
+Burkina Faso	GPE		BFA
+Burundi	GPE	Republic of Burundi	BDI
+Cambodia	GPE	Kingdom of Cambodia	KHM
+Cameroon	GPE	Republic of Cameroon	CMR
+Canada	GPE		CAN
+Cape Verde	GPE	Cabo Verde|Republic of Cabo Verde	CPV
+Cayman Islands	GPE		CYM
+Central African Republic	GPE	Central African Rep.	CAF
+Chad	GPE	Republic of Chad	TCD
+Chile	GPE	Republic of Chile	CHL
+China	GPE	People's Republic of China|PRC|Mainland China|mainland China|People’s Republic of China	CHN
+Christmas Island	GPE		CXR
+Cocos (Keeling) Islands	GPE		CCK
+Colombia	GPE	Republic of Colombia	COL
+Comoros	GPE	Union of the Comoros	COM
+Cook Islands	GPE		COK
+Costa Rica	GPE	Republic of Costa Rica	CRI
+Croatia	GPE	Republic of Croatia	HRV
+Cuba	GPE	Republic of Cuba	CUB
+Curaçao	GPE	Curacao	CUW
+Cyprus	GPE	Republic of Cyprus	CYP
+Czech Republic	GPE	Czechia	CZE
+Czechoslovakia	GPE		CSK
+Democratic Republic of the Congo	GPE	DR Congo|DRC|D.R. Congo|Congo-Kinshasa|Democratic Republic of Congo|DR of Congo	COD
+Denmark	GPE	Kingdom of Denmark	DNK
+Djibouti	GPE	Republic of Djibouti	DJI
+Dominica	GPE	Commonwealth of Dominica	DMA
+Dominican Republic	GPE		DOM
+East Germany	GPE	German Democratic Republic|GDR	DDR
+East Timor	GPE	Timor-Leste|Democratic Republic of Timor-Leste	TLS
+Ecuador	GPE	Republic of Ecuador	ECU
+Egypt	GPE	Arab Republic of Egypt	EGY
+El Salvador	GPE	Republic of El Salvador	SLV
+Equatorial Guinea	GPE	Republic of Equatorial Guinea	GNQ
+Eritrea	GPE	State of Eritrea	ERI
+Estonia	GPE	Republic of Estonia	EST
+Eswatini	GPE	Swaziland|Kingdom of Eswatini	SWZ
+Ethiopia	GPE	Federal Democratic Republic of Ethiopia	ETH
+Falkland Islands	GPE	Falklands|Islas Malvinas|Malvinas	FLK
+Faroe Islands	GPE		FRO
+Fiji	GPE	Republic of Fiji	FJI
+Finland	GPE	Republic of Finland	FIN
+France	GPE	French Republic	FRA
+French Guiana	GPE		GUF
+French Polynesia	GPE		PYF
+French Southern Territories	GPE		ATF
+Gabon	GPE	Gabonese Republic	GAB
+Georgia	GPE		GEO
+Germany	GPE	Federal Republic of Germany	DEU
+Ghana	GPE	Republic of Ghana	GHA
+Gibraltar	GPE		GIB
+Greece	GPE	Hellenic Republic	GRC
+Greenland	GPE		GRL
+Grenada	GPE		GRD
+Guadeloupe	GPE		GLP
+Guam	GPE		GUM
+Guatemala	GPE	Republic of Guatemala	GTM
+Guernsey	GPE		GGY
+Guinea	GPE	Republic of Guinea	GIN
+Guinea-Bissau	GPE	Republic of Guinea-Bissau	GNB
+Guyana	GPE	Republic of Guyana	GUY
+Haiti	GPE	Republic of Haiti	HTI
+Heard Island and McDonald Islands	GPE		HMD
+Honduras	GPE	Republic of Honduras	HND
+Hong Kong	GPE	Hong Kong SAR|HKSAR|Hong Kong Special Administrative Region|Hong Kong Special Administrative Region of China	HKG
+Hungary	GPE		HUN
+Iceland	GPE	Republic of Iceland	ISL
+India	GPE	Republic of India	IND
+Indonesia	GPE	Republic of Indonesia	IDN
+Iran	GPE	Islamic Republic of Iran	IRN
+Iraq	GPE	Republic of Iraq	IRQ
+Ireland	GPE	Republic of Ireland|Éire|Eire	IRL
+Isle of Man	GPE		IMN
+Israel	GPE	State of Israel	ISR
+Italy	GPE	Italian Republic	ITA
+Ivory Coast	GPE	Côte d'Ivoire|Cote d'Ivoire|Republic of Côte d'Ivoire|Côte d’Ivoire|Cote d’Ivoire|Republic of Côte d’Ivoire|Republic of Cote d'Ivoire|Republic of Cote d’Ivoire	CIV
+Jamaica	GPE		JAM
+Japan	GPE		JPN
+Jersey	GPE		JEY
+Jordan	GPE	Hashemite Kingdom of Jordan	JOR
+Kazakhstan	GPE	Republic of Kazakhstan	KAZ
+Kenya	GPE	Republic of Kenya	KEN
+Kiribati	GPE	Republic of Kiribati	KIR
+Kosovo	GPE	Republic of Kosovo	XKX
+Kuwait	GPE	State of Kuwait	KWT
+Kyrgyzstan	GPE	Kyrgyz Republic	KGZ
+Laos	GPE	Lao PDR|Lao People's Democratic Republic|Lao People’s Democratic Republic	LAO
+Latvia	GPE	Republic of Latvia	LVA
+Lebanon	GPE	Lebanese Republic	LBN
+Lesotho	GPE	Kingdom of Lesotho	LSO
+Liberia	GPE	Republic of Liberia	LBR
+Libya	GPE		LBY
+Liechtenstein	GPE	Principality of Liechtenstein	LIE
+Lithuania	GPE	Republic of Lithuania	LTU
+Luxembourg	GPE	Grand Duchy of Luxembourg	LUX
+Macau	GPE	Macao|Macau SAR|Macao SAR|Macao Special Administrative Region of China	MAC
+Madagascar	GPE	Republic of Madagascar	MDG
+Malawi	GPE	Republic of Malawi	MWI
+Malaysia	GPE		MYS
+Maldives	GPE	Republic of Maldives	MDV
+Mali	GPE	Republic of Mali	MLI
+Malta	GPE	Republic of Malta	MLT
+Marshall Islands	GPE	Republic of the Marshall Islands	MHL
+Martinique	GPE		MTQ
+Mauritania	GPE	Islamic Republic of Mauritania	MRT
+Mauritius	GPE	Republic of Mauritius	MUS
+Mayotte	GPE		MYT
+Mexico	GPE	United Mexican States	MEX
+Micronesia	GPE	Federated States of Micronesia	FSM
+Moldova	GPE	Republic of Moldova	MDA
+Monaco	GPE	Principality of Monaco	MCO
+Mongolia	GPE		MNG
+Montenegro	GPE		MNE
+Montserrat	GPE		MSR
+Morocco	GPE	Kingdom of Morocco	MAR
+Mozambique	GPE	Republic of Mozambique	MOZ
+Myanmar	GPE	Burma|Republic of the Union of Myanmar|Republic of Myanmar	MMR
+Namibia	GPE	Republic of Namibia	NAM
+Nauru	GPE	Republic of Nauru	NRU
+Nepal	GPE	Federal Democratic Republic of Nepal	NPL
+Netherlands	GPE	Holland|Kingdom of the Netherlands|The Netherlands	NLD
+New Caledonia	GPE		NCL
+New Zealand	GPE	NZ|Aotearoa	NZL
+Nicaragua	GPE	Republic of Nicaragua	NIC
+Niger	GPE	Republic of the Niger	NER
+Nigeria	GPE	Federal Republic of Nigeria	NGA
+Niue	GPE		NIU
+Norfolk Island	GPE		NFK
+North Korea	GPE	DPRK|Democratic People's Republic of Korea|N. Korea|Democratic People’s Republic of Korea	PRK
+North Macedonia	GPE	Republic of North Macedonia	MKD
+Northern Mariana Islands	GPE	Commonwealth of the Northern Mariana Islands	MNP
+Norway	GPE	Kingdom of Norway	NOR
+Oman	GPE	Sultanate of Oman	OMN
+Pakistan	GPE	Islamic Republic of Pakistan	PAK
+Palau	GPE	Republic of Palau	PLW
+Palestine	GPE	State of Palestine|Palestinian territories|Occupied Palestinian Territories|Palestinian Territories	PSE
+Panama	GPE	Republic of Panama	PAN
+Papua New Guinea	GPE	Independent State of Papua New Guinea	PNG
+Paraguay	GPE	Republic of Paraguay	PRY
+Peru	GPE	Republic of Peru	PER
+Philippines	GPE	Republic of the Philippines	PHL
+Pitcairn	GPE		PCN
+Poland	GPE	Republic of Poland	POL
+Portugal	GPE	Portuguese Republic	PRT
+Puerto Rico	GPE		PRI
+Qatar	GPE	State of Qatar	QAT
+Republic of the Congo	GPE	Congo-Brazzaville|Republic of Congo	COG
+Réunion	GPE		REU
+Romania	GPE		ROU
+Russia	GPE	Russian Federation	RUS
+Rwanda	GPE	Rwandese Republic	RWA
+Saint Barthélemy	GPE	Saint Barthelemy	BLM
+Saint Helena	GPE	St Helena|Saint Helena, Ascension and Tristan da Cunha	SHN
+Saint Martin	GPE	Saint-Martin|St Martin	MAF
+Saint Pierre and Miquelon	GPE		SPM
+Samoa	GPE	Independent State of Samoa	WSM
+San Marino	GPE	Republic of San Marino	SMR
+São Tomé and Príncipe	GPE	Sao Tome and Principe|São Tomé|Democratic Republic of Sao Tome and Principe|Sao Tome	STP
+Saudi Arabia	GPE	Kingdom of Saudi Arabia|KSA	SAU
+Senegal	GPE	Republic of Senegal	SEN
+Serbia	GPE	Republic of Serbia	SRB
+Serbia and Montenegro	GPE		SCG
+Seychelles	GPE	Republic of Seychelles	SYC
+Sierra Leone	GPE	Republic of Sierra Leone	SLE
+Singapore	GPE	Republic of Singapore	SGP
+Sint Maarten	GPE		SXM
+Slovakia	GPE	Slovak Republic	SVK
+Slovenia	GPE	Republic of Slovenia	SVN
+Solomon Islands	GPE		SLB
+Somalia	GPE	Federal Republic of Somalia	SOM
+South Africa	GPE	Republic of South Africa	ZAF
+South Georgia and the South Sandwich Islands	GPE		SGS
+South Korea	GPE	Republic of Korea|ROK|S. Korea	KOR
+South Sudan	GPE	Republic of South Sudan	SSD
+Soviet Union	GPE	USSR|U.S.S.R.|Union of Soviet Socialist Republics	SUN
+Spain	GPE	Kingdom of Spain	ESP
+Sri Lanka	GPE	Democratic Socialist Republic of Sri Lanka	LKA
+St Kitts and Nevis	GPE	Saint Kitts and Nevis|St. Kitts and Nevis	KNA
+St Lucia	GPE	Saint Lucia|St. Lucia	LCA
+St Vincent and the Grenadines	GPE	Saint Vincent and the Grenadines|St. Vincent and the Grenadines	VCT
+Sudan	GPE	Republic of the Sudan	SDN
+Suriname	GPE	Republic of Suriname	SUR
+Svalbard and Jan Mayen	GPE		SJM
+Sweden	GPE	Kingdom of Sweden	SWE
+Switzerland	GPE	Swiss Confederation	CHE
+Syria	GPE	Syrian Arab Republic	SYR
+Taiwan	GPE	Republic of China|ROC	TWN
+Tajikistan	GPE	Republic of Tajikistan	TJK
+Tanzania	GPE	United Republic of Tanzania	TZA
+Thailand	GPE	Kingdom of Thailand	THA
+The Gambia	GPE	Gambia|Republic of The Gambia|Republic of the Gambia	GMB
+Togo	GPE	Togolese Republic	TGO
+Tokelau	GPE		TKL
+Tonga	GPE	Kingdom of Tonga	TON
+Trinidad and Tobago	GPE	Trinidad|Republic of Trinidad and Tobago	TTO
+Tunisia	GPE	Republic of Tunisia	TUN
+Turkey	GPE	Türkiye|Turkiye|Republic of Türkiye|Republic of Turkey|Republic of Turkiye	TUR
+Turkmenistan	GPE		TKM
+Turks and Caicos Islands	GPE		TCA
+Tuvalu	GPE		TUV
+Uganda	GPE	Republic of Uganda	UGA
+Ukraine	GPE		UKR
+United Arab Emirates	GPE	UAE|U.A.E.|the Emirates	ARE
+United Kingdom	GPE	UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland	GBR
+United States	GPE	US|U.S.|USA|U.S.A.|America|United States of America|the States	USA
+United States Minor Outlying Islands	GPE		UMI
+Uruguay	GPE	Eastern Republic of Uruguay	URY
+US Virgin Islands	GPE	U.S. Virgin Islands|Virgin Islands of the United States|USVI	VIR
+Uzbekistan	GPE	Republic of Uzbekistan	UZB
+Vanuatu	GPE	Republic of Vanuatu	VUT
+Vatican City	GPE	Holy See|Vatican|Vatican City State	VAT
+Venezuela	GPE	Bolivarian Republic of Venezuela	VEN
+Vietnam	GPE	Viet Nam|Socialist Republic of Vietnam|Socialist Republic of Viet Nam	VNM
+Wallis and Futuna	GPE		WLF
+Western Sahara	GPE		ESH
+Yemen	GPE	Republic of Yemen	YEM
+Yugoslavia	GPE	Socialist Federal Republic of Yugoslavia|Federal Republic of Yugoslavia	YUG
+Zaire	GPE	Republic of Zaire	ZAR
+Zambia	GPE	Republic of Zambia	ZMB
+Zimbabwe	GPE	Republic of Zimbabwe	ZWE
+]],
+  ["gazetteer/demonyms.tsv"] = [[
+# name	type	aliases	id
+Aboriginal	NORP	Aboriginal Australians|Indigenous Australians	
+Afghan	NORP	Afghans	AFG
+African	NORP	Africans	
+Alawite	NORP	Alawites	
+Albanian	NORP	Albanians	ALB
+Algerian	NORP	Algerians	DZA
+American	NORP	Americans	USA
+Andorran	NORP	Andorrans	AND
+Angolan	NORP	Angolans	AGO
+Antiguan	NORP	Antiguans	ATG
+Arab	NORP	Arabs	
+Argentine	NORP	Argentines|Argentinian|Argentinians|Argentinean|Argentineans	ARG
+Armenian	NORP	Armenians	ARM
+Asian	NORP	Asians	
+Australian	NORP	Australians|Aussie|Aussies	AUS
+Austrian	NORP	Austrians	AUT
+Azerbaijani	NORP	Azerbaijanis|Azeri|Azeris	AZE
+Bahamian	NORP	Bahamians	BHS
+Bahraini	NORP	Bahrainis	BHR
+Baloch	NORP	Balochi|Baluch	
+Bangladeshi	NORP	Bangladeshis	BGD
+Barbadian	NORP	Barbadians|Bajan|Bajans	BRB
+Basque	NORP	Basques	
+Belarusian	NORP	Belarusians|Belarussian|Belarussians	BLR
+Belgian	NORP	Belgians	BEL
+Belizean	NORP	Belizeans	BLZ
+Beninese	NORP		BEN
+Berber	NORP	Berbers|Amazigh	
+Bermudian	NORP	Bermudians	BMU
+Bhutanese	NORP		BTN
+Bissau-Guinean	NORP	Bissau-Guineans	GNB
+Bolivian	NORP	Bolivians	BOL
+Bosnian	NORP	Bosnians|Bosniak|Bosniaks	BIH
+Botswanan	NORP	Motswana|Batswana	BWA
+Brazilian	NORP	Brazilians	BRA
+British	NORP	Briton|Britons|Brit|Brits	GBR
+Bruneian	NORP	Bruneians	BRN
+Bulgarian	NORP	Bulgarians	BGR
+Burkinabe	NORP	Burkinabè	BFA
+Burmese	NORP		MMR
+Burundian	NORP	Burundians	BDI
+Cambodian	NORP	Cambodians	KHM
+Cameroonian	NORP	Cameroonians	CMR
+Canadian	NORP	Canadians	CAN
+Cape Verdean	NORP	Cape Verdeans	CPV
+Catalan	NORP	Catalans	
+Central African	NORP	Central Africans	CAF
+Chadian	NORP	Chadians	TCD
+Chechen	NORP	Chechens	
+Chilean	NORP	Chileans	CHL
+Chinese	NORP		CHN
+Colombian	NORP	Colombians	COL
+Comorian	NORP	Comorians	COM
+Congolese	NORP		
+Costa Rican	NORP	Costa Ricans	CRI
+Crimean Tatar	NORP	Crimean Tatars	
+Croatian	NORP	Croatians|Croat|Croats	HRV
+Cuban	NORP	Cubans	CUB
+Cypriot	NORP	Cypriots	CYP
+Czech	NORP	Czechs	CZE
+Danish	NORP	Dane|Danes	DNK
+Djiboutian	NORP	Djiboutians	DJI
+Dominican	NORP	Dominicans	DOM
+Druze	NORP		
+Dutch	NORP	Dutchman|Dutchmen|Dutchwoman|Dutchwomen	NLD
+East Timorese	NORP	Timorese	TLS
+Ecuadorian	NORP	Ecuadorians|Ecuadorean|Ecuadoreans	ECU
+Egyptian	NORP	Egyptians	EGY
+Emirati	NORP	Emiratis	ARE
+English	NORP	Englishman|Englishmen|Englishwoman|Englishwomen	GB-ENG
+Equatorial Guinean	NORP	Equatorial Guineans|Equatoguinean	GNQ
+Eritrean	NORP	Eritreans	ERI
+Estonian	NORP	Estonians	EST
+Ethiopian	NORP	Ethiopians	ETH
+European	NORP	Europeans	
+Fijian	NORP	Fijians	FJI
+Filipino	NORP	Filipinos|Filipina|Filipinas|Philippine	PHL
+Finnish	NORP	Finns	FIN
+French	NORP	Frenchman|Frenchmen|Frenchwoman|Frenchwomen	FRA
+Gabonese	NORP		GAB
+Gambian	NORP	Gambians	GMB
+Georgian	NORP	Georgians	GEO
+German	NORP	Germans	DEU
+Ghanaian	NORP	Ghanaians	GHA
+Greek	NORP	Greeks	GRC
+Greenlandic	NORP	Greenlander|Greenlanders	GRL
+Grenadian	NORP	Grenadians	GRD
+Guatemalan	NORP	Guatemalans	GTM
+Guinean	NORP	Guineans	GIN
+Guyanese	NORP		GUY
+Haitian	NORP	Haitians	HTI
+Hazara	NORP	Hazaras	
+Hispanic	NORP	Hispanics	
+Honduran	NORP	Hondurans	HND
+Hong Konger	NORP	Hong Kongers|Hongkonger|Hongkongers	HKG
+Hungarian	NORP	Hungarians	HUN
+I-Kiribati	NORP		KIR
+Icelandic	NORP	Icelander|Icelanders	ISL
+Indian	NORP	Indians	IND
+Indonesian	NORP	Indonesians	IDN
+Iranian	NORP	Iranians	IRN
+Iraqi	NORP	Iraqis	IRQ
+Irish	NORP	Irishman|Irishmen|Irishwoman|Irishwomen	IRL
+Israeli	NORP	Israelis	ISR
+Italian	NORP	Italians	ITA
+Ivorian	NORP	Ivorians	CIV
+Jamaican	NORP	Jamaicans	JAM
+Japanese	NORP		JPN
+Jordanian	NORP	Jordanians	JOR
+Kazakh	NORP	Kazakhs|Kazakhstani|Kazakhstanis	KAZ
+Kenyan	NORP	Kenyans	KEN
+Kosovar	NORP	Kosovars|Kosovan|Kosovans	XKX
+Kurdish	NORP	Kurd|Kurds	
+Kuwaiti	NORP	Kuwaitis	KWT
+Kyrgyz	NORP	Kyrgyzstani|Kyrgyzstanis	KGZ
+Laotian	NORP	Laotians	LAO
+Latin American	NORP	Latin Americans	
+Latino	NORP	Latinos|Latina|Latinas|Latinx	
+Latvian	NORP	Latvians	LVA
+Lebanese	NORP		LBN
+Liberian	NORP	Liberians	LBR
+Libyan	NORP	Libyans	LBY
+Liechtensteiner	NORP	Liechtensteiners	LIE
+Lithuanian	NORP	Lithuanians	LTU
+Luxembourgish	NORP	Luxembourger|Luxembourgers	LUX
+Macanese	NORP		MAC
+Malagasy	NORP		MDG
+Malawian	NORP	Malawians	MWI
+Malaysian	NORP	Malaysians	MYS
+Maldivian	NORP	Maldivians	MDV
+Malian	NORP	Malians	MLI
+Maltese	NORP		MLT
+Maori	NORP	Māori	
+Marshallese	NORP		MHL
+Mauritanian	NORP	Mauritanians	MRT
+Mauritian	NORP	Mauritians	MUS
+Mexican	NORP	Mexicans	MEX
+Micronesian	NORP	Micronesians	FSM
+Moldovan	NORP	Moldovans	MDA
+Monegasque	NORP	Monégasque|Monegasques	MCO
+Mongolian	NORP	Mongolians	MNG
+Montenegrin	NORP	Montenegrins	MNE
+Moroccan	NORP	Moroccans	MAR
+Mosotho	NORP	Basotho	LSO
+Mozambican	NORP	Mozambicans	MOZ
+Namibian	NORP	Namibians	NAM
+Native American	NORP	Native Americans	
+Nauruan	NORP	Nauruans	NRU
+Nepali	NORP	Nepalis|Nepalese	NPL
+New Zealander	NORP	New Zealanders|Kiwi|Kiwis	NZL
+Ni-Vanuatu	NORP		VUT
+Nicaraguan	NORP	Nicaraguans	NIC
+Nigerian	NORP	Nigerians	NGA
+Nigerien	NORP	Nigeriens	NER
+North Korean	NORP	North Koreans	PRK
+North Macedonian	NORP	North Macedonians|Macedonian|Macedonians	MKD
+Northern Irish	NORP		GB-NIR
+Norwegian	NORP	Norwegians	NOR
+Omani	NORP	Omanis	OMN
+Pakistani	NORP	Pakistanis	PAK
+Palauan	NORP	Palauans	PLW
+Palestinian	NORP	Palestinians	PSE
+Panamanian	NORP	Panamanians	PAN
+Papua New Guinean	NORP	Papua New Guineans	PNG
+Paraguayan	NORP	Paraguayans	PRY
+Pashtun	NORP	Pashtuns	
+Peruvian	NORP	Peruvians	PER
+Polish	NORP	Poles	POL
+Portuguese	NORP		PRT
+Puerto Rican	NORP	Puerto Ricans	PRI
+Qatari	NORP	Qataris	QAT
+Rohingya	NORP		
+Romanian	NORP	Romanians	ROU
+Russian	NORP	Russians	RUS
+Rwandan	NORP	Rwandans	RWA
+Saint Lucian	NORP	Saint Lucians|St Lucian|St Lucians	LCA
+Salvadoran	NORP	Salvadorans|Salvadorian|Salvadorians	SLV
+Sami	NORP	Sámi	
+Sammarinese	NORP		SMR
+Samoan	NORP	Samoans	WSM
+Saudi	NORP	Saudis|Saudi Arabian|Saudi Arabians	SAU
+Scottish	NORP	Scot|Scots	GB-SCT
+Senegalese	NORP		SEN
+Serbian	NORP	Serbians|Serb|Serbs	SRB
+Seychellois	NORP		SYC
+Sierra Leonean	NORP	Sierra Leoneans	SLE
+Singaporean	NORP	Singaporeans	SGP
+Slovak	NORP	Slovaks|Slovakian|Slovakians	SVK
+Slovenian	NORP	Slovenians|Slovene|Slovenes	SVN
+Solomon Islander	NORP	Solomon Islanders	SLB
+Somali	NORP	Somalis	SOM
+South African	NORP	South Africans	ZAF
+South Korean	NORP	South Koreans	KOR
+South Sudanese	NORP		SSD
+Soviet	NORP	Soviets	SUN
+Spanish	NORP	Spaniard|Spaniards	ESP
+Sri Lankan	NORP	Sri Lankans	LKA
+Sudanese	NORP		SDN
+Surinamese	NORP		SUR
+Swazi	NORP	Swazis|Emaswati	SWZ
+Swedish	NORP	Swede|Swedes	SWE
+Swiss	NORP		CHE
+Syrian	NORP	Syrians	SYR
+Taiwanese	NORP		TWN
+Tajik	NORP	Tajiks|Tajikistani|Tajikistanis	TJK
+Tamil	NORP	Tamils	
+Tanzanian	NORP	Tanzanians	TZA
+Thai	NORP	Thais	THA
+Tibetan	NORP	Tibetans	
+Togolese	NORP		TGO
+Tongan	NORP	Tongans	TON
+Trinidadian	NORP	Trinidadians|Tobagonian|Tobagonians	TTO
+Tunisian	NORP	Tunisians	TUN
+Turkish	NORP	Turk|Turks	TUR
+Turkmen	NORP	Turkmens	TKM
+Tuvaluan	NORP	Tuvaluans	TUV
+Ugandan	NORP	Ugandans	UGA
+Ukrainian	NORP	Ukrainians	UKR
+Uruguayan	NORP	Uruguayans	URY
+Uyghur	NORP	Uyghurs|Uighur|Uighurs	
+Uzbek	NORP	Uzbeks|Uzbekistani|Uzbekistanis	UZB
+Venezuelan	NORP	Venezuelans	VEN
+Vietnamese	NORP		VNM
+Vincentian	NORP	Vincentians	VCT
+Welsh	NORP	Welshman|Welshmen|Welshwoman	GB-WLS
+Yazidi	NORP	Yazidis	
+Yemeni	NORP	Yemenis	YEM
+Yugoslav	NORP	Yugoslavs|Yugoslavian	YUG
+Zambian	NORP	Zambians	ZMB
+Zimbabwean	NORP	Zimbabweans	ZWE
+]],
+  ["gazetteer/intl_orgs.tsv"] = [[
+# name	type	aliases	id
+African Development Bank	ORG	AfDB	
+African Union	ORG	AU|African Union Commission	
+Alliance of Sahel States	ORG	Sahel states alliance	
+Amnesty International	ORG	Amnesty	
+Andean Community	ORG		
+Arab League	ORG	League of Arab States	
+Arctic Council	ORG		
+Asia-Pacific Economic Cooperation	ORG	APEC	
+Asian Development Bank	ORG	ADB	
+Asian Infrastructure Investment Bank	ORG	AIIB	
+Association of Southeast Asian Nations	ORG	ASEAN|Asean|Association of South East Asian Nations	
+AUKUS	ORG		
+Bank for International Settlements	ORG		
+BRICS	ORG	BRICS+	
+Caribbean Community	ORG	CARICOM|Caricom	
+CERN	ORG	European Organization for Nuclear Research	
+Coalition for Epidemic Preparedness Innovations	ORG	CEPI	
+Collective Security Treaty Organization	ORG	CSTO|Collective Security Treaty Organisation	
+Committee to Protect Journalists	ORG	CPJ	
+Commonwealth of Independent States	ORG	CIS	
+Commonwealth of Nations	ORG	the Commonwealth|Commonwealth	
+Community of Latin American and Caribbean States	ORG	CELAC	
+Comprehensive and Progressive Agreement for Trans-Pacific Partnership	ORG	CPTPP	
+Comprehensive Nuclear-Test-Ban Treaty Organization	ORG	CTBTO	
+Council of Europe	ORG		
+Council of the European Union	ORG	Council of the EU|EU Council	
+Court of Arbitration for Sport	ORG	CAS	
+Court of Justice of the European Union	ORG	CJEU|European Court of Justice|ECJ	
+East African Community	ORG	EAC	
+Economic Community of West African States	ORG	ECOWAS|Ecowas	
+Eurasian Economic Union	ORG	EAEU|EEU	
+Eurogroup	ORG		
+European Bank for Reconstruction and Development	ORG	EBRD	
+European Central Bank	ORG	ECB	
+European Commission	ORG		
+European Council	ORG		
+European Court of Auditors	ORG		
+European Court of Human Rights	ORG	ECtHR|Strasbourg court	
+European Economic Area	ORG	EEA	
+European External Action Service	ORG	EEAS	
+European Food Safety Authority	ORG	EFSA	
+European Free Trade Association	ORG	EFTA	
+European Investment Bank	ORG	EIB	
+European Medicines Agency	ORG	EMA	
+European Parliament	ORG		
+European Space Agency	ORG	ESA	
+European Union	ORG	EU|E.U.	
+Europol	ORG	European Union Agency for Law Enforcement Cooperation	
+Eurostat	ORG		
+FIFA	ORG	Fédération Internationale de Football Association|Federation Internationale de Football Association	
+Financial Action Task Force	ORG	FATF	
+Financial Stability Board	ORG		
+Five Eyes	ORG	Five Eyes alliance|FVEY	
+Food and Agriculture Organization	ORG	FAO|UN Food and Agriculture Organization|Food and Agriculture Organisation	
+Frontex	ORG	European Border and Coast Guard Agency	
+Gavi, the Vaccine Alliance	ORG	Gavi|GAVI	
+Global Fund to Fight AIDS, Tuberculosis and Malaria	ORG	Global Fund	
+Greenpeace	ORG	Greenpeace International	
+Group of 77	ORG	G77|G-77	
+Group of Eight	ORG	G8|G-8	
+Group of Seven	ORG	G7|G-7|Group of 7	
+Group of Twenty	ORG	G20|G-20|Group of 20	
+Gulf Cooperation Council	ORG	GCC|Cooperation Council for the Arab States of the Gulf	
+Human Rights Watch	ORG	HRW	
+Inter-American Development Bank	ORG	IDB|IADB	
+Intergovernmental Authority on Development	ORG	IGAD	
+Intergovernmental Panel on Climate Change	ORG	IPCC	
+International Atomic Energy Agency	ORG	IAEA|UN nuclear watchdog	
+International Civil Aviation Organization	ORG	ICAO|International Civil Aviation Organisation	
+International Committee of the Red Cross	ORG	ICRC|Red Cross	
+International Court of Justice	ORG	ICJ|World Court	
+International Cricket Council	ORG		
+International Criminal Court	ORG	ICC	
+International Criminal Tribunal for the former Yugoslavia	ORG	ICTY	
+International Energy Agency	ORG	IEA	
+International Federation of Red Cross and Red Crescent Societies	ORG	IFRC|Red Crescent	
+International Finance Corporation	ORG	IFC	
+International Fund for Agricultural Development	ORG	IFAD	
+International Labour Organization	ORG	ILO|International Labor Organization|International Labour Organisation	
+International Maritime Organization	ORG	International Maritime Organisation	
+International Monetary Fund	ORG	IMF	
+International Olympic Committee	ORG	IOC	
+International Organization for Migration	ORG	IOM|International Organisation for Migration	
+International Paralympic Committee	ORG		
+International Renewable Energy Agency	ORG	IRENA	
+International Rescue Committee	ORG		
+International Seabed Authority	ORG		
+International Telecommunication Union	ORG	ITU	
+International Tribunal for the Law of the Sea	ORG	ITLOS	
+International Whaling Commission	ORG	IWC	
+Interpol	ORG	International Criminal Police Organization|INTERPOL	
+Islamic Development Bank	ORG	IsDB	
+Médecins Sans Frontières	ORG	MSF|Doctors Without Borders|Medecins Sans Frontieres	
+Mercosur	ORG	Mercosul|Southern Common Market	
+MONUSCO	ORG	United Nations Organization Stabilization Mission in the Democratic Republic of the Congo	
+New Development Bank	ORG	BRICS bank|NDB	
+Non-Aligned Movement	ORG		
+Nordic Council	ORG		
+North American Free Trade Agreement	ORG	NAFTA	
+North Atlantic Treaty Organization	ORG	NATO|Nato|North Atlantic Treaty Organisation|North Atlantic Alliance	
+Norwegian Refugee Council	ORG		
+Office of the UN High Commissioner for Human Rights	ORG	OHCHR|UN human rights office|UN Human Rights Office	
+OPEC+	ORG	OPEC Plus|OPEC plus	
+Organisation for Economic Co-operation and Development	ORG	OECD|Organization for Economic Cooperation and Development|Organisation for Economic Cooperation and Development	
+Organisation for the Prohibition of Chemical Weapons	ORG	OPCW|Organization for the Prohibition of Chemical Weapons	
+Organisation of Islamic Cooperation	ORG	OIC|Organization of Islamic Cooperation	
+Organization for Security and Co-operation in Europe	ORG	OSCE|Organisation for Security and Co-operation in Europe|Organization for Security and Cooperation in Europe	
+Organization of American States	ORG	OAS	
+Organization of the Petroleum Exporting Countries	ORG	OPEC|Organisation of the Petroleum Exporting Countries	
+Oxfam	ORG	Oxfam International	
+Pacific Islands Forum	ORG		
+Paris Club	ORG		
+Permanent Court of Arbitration	ORG		
+Quadrilateral Security Dialogue	ORG	the Quad|Quad alliance	
+Regional Comprehensive Economic Partnership	ORG	RCEP	
+Reporters Without Borders	ORG	Reporters sans frontières|Reporters sans frontieres	
+Save the Children	ORG		
+Shanghai Cooperation Organisation	ORG	SCO|Shanghai Cooperation Organization	
+South Asian Association for Regional Cooperation	ORG	SAARC	
+Southern African Development Community	ORG	SADC	
+Transparency International	ORG		
+UEFA	ORG	Union of European Football Associations	
+UN Conference on Trade and Development	ORG	UNCTAD|United Nations Conference on Trade and Development	
+UN Development Programme	ORG	UNDP|United Nations Development Programme|UN Development Program	
+UN Economic and Social Council	ORG	ECOSOC|United Nations Economic and Social Council	
+UN Environment Programme	ORG	UNEP|United Nations Environment Programme|UN Environment Program	
+UN Framework Convention on Climate Change	ORG	UNFCCC|United Nations Framework Convention on Climate Change	
+UN General Assembly	ORG	United Nations General Assembly|UNGA|U.N. General Assembly	
+UN High Commissioner for Refugees	ORG	UNHCR|UN refugee agency|UN Refugee Agency|United Nations High Commissioner for Refugees	
+UN Human Rights Council	ORG	United Nations Human Rights Council|UNHRC|Human Rights Council	
+UN Industrial Development Organization	ORG	UNIDO	
+UN Interim Force in Lebanon	ORG	UNIFIL	
+UN Office for the Coordination of Humanitarian Affairs	ORG	OCHA|UNOCHA	
+UN Office on Drugs and Crime	ORG	UNODC|United Nations Office on Drugs and Crime	
+UN Peacekeeping	ORG	United Nations Peacekeeping	
+UN Population Fund	ORG	UNFPA|United Nations Population Fund	
+UN Relief and Works Agency	ORG	UNRWA|United Nations Relief and Works Agency for Palestine Refugees in the Near East|UN Relief and Works Agency for Palestine Refugees	
+UN Secretariat	ORG	United Nations Secretariat	
+UN Security Council	ORG	United Nations Security Council|UNSC|Security Council|U.N. Security Council	
+UN Women	ORG	United Nations Entity for Gender Equality and the Empowerment of Women	
+UNAIDS	ORG	Joint United Nations Programme on HIV/AIDS	
+UNESCO	ORG	United Nations Educational, Scientific and Cultural Organization	
+UNICEF	ORG	United Nations Children's Fund|UN Children's Fund|United Nations Children’s Fund|UN Children’s Fund	
+United Nations	ORG	UN|U.N.|United Nations Organization	
+United States-Mexico-Canada Agreement	ORG	USMCA|US-Mexico-Canada Agreement	
+Universal Postal Union	ORG	UPU	
+Visegrad Group	ORG	Visegrád Group|V4|Visegrad Four	
+World Anti-Doping Agency	ORG	WADA	
+World Athletics	ORG	IAAF	
+World Bank	ORG	World Bank Group|International Bank for Reconstruction and Development|IBRD	
+World Economic Forum	ORG	WEF	
+World Food Programme	ORG	WFP|World Food Program|UN World Food Programme	
+World Health Organization	ORG	WHO|World Health Organisation	
+World Intellectual Property Organization	ORG	WIPO|World Intellectual Property Organisation	
+World Meteorological Organization	ORG	WMO|World Meteorological Organisation	
+World Trade Organization	ORG	WTO|World Trade Organisation	
+World Wide Fund for Nature	ORG	WWF|World Wildlife Fund	
+]],
+  ["gazetteer/outlets.tsv"] = [[
+# name	type	aliases	id
+1News	MEDIA	1 News|One News|TVNZ	1News
+7NEWS	MEDIA	Seven News	7NEWS
+9News	MEDIA	Nine News	9News
+ABC News	MEDIA	ABC	ABC News
+ABC News (Australia)	MEDIA	ABC Australia|Australian Broadcasting Corporation	ABC News (Australia)
+ABS-CBN News	MEDIA	ABS-CBN	ABS-CBN News
+Agence France-Presse	MEDIA	AFP	Agence France-Presse
+Ahram Online	MEDIA	Al-Ahram	Ahram Online
+Al Arabiya English	MEDIA	Al Arabiya	Al Arabiya English
+Al Jazeera English	MEDIA	Al Jazeera|Aljazeera|AJE	Al Jazeera English
+Anadolu Agency	MEDIA	Anadolu	Anadolu Agency
+Arab News	MEDIA		Arab News
+Ars Technica	MEDIA		Ars Technica
+ARY News	MEDIA		ARY News
+Associated Press	MEDIA	AP|AP News|The Associated Press	Associated Press
+Australian Financial Review	MEDIA	AFR|The Australian Financial Review	Australian Financial Review
+Axios	MEDIA		Axios
+Bangkok Post	MEDIA		Bangkok Post
+Barron's	MEDIA	Barrons|Barron’s	Barron's
+BBC News	MEDIA	BBC|British Broadcasting Corporation|BBC World Service	BBC News
+Belfast Telegraph	MEDIA	The Belfast Telegraph	Belfast Telegraph
+Bloomberg	MEDIA	Bloomberg News|Bloomberg Businessweek	Bloomberg
+BreakingNews.ie	MEDIA		BreakingNews.ie
+Breitbart	MEDIA	Breitbart News	Breitbart
+Business Insider	MEDIA	Business Insider India	Business Insider
+Business Standard	MEDIA		Business Standard
+Business Today	MEDIA		Business Today
+BusinessDay (Nigeria)	MEDIA		BusinessDay (Nigeria)
+BusinessLIVE	MEDIA	Business Day (South Africa)	BusinessLIVE
+BusinessWorld	MEDIA		BusinessWorld
+BuzzFeed News	MEDIA	BuzzFeed	BuzzFeed News
+Caixin Global	MEDIA	Caixin	Caixin Global
+Capital FM Kenya	MEDIA		Capital FM Kenya
+CBC News	MEDIA	CBC|Canadian Broadcasting Corporation	CBC News
+CBS News	MEDIA	CBS	CBS News
+CGTN	MEDIA	China Global Television Network	CGTN
+Channel 4 News	MEDIA	Channel 4	Channel 4 News
+Channels Television	MEDIA	Channels TV	Channels Television
+Chicago Tribune	MEDIA	The Chicago Tribune	Chicago Tribune
+China Daily	MEDIA		China Daily
+Citizen Digital	MEDIA		Citizen Digital
+City A.M.	MEDIA	City AM|CityAM	City A.M.
+CNA	MEDIA	Channel NewsAsia|Channel News Asia	CNA
+CNBC	MEDIA		CNBC
+CNET	MEDIA		CNET
+CNN	MEDIA	Cable News Network|CNN International	CNN
+Crikey	MEDIA		Crikey
+CTV News	MEDIA	CTV	CTV News
+Daily Express	MEDIA	The Express|The Daily Express|Sunday Express|The Sunday Express	Daily Express
+Daily Mail	MEDIA	MailOnline|Mail Online|The Daily Mail|Mail on Sunday|The Mail on Sunday	Daily Mail
+Daily Maverick	MEDIA		Daily Maverick
+Daily Mirror	MEDIA	The Mirror|The Daily Mirror|Sunday Mirror|The Sunday Mirror|Irish Mirror	Daily Mirror
+Daily Mirror (Sri Lanka)	MEDIA		Daily Mirror (Sri Lanka)
+Daily Monitor	MEDIA		Daily Monitor
+Daily Nation	MEDIA		Daily Nation
+Daily Record	MEDIA	The Daily Record	Daily Record
+Daily Sabah	MEDIA		Daily Sabah
+Daily Star	MEDIA	Daily Star Sunday	Daily Star
+Daily Trust	MEDIA		Daily Trust
+Dawn	MEDIA		Dawn
+Deccan Chronicle	MEDIA		Deccan Chronicle
+Deccan Herald	MEDIA		Deccan Herald
+Detroit Free Press	MEDIA	Freep	Detroit Free Press
+Deutsche Welle	MEDIA	DW	Deutsche Welle
+Dhaka Tribune	MEDIA		Dhaka Tribune
+eNCA	MEDIA		eNCA
+Engadget	MEDIA		Engadget
+ESPN	MEDIA		ESPN
+EUobserver	MEDIA		EUobserver
+Euronews	MEDIA		Euronews
+Evening Standard	MEDIA	London Evening Standard|The Evening Standard	Evening Standard
+Fast Company	MEDIA		Fast Company
+Financial Times	MEDIA	FT|The Financial Times	Financial Times
+Firstpost	MEDIA		Firstpost
+Focus Taiwan	MEDIA		Focus Taiwan
+Forbes	MEDIA		Forbes
+Fortune	MEDIA		Fortune
+Fox Business	MEDIA	Fox Business Network	Fox Business
+Fox News	MEDIA	Fox News Channel	Fox News
+France 24	MEDIA	France24	France 24
+Free Malaysia Today	MEDIA	FMT	Free Malaysia Today
+GB News	MEDIA		GB News
+Geo News	MEDIA	Geo TV	Geo News
+GhanaWeb	MEDIA		GhanaWeb
+Gizmodo	MEDIA		Gizmodo
+Global News	MEDIA		Global News
+Global Times	MEDIA		Global Times
+GMA News	MEDIA	GMA News Online|GMA	GMA News
+Gulf News	MEDIA		Gulf News
+Gulf Times	MEDIA		Gulf Times
+Haaretz	MEDIA		Haaretz
+Herald Sun	MEDIA		Herald Sun
+Hindustan Times	MEDIA		Hindustan Times
+Hong Kong Free Press	MEDIA	HKFP	Hong Kong Free Press
+Houston Chronicle	MEDIA	The Houston Chronicle	Houston Chronicle
+HuffPost	MEDIA	Huffington Post|The Huffington Post|HuffPost UK	HuffPost
+Hürriyet Daily News	MEDIA	Hurriyet Daily News	Hürriyet Daily News
+i24NEWS	MEDIA		i24NEWS
+India Today	MEDIA		India Today
+iNews	MEDIA	i news|The i|The i Paper|i newspaper	i
+IOL	MEDIA	Independent Online	IOL
+Irish Examiner	MEDIA	The Irish Examiner	Irish Examiner
+Irish Independent	MEDIA	The Irish Independent	Irish Independent
+ITV News	MEDIA	ITV	ITV News
+Jakarta Globe	MEDIA		Jakarta Globe
+Jamaica Observer	MEDIA		Jamaica Observer
+Khaleej Times	MEDIA		Khaleej Times
+Kyiv Post	MEDIA		Kyiv Post
+Kyodo News	MEDIA	Kyodo	Kyodo News
+LBC	MEDIA		LBC
+LiveMint	MEDIA		Mint
+Liverpool Echo	MEDIA	The Liverpool Echo	Liverpool Echo
+Los Angeles Times	MEDIA	LA Times|L.A. Times|The Los Angeles Times	Los Angeles Times
+Maclean's	MEDIA	Macleans|Maclean’s	Maclean's
+Mail & Guardian	MEDIA	Mail and Guardian|M&G	Mail & Guardian
+Malay Mail	MEDIA		Malay Mail
+Malaysiakini	MEDIA		Malaysiakini
+Manchester Evening News	MEDIA		Manchester Evening News
+Manila Bulletin	MEDIA		Manila Bulletin
+MarketWatch	MEDIA		MarketWatch
+Mashable	MEDIA		Mashable
+Meduza	MEDIA		Meduza
+Metro UK	MEDIA		Metro
+Miami Herald	MEDIA	The Miami Herald	Miami Herald
+Middle East Eye	MEDIA	MEE	Middle East Eye
+MIT Technology Review	MEDIA	Technology Review	MIT Technology Review
+Moneycontrol	MEDIA		Moneycontrol
+Montreal Gazette	MEDIA		Montreal Gazette
+Morning Star	MEDIA	The Morning Star	Morning Star
+Mother Jones	MEDIA		Mother Jones
+Mothership	MEDIA		Mothership
+MSNBC	MEDIA	MS NOW	MSNBC
+MyJoyOnline	MEDIA	Joy Online	MyJoyOnline
+National Geographic	MEDIA	Nat Geo	National Geographic
+National Post	MEDIA		National Post
+National Review	MEDIA		National Review
+NBC News	MEDIA	NBC	NBC News
+NDTV	MEDIA		NDTV
+New Scientist	MEDIA		New Scientist
+New Statesman	MEDIA	The New Statesman	New Statesman
+New Straits Times	MEDIA		New Straits Times
+New York Magazine	MEDIA		New York Magazine
+New York Post	MEDIA	NY Post|The New York Post	New York Post
+news.com.au	MEDIA		news.com.au
+News18	MEDIA		News18
+News24	MEDIA		News24
+Newsday	MEDIA		Newsday
+Newsmax	MEDIA		Newsmax
+Newsroom	MEDIA		Newsroom
+Newsweek	MEDIA		Newsweek
+NHK World-Japan	MEDIA	NHK|NHK World	NHK World-Japan
+Nikkei Asia	MEDIA	Nikkei|Nikkei Asian Review	Nikkei Asia
+NPR	MEDIA	National Public Radio	NPR
+Ottawa Citizen	MEDIA		Ottawa Citizen
+Outlook India	MEDIA		Outlook
+Pakistan Today	MEDIA		Pakistan Today
+PBS News	MEDIA	PBS|PBS NewsHour	PBS News
+PCMag	MEDIA	PC Magazine	PCMag
+People's Daily	MEDIA	People's Daily Online|People’s Daily|People’s Daily Online	People's Daily
+Philippine Daily Inquirer	MEDIA	Daily Inquirer	Philippine Daily Inquirer
+Politico	MEDIA	Politico Europe	Politico
+Premium Times	MEDIA		Premium Times
+Press TV	MEDIA	PressTV	Press TV
+Private Eye	MEDIA		Private Eye
+ProPublica	MEDIA		ProPublica
+Prospect Magazine	MEDIA		Prospect
+Quartz	MEDIA		Quartz
+Radio Free Europe/Radio Liberty	MEDIA	RFE/RL|Radio Free Europe	Radio Free Europe/Radio Liberty
+Rappler	MEDIA		Rappler
+Reason Magazine	MEDIA		Reason
+Republic World	MEDIA		Republic World
+Reuters	MEDIA	Thomson Reuters	Reuters
+RNZ	MEDIA	Radio New Zealand	RNZ
+Rolling Stone	MEDIA		Rolling Stone
+RT	MEDIA	Russia Today	RT
+RTÉ News	MEDIA	RTÉ|RTE|RTE News	RTÉ News
+RTHK	MEDIA	Radio Television Hong Kong	RTHK
+SABC News	MEDIA	SABC	SABC News
+Sahara Reporters	MEDIA		Sahara Reporters
+Salon	MEDIA		Salon
+San Francisco Chronicle	MEDIA	SF Chronicle|The San Francisco Chronicle	San Francisco Chronicle
+SBS News	MEDIA	SBS	SBS News
+Scientific American	MEDIA		Scientific American
+Scroll.in	MEDIA		Scroll.in
+Semafor	MEDIA		Semafor
+Sixth Tone	MEDIA		Sixth Tone
+Sky News	MEDIA		Sky News
+Sky News Australia	MEDIA		Sky News Australia
+Slate	MEDIA		Slate
+South China Morning Post	MEDIA	SCMP|The South China Morning Post	South China Morning Post
+Sputnik	MEDIA		Sputnik
+Star Tribune	MEDIA	Minneapolis Star Tribune	Star Tribune
+Stars and Stripes	MEDIA		Stars and Stripes
+Stuff	MEDIA		Stuff
+Swissinfo	MEDIA	SWI swissinfo.ch	Swissinfo
+Taipei Times	MEDIA		Taipei Times
+Tampa Bay Times	MEDIA		Tampa Bay Times
+TASS	MEDIA		TASS
+TechCrunch	MEDIA		TechCrunch
+TechRadar	MEDIA		TechRadar
+Tehran Times	MEDIA		Tehran Times
+The Age	MEDIA		The Age
+The Arizona Republic	MEDIA	Arizona Republic	The Arizona Republic
+The Atlanta Journal-Constitution	MEDIA	AJC|Atlanta Journal-Constitution	The Atlanta Journal-Constitution
+The Atlantic	MEDIA		The Atlantic
+The Australian	MEDIA		The Australian
+The Boston Globe	MEDIA	Boston Globe	The Boston Globe
+The Brussels Times	MEDIA	Brussels Times	The Brussels Times
+The Business Times	MEDIA	Business Times	The Business Times
+The Canberra Times	MEDIA	Canberra Times	The Canberra Times
+The Christian Science Monitor	MEDIA	Christian Science Monitor|CS Monitor	The Christian Science Monitor
+The Citizen (South Africa)	MEDIA		The Citizen (South Africa)
+The Citizen (Tanzania)	MEDIA		The Citizen (Tanzania)
+The Conversation	MEDIA		The Conversation
+The Courier-Mail	MEDIA	Courier-Mail|Courier Mail	The Courier-Mail
+The Daily Beast	MEDIA	Daily Beast	The Daily Beast
+The Daily Star (Bangladesh)	MEDIA		The Daily Star (Bangladesh)
+The Daily Telegraph (Australia)	MEDIA		The Daily Telegraph (Australia)
+The Daily Wire	MEDIA	Daily Wire	The Daily Wire
+The Dallas Morning News	MEDIA	Dallas Morning News	The Dallas Morning News
+The Denver Post	MEDIA	Denver Post	The Denver Post
+The Economic Times	MEDIA	Economic Times	The Economic Times
+The Economist	MEDIA	Economist	The Economist
+The Express Tribune	MEDIA	Express Tribune	The Express Tribune
+The Federalist	MEDIA		The Federalist
+The Financial Express	MEDIA	Financial Express	The Financial Express
+The Globe and Mail	MEDIA	Globe and Mail	The Globe and Mail
+The Guardian	MEDIA	Guardian	The Guardian
+The Guardian Nigeria	MEDIA	Guardian Nigeria	The Guardian Nigeria
+The Herald	MEDIA	Herald Scotland|The Glasgow Herald|Glasgow Herald	The Herald
+The Herald (Zimbabwe)	MEDIA		The Herald (Zimbabwe)
+The Hill	MEDIA		The Hill
+The Hindu	MEDIA		The Hindu
+The Hollywood Reporter	MEDIA	Hollywood Reporter	The Hollywood Reporter
+The Independent	MEDIA	Independent UK|The Indy	The Independent
+The Indian Express	MEDIA	Indian Express	The Indian Express
+The Information	MEDIA		The Information
+The Intercept	MEDIA		The Intercept
+The Irish Times	MEDIA	Irish Times	The Irish Times
+The Jakarta Post	MEDIA	Jakarta Post	The Jakarta Post
+The Jamaica Gleaner	MEDIA	Jamaica Gleaner|The Gleaner	The Jamaica Gleaner
+The Japan Times	MEDIA	Japan Times	The Japan Times
+The Jerusalem Post	MEDIA	Jerusalem Post|JPost	The Jerusalem Post
+The Korea Herald	MEDIA	Korea Herald	The Korea Herald
+The Korea Times	MEDIA	Korea Times	The Korea Times
+The Kyiv Independent	MEDIA	Kyiv Independent	The Kyiv Independent
+The Local	MEDIA		The Local
+The Moscow Times	MEDIA	Moscow Times	The Moscow Times
+The Nation	MEDIA		The Nation
+The Nation (Pakistan)	MEDIA		The Nation (Pakistan)
+The Nation (Thailand)	MEDIA		The Nation (Thailand)
+The National	MEDIA	The National (UAE)	The National
+The New European	MEDIA	New European	The New European
+The New York Times	MEDIA	New York Times|NYT|NY Times|NYTimes	The New York Times
+The New Yorker	MEDIA	New Yorker	The New Yorker
+The New Zealand Herald	MEDIA	New Zealand Herald|NZ Herald	The New Zealand Herald
+The News International	MEDIA		The News International
+The Next Web	MEDIA	TNW	The Next Web
+The Peninsula	MEDIA	The Peninsula Qatar	The Peninsula
+The Philadelphia Inquirer	MEDIA	Philadelphia Inquirer	The Philadelphia Inquirer
+The Philippine Star	MEDIA	Philstar|Philippine Star	The Philippine Star
+The Punch	MEDIA	Punch Newspapers	The Punch
+The Quint	MEDIA		The Quint
+The Register	MEDIA	El Reg	The Register
+The Sacramento Bee	MEDIA	Sacramento Bee	The Sacramento Bee
+The Scotsman	MEDIA	Scotsman	The Scotsman
+The Seattle Times	MEDIA	Seattle Times	The Seattle Times
+The Spectator	MEDIA	Spectator	The Spectator
+The Spinoff	MEDIA		The Spinoff
+The Standard (Hong Kong)	MEDIA		The Standard (Hong Kong)
+The Standard (Kenya)	MEDIA		The Standard (Kenya)
+The Star (Kenya)	MEDIA		The Star (Kenya)
+The Star (Malaysia)	MEDIA		The Star (Malaysia)
+The Statesman	MEDIA		The Statesman
+The Straits Times	MEDIA	Straits Times	The Straits Times
+The Sun	MEDIA	The Sun UK|The Scottish Sun|The Irish Sun|The US Sun	The Sun
+The Sun (Malaysia)	MEDIA		The Sun (Malaysia)
+The Sunday Times	MEDIA	Sunday Times	The Sunday Times
+The Sydney Morning Herald	MEDIA	Sydney Morning Herald|SMH	The Sydney Morning Herald
+The Telegraph	MEDIA	Telegraph|The Daily Telegraph|Daily Telegraph|The Sunday Telegraph|Sunday Telegraph	The Telegraph
+The Telegraph (India)	MEDIA	Telegraph India	The Telegraph (India)
+The Times	MEDIA	Times of London|The Times of London	The Times
+The Times of India	MEDIA	Times of India|TOI	The Times of India
+The Times of Israel	MEDIA	Times of Israel	The Times of Israel
+The Verge	MEDIA	Verge	The Verge
+The Wall Street Journal	MEDIA	Wall Street Journal|WSJ	The Wall Street Journal
+The Washington Post	MEDIA	Washington Post|WaPo	The Washington Post
+The Washington Times	MEDIA	Washington Times	The Washington Times
+The Week	MEDIA		The Week
+The Wire	MEDIA		The Wire
+TheCable	MEDIA		TheCable
+TheJournal.ie	MEDIA		TheJournal.ie
+ThePrint	MEDIA		ThePrint
+ThisDay	MEDIA	This Day	ThisDay
+Time Magazine	MEDIA		Time
+TimesLIVE	MEDIA	Sunday Times (South Africa)	TimesLIVE
+TODAY (Singapore)	MEDIA	TODAYonline	TODAY (Singapore)
+Tom's Hardware	MEDIA	Toms Hardware|Tom’s Hardware	Tom's Hardware
+Toronto Star	MEDIA	The Toronto Star	Toronto Star
+Toronto Sun	MEDIA	The Toronto Sun	Toronto Sun
+TRT World	MEDIA		TRT World
+UnHerd	MEDIA		UnHerd
+UPI	MEDIA	United Press International	UPI
+USA Today	MEDIA	USAToday	USA Today
+Vancouver Sun	MEDIA		Vancouver Sun
+Vanguard	MEDIA	Vanguard News|Vanguard Nigeria	Vanguard
+Vanity Fair	MEDIA		Vanity Fair
+Variety	MEDIA		Variety
+VentureBeat	MEDIA		VentureBeat
+Vice News	MEDIA	Vice Media	Vice
+VnExpress International	MEDIA	VnExpress	VnExpress International
+Voice of America	MEDIA	VOA|VOA News	Voice of America
+Vox	MEDIA		Vox
+WalesOnline	MEDIA	Wales Online	WalesOnline
+Washington Examiner	MEDIA	The Washington Examiner	Washington Examiner
+WION	MEDIA		WION
+Wired Magazine	MEDIA	Wired UK	Wired
+Xinhua	MEDIA	Xinhua News Agency	Xinhua
+Yahoo Finance	MEDIA		Yahoo Finance
+Yahoo News	MEDIA	Yahoo	Yahoo News
+Ynetnews	MEDIA	Ynet	Ynetnews
+Yonhap News Agency	MEDIA	Yonhap	Yonhap News Agency
+ZDNet	MEDIA		ZDNet
+]],
+  ["gazetteer/parties.tsv"] = [[
+# name	type	aliases	id
+Aam Aadmi Party	NORP	AAP	IND
+ACT New Zealand	NORP		NZL
+African National Congress	NORP	ANC	ZAF
+al-Qaeda	NORP	al-Qaida|Al-Qaeda|al Qaeda|Al Qaeda	
+al-Shabaab	NORP	Al-Shabaab|al-Shabab	SOM
+All India Trinamool Congress	NORP	Trinamool Congress|TMC	IND
+Alliance 90/The Greens	NORP	German Greens|Die Grünen|Bündnis 90/Die Grünen|Die Grunen|Bundnis 90/Die Grunen	DEU
+Alliance Party of Northern Ireland	NORP	Alliance Party	GBR
+Alternative for Germany	NORP	AfD|Alternative für Deutschland|Alternative fur Deutschland	DEU
+ANO	NORP	ANO 2011	CZE
+Australian Greens	NORP		AUS
+Australian Labor Party	NORP	Labor|ALP	AUS
+Austrian People's Party	NORP	ÖVP|Austrian People’s Party|OVP	AUT
+Awami League	NORP		BGD
+Bangladesh Nationalist Party	NORP	BNP	BGD
+Bharatiya Janata Party	NORP	BJP	IND
+Bloc Québécois	NORP	Bloc Quebecois	CAN
+Boko Haram	NORP		NGA
+Brothers of Italy	NORP	Fratelli d'Italia|Fratelli d’Italia	ITA
+Chavismo	NORP	Chavistas|Chavista	VEN
+Chega	NORP		PRT
+Chinese Communist Party	NORP	Communist Party of China|CCP|CPC	CHN
+Christian Democratic Union	NORP	CDU|CDU/CSU	DEU
+Christian Democrats	NORP	Christian Democrat	
+Christian Social Union	NORP	CSU	DEU
+Civic Coalition	NORP		POL
+Civic Platform	NORP		POL
+Communist Party of Vietnam	NORP		VNM
+Conservative Party	NORP	Conservatives|Tories|Tory|Conservative and Unionist Party|Tory Party|Tory party	GBR
+Conservative Party of Canada	NORP		CAN
+Constitutional Democratic Party of Japan	NORP		JPN
+Danish People's Party	NORP	Danish People’s Party	DNK
+Democratic Alliance	NORP		ZAF
+Democratic Party	NORP	Democrats|Democrat|Dems	USA
+Democratic Party of Korea	NORP		KOR
+Democratic Progressive Party	NORP	DPP	TWN
+Democratic Unionist Party	NORP	DUP	GBR
+Die Linke	NORP	Left Party	DEU
+Economic Freedom Fighters	NORP	EFF	ZAF
+European Conservatives and Reformists	NORP	ECR	
+European People's Party	NORP	EPP|European People’s Party	
+Fatah	NORP		PSE
+Fianna Fáil	NORP	Fianna Fail	IRL
+Fidesz	NORP		HUN
+Fine Gael	NORP		IRL
+Finns Party	NORP	True Finns	FIN
+Five Star Movement	NORP	M5S|Movimento 5 Stelle	ITA
+Forza Italia	NORP		ITA
+Free Democratic Party	NORP	FDP|Free Democrats	DEU
+Freedom Caucus	NORP	House Freedom Caucus	USA
+Freedom Party of Austria	NORP	FPÖ|Austrian Freedom Party|FPO	AUT
+French Socialist Party	NORP	Parti Socialiste	FRA
+Georgian Dream	NORP		GEO
+Green Party of England and Wales	NORP	Green Party	GBR
+Green Party of the United States	NORP		USA
+Hamas	NORP	Islamic Resistance Movement	PSE
+Hayat Tahrir al-Sham	NORP	HTS	SYR
+Hezbollah	NORP	Hizbollah|Hizballah	LBN
+Houthis	NORP	Houthi|Ansar Allah	YEM
+Indian National Congress	NORP	Congress party|Congress Party	IND
+Irish Republican Army	NORP	IRA	
+Islamic State	NORP	ISIS|ISIL|Daesh|Islamic State of Iraq and Syria|Islamic State of Iraq and the Levant	
+Junts	NORP	Junts per Catalunya	ESP
+Justice and Development Party	NORP	AKP|AK Party	TUR
+Komeito	NORP		JPN
+Kuomintang	NORP	KMT	TWN
+Kurdistan Workers' Party	NORP	PKK|Kurdistan Workers’ Party	
+La France Insoumise	NORP	France Unbowed|LFI	FRA
+La Libertad Avanza	NORP		ARG
+La République En Marche	NORP	Renaissance party|En Marche|LREM|LaREM|La Republique En Marche	FRA
+Labour Party	NORP	Labour|UK Labour|British Labour Party	GBR
+Law and Justice	NORP	PiS	POL
+Lega	NORP	Northern League|Lega Nord	ITA
+Les Républicains	NORP	French Republicans|Les Republicains	FRA
+Liberal Democratic Party	NORP	LDP	JPN
+Liberal Democrats	NORP	Liberal Democrat|Lib Dems|Lib Dem|LibDems	GBR
+Liberal Party of Australia	NORP		AUS
+Liberal Party of Canada	NORP		CAN
+Libertarian Party	NORP		USA
+Likud	NORP		ISR
+M23	NORP	March 23 Movement	COD
+Morena	NORP		MEX
+Move Forward Party	NORP	Move Forward	THA
+National League for Democracy	NORP	NLD	MMR
+National Party of Australia	NORP		AUS
+National Rally	NORP	Rassemblement National|National Front|Front National	FRA
+New Democracy	NORP	Nea Dimokratia	GRC
+New Democratic Party	NORP	NDP	CAN
+New Flemish Alliance	NORP	N-VA	BEL
+New Popular Front	NORP	Nouveau Front Populaire|NFP	FRA
+New Zealand First	NORP	NZ First	NZL
+New Zealand Labour Party	NORP		NZL
+New Zealand National Party	NORP		NZL
+One Nation	NORP	Pauline Hanson's One Nation|Pauline Hanson’s One Nation	AUS
+Otzma Yehudit	NORP	Jewish Power	ISR
+Pakistan Muslim League (N)	NORP	PML-N	PAK
+Pakistan Peoples Party	NORP	PPP	PAK
+Pakistan Tehreek-e-Insaf	NORP	PTI	PAK
+Palestinian Islamic Jihad	NORP	Islamic Jihad	PSE
+Partido dos Trabalhadores	NORP	Brazilian Workers' Party|Brazilian Workers’ Party	BRA
+Partido Popular	NORP	Spanish People's Party|Spanish People’s Party	ESP
+Partito Democratico	NORP	Italian Democratic Party	ITA
+Party for Freedom	NORP	PVV	NLD
+Party of Action and Solidarity	NORP		MDA
+Patriots for Europe	NORP		
+People Power Party	NORP		KOR
+People's Party for Freedom and Democracy	NORP	VVD|People’s Party for Freedom and Democracy	NLD
+Peronism	NORP	Peronists|Peronist	ARG
+Pheu Thai	NORP	Pheu Thai Party	THA
+Plaid Cymru	NORP		GBR
+Podemos	NORP		ESP
+Progressive Alliance of Socialists and Democrats	NORP	S&D|Socialists and Democrats	
+Rapid Support Forces	NORP	RSF	SDN
+Rashtriya Swayamsevak Sangh	NORP	RSS	IND
+Reform UK	NORP	Brexit Party	GBR
+Renew Europe	NORP		
+Republican Party	NORP	Republicans|Republican|GOP|Grand Old Party	USA
+Republican People's Party	NORP	CHP|Republican People’s Party	TUR
+Sahra Wagenknecht Alliance	NORP	BSW|Bündnis Sahra Wagenknecht|Bundnis Sahra Wagenknecht	DEU
+Samajwadi Party	NORP		IND
+Scottish Greens	NORP	Scottish Green Party	GBR
+Scottish National Party	NORP	SNP	GBR
+Servant of the People	NORP		UKR
+Shiv Sena	NORP		IND
+Sinn Féin	NORP	Sinn Fein	
+Smer	NORP	Smer-SD	SVK
+Social Democratic and Labour Party	NORP	SDLP	GBR
+Social Democratic Party of Germany	NORP	SPD	DEU
+Social Democrats	NORP	Social Democrat	
+Spanish Socialist Workers' Party	NORP	PSOE|Spanish Socialist Workers’ Party	ESP
+Sumar	NORP		ESP
+Sweden Democrats	NORP		SWE
+Syrian Democratic Forces	NORP	SDF	SYR
+Syriza	NORP	SYRIZA	GRC
+Taliban	NORP		AFG
+Tisza	NORP	Tisza Party	HUN
+UK Independence Party	NORP	UKIP	GBR
+Ulster Unionist Party	NORP	UUP	GBR
+uMkhonto weSizwe	NORP	MK Party	ZAF
+United Russia	NORP		RUS
+Vlaams Belang	NORP		BEL
+Vox	NORP		ESP
+Workers' Party of Korea	NORP	Workers’ Party of Korea	PRK
+Yesh Atid	NORP		ISR
+ZANU-PF	NORP		ZWE
+]],
+  ["gazetteer/people.tsv"] = [[
+# name	type	aliases	id
+Abbas Araghchi	PERSON		
+Abdel Fattah al-Burhan	PERSON		
+Abdel Fattah el-Sisi	PERSON	Abdel Fattah al-Sisi	
+Abdelmadjid Tebboune	PERSON		
+Abdul-Malik al-Houthi	PERSON		
+Abiy Ahmed	PERSON	Abiy Ahmed Ali	
+Abu Bakr al-Baghdadi	PERSON		
+Adam Schiff	PERSON		
+Ahmed al-Sharaa	PERSON	Abu Mohammed al-Jolani|Abu Mohammad al-Julani	
+Ajay Banga	PERSON		
+Ajit Doval	PERSON		
+Akio Toyoda	PERSON		
+Alassane Ouattara	PERSON		
+Albert Bourla	PERSON		
+Alberto Fernández	PERSON	Alberto Fernandez	
+Alberto Núñez Feijóo	PERSON	Alberto Nunez Feijoo	
+Alejandro Mayorkas	PERSON		
+Aleksandar Vučić	PERSON	Aleksandar Vucic	
+Alex Jones	PERSON		
+Alex Karp	PERSON		
+Alex Salmond	PERSON		
+Alexander De Croo	PERSON		
+Alexander Lukashenko	PERSON	Alyaksandr Lukashenka|Aleksandr Lukashenko	
+Alexander Stubb	PERSON		
+Alexander Van der Bellen	PERSON		
+Alexandre de Moraes	PERSON		
+Alexandria Ocasio-Cortez	PERSON		
+Alexei Navalny	PERSON	Alexey Navalny|Aleksei Navalny	
+Ali Khamenei	PERSON	Ayatollah Ali Khamenei|Sayyid Ali Khamenei	
+Alice Weidel	PERSON		
+Amit Shah	PERSON		
+Amy Coney Barrett	PERSON		
+Andrei Belousov	PERSON	Andrey Belousov	
+Andrej Babiš	PERSON	Andrej Babis	
+Andrés Manuel López Obrador	PERSON	AMLO|Andres Manuel Lopez Obrador	
+Andrew Bailey	PERSON		
+Andrew Cuomo	PERSON		
+Andrew Mountbatten Windsor	PERSON	Prince Andrew|Duke of York|Andrew Mountbatten-Windsor	
+Andrii Sybiha	PERSON	Andriy Sybiha	
+Andriy Yermak	PERSON	Andrii Yermak	
+Andrzej Duda	PERSON		
+Andy Burnham	PERSON		
+Andy Jassy	PERSON		
+Angela Merkel	PERSON		
+Angela Rayner	PERSON		
+Annalena Baerbock	PERSON		
+Anthony Albanese	PERSON		
+Anthony Fauci	PERSON		
+António Costa	PERSON	Antonio Costa	
+António Guterres	PERSON	Antonio Guterres	
+Antonio Tajani	PERSON		
+Antony Blinken	PERSON	Tony Blinken	
+Anura Kumara Dissanayake	PERSON		
+Anutin Charnvirakul	PERSON		
+Anwar Ibrahim	PERSON		
+Ariel Henry	PERSON		
+Arvind Kejriwal	PERSON		
+Ashraf Ghani	PERSON		
+Asif Ali Zardari	PERSON		
+Asim Munir	PERSON		
+Assimi Goïta	PERSON	Assimi Goita	
+Aung San Suu Kyi	PERSON		
+Ban Ki-moon	PERSON		
+Barack Obama	PERSON	Barack H. Obama|Barack Hussein Obama	
+Bart De Wever	PERSON		
+Bashar al-Assad	PERSON	Bashar Assad	
+Bassirou Diomaye Faye	PERSON		
+Ben Wallace	PERSON		
+Benjamin Netanyahu	PERSON	Binyamin Netanyahu|Bibi Netanyahu	
+Benny Gantz	PERSON		
+Bernard Arnault	PERSON		
+Bernie Sanders	PERSON		
+Bezalel Smotrich	PERSON		
+Bidzina Ivanishvili	PERSON		
+Bilawal Bhutto Zardari	PERSON		
+Bill Clinton	PERSON	William Jefferson Clinton|William J. Clinton	
+Bill Gates	PERSON		
+Bob Iger	PERSON	Robert Iger	
+Bobi Wine	PERSON	Robert Kyagulanyi	
+Bola Tinubu	PERSON	Bola Ahmed Tinubu	
+Boris Johnson	PERSON	Alexander Boris de Pfeffel Johnson	
+Boris Pistorius	PERSON		
+Brett Kavanaugh	PERSON		
+Brian Armstrong	PERSON		
+Bridget Phillipson	PERSON		
+Brigitte Macron	PERSON		
+Brooke Rollins	PERSON		
+C. C. Wei	PERSON	C.C. Wei	
+Călin Georgescu	PERSON	Calin Georgescu	
+Carles Puigdemont	PERSON		
+Carlos Ghosn	PERSON		
+Carrie Lam	PERSON	Carrie Lam Cheng Yuet-ngor	
+Catherine Connolly	PERSON		
+Catherine, Princess of Wales	PERSON	Kate Middleton|Catherine Middleton|Duchess of Cambridge	
+Changpeng Zhao	PERSON		
+Charles Michel	PERSON		
+Charlie Kirk	PERSON		
+Chris Hipkins	PERSON		
+Chris Whitty	PERSON		
+Chris Wright	PERSON		
+Christian Lindner	PERSON		
+Christian Stocker	PERSON		
+Christine Lagarde	PERSON		
+Christopher Luxon	PERSON		
+Chrystia Freeland	PERSON		
+Chuck Schumer	PERSON	Charles Schumer	
+Clarence Thomas	PERSON		
+Claudia Sheinbaum	PERSON		
+Cristina Fernández de Kirchner	PERSON	Cristina Kirchner|Cristina Fernandez de Kirchner	
+Cyril Ramaphosa	PERSON		
+Dalai Lama	PERSON	Tenzin Gyatso	
+Daniel Noboa	PERSON		
+Daniel Ortega	PERSON		
+Danielle Smith	PERSON		
+Dario Amodei	PERSON		
+Darren Jones	PERSON		
+David Cameron	PERSON		
+David Lammy	PERSON		
+David Malpass	PERSON		
+David Solomon	PERSON		
+Delcy Rodríguez	PERSON	Delcy Rodriguez	
+Demis Hassabis	PERSON		
+Denys Shmyhal	PERSON		
+Dick Schoof	PERSON		
+Dina Boluarte	PERSON		
+Dmitry Medvedev	PERSON	Dmitri Medvedev	
+Dmitry Peskov	PERSON		
+Dmytro Kuleba	PERSON		
+Dominic Cummings	PERSON		
+Dominic Raab	PERSON		
+Donald Trump	PERSON	Donald J. Trump|Donald John Trump	
+Donald Trump Jr.	PERSON	Donald Trump Jr|Don Jr.	
+Donald Tusk	PERSON		
+Dong Jun	PERSON		
+Doug Burgum	PERSON		
+Doug Ford	PERSON		
+Droupadi Murmu	PERSON		
+Ebrahim Raisi	PERSON		
+Ed Davey	PERSON		
+Ed Miliband	PERSON		
+Edmundo González	PERSON	Edmundo González Urrutia|Edmundo Gonzalez|Edmundo Gonzalez Urrutia	
+Édouard Philippe	PERSON	Edouard Philippe	
+Edward Snowden	PERSON		
+Ekrem İmamoğlu	PERSON	Ekrem Imamoglu	
+Elena Kagan	PERSON		
+Élisabeth Borne	PERSON	Elisabeth Borne	
+Elise Stefanik	PERSON		
+Elizabeth Warren	PERSON		
+Elon Musk	PERSON	Elon R. Musk	
+Eluned Morgan	PERSON		
+Elvira Nabiullina	PERSON		
+Emma Little-Pengelly	PERSON		
+Emmanuel Macron	PERSON		
+Emmerson Mnangagwa	PERSON		
+Emperor Naruhito	PERSON	Naruhito	
+Eric Adams	PERSON		
+Eric Trump	PERSON		
+Erna Solberg	PERSON		
+Evo Morales	PERSON		
+Félix Tshisekedi	PERSON	Felix Tshisekedi	
+Ferdinand Marcos Jr.	PERSON	Ferdinand Marcos Jr|Bongbong Marcos	
+Fidel Castro	PERSON		
+François Bayrou	PERSON	Francois Bayrou	
+François Hollande	PERSON	Francois Hollande	
+Frank-Walter Steinmeier	PERSON		
+Frans Timmermans	PERSON		
+Friedrich Merz	PERSON		
+Fumio Kishida	PERSON		
+Gabriel Attal	PERSON		
+Gabriel Boric	PERSON		
+Gautam Adani	PERSON		
+Gavin Newsom	PERSON		
+Geert Wilders	PERSON		
+George Soros	PERSON		
+George W. Bush	PERSON	George Walker Bush	
+Ghislaine Maxwell	PERSON		
+Gideon Sa'ar	PERSON	Gideon Sa’ar	
+Gina Raimondo	PERSON		
+Giorgia Meloni	PERSON		
+Gitanas Nausėda	PERSON	Gitanas Nauseda	
+Giuseppe Conte	PERSON		
+Gordon Brown	PERSON		
+Gotabaya Rajapaksa	PERSON		
+Grant Shapps	PERSON		
+Greg Abbott	PERSON		
+Greg Abel	PERSON		
+Greta Thunberg	PERSON		
+Gretchen Whitmer	PERSON		
+Gustavo Petro	PERSON		
+Hakan Fidan	PERSON		
+Hakeem Jeffries	PERSON		
+Han Duck-soo	PERSON		
+Han Zheng	PERSON		
+Harvey Weinstein	PERSON		
+Hassan Nasrallah	PERSON		
+Hassan Rouhani	PERSON		
+Hassan Sheikh Mohamud	PERSON		
+He Lifeng	PERSON		
+Hibatullah Akhundzada	PERSON		
+Hillary Clinton	PERSON	Hillary Rodham Clinton	
+Hou Yu-ih	PERSON		
+Howard Lutnick	PERSON		
+Humza Yousaf	PERSON		
+Hun Manet	PERSON		
+Hun Sen	PERSON		
+Hunter Biden	PERSON		
+Ibrahim Traoré	PERSON	Ibrahim Traore	
+Ilham Aliyev	PERSON		
+Ilya Sutskever	PERSON		
+Imran Khan	PERSON		
+Isaac Herzog	PERSON		
+Ismail Haniyeh	PERSON		
+Israel Katz	PERSON		
+Itamar Ben-Gvir	PERSON	Itamar Ben Gvir	
+Iván Duque	PERSON	Ivan Duque	
+Ivanka Trump	PERSON		
+Jacinda Ardern	PERSON		
+Jack Dorsey	PERSON		
+Jack Ma	PERSON	Ma Yun	
+Jack Smith	PERSON		
+Jacob Rees-Mogg	PERSON		
+Jacob Zuma	PERSON		
+Jagmeet Singh	PERSON		
+Jair Bolsonaro	PERSON		
+Jake Sullivan	PERSON		
+James Cleverly	PERSON		
+James Dyson	PERSON		
+Jamie Dimon	PERSON		
+Jamieson Greer	PERSON		
+Janet Yellen	PERSON		
+Jared Kushner	PERSON		
+Jarosław Kaczyński	PERSON	Jaroslaw Kaczynski	
+Javier Milei	PERSON		
+JB Pritzker	PERSON	J.B. Pritzker	
+JD Vance	PERSON	J.D. Vance|J. D. Vance|James David Vance	
+Jean Castex	PERSON		
+Jean-Claude Juncker	PERSON		
+Jean-Luc Mélenchon	PERSON	Jean-Luc Melenchon	
+Jeff Bezos	PERSON		
+Jeffrey Donaldson	PERSON		
+Jeffrey Epstein	PERSON		
+Jens Stoltenberg	PERSON		
+Jensen Huang	PERSON		
+Jeremy Corbyn	PERSON		
+Jeremy Hunt	PERSON		
+Jerome Powell	PERSON	Jay Powell	
+Jill Biden	PERSON		
+Jim Chalmers	PERSON		
+Jim Jordan	PERSON		
+Jim Ratcliffe	PERSON		
+Jimmy Carter	PERSON	James Earl Carter|James Carter	
+Jimmy Lai	PERSON	Jimmy Lai Chee-ying	
+Joe Biden	PERSON	Joseph Biden|Joseph R. Biden|Joseph R. Biden Jr.|Joseph Robinette Biden	
+Joe Manchin	PERSON		
+John Bolton	PERSON		
+John Healey	PERSON		
+John Kerry	PERSON		
+John Lee Ka-chiu	PERSON		
+John Magufuli	PERSON		
+John Mahama	PERSON	John Dramani Mahama	
+John Ratcliffe	PERSON		
+John Roberts	PERSON		
+John Swinney	PERSON		
+John Thune	PERSON		
+Joko Widodo	PERSON		
+Jonas Gahr Støre	PERSON	Jonas Gahr Store	
+Jordan Bardella	PERSON		
+José Antonio Kast	PERSON	Jose Antonio Kast	
+Josep Borrell	PERSON		
+Josh Shapiro	PERSON		
+Joshua Wong	PERSON		
+Juan Guaidó	PERSON	Juan Guaido	
+Julian Assange	PERSON		
+Julius Malema	PERSON		
+Justin Trudeau	PERSON		
+Kais Saied	PERSON	Kaïs Saïed	
+Kaja Kallas	PERSON		
+Kamala Harris	PERSON	Kamala D. Harris|Kamala Devi Harris	
+Karim Khan	PERSON	Karim A. A. Khan	
+Karine Jean-Pierre	PERSON		
+Karl Nehammer	PERSON		
+Karol Nawrocki	PERSON		
+Karoline Leavitt	PERSON		
+Kash Patel	PERSON	Kashyap Patel	
+Kassym-Jomart Tokayev	PERSON		
+Kathy Hochul	PERSON		
+Keir Starmer	PERSON		
+Kellyanne Conway	PERSON		
+Kemi Badenoch	PERSON		
+Ken Griffin	PERSON		
+Ketanji Brown Jackson	PERSON		
+Kevin McCarthy	PERSON		
+Khaleda Zia	PERSON		
+Khalifa Haftar	PERSON		
+Khalil al-Hayya	PERSON		
+Kim Jong Un	PERSON	Kim Jong-un	
+Kim Yo Jong	PERSON	Kim Yo-jong	
+King Abdullah II	PERSON	Abdullah II	
+King Charles III	PERSON	Charles III|King Charles|Prince Charles	
+King Felipe VI	PERSON	Felipe VI	
+King Mohammed VI	PERSON	Mohammed VI	
+King Salman	PERSON	Salman bin Abdulaziz|King Salman bin Abdulaziz	
+Kirill Dmitriev	PERSON		
+Klaus Iohannis	PERSON		
+Kristalina Georgieva	PERSON		
+Kristi Noem	PERSON		
+Kwasi Kwarteng	PERSON		
+Kyriakos Mitsotakis	PERSON		
+Kyrsten Sinema	PERSON		
+Kyrylo Budanov	PERSON		
+Lachlan Murdoch	PERSON		
+Lai Ching-te	PERSON	William Lai	
+Larry Ellison	PERSON		
+Larry Fink	PERSON		
+Larry Page	PERSON		
+Lars Løkke Rasmussen	PERSON	Lars Lokke Rasmussen	
+Lawrence Wong	PERSON		
+Lee Anderson	PERSON		
+Lee Hsien Loong	PERSON		
+Lee Jae-myung	PERSON		
+Lee Jae-yong	PERSON	Jay Y. Lee	
+Lee Zeldin	PERSON		
+Lei Jun	PERSON		
+Leo Varadkar	PERSON		
+Li Keqiang	PERSON		
+Li Qiang	PERSON		
+Liang Wenfeng	PERSON		
+Linda McMahon	PERSON		
+Linda Yaccarino	PERSON		
+Lindsey Graham	PERSON		
+Lip-Bu Tan	PERSON		
+Lisa Nandy	PERSON		
+Lisa Su	PERSON		
+Liz Cheney	PERSON		
+Liz Truss	PERSON	Elizabeth Truss	
+Lloyd Austin	PERSON		
+Luis Arce	PERSON		
+Luís Montenegro	PERSON	Luis Montenegro	
+Luiz Inácio Lula da Silva	PERSON	Lula da Silva|Luiz Inacio Lula da Silva	
+Macky Sall	PERSON		
+Magdalena Andersson	PERSON		
+Mahathir Mohamad	PERSON		
+Mahmoud Abbas	PERSON	Abu Mazen	
+Maia Sandu	PERSON		
+Malala Yousafzai	PERSON		
+Malcolm Turnbull	PERSON		
+Mallikarjun Kharge	PERSON		
+Mamata Banerjee	PERSON		
+Marc Andreessen	PERSON		
+Marc Benioff	PERSON		
+Marcelo Rebelo de Sousa	PERSON		
+Marco Rubio	PERSON		
+Margrethe Vestager	PERSON		
+María Corina Machado	PERSON	Maria Corina Machado	
+Maria Zakharova	PERSON		
+Marine Le Pen	PERSON		
+Mario Draghi	PERSON		
+Marjorie Taylor Greene	PERSON		
+Mark Carney	PERSON		
+Mark Drakeford	PERSON		
+Mark Esper	PERSON		
+Mark Meadows	PERSON		
+Mark Rutte	PERSON		
+Mark Zuckerberg	PERSON		
+Markus Söder	PERSON	Markus Soder	
+Maroš Šefčovič	PERSON	Maros Sefcovic	
+Mary Barra	PERSON		
+Mary Lou McDonald	PERSON		
+Masayoshi Son	PERSON		
+Masoud Pezeshkian	PERSON		
+Mateusz Morawiecki	PERSON		
+Matt Gaetz	PERSON		
+Matt Hancock	PERSON		
+Matteo Salvini	PERSON		
+Mauricio Macri	PERSON		
+Meghan Markle	PERSON	Duchess of Sussex|Meghan, Duchess of Sussex	
+Melania Trump	PERSON		
+Melinda French Gates	PERSON	Melinda Gates	
+Meng Wanzhou	PERSON		
+Merrick Garland	PERSON		
+Mette Frederiksen	PERSON		
+Michael Bloomberg	PERSON		
+Michael D. Higgins	PERSON	Michael D Higgins	
+Michael Dell	PERSON		
+Michael Gove	PERSON		
+Micheál Martin	PERSON	Micheal Martin	
+Michel Barnier	PERSON		
+Michelle Bachelet	PERSON		
+Michelle O'Neill	PERSON	Michelle O’Neill	
+Michelle Obama	PERSON		
+Miguel Díaz-Canel	PERSON	Miguel Diaz-Canel	
+Mike Ashley	PERSON		
+Mike Johnson	PERSON		
+Mike Pence	PERSON	Michael Pence|Michael R. Pence	
+Mike Pompeo	PERSON	Michael Pompeo	
+Mike Waltz	PERSON	Michael Waltz	
+Mikhail Mishustin	PERSON		
+Milorad Dodik	PERSON		
+Min Aung Hlaing	PERSON		
+Mira Murati	PERSON		
+Mitch McConnell	PERSON		
+Mitt Romney	PERSON		
+Mohamed bin Zayed	PERSON	Mohammed bin Zayed|Mohamed bin Zayed Al Nahyan	
+Mohamed Hamdan Dagalo	PERSON	Hemedti	
+Mohammad Javad Zarif	PERSON	Javad Zarif	
+Mohammad Mustafa	PERSON		
+Mohammed bin Salman	PERSON	Mohammad bin Salman	
+Mohammed Deif	PERSON		
+Mohammed Shia al-Sudani	PERSON		
+Moon Jae-in	PERSON		
+Morgan McSweeney	PERSON		
+Morris Chang	PERSON		
+Muhammad Yunus	PERSON		
+Muhammadu Buhari	PERSON		
+Mukesh Ambani	PERSON		
+Mustafa Suleyman	PERSON		
+Múte B. Egede	PERSON	Mute Egede|Mute B. Egede	
+Nadhim Zahawi	PERSON		
+Naftali Bennett	PERSON		
+Naim Qassem	PERSON		
+Nana Akufo-Addo	PERSON		
+Nancy Pelosi	PERSON		
+Narendra Modi	PERSON		
+Nawaz Sharif	PERSON		
+Nayib Bukele	PERSON		
+Neil Gorsuch	PERSON		
+Ngozi Okonjo-Iweala	PERSON		
+Nguyen Phu Trong	PERSON	Nguyễn Phú Trọng	
+Nick Clegg	PERSON		
+Nicola Sturgeon	PERSON		
+Nicolás Maduro	PERSON	Nicolas Maduro	
+Nicolas Sarkozy	PERSON		
+Nicușor Dan	PERSON	Nicusor Dan	
+Nigel Farage	PERSON		
+Nikki Haley	PERSON		
+Nikol Pashinyan	PERSON		
+Nirmala Sitharaman	PERSON		
+Olaf Scholz	PERSON		
+Oleksandr Syrskyi	PERSON	Oleksandr Syrsky	
+Olena Zelenska	PERSON		
+Oliver Dowden	PERSON		
+Oprah Winfrey	PERSON		
+Paetongtarn Shinawatra	PERSON		
+Pam Bondi	PERSON	Pamela Bondi	
+Pascal Soriot	PERSON		
+Pat Gelsinger	PERSON		
+Pat McFadden	PERSON		
+Patrick Vallance	PERSON		
+Paul Biya	PERSON		
+Paul Kagame	PERSON		
+Pedro Castillo	PERSON		
+Pedro Sánchez	PERSON	Pedro Sanchez	
+Penny Mordaunt	PERSON		
+Penny Wong	PERSON		
+Pete Buttigieg	PERSON		
+Pete Hegseth	PERSON	Peter Hegseth	
+Peter Dutton	PERSON		
+Peter Kyle	PERSON		
+Péter Magyar	PERSON	Peter Magyar	
+Peter Mandelson	PERSON		
+Peter Navarro	PERSON		
+Peter Thiel	PERSON		
+Petr Fiala	PERSON		
+Petr Pavel	PERSON		
+Petro Poroshenko	PERSON		
+Petteri Orpo	PERSON		
+Philip Hammond	PERSON		
+Philippe Lazzarini	PERSON		
+Pierre Poilievre	PERSON		
+Pony Ma	PERSON	Ma Huateng	
+Pope Benedict XVI	PERSON	Joseph Ratzinger|Benedict XVI	
+Pope Francis	PERSON	Jorge Mario Bergoglio	
+Pope Leo XIV	PERSON	Robert Francis Prevost|Robert Prevost|Leo XIV	
+Prabowo Subianto	PERSON		
+Prayut Chan-o-cha	PERSON		
+Prince Harry	PERSON	Duke of Sussex	
+Prince William	PERSON	Duke of Cambridge	
+Priti Patel	PERSON		
+Qasem Soleimani	PERSON	Qassem Soleimani	
+Queen Camilla	PERSON	Camilla Parker Bowles	
+Queen Elizabeth II	PERSON	Elizabeth II|Queen Elizabeth	
+Rachel Reeves	PERSON		
+Radosław Sikorski	PERSON	Radek Sikorski|Radoslaw Sikorski	
+Rafael Grossi	PERSON	Rafael Mariano Grossi	
+Rahul Gandhi	PERSON		
+Raila Odinga	PERSON		
+Rajnath Singh	PERSON		
+Ram Nath Kovind	PERSON		
+Ramzan Kadyrov	PERSON		
+Ranil Wickremesinghe	PERSON		
+Ratan Tata	PERSON		
+Raúl Castro	PERSON	Raul Castro	
+Ray Dalio	PERSON		
+Recep Tayyip Erdoğan	PERSON	Tayyip Erdoğan|Recep Tayyip Erdogan|Tayyip Erdogan	
+Reed Hastings	PERSON		
+Ren Zhengfei	PERSON		
+Rex Tillerson	PERSON		
+Richard Branson	PERSON		
+Richard Tice	PERSON		
+Rishi Sunak	PERSON		
+Robert F. Kennedy Jr.	PERSON	Robert F. Kennedy Jr|Robert Kennedy Jr.|RFK Jr.|RFK Jr	
+Robert Fico	PERSON		
+Robert Habeck	PERSON		
+Robert Jenrick	PERSON		
+Robert Mueller	PERSON		
+Robert Mugabe	PERSON		
+Roberta Metsola	PERSON		
+Rodrigo Duterte	PERSON		
+Rodrigo Paz	PERSON	Rodrigo Paz Pereira	
+Ron Dermer	PERSON		
+Ron DeSantis	PERSON		
+Rudy Giuliani	PERSON	Rudolph Giuliani	
+Rupert Murdoch	PERSON		
+Rustem Umerov	PERSON		
+Ruth Bader Ginsburg	PERSON		
+Sadiq Khan	PERSON		
+Sajid Javid	PERSON		
+Salome Zourabichvili	PERSON		
+Sam Altman	PERSON		
+Sam Bankman-Fried	PERSON		
+Samia Suluhu Hassan	PERSON		
+Samuel Alito	PERSON		
+Sanae Takaichi	PERSON		
+Sanna Marin	PERSON		
+Santiago Abascal	PERSON		
+Sara Duterte	PERSON		
+Satya Nadella	PERSON		
+Sauli Niinistö	PERSON	Sauli Niinisto	
+Scott Bessent	PERSON		
+Scott Morrison	PERSON		
+Sean Duffy	PERSON		
+Sebastian Kurz	PERSON		
+Sebastián Piñera	PERSON	Sebastian Pinera	
+Sébastien Lecornu	PERSON	Sebastien Lecornu	
+Sergei Lavrov	PERSON	Sergey Lavrov	
+Sergei Shoigu	PERSON	Sergey Shoigu	
+Sergey Brin	PERSON		
+Sergio Mattarella	PERSON		
+Shabana Mahmood	PERSON		
+Shavkat Mirziyoyev	PERSON		
+Shehbaz Sharif	PERSON	Shahbaz Sharif	
+Sheikh Hasina	PERSON	Sheikh Hasina Wazed	
+Sheryl Sandberg	PERSON		
+Shigeru Ishiba	PERSON		
+Shinzo Abe	PERSON	Shinzō Abe	
+Shou Zi Chew	PERSON		
+Silvio Berlusconi	PERSON		
+Simon Harris	PERSON		
+Sonia Gandhi	PERSON		
+Sonia Sotomayor	PERSON		
+Srettha Thavisin	PERSON		
+Stefan Löfven	PERSON	Stefan Lofven	
+Stéphane Bancel	PERSON	Stephane Bancel	
+Stephen Miller	PERSON		
+Stephen Schwarzman	PERSON		
+Steve Bannon	PERSON	Stephen Bannon	
+Steve Witkoff	PERSON	Steven Witkoff	
+Steven Mnuchin	PERSON	Steve Mnuchin	
+Subrahmanyam Jaishankar	PERSON	S. Jaishankar|S Jaishankar	
+Sue Gray	PERSON		
+Suella Braverman	PERSON		
+Sundar Pichai	PERSON		
+Susie Wiles	PERSON		
+Sussan Ley	PERSON		
+Sviatlana Tsikhanouskaya	PERSON	Svetlana Tikhanovskaya	
+Tamim bin Hamad Al Thani	PERSON	Sheikh Tamim bin Hamad Al Thani|Emir Tamim	
+Taylor Swift	PERSON		
+Ted Cruz	PERSON		
+Tedros Adhanom Ghebreyesus	PERSON	Tedros Ghebreyesus|Tedros Adhanom	
+Thaksin Shinawatra	PERSON		
+Theresa May	PERSON		
+Thérèse Coffey	PERSON	Therese Coffey	
+Thierry Breton	PERSON		
+Tim Cook	PERSON		
+Tim Walz	PERSON		
+To Lam	PERSON	Tô Lâm	
+Tom Tugendhat	PERSON		
+Tony Blair	PERSON		
+Tsai Ing-wen	PERSON		
+Tucker Carlson	PERSON		
+Tulsi Gabbard	PERSON		
+Uhuru Kenyatta	PERSON		
+Ulf Kristersson	PERSON		
+Ursula von der Leyen	PERSON		
+Valdis Dombrovskis	PERSON		
+Valerii Zaluzhnyi	PERSON	Valery Zaluzhny|Valeriy Zaluzhnyi	
+Valery Gerasimov	PERSON		
+Vaughan Gething	PERSON		
+Viktor Orbán	PERSON	Viktor Orban	
+Vitali Klitschko	PERSON	Vitaliy Klitschko	
+Vivek Ramaswamy	PERSON		
+Vladimir Putin	PERSON	Vladimir Vladimirovich Putin	
+Volker Türk	PERSON	Volker Turk	
+Volodymyr Zelensky	PERSON	Volodymyr Zelenskyy|Volodymyr Zelenskiy|Vladimir Zelensky|Volodymyr Oleksandrovych Zelensky	
+Wang Chuanfu	PERSON		
+Wang Yi	PERSON		
+Warren Buffett	PERSON		
+Wes Streeting	PERSON		
+William Barr	PERSON	Bill Barr	
+William Ruto	PERSON		
+Winston Peters	PERSON		
+Xi Jinping	PERSON		
+Yahya Sinwar	PERSON		
+Yair Lapid	PERSON		
+Yevgeny Prigozhin	PERSON	Yevgeniy Prigozhin	
+Yoav Gallant	PERSON		
+Yogi Adityanath	PERSON		
+Yoon Suk Yeol	PERSON	Yoon Suk-yeol	
+Yoshihide Suga	PERSON		
+Yoweri Museveni	PERSON		
+Yulia Navalnaya	PERSON		
+Yulia Svyrydenko	PERSON		
+Yuri Ushakov	PERSON		
+Yvette Cooper	PERSON		
+Zhang Yiming	PERSON		
+Zohran Mamdani	PERSON		
+Zuzana Čaputová	PERSON	Zuzana Caputova	
+]],
+  ["gazetteer/places.tsv"] = [[
+# name	type	aliases	id
+Abkhazia	GPE		GE-AB
+Adriatic Sea	LOC	Adriatic|the Adriatic	
+Aegean Sea	LOC	Aegean|the Aegean	
+Africa	LOC		
+Alabama	GPE		US-AL
+Alaska	GPE		US-AK
+Alberta	GPE		CA-AB
+Alps	LOC	the Alps	
+Amazon rainforest	LOC	Amazon basin|Amazonia	
+Amhara	GPE		ET-AM
+Anbar	GPE	Anbar province	IQ-AN
+Andalusia	GPE	Andalucía|Andalucia	ES-AN
+Antarctic	LOC	the Antarctic	
+Arabian Peninsula	LOC		
+Arabian Sea	LOC		
+Arctic	LOC	the Arctic	
+Arctic Ocean	LOC		
+Arizona	GPE		US-AZ
+Arkansas	GPE		US-AR
+Asia	LOC		
+Asia-Pacific	LOC	Asia Pacific|APAC	
+Assam	GPE		IN-AS
+Atlantic Ocean	LOC	Atlantic|the Atlantic	
+Australasia	LOC		
+Australian Capital Territory	GPE		AU-ACT
+Azad Kashmir	GPE	Azad Jammu and Kashmir|Pakistan-administered Kashmir	PK-JK
+Bab el-Mandeb	LOC	Bab al-Mandab	
+Balearic Islands	GPE	Balearics	ES-IB
+Bali	LOC		
+Balkans	LOC	the Balkans|Western Balkans	
+Balochistan	GPE	Baluchistan	PK-BA
+Baltic Sea	LOC	Baltic|the Baltic	
+Baltic states	LOC	Baltic countries|the Baltics	
+Barents Sea	LOC		
+Basque Country	GPE	Euskadi	ES-PV
+Bavaria	GPE	Bayern	DE-BY
+Bihar	GPE		IN-BR
+Black Sea	LOC		
+Bosphorus	LOC	Bosporus	
+British Columbia	GPE		CA-BC
+Cabo Delgado	GPE		
+California	GPE		US-CA
+Canary Islands	GPE	Canaries	ES-CN
+Caribbean	LOC	the Caribbean	
+Caspian Sea	LOC		
+Catalonia	GPE	Catalunya	ES-CT
+Caucasus	LOC	South Caucasus|North Caucasus|the Caucasus	
+Central Africa	LOC		
+Central America	LOC		
+Central Asia	LOC		
+Central Europe	LOC		
+Chechnya	GPE	Chechen Republic	RU-CE
+Chihuahua	GPE		MX-CHH
+Colorado	GPE		US-CO
+Connecticut	GPE		US-CT
+Coral Sea	LOC		
+Cornwall	GPE		
+Corsica	GPE	Corse	FR-20R
+Crimea	GPE	Crimean Peninsula|Autonomous Republic of Crimea	UA-43
+Dagestan	GPE		RU-DA
+Danube	LOC	River Danube	
+Darfur	LOC		
+Delaware	GPE		US-DE
+Dnipro River	LOC	Dnieper	
+Donbas	LOC	Donbass	
+Donetsk region	GPE	Donetsk oblast|Donetsk Oblast	UA-14
+East Africa	LOC		
+East Asia	LOC		
+East China Sea	LOC		
+East Jerusalem	GPE		
+Eastern Europe	LOC		
+England	GPE		GB-ENG
+English Channel	LOC		
+Eurasia	LOC		
+Europe	LOC		
+Eurozone	LOC	euro zone|euro area|Euro area|Euro zone	
+Far East	LOC		
+Flanders	LOC		
+Florida	GPE		US-FL
+Fujian	GPE		CN-FJ
+Gaza Strip	GPE	Gaza	
+Georgia	GPE	State of Georgia	US-GA
+Global South	LOC		
+Golan Heights	LOC	Golan	
+Greater Manchester	GPE		
+Guangdong	GPE		CN-GD
+Gujarat	GPE		IN-GJ
+Gulf of Aden	LOC		
+Gulf of Guinea	LOC		
+Gulf of Mexico	LOC	Gulf of America	
+Gulf of Oman	LOC		
+Gulf states	LOC	Gulf countries|Gulf Arab states	
+Hainan	GPE		CN-HI
+Hawaii	GPE	Hawai'i|Hawai’i	US-HI
+Himalayas	LOC	the Himalayas|Himalaya	
+Hokkaido	GPE		
+Horn of Africa	LOC		
+Hubei	GPE		CN-HB
+Idaho	GPE		US-ID
+Idlib province	GPE	Idlib Governorate	SY-ID
+Illinois	GPE		US-IL
+Indian Ocean	LOC		
+Indiana	GPE		US-IN
+Indo-Pacific	LOC		
+Inner Mongolia	GPE		CN-NM
+Iowa	GPE		US-IA
+Irish Sea	LOC		
+Jalisco	GPE		MX-JAL
+Jammu and Kashmir	GPE		IN-JK
+Jiangsu	GPE		CN-JS
+Kaliningrad Oblast	GPE	Kaliningrad region	RU-KGD
+Kansas	GPE		US-KS
+Karnataka	GPE		IN-KA
+Kashmir	LOC		
+Kent	GPE		
+Kentucky	GPE		US-KY
+Kerala	GPE		IN-KL
+Kerch Strait	LOC		
+Kharkiv region	GPE	Kharkiv oblast|Kharkiv Oblast	UA-63
+Kherson region	GPE	Kherson oblast|Kherson Oblast	UA-65
+Khyber Pakhtunkhwa	GPE		PK-KP
+Korea	LOC		
+Korean Peninsula	LOC		
+Kurdistan	LOC		
+Kurdistan Region	GPE	Iraqi Kurdistan|Kurdistan Regional Government	
+Kursk region	GPE	Kursk oblast|Kursk Oblast	RU-KRS
+Ladakh	GPE		IN-LA
+Lampedusa	LOC		
+Latin America	LOC		
+Levant	LOC	the Levant	
+Lombardy	GPE	Lombardia	IT-25
+Louisiana	GPE		US-LA
+Luhansk region	GPE	Luhansk oblast|Luhansk Oblast	UA-09
+Maghreb	LOC		
+Maharashtra	GPE		IN-MH
+Maine	GPE		US-ME
+Manipur	GPE		IN-MN
+Manitoba	GPE		CA-MB
+Mar-a-Lago	LOC		
+Maryland	GPE		US-MD
+Massachusetts	GPE		US-MA
+Mediterranean Sea	LOC	Mediterranean|the Mediterranean	
+Mekong	LOC	Mekong River	
+Michigan	GPE		US-MI
+Michoacán	GPE	Michoacan	MX-MIC
+Middle East	LOC	Mideast|the Middle East	
+Mindanao	LOC		
+Minnesota	GPE		US-MN
+Mississippi	GPE		US-MS
+Missouri	GPE		US-MO
+Montana	GPE		US-MT
+Mount Everest	LOC	Everest	
+Nagorno-Karabakh	LOC	Karabakh|Artsakh	
+Near East	LOC		
+Nebraska	GPE		US-NE
+Nevada	GPE		US-NV
+New Brunswick	GPE		CA-NB
+New Hampshire	GPE		US-NH
+New Jersey	GPE		US-NJ
+New Mexico	GPE		US-NM
+New South Wales	GPE		AU-NSW
+New York State	GPE	State of New York|New York state	US-NY
+Newfoundland and Labrador	GPE	Newfoundland	CA-NL
+Nile	LOC	River Nile|Nile River	
+Nordic countries	LOC	the Nordics|Nordic region	
+North Africa	LOC		
+North America	LOC		
+North Carolina	GPE		US-NC
+North Dakota	GPE		US-ND
+North Pole	LOC		
+North Rhine-Westphalia	GPE	Nordrhein-Westfalen	DE-NW
+North Sea	LOC		
+Northern Europe	LOC		
+Northern Ireland	GPE	Ulster	GB-NIR
+Northern Territory	GPE		AU-NT
+Northwest Territories	GPE		CA-NT
+Nova Scotia	GPE		CA-NS
+Nunavut	GPE		CA-NU
+Oceania	LOC		
+Ohio	GPE		US-OH
+Okinawa	GPE		
+Oklahoma	GPE		US-OK
+Ontario	GPE		CA-ON
+Oregon	GPE		US-OR
+Oromia	GPE		ET-OR
+Pacific Ocean	LOC	Pacific|the Pacific	
+Panama Canal	LOC		
+Papua	GPE	West Papua	
+Patagonia	LOC		
+Pennsylvania	GPE		US-PA
+Persian Gulf	LOC	Arabian Gulf|the Gulf	
+Prince Edward Island	GPE		CA-PE
+Punjab	GPE		
+Puntland	GPE		
+Quebec	GPE	Québec	CA-QC
+Queensland	GPE		AU-QLD
+Rakhine	GPE	Rakhine State	
+Red Sea	LOC		
+Rhode Island	GPE		US-RI
+Rio Grande	LOC		
+Rio Grande do Sul	GPE		BR-RS
+River Thames	LOC	Thames	
+Sahara	LOC	Sahara Desert|Sahara desert	
+Sahel	LOC	the Sahel	
+Sardinia	GPE	Sardegna	IT-88
+Saskatchewan	GPE		CA-SK
+Saxony	GPE	Sachsen	DE-SN
+Scandinavia	LOC		
+Scotland	GPE		GB-SCT
+Sea of Azov	LOC		
+Sea of Japan	LOC	East Sea	
+Siberia	LOC		
+Sichuan	GPE		CN-SC
+Sicily	GPE	Sicilia	IT-82
+Silicon Valley	LOC		
+Sinai	LOC	Sinai Peninsula	
+Sinaloa	GPE		MX-SIN
+Sindh	GPE		PK-SD
+Somaliland	GPE		
+South America	LOC		
+South Asia	LOC		
+South Australia	GPE		AU-SA
+South Carolina	GPE		US-SC
+South China Sea	LOC		
+South Dakota	GPE		US-SD
+South Ossetia	GPE		
+South Pole	LOC		
+Southeast Asia	LOC	South-East Asia|South East Asia	
+Southern Africa	LOC		
+Southern Europe	LOC		
+Southern Ocean	LOC		
+Strait of Hormuz	LOC	Hormuz Strait	
+Strait of Malacca	LOC	Malacca Strait	
+Sub-Saharan Africa	LOC	sub-Saharan Africa	
+Suez Canal	LOC		
+Taiwan Strait	LOC		
+Tamaulipas	GPE		MX-TAM
+Tamil Nadu	GPE		IN-TN
+Tasmania	GPE		AU-TAS
+Tennessee	GPE		US-TN
+Texas	GPE		US-TX
+Thuringia	GPE	Thüringen|Thuringen	DE-TH
+Tibet	GPE	Tibet Autonomous Region|Xizang	CN-XZ
+Tigray	GPE		ET-TI
+Transnistria	GPE	Pridnestrovie	
+Utah	GPE		US-UT
+Uttar Pradesh	GPE		IN-UP
+Vermont	GPE		US-VT
+Victoria	GPE		AU-VIC
+Virginia	GPE		US-VA
+Wales	GPE	Cymru	GB-WLS
+Wall Street	LOC		
+Wallonia	LOC		
+Washington State	GPE	Washington state|State of Washington	US-WA
+West Africa	LOC		
+West Bank	GPE		
+West Bengal	GPE		IN-WB
+West Midlands	GPE		
+West Virginia	GPE		US-WV
+Western Australia	GPE		AU-WA
+Western Europe	LOC		
+Wisconsin	GPE		US-WI
+Wyoming	GPE		US-WY
+Xinjiang	GPE	Xinjiang Uyghur Autonomous Region	CN-XJ
+Yangtze	LOC	Yangtze River	
+Yellow Sea	LOC		
+Yorkshire	GPE		
+Yukon	GPE		CA-YT
+Yunnan	GPE		CN-YN
+Zaporizhzhia region	GPE	Zaporizhzhia oblast|Zaporizhzhia Oblast	UA-23
+Zhejiang	GPE		CN-ZJ
+]],
 }
