@@ -44,7 +44,11 @@
 #include "np_utf8.h"
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 2u
+#define FILE_VERSION 3u
+/* the first HOT_STATES states (breadth first: the shallow ones, where the
+ * search spends its time) get full 256-entry rows with the failure links
+ * folded in, so a step there is one load */
+#define HOT_STATES 4096u
 #define INVALID_BYTE 0xFFu   /* fed for invalid UTF-8 in folded mode */
 
 typedef struct pat {
@@ -70,6 +74,8 @@ struct np_matcher {
     const uint32_t *edge_off, *fail, *dict, *tnext, *toff, *term_pat;
     const uint8_t *edge_byte;
     const uint32_t *root_next;
+    const uint32_t *hot;        /* nhot rows of 256 next states */
+    uint32_t nhot;
     const pat *pats;
     const char *raw;
     size_t raw_len;
@@ -173,20 +179,20 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
     size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
-           root_next, pats, raw, blob, total;
+           root_next, hot, pats, raw, blob, total;
 } layout;
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
-                uint64_t nts, uint64_t nterm, uint64_t npats, uint64_t raw_len,
-                uint64_t blob_len)
+                uint64_t nts, uint64_t nterm, uint64_t nhot, uint64_t npats,
+                uint64_t raw_len, uint64_t blob_len)
 {
     uint64_t at = align8(header);
     const uint64_t lim = (uint64_t)1 << 40;
 
     if (nstates > lim || nedges > lim || nts > lim || nterm > lim ||
-        npats > lim || raw_len > lim || blob_len > lim)
+        nhot > HOT_STATES || npats > lim || raw_len > lim || blob_len > lim)
         return NP_EINVAL;
     l->edge_off = at;  at = align8(at + 4 * (nstates + 1));
     l->edge_byte = at; at = align8(at + nedges);
@@ -196,6 +202,7 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
     l->toff = at;      at = align8(at + 4 * (nts + 1));
     l->term_pat = at;  at = align8(at + 4 * nterm);
     l->root_next = at; at = align8(at + 4 * 256);
+    l->hot = at;       at = align8(at + 4 * 256 * nhot);
     l->pats = at;      at = align8(at + sizeof(pat) * npats);
     l->raw = at;       at = align8(at + raw_len);
     l->blob = at;      at = align8(at + blob_len);
@@ -215,6 +222,7 @@ static void point(np_matcher *m, const char *base, const layout *l)
     m->toff = (const uint32_t *)(base + l->toff);
     m->term_pat = (const uint32_t *)(base + l->term_pat);
     m->root_next = (const uint32_t *)(base + l->root_next);
+    m->hot = (const uint32_t *)(base + l->hot);
     m->pats = (const pat *)(base + l->pats);
     m->raw = base + l->raw;
 }
@@ -337,8 +345,8 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     layout l;
     char *base;
     uint32_t *edge_off, *fail, *dict, *tnext, *toff, *term_pat, *root_next;
-    uint32_t *tstate = NULL;
-    size_t nts = 0;
+    uint32_t *tstate = NULL, *hot;
+    size_t nts = 0, nhot;
     uint8_t *edge_byte;
     int fold = 0, rc = NP_ENOMEM;
 
@@ -468,7 +476,8 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
      * states are numbered as they come */
     for (i = 0; i < nt; i++)
         nts += (i == 0 || t_state[i] != t_state[i - 1]);
-    if (plan(&l, 0, nstates, nedges, nts, nt, b->npats, b->raw_len, 0) != NP_OK) {
+    nhot = nstates < HOT_STATES ? nstates : HOT_STATES;
+    if (plan(&l, 0, nstates, nedges, nts, nt, nhot, b->npats, b->raw_len, 0) != NP_OK) {
         rc = NP_EINVAL;
         goto done;
     }
@@ -488,6 +497,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     toff = (uint32_t *)(base + l.toff);
     term_pat = (uint32_t *)(base + l.term_pat);
     root_next = (uint32_t *)(base + l.root_next);
+    hot = (uint32_t *)(base + l.hot);
     memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
     memcpy(edge_byte, e_byte, nedges);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
@@ -510,6 +520,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     m->nedges = (uint32_t)nedges;
     m->nterm = (uint32_t)nt;
     m->nts = (uint32_t)nts;
+    m->nhot = (uint32_t)nhot;
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
@@ -542,6 +553,16 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         }
         for (t = 0; t < nts; t++)
             tnext[t] = dict[fail[tstate[t]]];
+    }
+    /* hot rows: fail[s] < s, so its row is ready when s's is made */
+    for (i = 0; i < nhot; i++) {
+        unsigned c;
+        for (c = 0; c < 256; c++) {
+            uint32_t g = i == 0 ? root_next[c] : go(m, (uint32_t)i, c);
+            if (g == 0 && i != 0)
+                g = hot[(size_t)fail[i] * 256 + c];
+            hot[i * 256 + c] = g;
+        }
     }
 
     /* 5. longest pattern, for the early stop of find */
@@ -811,6 +832,9 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
     size_t reach = m->fold ? 4 * (size_t)m->max_chars : m->max_bytes;
     uint32_t st = 0;
     int words = (m->flags & NP_MATCH_WORDS) != 0;
+    /* locals, so the compiler keeps them in registers across the loop */
+    const uint32_t *hot = m->hot, *dict = m->dict, *fail = m->fail;
+    const uint32_t nhot = m->nhot;
 
     if (m->nterm == 0)
         return NP_OK;
@@ -818,15 +842,19 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
         size_t n = 1;
         if (!m->fold) {
             unsigned c = u[i];
-            while (st) {
-                uint32_t t = go(m, st, c);
+            for (;;) {
+                uint32_t t;
+                if (st < nhot) {
+                    st = hot[(size_t)st * 256 + c];
+                    break;
+                }
+                t = go(m, st, c);
                 if (t) {
                     st = t;
-                    goto stepped;
+                    break;
                 }
-                st = m->fail[st];
+                st = fail[st];
             }
-            st = m->root_next[c];
         } else {
             char buf[4];
             size_t nb, k;
@@ -846,18 +874,22 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
             for (k = 0; k < nb; k++) {
                 unsigned c = (unsigned char)buf[k];
                 for (;;) {
-                    uint32_t t = st ? go(m, st, c) : m->root_next[c];
-                    if (t || st == 0) {
+                    uint32_t t;
+                    if (st < nhot) {
+                        st = hot[(size_t)st * 256 + c];
+                        break;
+                    }
+                    t = go(m, st, c);
+                    if (t) {
                         st = t;
                         break;
                     }
-                    st = m->fail[st];
+                    st = fail[st];
                 }
             }
         }
-stepped:
         i += n;
-        if (m->dict[st] && !(words && word_after(s, len, i))) {
+        if (dict[st] && !(words && word_after(s, len, i))) {
             size_t before = sc->n, k;
             if (report(m, sc, s, len, from, i, st) != NP_OK)
                 return NP_ENOMEM;
@@ -974,7 +1006,7 @@ typedef struct file_header {
     char magic[8];
     uint32_t version, flags;
     uint32_t nstates, nedges, npats, nterm, nts;
-    uint32_t max_chars, max_bytes, fold;
+    uint32_t max_chars, max_bytes, fold, nhot, reserved;
     uint64_t raw_len, blob_len;
 } file_header;
 
@@ -1023,8 +1055,8 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     FILE *f;
     int ok;
 
-    if (plan(&l, sizeof h, m->nstates, m->nedges, m->nts, m->nterm, m->npats,
-             m->raw_len, blob_len) != NP_OK)
+    if (plan(&l, sizeof h, m->nstates, m->nedges, m->nts, m->nterm, m->nhot,
+             m->npats, m->raw_len, blob_len) != NP_OK)
         return NP_EINVAL;
     buf = calloc(1, l.total + 8);
     if (buf == NULL)
@@ -1041,6 +1073,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     h.max_chars = m->max_chars;
     h.max_bytes = m->max_bytes;
     h.fold = (uint32_t)m->fold;
+    h.nhot = m->nhot;
     h.raw_len = m->raw_len;
     h.blob_len = blob_len;
     memcpy(buf, &h, sizeof h);
@@ -1052,6 +1085,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf + l.toff, m->toff, 4 * ((size_t)m->nts + 1));
     memcpy(buf + l.term_pat, m->term_pat, 4 * (size_t)m->nterm);
     memcpy(buf + l.root_next, m->root_next, 4 * 256);
+    memcpy(buf + l.hot, m->hot, 4 * 256 * (size_t)m->nhot);
     memcpy(buf + l.pats, m->pats, sizeof(pat) * m->npats);
     memcpy(buf + l.raw, m->raw, m->raw_len);
     if (blob_len)
@@ -1101,6 +1135,10 @@ static int validate(const np_matcher *m)
         bad |= m->term_pat[i] >= m->npats;
     for (i = 0; i < 256; i++)
         bad |= m->root_next[i] >= m->nstates;
+    if (m->nhot == 0 || m->nhot > m->nstates)
+        return 0;
+    for (i = 0; i < 256 * m->nhot; i++)
+        bad |= m->hot[i] >= m->nstates;
     for (i = 0; i < m->npats; i++)
         bad |= ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len) |
                (m->pats[i].raw_len == 0);
@@ -1129,8 +1167,11 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     }
     size = (size_t)st.st_size;
     if (size < sizeof h + 8) {
+        char magic[8];
+        int ours = size >= 8 && read(fd, magic, 8) == 8 &&
+                   memcmp(magic, FILE_MAGIC, 7) == 0;
         close(fd);
-        return fail_load(errmsg, errmsg_len, size >= 8 ? "truncated file"
+        return fail_load(errmsg, errmsg_len, ours ? "truncated file"
                          : "not a newsparse matcher file");
     }
 #ifdef MAP_POPULATE
@@ -1150,7 +1191,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         return fail_load(errmsg, errmsg_len,
                          "matcher file from another version of newsparse");
     }
-    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.npats,
+    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.nhot, h.npats,
              h.raw_len, h.blob_len) != NP_OK || l.total + 8 != size) {
         munmap(map, size);
         return fail_load(errmsg, errmsg_len, l.total + 8 > size
@@ -1176,6 +1217,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     m->npats = h.npats;
     m->nterm = h.nterm;
     m->nts = h.nts;
+    m->nhot = h.nhot;
     m->max_chars = h.max_chars;
     m->max_bytes = h.max_bytes;
     m->raw_len = (size_t)h.raw_len;
