@@ -461,11 +461,14 @@ static int l_next_word(lua_State *L)
  * Matcher (the C half; lua/newsparse/matcher.lua is the API)
  *=====================================================================*/
 
-/* Regex flags as a string: i m s x, plus "a" for ASCII-only classes. */
-static unsigned regex_flags(lua_State *L, const char *f, int arg)
+/* Regex flags from a string: i m s x, "a" for ASCII-only classes, "u"
+ * accepted (UTF and UCP are always on).  Stores the first unknown flag in
+ * *bad (0 if none). */
+static unsigned parse_regex_flags(const char *f, char *bad)
 {
     unsigned flags = 0;
 
+    *bad = 0;
     for (; f && *f; f++) {
         switch (*f) {
         case 'i': flags |= NP_RE_CASELESS; break;
@@ -473,12 +476,24 @@ static unsigned regex_flags(lua_State *L, const char *f, int arg)
         case 's': flags |= NP_RE_DOTALL; break;
         case 'x': flags |= NP_RE_EXTENDED; break;
         case 'a': flags |= NP_RE_ASCII; break;
-        case 'u': break;            /* UTF and UCP are always on */
+        case 'u': break;
         default:
-            luaL_argerror(L, arg, lua_pushfstring(L, "unknown regex flag '%c' "
-                          "(use i, m, s, x, u or a)", *f));
+            if (!*bad)
+                *bad = *f;
         }
     }
+    return flags;
+}
+
+/* the same, raising for an unknown flag */
+static unsigned regex_flags(lua_State *L, const char *f, int arg)
+{
+    char bad;
+    unsigned flags = parse_regex_flags(f, &bad);
+
+    if (bad)
+        luaL_argerror(L, arg, lua_pushfstring(L, "unknown regex flag '%c' "
+                      "(use i, m, s, x, u or a)", bad));
     return flags;
 }
 
@@ -547,22 +562,12 @@ static int l_matcher_new(lua_State *L)
         }
         msg[0] = '\0';
         if (kind == 2) {
-            const char *fs = "";
             unsigned fl = 0;
+            char bad;
             if (!lua_isnoneornil(L, 3)) {
                 lua_geti(L, 3, i);
-                fs = lua_tostring(L, -1);
+                fl = parse_regex_flags(lua_tostring(L, -1), &bad);  /* checked in Lua */
                 lua_pop(L, 1);
-            }
-            for (; fs && *fs; fs++) {
-                switch (*fs) {
-                case 'i': fl |= NP_RE_CASELESS; break;
-                case 'm': fl |= NP_RE_MULTILINE; break;
-                case 's': fl |= NP_RE_DOTALL; break;
-                case 'x': fl |= NP_RE_EXTENDED; break;
-                case 'a': fl |= NP_RE_ASCII; break;
-                default: break;          /* checked by the Lua layer */
-                }
             }
             rc = np_mb_add_regex(b, p, len, fl, &id, &off, msg, sizeof msg);
         } else {
