@@ -520,15 +520,16 @@ static void finish_matcher_ud(lua_State *L, l_matcher *u)
         luaL_error(L, "newsparse: out of memory");
 }
 
-/* core.matcher(patterns, kinds, flags, words): patterns is an array of
- * strings; kinds (nil = all 0) an array of 0 (literal, case-sensitive),
- * 1 (literal, insensitive) or 2 (regex); flags maps a regex's position to
- * its flag string.  Pattern ids are the array positions minus one. */
+/* core.matcher(patterns, kinds, flags, words, default_kind): patterns is
+ * an array of strings; kinds (nil: all default_kind, itself 0 by default)
+ * an array of 0 (literal, case-sensitive), 1 (literal, insensitive) or 2
+ * (regex); flags maps a regex's position to its flag string.  Pattern ids
+ * are the array positions minus one. */
 static int l_matcher_new(lua_State *L)
 {
     np_matcher_builder *b;
     l_matcher *u;
-    lua_Integer i, n;
+    lua_Integer i, n, default_kind;
     int rc, has_kinds;
 
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -538,6 +539,7 @@ static int l_matcher_new(lua_State *L)
     if (!lua_isnoneornil(L, 3))
         luaL_checktype(L, 3, LUA_TTABLE);
     n = luaL_len(L, 1);
+    default_kind = luaL_optinteger(L, 5, 0);
     u = new_matcher_ud(L);
     b = np_mb_create(lua_toboolean(L, 4) ? NP_MATCH_WORDS : 0);
     if (b == NULL)
@@ -547,13 +549,14 @@ static int l_matcher_new(lua_State *L)
         const char *p;
         uint32_t id;
         char msg[256];
-        lua_Integer kind = 0;
+        lua_Integer kind = default_kind;
 
         lua_geti(L, 1, i);
         p = lua_tolstring(L, -1, &len);
         if (has_kinds) {
             lua_geti(L, 2, i);
-            kind = lua_tointeger(L, -1);
+            if (!lua_isnil(L, -1))
+                kind = lua_tointeger(L, -1);
             lua_pop(L, 1);
         }
         if (p == NULL || len == 0) {

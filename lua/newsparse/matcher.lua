@@ -17,7 +17,7 @@ local error, ipairs, pairs, pcall, rawset, setmetatable, tostring, type =
 local math_type = math.type
 local concat = table.concat
 local format, pack, unpack, sub = string.format, string.pack, string.unpack, string.sub
-local table_unpack = table.unpack
+local table_unpack, table_move = table.unpack, table.move
 
 local M = {}
 _ENV = nil
@@ -117,6 +117,24 @@ end
 -- compile entries into self: patterns deduplicated by text (folded when
 -- insensitive) and case, then handed to the C core
 local function compile(self, entries, default_case, words)
+  -- the fast path: a list of plain names.  Each name is its own pattern
+  -- (pattern i = entry i); names repeated in the list are not merged here,
+  -- the C side reports them on the same span and the match lists both.
+  local n, plain = #entries, true
+  for i = 1, n do
+    local e = entries[i]
+    if type(e) ~= "string" or e == "" then plain = false break end
+  end
+  if plain then
+    local pats = table_move(entries, 1, n, 1, {})
+    self.ent = pats
+    local ok, cm = pcall(core.matcher, pats, nil, nil, words,
+      default_case == "insensitive" and 1 or 0)
+    if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 3) end
+    self.core = cm
+    self.npats = n
+    return
+  end
   local pats, kinds, flags = {}, {}, {}
   local sens, insens, rx = {}, {}, {}
   local fold = core.fold
