@@ -134,6 +134,8 @@ local function read_status(path)
   if reason then
     local n = reason:match("^after%-timeout (%d+)")
     if n then return { state = "after-timeout", at = tonumber(n) } end
+    n = reason:match("^after%-failure (%d+)")
+    if n then return { state = "after-failure", at = tonumber(n) } end
     return { state = reason }           -- "absent"
   end
   local rc, sec = t:match("^(%d+) ([%d.]+)")
@@ -238,6 +240,10 @@ local function why_not(st, limit)
   if st.state == "absent" then return "not installed" end
   if st.state == "timeout" then return ("timeout (> %d s)"):format(limit) end
   if st.state == "after-timeout" then return ("not run (timeout at %s)"):format(thousands(st.at)) end
+  if st.state == "after-failure" then return ("not run (failed at %s)"):format(thousands(st.at)) end
+  if st.state == "error" and st.rc and st.rc > 128 then
+    return ("killed (signal %d, not by the time limit)"):format(st.rc - 128)
+  end
   if st.state == "error" then return ("error (exit %s)"):format(tostring(st.rc)) end
   return st.state
 end

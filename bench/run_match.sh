@@ -36,13 +36,15 @@
 # The counts are compared with ours; for rg and grep a difference is traced
 # to the strings matched (their -o output against ours), and rg is rerun
 # with the patterns longest first (leftmost-first = leftmost-longest then).
-# A tool that hits its time limit is not run on larger gazetteers of that
-# case.  When our C search is slower than another tool (per case: the size
+# A tool that does not finish a run (its time limit, an error, or killed
+# from outside) is not run on larger gazetteers of that case.
+# When our C search is slower than another tool (per case: the size
 # where it does worst) or the largest size misses a target (build < 2 s,
 # peak RSS < 1 GB, load < 50 ms), that step is profiled with perf record
 # (the -O2 -g build of bench/bin/match_bench) and perf report by library,
 # by symbol and by source line; a Lua build over 2 s also gets a Lua-level
-# profile by line (match_bench.lua --lua-profile; lua5.4 is stripped).  When the shared data is absent the benchmark is
+# profile by line (match_bench.lua --lua-profile; lua5.4 is stripped).
+# When the shared data is absent the benchmark is
 # skipped (exit 0).
 set -euo pipefail
 
@@ -59,6 +61,7 @@ MB=${MATCH_MB:-100}
 SEED=${SEED:-1}
 PERF=${PERF-perf}
 OURS_TIMEOUT=900          # a safety net for our own programs only
+SIDE_TIMEOUT=$(( TIMEOUT < 30 ? TIMEOUT : 30 ))   # the explanatory side runs
 BBC=$SHARED/data/corpus/bbc
 WORK=$BENCH/work/match
 CBIN=$BENCH/bin/match_bench
@@ -112,6 +115,16 @@ HAVE_HS=0; [ -x "$HSBIN" ] && HAVE_HS=1
 HAVE_PERF=0; [ -n "$PERF" ] && command -v "$PERF" >/dev/null 2>&1 && HAVE_PERF=1
 UTF8_LOCALE=C.UTF-8
 locale -a 2>/dev/null | grep -qix 'c.utf-\?8' || UTF8_LOCALE=
+
+# one run at a time: a second one would delete this one's files (others
+# work in the same tree and may start `make bench` too)
+mkdir -p "$BENCH/work"
+exec 9>"$BENCH/work/.match.lock"
+if ! flock -n 9; then
+  echo "bench match: another run of this benchmark is in progress in $WORK;" \
+       "waiting for it to finish" >&2
+  flock 9
+fi
 
 T_START=$EPOCHREALTIME
 rm -rf "$WORK"
@@ -264,6 +277,15 @@ pipe() {
 }
 
 status_of() { cut -d' ' -f1 "$1.status" 2>/dev/null || echo missing; }
+# why_stop RESULT N: nothing when the run at size N finished, else why the
+# larger sizes are skipped
+why_stop() {
+  case $(status_of "$1") in
+    0) ;;
+    124|137) echo "after-timeout $2" ;;
+    *) echo "after-failure $2" ;;
+  esac
+}
 skipped() { echo "skip $1" >"$2.status"; }
 
 status=0
@@ -291,38 +313,38 @@ for cs in sensitive insensitive; do
 
     echo "== match: $cs, $n patterns: Hyperscan"
     if [ "$HAVE_HS" = 0 ]; then skipped absent "$base.hs.json"
-    elif [ -n "${dead[hs]:-}" ]; then skipped "after-timeout ${dead[hs]}" "$base.hs.json"
+    elif [ -n "${dead[hs]:-}" ]; then skipped "${dead[hs]}" "$base.hs.json"
     else
       timed "$base.hs.json" "$HS_TIMEOUT" "$HSBIN" --json --case "$cs" \
         --min-time "$MIN_TIME" --patterns "$P" --text "$CORPUS"
-      case $(status_of "$base.hs.json") in 124|137) dead[hs]=$n ;; esac
+      dead[hs]=$(why_stop "$base.hs.json" "$n")
     fi
     cat "$base.hs.json.status"
 
     echo "== match: $cs, $n patterns: pyahocorasick ($PYBIN)"
     if [ "$HAVE_AC" = 0 ]; then skipped absent "$base.ac.json"
-    elif [ -n "${dead[ac]:-}" ]; then skipped "after-timeout ${dead[ac]}" "$base.ac.json"
+    elif [ -n "${dead[ac]:-}" ]; then skipped "${dead[ac]}" "$base.ac.json"
     else
       timed "$base.ac.json" "$TIMEOUT" "$PYTHON" "$BENCH/ac_bench.py" --json \
         --case "$cs" --min-time "$MIN_TIME" --patterns "$P" --text "$CORPUS"
-      case $(status_of "$base.ac.json") in 124|137) dead[ac]=$n ;; esac
+      dead[ac]=$(why_stop "$base.ac.json" "$n")
     fi
     cat "$base.ac.json.status"
 
     echo "== match: $cs, $n patterns: ripgrep"
     if [ "$HAVE_RG" = 0 ]; then skipped absent "$base.rg"
-    elif [ -n "${dead[rg]:-}" ]; then skipped "after-timeout ${dead[rg]}" "$base.rg"
+    elif [ -n "${dead[rg]:-}" ]; then skipped "${dead[rg]}" "$base.rg"
     else
       pipe "$base.rg" "$TIMEOUT" "" rg -F -w -o "${I[@]}" -f "$P" "$CORPUS"
-      case $(status_of "$base.rg") in 124|137) dead[rg]=$n ;; esac
+      dead[rg]=$(why_stop "$base.rg" "$n")
     fi
     echo "$(cat "$base.rg.status") count=$(cat "$base.rg" 2>/dev/null || true)"
 
     echo "== match: $cs, $n patterns: GNU grep"
-    if [ -n "${dead[grep]:-}" ]; then skipped "after-timeout ${dead[grep]}" "$base.grep"
+    if [ -n "${dead[grep]:-}" ]; then skipped "${dead[grep]}" "$base.grep"
     else
       pipe "$base.grep" "$TIMEOUT" "$UTF8_LOCALE" grep -a -F -w -o "${I[@]}" -f "$P" "$CORPUS"
-      case $(status_of "$base.grep") in 124|137) dead[grep]=$n ;; esac
+      dead[grep]=$(why_stop "$base.grep" "$n")
     fi
     echo "$(cat "$base.grep.status") count=$(cat "$base.grep" 2>/dev/null || true)"
   done
@@ -356,7 +378,7 @@ for cs in sensitive insensitive; do
       case $(status_of "$WORK/$cs.$n.rg") in
         124|137)
           echo "== match: $cs, $n patterns: rg without -w (substrings; for the timing only)"
-          pipe "$WORK/$cs.$n.rg_nowords" "$TIMEOUT" "" rg -F -o "${I[@]}" -f "$WORK/gaz_$n.txt" "$CORPUS"
+          pipe "$WORK/$cs.$n.rg_nowords" "$SIDE_TIMEOUT" "" rg -F -o "${I[@]}" -f "$WORK/gaz_$n.txt" "$CORPUS"
           cat "$WORK/$cs.$n.rg_nowords.status"
           break ;;
       esac
