@@ -50,6 +50,18 @@ typedef struct {
     size_t blob_len;
 } l_matcher;
 
+/* __tostring of every type: its name and address, or "(closed)" once
+ * __gc or __close has run (live is the object's core pointer). */
+static int push_name(lua_State *L, const char *name, const void *live,
+                     const void *u)
+{
+    if (live == NULL)
+        lua_pushfstring(L, "%s (closed)", name);
+    else
+        lua_pushfstring(L, "%s (%p)", name, u);
+    return 1;
+}
+
 /*{====================================================================
  * Rules
  *=====================================================================*/
@@ -131,11 +143,7 @@ static int l_rules_gc(lua_State *L)
 static int l_rules_tostring(lua_State *L)
 {
     l_rules *u = luaL_checkudata(L, 1, RULES_MT);
-    if (u->r == NULL)
-        lua_pushliteral(L, "newsparse.Rules (freed)");
-    else
-        lua_pushfstring(L, "newsparse.Rules (%p)", (void *)u);
-    return 1;
+    return push_name(L, "newsparse.Rules", u->r, u);
 }
 
 /*}====================================================================*/
@@ -223,11 +231,7 @@ static int l_parser_gc(lua_State *L)
 static int l_parser_tostring(lua_State *L)
 {
     l_parser *u = luaL_checkudata(L, 1, PARSER_MT);
-    if (u->a == NULL)
-        lua_pushliteral(L, "newsparse.Parser (closed)");
-    else
-        lua_pushfstring(L, "newsparse.Parser (%p)", (void *)u);
-    return 1;
+    return push_name(L, "newsparse.Parser", u->a, u);
 }
 
 /*}====================================================================*/
@@ -366,11 +370,7 @@ static int l_seg_gc(lua_State *L)
 static int l_seg_tostring(lua_State *L)
 {
     l_seg *u = luaL_checkudata(L, 1, SEG_MT);
-    if (u->sg == NULL)
-        lua_pushliteral(L, "newsparse.Segmenter (closed)");
-    else
-        lua_pushfstring(L, "newsparse.Segmenter (%p)", (void *)u);
-    return 1;
+    return push_name(L, "newsparse.Segmenter", u->sg, u);
 }
 
 /*}====================================================================*/
@@ -764,11 +764,7 @@ static int l_matcher_gc(lua_State *L)
 static int l_matcher_tostring(lua_State *L)
 {
     l_matcher *u = luaL_checkudata(L, 1, MATCHER_MT);
-    if (u->m == NULL)
-        lua_pushliteral(L, "newsparse.CoreMatcher (closed)");
-    else
-        lua_pushfstring(L, "newsparse.CoreMatcher (%p)", (void *)u);
-    return 1;
+    return push_name(L, "newsparse.CoreMatcher", u->m, u);
 }
 
 /* core.fold(s) -> s with Unicode simple case folding */
@@ -1089,11 +1085,7 @@ static int l_regex_gc(lua_State *L)
 static int l_regex_tostring(lua_State *L)
 {
     l_regex *u = luaL_checkudata(L, 1, REGEX_MT);
-    if (u->re == NULL)
-        lua_pushliteral(L, "newsparse.Regex (closed)");
-    else
-        lua_pushfstring(L, "newsparse.Regex (%p)", (void *)u);
-    return 1;
+    return push_name(L, "newsparse.Regex", u->re, u);
 }
 
 /*}====================================================================*/

@@ -713,22 +713,6 @@ void np_matches_free(np_matches *mm)
     mm->n = mm->cap = 0;
 }
 
-/* ASCII bytes that are word characters: letters, digits, "_" */
-static const unsigned char ascii_wordbyte[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-};
-
 /* is the character ending at i (before a match) a word character? */
 static int word_before(const char *s, size_t len, size_t i)
 {
@@ -739,7 +723,7 @@ static int word_before(const char *s, size_t len, size_t i)
         return 0;
     c = (unsigned char)s[i - 1];
     if (c < 0x80)
-        return ascii_wordbyte[c];
+        return np_ascii_word[c];
     np_utf8_decode_back(s, len, i, &cp);
     return np_is_wordchar(np_cp_class(cp), cp);
 }
@@ -753,7 +737,7 @@ static int word_after(const char *s, size_t len, size_t i)
         return 0;
     c = (unsigned char)s[i];
     if (c < 0x80)
-        return ascii_wordbyte[c];
+        return np_ascii_word[c];
     np_utf8_decode(s, len, i, &cp);
     return np_is_wordchar(np_cp_class(cp), cp);
 }

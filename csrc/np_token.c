@@ -172,22 +172,6 @@ static size_t url_at(const char *s, size_t len, size_t i)
     return j > i + 4 ? j - i : 0;
 }
 
-/* ASCII bytes that make up words: letters, digits, "_" */
-static const unsigned char ascii_word[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-};
-
 /* ASCII white space and controls: skipped between tokens */
 static const unsigned char ascii_blank[256] = {
     [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
@@ -333,16 +317,16 @@ static inline int next_token(const char *s, size_t len, size_t *pos,
         *pos = i + 1;
         return 1;
     }
-    if (ascii_word[(unsigned char)s[i]]) {
+    if (np_ascii_word[(unsigned char)s[i]]) {
         /* fast path: a run of ASCII letters and digits; only what stops it
          * says whether a slower rule may apply */
         size_t r = i + 1;
         unsigned char stop;
-        while (r < len && ascii_word[(unsigned char)s[r]])
+        while (r < len && np_ascii_word[(unsigned char)s[r]])
             r++;
         stop = r < len ? (unsigned char)s[r] : ' ';
         if (plain_end[stop] ||
-            (stop == '.' && !(r + 1 < len && ascii_word[(unsigned char)s[r + 1]]))) {
+            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]))) {
             if ((unsigned char)s[i] > '9' || (unsigned char)s[i] == '_') {
                 tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
                 tok->end = r;

@@ -68,6 +68,10 @@ int np_class_at(const char *s, size_t len, size_t i, size_t *n);
  * whole-word match may not touch. */
 int np_is_wordchar(int cls, uint32_t cp);
 
+/* np_ascii_word[c]: 1 for the ASCII letters, digits and "_" (the ASCII
+ * word characters of np_is_wordchar), 0 for every other byte. */
+extern const unsigned char np_ascii_word[256];
+
 /* np_fold: Unicode simple case folding of one code point (utf8proc's
  * simple lower-case mapping, plus the folds it lacks: final sigma, long s).
  * One code point always maps to one code point. */

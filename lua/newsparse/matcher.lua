@@ -114,6 +114,13 @@ local function extra_owner(self, pid, i, alias)
   more[#more + 1] = alias or false
 end
 
+-- the C matcher; its errors reported at the caller of np.matcher
+local function build_core(...)
+  local ok, cm = pcall(core.matcher, ...)
+  if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 4) end
+  return cm
+end
+
 -- compile entries into self: patterns deduplicated by text (folded when
 -- insensitive) and case, then handed to the C core
 local function compile(self, entries, default_case, words)
@@ -128,10 +135,7 @@ local function compile(self, entries, default_case, words)
   if plain then
     local pats = table_move(entries, 1, n, 1, {})
     self.ent = pats
-    local ok, cm = pcall(core.matcher, pats, nil, nil, words,
-      default_case == "insensitive" and 1 or 0)
-    if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 3) end
-    self.core = cm
+    self.core = build_core(pats, nil, nil, words, default_case == "insensitive" and 1 or 0)
     self.npats = n
     return
   end
@@ -183,9 +187,7 @@ local function compile(self, entries, default_case, words)
       r.patterns = nil
     end
   end
-  local ok, cm = pcall(core.matcher, pats, kinds, flags, words)
-  if not ok then error("newsparse.matcher: " .. tostring(cm):gsub("^[^\n]-:%d+: ", ""), 3) end
-  self.core = cm
+  self.core = build_core(pats, kinds, flags, words)
   self.npats = #pats
 end
 
