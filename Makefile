@@ -21,12 +21,14 @@ PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8 2>/dev/null)
 PCRE2_LIBS   ?= $(shell $(PKG_CONFIG) --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
 UTF8PROC_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libutf8proc 2>/dev/null)
 UTF8PROC_LIBS   ?= $(shell $(PKG_CONFIG) --libs libutf8proc 2>/dev/null || echo -lutf8proc)
+ZLIB_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags zlib 2>/dev/null)
+ZLIB_LIBS   ?= $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 
 CSTD     = -std=c11
 CWARNS   = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(CWARNS) $(CFLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS)
+ALL_CFLAGS = $(CSTD) $(CWARNS) $(CFLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) $(ZLIB_CFLAGS)
 LIBFLAG  ?= -shared
 LDFLAGS  ?=
 
@@ -40,13 +42,13 @@ BUSTED_OUTPUT ?= utfTerminal
 BUSTED_FLAGS ?=
 
 ROOT := $(abspath .)
-CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c
+CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c csrc/np_read.c
 BIND_SRC  = csrc/lnewsparse.c
 HEADERS   = $(wildcard csrc/*.h)
 DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt $(wildcard data/gazetteer/*.tsv)
 DATA_LUA  = lua/newsparse/data_files.lua
 
-DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev lua-busted lua-check lua-cjson luarocks pkg-config gcc make
+DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse lua-cjson lua-filesystem lua-busted lua-check luarocks pkg-config gcc make
 
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
@@ -62,14 +64,14 @@ $(BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
-	$(CC) $(LIBFLAG) $(LDFLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS)
+	$(CC) $(LIBFLAG) $(LDFLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS) $(ZLIB_LIBS)
 
 $(ASAN_BUILD)/newsparse/%.o: csrc/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(CWARNS) -O1 -g $(SAN_FLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(CWARNS) -O1 -g $(SAN_FLAGS) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) $(ZLIB_CFLAGS) -c $< -o $@
 
 $(ASAN_BUILD)/newsparse/core.so: $(patsubst csrc/%.c,$(ASAN_BUILD)/newsparse/%.o,$(CORE_SRC) $(BIND_SRC))
-	$(CC) $(LIBFLAG) $(SAN_FLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS)
+	$(CC) $(LIBFLAG) $(SAN_FLAGS) -o $@ $^ $(PCRE2_LIBS) $(UTF8PROC_LIBS) $(ZLIB_LIBS)
 
 $(DATA_LUA): $(DATA) data/embed.lua
 	$(LUA) data/embed.lua data $@

@@ -11,9 +11,20 @@
  * last = end.  __gc and __close share one function; a freed object raises
  * on use.
  */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE              /* MAP_ANONYMOUS */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -21,6 +32,7 @@
 #include "np_article.h"
 #include "np_common.h"
 #include "np_match.h"
+#include "np_read.h"
 #include "np_regex.h"
 #include "np_segment.h"
 #include "np_token.h"
@@ -33,6 +45,8 @@
 #define SEG_MT    "newsparse.Segmenter"
 #define MATCHER_MT "newsparse.CoreMatcher"
 #define REGEX_MT   "newsparse.Regex"
+#define READER_MT  "newsparse.Reader"
+#define COUNTERS_MT "newsparse.Counters"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
@@ -1121,6 +1135,330 @@ static int l_cp1252_to_utf8(lua_State *L)
 
 /*}====================================================================*/
 
+/*{====================================================================
+ * Reader (np_read: plain and gzip files, by lines or whole)
+ *=====================================================================*/
+
+typedef struct {
+    np_reader *r;
+    int fd;
+    int own_fd;        /* close fd when the reader is freed ("-" is not) */
+} l_reader;
+
+static l_reader *check_reader(lua_State *L, int idx)
+{
+    l_reader *u = luaL_checkudata(L, idx, READER_MT);
+    if (u->r == NULL)
+        luaL_error(L, "attempt to use a closed newsparse reader");
+    return u;
+}
+
+/* core.reader(path [, offset [, max_record [, max_ratio]]]) -> Reader, or
+ * nil and "path: reason".  path "-" reads standard input. */
+static int l_reader_new(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lua_Integer offset = luaL_optinteger(L, 2, 0);
+    lua_Integer max_record = luaL_optinteger(L, 3, 0);
+    lua_Integer max_ratio = luaL_optinteger(L, 4, 0);
+    np_reader_opts opts;
+    l_reader *u;
+    int st;
+
+    luaL_argcheck(L, offset >= 0, 2, "offset must be >= 0");
+    luaL_argcheck(L, max_record >= 0, 3, "max_record must be >= 0");
+    luaL_argcheck(L, max_ratio >= 0 && max_ratio <= 0x7fffffff, 4,
+                  "max_ratio out of range");
+    opts.max_record = (size_t)max_record;
+    opts.max_ratio = (unsigned)max_ratio;
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->r = NULL;
+    u->fd = -1;
+    u->own_fd = 0;
+    luaL_setmetatable(L, READER_MT);
+    if (strcmp(path, "-") == 0) {
+        u->fd = 0;
+    } else {
+        u->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (u->fd < 0) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s: %s", path, strerror(errno));
+            return 2;
+        }
+        u->own_fd = 1;
+    }
+    st = np_reader_open_fd(&u->r, u->fd, (uint64_t)offset, &opts);
+    if (st != NP_OK)
+        return luaL_error(L, "newsparse: cannot open a reader: %s", np_strerror(st));
+    return 1;
+}
+
+/* after a failed read: nil, message; or false, message for a record over
+ * the size limit (the reader can go on) */
+static int reader_status(lua_State *L, np_reader *r, int st, size_t len)
+{
+    if (st == NP_EOF) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (st == NP_ELIMIT) {
+        lua_pushboolean(L, 0);
+        lua_pushfstring(L, "record of %I bytes is over the size limit; skipped",
+                        (lua_Integer)len);
+        return 2;
+    }
+    lua_pushnil(L);
+    if (st == NP_ENOMEM)
+        lua_pushliteral(L, "out of memory");
+    else
+        lua_pushstring(L, np_reader_error(r));
+    return 2;
+}
+
+/* r:line() -> line | false, msg (over the limit, skipped) | nil (end) |
+ * nil, msg (an error: the rest of the input cannot be read) */
+static int l_reader_line(lua_State *L)
+{
+    l_reader *u = check_reader(L, 1);
+    const char *line;
+    size_t len;
+    int st = np_reader_line(u->r, &line, &len);
+    if (st != NP_OK)
+        return reader_status(L, u->r, st, len);
+    lua_pushlstring(L, line, len);
+    return 1;
+}
+
+/* r:skip(n) -> how many lines were passed over (fewer than n at the end
+ * of the input), without making strings of them; nil, msg on an error */
+static int l_reader_skip(lua_State *L)
+{
+    l_reader *u = check_reader(L, 1);
+    lua_Integer n = luaL_checkinteger(L, 2), done = 0;
+    const char *line;
+    size_t len;
+    for (; done < n; done++) {
+        int st = np_reader_line(u->r, &line, &len);
+        if (st == NP_EOF)
+            break;
+        if (st != NP_OK && st != NP_ELIMIT)
+            return reader_status(L, u->r, st, len);
+    }
+    lua_pushinteger(L, done);
+    return 1;
+}
+
+/* r:all() -> everything left | false, msg (over the limit) | nil, msg */
+static int l_reader_all(lua_State *L)
+{
+    l_reader *u = check_reader(L, 1);
+    const char *data;
+    size_t len;
+    int st = np_reader_all(u->r, &data, &len);
+    if (st != NP_OK)
+        return reader_status(L, u->r, st == NP_EOF ? NP_EIO : st, len);
+    lua_pushlstring(L, data, len);
+    return 1;
+}
+
+/* r:position() -> offset of the next line, 1-based line number of the last
+ * line, bytes taken from the file so far, whether it is gzip */
+static int l_reader_position(lua_State *L)
+{
+    l_reader *u = check_reader(L, 1);
+    lua_pushinteger(L, (lua_Integer)np_reader_offset(u->r));
+    lua_pushinteger(L, (lua_Integer)np_reader_lineno(u->r));
+    lua_pushinteger(L, (lua_Integer)np_reader_consumed(u->r));
+    lua_pushboolean(L, np_reader_is_gzip(u->r));
+    return 4;
+}
+
+static int l_reader_gc(lua_State *L)
+{
+    l_reader *u = luaL_checkudata(L, 1, READER_MT);
+    np_reader_free(u->r);
+    u->r = NULL;
+    if (u->own_fd && u->fd >= 0)
+        close(u->fd);
+    u->fd = -1;
+    return 0;
+}
+
+static int l_reader_tostring(lua_State *L)
+{
+    l_reader *u = luaL_checkudata(L, 1, READER_MT);
+    return push_name(L, READER_MT, u->r, u);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Processes: what `newsparse run --jobs N` needs from POSIX
+ *=====================================================================*/
+
+/* core.fork() -> pid in the parent, 0 in the child; raises on failure.
+ * Flushes Lua's standard streams first so that nothing buffered is
+ * written twice. */
+static int l_fork(lua_State *L)
+{
+    pid_t pid;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        return luaL_error(L, "newsparse: fork failed: %s", strerror(errno));
+    lua_pushinteger(L, (lua_Integer)pid);
+    return 1;
+}
+
+/* core.wait(pid [, nohang]) -> "exited", code | "signaled", signal |
+ * false (nohang and still running) */
+static int l_wait(lua_State *L)
+{
+    pid_t pid = (pid_t)luaL_checkinteger(L, 1);
+    int nohang = lua_toboolean(L, 2);
+    int status;
+    pid_t got;
+    do {
+        got = waitpid(pid, &status, nohang ? WNOHANG : 0);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0)
+        return luaL_error(L, "newsparse: waitpid failed: %s", strerror(errno));
+    if (got == 0) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    if (WIFEXITED(status)) {
+        lua_pushliteral(L, "exited");
+        lua_pushinteger(L, WEXITSTATUS(status));
+    } else {
+        lua_pushliteral(L, "signaled");
+        lua_pushinteger(L, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    }
+    return 2;
+}
+
+/* core.exit_now(code): end this process at once (a forked worker), without
+ * running Lua's or C's exit handlers or flushing inherited buffers. */
+static int l_exit_now(lua_State *L)
+{
+    int code = (int)luaL_optinteger(L, 1, 0);
+    _exit(code);
+    return 0;
+}
+
+/* core.isatty(fd) -> boolean */
+static int l_isatty(lua_State *L)
+{
+    lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)) == 1);
+    return 1;
+}
+
+/* core.now() -> seconds on a monotonic clock, as a float */
+static int l_now(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+    return 1;
+}
+
+/* core.sleep(seconds) */
+static int l_sleep(lua_State *L)
+{
+    lua_Number s = luaL_checknumber(L, 1);
+    struct timespec ts;
+    if (s <= 0)
+        return 0;
+    ts.tv_sec = (time_t)s;
+    ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
+/* core.getpid() -> integer */
+static int l_getpid(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)getpid());
+    return 1;
+}
+
+/* Counters: n 64-bit integers in memory shared by a process and the
+ * children it forks afterwards, updated atomically. */
+typedef struct {
+    _Atomic int_least64_t *c;
+    void *map;           /* the same memory, for munmap */
+    lua_Integer n;
+} l_counters;
+
+static l_counters *check_counters(lua_State *L, lua_Integer *i)
+{
+    l_counters *u = luaL_checkudata(L, 1, COUNTERS_MT);
+    if (u->c == NULL)
+        luaL_error(L, "attempt to use freed newsparse counters");
+    *i = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, *i >= 1 && *i <= u->n, 2, "counter index out of range");
+    return u;
+}
+
+/* core.counters(n) -> Counters, all 0 */
+static int l_counters_new(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    l_counters *u;
+    void *p;
+    luaL_argcheck(L, n >= 1 && n <= 1 << 20, 1, "count out of range");
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->c = NULL;
+    u->map = NULL;
+    u->n = n;
+    luaL_setmetatable(L, COUNTERS_MT);
+    p = mmap(NULL, (size_t)n * sizeof *u->c, PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return luaL_error(L, "newsparse: cannot map shared counters: %s", strerror(errno));
+    u->c = p;
+    u->map = p;
+    return 1;
+}
+
+/* c:add(i, v) -> the value before the addition */
+static int l_counters_add(lua_State *L)
+{
+    lua_Integer i;
+    l_counters *u = check_counters(L, &i);
+    lua_Integer v = luaL_checkinteger(L, 3);
+    lua_pushinteger(L, (lua_Integer)atomic_fetch_add(&u->c[i - 1], (int_least64_t)v));
+    return 1;
+}
+
+/* c:get(i) -> value */
+static int l_counters_get(lua_State *L)
+{
+    lua_Integer i;
+    l_counters *u = check_counters(L, &i);
+    lua_pushinteger(L, (lua_Integer)atomic_load(&u->c[i - 1]));
+    return 1;
+}
+
+static int l_counters_gc(lua_State *L)
+{
+    l_counters *u = luaL_checkudata(L, 1, COUNTERS_MT);
+    if (u->map != NULL)
+        munmap(u->map, (size_t)u->n * sizeof *u->c);
+    u->c = NULL;
+    u->map = NULL;
+    return 0;
+}
+
+static int l_counters_tostring(lua_State *L)
+{
+    l_counters *u = luaL_checkudata(L, 1, COUNTERS_MT);
+    return push_name(L, COUNTERS_MT, u->map, u);
+}
+
+/*}====================================================================*/
+
 static void new_type(lua_State *L, const char *name, const luaL_Reg *methods,
                      lua_CFunction gc, lua_CFunction tostring)
 {
@@ -1177,7 +1515,32 @@ static const luaL_Reg regex_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg reader_methods[] = {
+    {"line", l_reader_line},
+    {"all", l_reader_all},
+    {"skip", l_reader_skip},
+    {"position", l_reader_position},
+    {"close", l_reader_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg counters_methods[] = {
+    {"add", l_counters_add},
+    {"get", l_counters_get},
+    {"close", l_counters_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"reader", l_reader_new},
+    {"counters", l_counters_new},
+    {"fork", l_fork},
+    {"wait", l_wait},
+    {"exit_now", l_exit_now},
+    {"isatty", l_isatty},
+    {"now", l_now},
+    {"sleep", l_sleep},
+    {"getpid", l_getpid},
     {"regex", l_regex_new},
     {"matcher", l_matcher_new},
     {"load_matcher", l_matcher_load},
@@ -1202,6 +1565,8 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
     new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring);
     new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring);
+    new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
+    new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

@@ -10,6 +10,7 @@ local outlets = require "newsparse.outlets"
 local matcher = require "newsparse.matcher"
 local entities = require "newsparse.entities"
 local quotes = require "newsparse.quotes"
+local corpus = require "newsparse.corpus"
 
 local error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring =
   error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring
@@ -414,6 +415,22 @@ function M.find_outlet(site)
     error("newsparse.find_outlet: site must be a string", 2)
   end
   return outlets.default():find(site)
+end
+
+-- for art in np.corpus(path [, opts]) do ... end
+--   path: a directory (recursive, sorted), a file, a glob, or "-" (JSON
+--   lines on standard input); see lua/newsparse/corpus.lua.
+--   opts.fields    JSON field names: {text = "body", id = {"uid", "id"}, ...}
+--   opts.on_error  function(where, message) for what cannot be read
+--                  (default: a line on stderr); reading goes on
+--   opts.encoding  "auto" (default: UTF-8, or Windows-1252 when the text is
+--                  not valid UTF-8), "utf-8", "windows-1252"
+--   opts.parse     options for np.parse (boilerplate, credits)
+--   opts.format    what "-" holds: "jsonl" (default) or "txt"
+--   opts.max_bytes the longest article or JSON line read (default 256 MiB)
+--   opts.max_ratio gzip inflation limit (default 200)
+function M.corpus(path, opts)
+  return corpus.iterate(path, opts, M.parse, M.find_outlet)
 end
 
 return M

@@ -22,6 +22,9 @@ newsparse command runs them.
 
 dependencies = {
   "lua >= 5.4, < 5.5",
+  "lua-cjson",
+  "luafilesystem",
+  "argparse",
 }
 
 external_dependencies = {
@@ -32,6 +35,10 @@ external_dependencies = {
   UTF8PROC = {
     header = "utf8proc.h",
     library = "utf8proc",
+  },
+  ZLIB = {
+    header = "zlib.h",
+    library = "z",
   },
 }
 
@@ -47,14 +54,16 @@ build = {
         "csrc/np_segment.c",
         "csrc/np_token.c",
         "csrc/np_match.c",
+        "csrc/np_read.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
-      libraries = { "pcre2-8", "utf8proc" },
-      incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(UTF8PROC_INCDIR)" },
-      libdirs = { "$(PCRE2_LIBDIR)", "$(UTF8PROC_LIBDIR)" },
+      libraries = { "pcre2-8", "utf8proc", "z" },
+      incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(UTF8PROC_INCDIR)", "$(ZLIB_INCDIR)" },
+      libdirs = { "$(PCRE2_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(ZLIB_LIBDIR)" },
     },
     ["newsparse"] = "lua/newsparse.lua",
+    ["newsparse.corpus"] = "lua/newsparse/corpus.lua",
     ["newsparse.data"] = "lua/newsparse/data.lua",
     ["newsparse.data_files"] = "lua/newsparse/data_files.lua",
     ["newsparse.entities"] = "lua/newsparse/entities.lua",
