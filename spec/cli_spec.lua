@@ -106,3 +106,93 @@ describe("newsparse parse", function()
     assert.matches("Commands:", out)
   end)
 end)
+
+describe("newsparse entities and quotes", function()
+  after_each(H.cleanup)
+
+  -- rows of CSV text (fields may be quoted, with "" for a quote)
+  local function csv_rows(text)
+    local rows = {}
+    local i, n = 1, #text
+    local row, field = {}, {}
+    while i <= n do
+      local c = text:sub(i, i)
+      if c == '"' then
+        local j = i + 1
+        while true do
+          local q = text:find('"', j, true)
+          if text:sub(q + 1, q + 1) == '"' then
+            field[#field + 1] = text:sub(j, q)
+            j = q + 2
+          else
+            field[#field + 1] = text:sub(j, q - 1)
+            i = q + 1
+            break
+          end
+        end
+      elseif c == "," then
+        row[#row + 1] = table.concat(field)
+        field = {}
+        i = i + 1
+      elseif c == "\r" and text:sub(i + 1, i + 1) == "\n" then
+        row[#row + 1] = table.concat(field)
+        rows[#rows + 1] = row
+        row, field = {}, {}
+        i = i + 2
+      else
+        field[#field + 1] = c
+        i = i + 1
+      end
+    end
+    return rows
+  end
+
+  it("lists entity mentions as CSV with a header, quoting where needed", function()
+    local d = H.tmpdir()
+    H.write(d .. "/a.txt", 'Quay plan\n\nMayor Ann Price met officials from the European Union '
+      .. 'in Brussels. "Yes, and no," Ms Price said.\n')
+    local out, err, code = H.newsparse(("entities %q"):format(d))
+    assert.are.equal("", err)
+    assert.are.equal(0, code)
+    local rows = csv_rows(out)
+    assert.are.same({ "article", "first", "last", "type", "name", "text", "sentence", "block" },
+      rows[1])
+    local seen = {}
+    for i = 2, #rows do seen[rows[i][5] .. "/" .. rows[i][4]] = rows[i] end
+    assert.truthy(seen["Ann Price/PERSON"])
+    assert.truthy(seen["European Union/ORG"])
+    assert.truthy(seen["Brussels/GPE"])
+    local eu = seen["European Union/ORG"]
+    local text = H.read(d .. "/a.txt")
+    assert.are.equal("European Union", text:sub(tonumber(eu[2]), tonumber(eu[3])))
+  end)
+
+  it("lists quotes with speakers as JSON lines, filtered by kind", function()
+    local d = H.tmpdir()
+    H.write(d .. "/a.txt", 'Quay plan\n\n"We will not give up, not ever," Mayor Ann Price said.\n\n'
+      .. 'Critics called it a \'vanity project\'.\n')
+    local out, _, code = H.newsparse(("quotes -f jsonl -k direct %q"):format(d))
+    assert.are.equal(0, code)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    assert.are.equal(1, #lines)
+    assert.matches('"speaker":"Ann Price"', lines[1])
+    assert.matches('"text":"We will not give up, not ever,"', lines[1])
+    assert.matches('"article":"a"', lines[1])
+  end)
+
+  it("reports a corpus that does not exist and exits 1", function()
+    local out, err, code = H.newsparse("quotes /nonexistent/dir")
+    assert.are.equal(1, code)
+    assert.matches("/nonexistent/dir: No such file or directory", err)
+    assert.are.equal("article,speaker,kind,cue,text,first,last,block\r\n", out)
+  end)
+
+  it("has --help on every command", function()
+    for _, c in ipairs { "parse", "entities", "quotes", "run", "map", "reduce" } do
+      local out, _, code = H.newsparse(c .. " --help")
+      assert.are.equal(0, code)
+      assert.matches("Usage: newsparse " .. c, out)
+    end
+  end)
+end)

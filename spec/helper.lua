@@ -48,4 +48,63 @@ function H.describe(art)
   return out
 end
 
+-- a new empty directory; H.cleanup() removes every one made
+local made = {}
+function H.tmpdir()
+  local base = os.tmpname()
+  os.remove(base)
+  assert(os.execute(("mkdir -p %q"):format(base)))
+  made[#made + 1] = base
+  return base
+end
+
+function H.cleanup()
+  for _, d in ipairs(made) do os.execute(("rm -rf %q"):format(d)) end
+  made = {}
+end
+
+-- write s to path, making its directory first
+function H.write(path, s)
+  local dir = path:match("^(.*)/[^/]*$")
+  if dir then assert(os.execute(("mkdir -p %q"):format(dir))) end
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+  return path
+end
+
+-- gzip a file in place (path -> path.gz); returns the new path
+function H.gzip(path)
+  assert(os.execute(("gzip -f %q"):format(path)))
+  return path .. ".gz"
+end
+
+-- the repository's root and the command
+H.root = H.fixtures .. "/../.."
+H.bin = H.root .. "/bin/newsparse"
+
+-- run a shell command line; returns stdout, stderr, exit code
+function H.sh(cmdline, stdin)
+  local err = os.tmpname()
+  local cmd = ("%s 2>%q"):format(cmdline, err)
+  local inp
+  if stdin then
+    inp = os.tmpname()
+    H.write(inp, stdin)
+    cmd = cmd .. (" <%q"):format(inp)
+  end
+  local p = assert(io.popen(cmd, "r"))
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local stderr = H.read(err)
+  os.remove(err)
+  if inp then os.remove(inp) end
+  return out, stderr, code
+end
+
+-- run the newsparse command with an argument string
+function H.newsparse(args, stdin)
+  return H.sh(("lua5.4 %q %s"):format(H.bin, args), stdin)
+end
+
 return H

@@ -131,7 +131,7 @@ end
 
 -- an Article from a decoded record, or nil and a message
 local function record_article(ctx, record, id)
-  if type(record) ~= "table" then
+  if type(record) ~= "table" or record[1] ~= nil then
     return nil, "the record is not a JSON object"
   end
   local f = ctx.fields
