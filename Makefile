@@ -3,7 +3,7 @@
 #   make            build the C module into build/ (and regenerate embedded data)
 #   eval $(make env)   let lua5.4 find newsparse from any folder
 #   make test       install missing Debian packages (as root), build, run busted
-#   make demo       parse the bundled sample article
+#   make demo       run examples/report.lua over the bundled corpus (examples/articles)
 #   make sanitize   the specs against an ASan + UBSan build of the core
 #   make install    luarocks make (into ~/.luarocks with LUAROCKS_FLAGS=--local)
 #
@@ -110,13 +110,13 @@ sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
 	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
 demo: deps build
-	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bin/newsparse parse --format text examples/articles/*.txt
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bin/newsparse run examples/report.lua examples/articles/
 
 install: deps
 	$(LUAROCKS) --lua-version=5.4 make $(LUAROCKS_FLAGS) rockspec/newsparse-scm-1.rockspec
 
 lint:
-	$(LUACHECK) lua bin/newsparse spec bench data/embed.lua
+	$(LUACHECK) lua bin/newsparse spec bench examples data/embed.lua
 	$(LUAROCKS) lint rockspec/newsparse-scm-1.rockspec
 
 bench: build

@@ -12,8 +12,8 @@ local entities = require "newsparse.entities"
 local quotes = require "newsparse.quotes"
 local corpus = require "newsparse.corpus"
 
-local error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring =
-  error, getmetatable, ipairs, pairs, pcall, setmetatable, type, tostring
+local error, getmetatable, ipairs, next, pairs, pcall, rawget, rawset, setmetatable, type, tostring =
+  error, getmetatable, ipairs, next, pairs, pcall, rawget, rawset, setmetatable, type, tostring
 local concat = table.concat
 local format, lower = string.format, string.lower
 
@@ -131,8 +131,8 @@ end
 --=====================================================================
 
 local Article = {}
-Article.__index = Article
 M.Article = Article
+
 
 -- source: the first boilerplate block whose site names a known outlet;
 -- failing that, the first site named at all, as written.
@@ -151,6 +151,31 @@ local function guess_source(blocks)
     end
   end
   return fallback
+end
+
+-- the fields np.parse leaves for later, and the work that fills them in
+local LAZY = { blocks = true, title = true, source = true }
+
+local function parse_blocks(art)
+  local blocks = rawget(art, "_parser"):parse(art.text)
+  rawset(art, "blocks", blocks)
+  rawset(art, "_parser", nil)
+  if rawget(art, "title") == nil then
+    for _, b in ipairs(blocks) do
+      if b.kind == "title" then rawset(art, "title", b.text) break end
+    end
+  end
+  if rawget(art, "source") == nil then rawset(art, "source", guess_source(blocks)) end
+end
+
+Article.__index = function(art, key)
+  local method = Article[key]
+  if method ~= nil then return method end
+  if LAZY[key] and rawget(art, "_parser") then
+    parse_blocks(art)
+    return rawget(art, key)
+  end
+  return nil
 end
 
 -- np.parse(text [, opts]) -> Article
@@ -173,18 +198,13 @@ function M.parse(text, opts)
   end
   local encoding
   text, encoding = decode(text, opts.encoding)
-  local blocks = parser_for(opts):parse(text)
-  local title
-  for _, b in ipairs(blocks) do
-    if b.kind == "title" then title = b.text break end
-  end
+  -- blocks, title and source are worked out when first asked for, so a
+  -- script that only counts words never pays for block tables
   return setmetatable({
     text = text,
     id = opts.id,
-    title = title,
-    source = guess_source(blocks),
     encoding = encoding,
-    blocks = blocks,
+    _parser = parser_for(opts),
   }, Article)
 end
 
@@ -244,9 +264,34 @@ end
 -- sentence, block}, in text order (see newsparse.entities)
 --   opts.all       read every block (default: body blocks, each once)
 --   opts.discover  false: gazetteer matches only
+-- the default mentions (default gazetteer, body blocks, discovery) are
+-- found once per article and shared by entities, people, organisations,
+-- places and quotes; each caller gets its own copy of the list
+local function default_mentions(art)
+  local cached = art._mentions
+  if not cached then
+    cached = entities.mentions(art, matcher_list(nil), {})
+    art._mentions = cached
+  end
+  return cached
+end
+
+local function copy_list(list)
+  local out = {}
+  for i, x in ipairs(list) do
+    local c = {}
+    for k, v in pairs(x) do c[k] = v end
+    out[i] = c
+  end
+  return out
+end
+
 function Article:entities(m, opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("newsparse: art:entities(m, opts): opts must be a table", 2)
+  end
+  if m == nil and (opts == nil or next(opts) == nil) then
+    return copy_list(default_mentions(self))
   end
   return entities.mentions(self, matcher_list(m), opts)
 end
@@ -255,6 +300,7 @@ end
 -- speaker_first, speaker_last, cue, kind, block, sentence} (see
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
+  if m == nil then return quotes.find(self, copy_list(default_mentions(self))) end
   return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
 end
 

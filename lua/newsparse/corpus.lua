@@ -68,6 +68,22 @@ function M.decode(s)
   return integers(v, 0)
 end
 
+-- a record: as M.decode, but only its top-level numbers are made integers
+-- (articles are read by the million; art.record keeps nested values as
+-- cjson gives them)
+local function decode_record(s)
+  local ok, v = pcall(json.decode, s)
+  if not ok then
+    return nil, (gsub(tostring(v), "^.-:%d+: ", ""))
+  end
+  if type(v) == "table" then
+    for k, x in pairs(v) do
+      if type(x) == "number" or x == json.null then v[k] = integers(x, 0) end
+    end
+  end
+  return v
+end
+
 --}====================================================================
 
 --{====================================================================
@@ -146,7 +162,6 @@ local function record_article(ctx, record, id)
   end
   local art = ctx.parse(text, ctx.parse_opts)
   art.id = as_string(pick(record, f.id)) or id
-  art.title = art.title or title
   art.url = as_string(pick(record, f.url))
   art.date = as_string(pick(record, f.date))
   local source = as_string(pick(record, f.source))
@@ -377,7 +392,7 @@ local function json_line(ctx, s, base, lineno, line, lerr, fn)
     return
   end
   if not find(line, "%S") then return end
-  local v, derr = M.decode(line)
+  local v, derr = decode_record(line)
   if v == nil then
     report(ctx, where, "invalid JSON: " .. tostring(derr))
     return

@@ -5,6 +5,8 @@
 --     reduce = function(key, values) ... end,       -- optional
 --     finish = function(results, out) ... end }     -- optional
 --
+-- A script reads its parameters (`--define NAME=VALUE`) from the global
+-- table `params`.
 -- emit(key, value): key a string, value anything JSON can carry.
 -- reduce(key, values) returns one value for the key.  It must be
 -- re-reducible: reduce(k, {reduce(k, a), reduce(k, b)}) equals
@@ -61,15 +63,18 @@ local function script_print(...)
   current_out:write("\n")
 end
 
--- M.load_script(path) -> script table, or nil and a message
-function M.load_script(path)
+-- M.load_script(path [, params]) -> script table, or nil and a message.
+-- params (a table of strings, from --define NAME=VALUE) is the script's
+-- global `params`.
+function M.load_script(path, params)
   local f, err = io_open(path, "rb")
   if not f then return nil, err end
   local src = f:read("a")
   f:close()
   if not src then return nil, path .. ": cannot read" end
   -- globals a script sets stay in its own table; print follows --out
-  local env = setmetatable({ print = script_print }, { __index = G })
+  local env = setmetatable({ print = script_print, params = params or {} },
+    { __index = G })
   local chunk, cerr = load(src, "@" .. path, "t", env)
   if not chunk then return nil, cerr end
   local ok, script = pcall(chunk)
