@@ -37,7 +37,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 BUILD    ?= build
 ASAN_BUILD ?= build-asan
 PREFIX   ?= /usr/local
-LUAROCKS_FLAGS ?= --local
+LUAROCKS_FLAGS ?= --local --deps-mode=none
 BUSTED_OUTPUT ?= utfTerminal
 BUSTED_FLAGS ?=
 
@@ -106,7 +106,7 @@ sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	LSAN_OPTIONS=suppressions=$(ROOT)/.ci/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' \
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' NEWSPARSE_BUILD='$(ASAN_BUILD)' \
 	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
 demo: deps build
