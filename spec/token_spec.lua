@@ -33,6 +33,34 @@ describe("np.tokens", function()
     assert.are.same({ "players/word", "'/punct", "union/word" }, shapes("players' union"))
   end)
 
+  it("reads an apostrophe and s with nothing before them as a quote mark and a word", function()
+    -- (this once looped for ever, growing the token array until memory ran out)
+    assert.are.same({ "Saturday/word", "'/punct", "s/word" }, shapes("Saturday 's"))
+    assert.are.same({ "\u{2019}/punct", "s/word" }, shapes("\u{2019}s"))
+    assert.are.same({ "it/word", "'/punct", "S/word", "./punct" }, shapes("it 'S."))
+    assert.are.equal(3, np.count_words("a 's b"))
+  end)
+
+  it("always moves forward: every byte of mixed input is covered once", function()
+    local pieces = { "'s", "\u{2019}s", " ", "x", "5", ".", "'", "s", "-", "@", "#", "\255", "\0",
+                     "http://a.b" }
+    local seed = 7
+    for _ = 1, 300 do
+      local parts = {}
+      for j = 1, 12 do
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        parts[j] = pieces[seed % #pieces + 1]
+      end
+      local t = table.concat(parts)
+      local prev = 0
+      for _, k in ipairs(np.tokens(t)) do
+        assert.is_true(k.first > prev and k.last >= k.first)
+        assert.are.equal(k.text, t:sub(k.first, k.last))
+        prev = k.last
+      end
+    end
+  end)
+
   it("treats codes, numbers and amounts consistently", function()
     assert.are.same({ "COVID-19/word", "5G/word", "F-16/word", "3D/word", "G7/word" },
       shapes("COVID-19 5G F-16 3D G7"))
