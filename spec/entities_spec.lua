@@ -123,4 +123,17 @@ describe("np.gazetteer", function()
     assert.are.equal(g, np.gazetteer())
     assert.is_number(#g)
   end)
+
+  it("knows national institutions as ORG, with their country as id", function()
+    local art = np.parse("Leak inquiry\n\nThe FBI and MI6 traded files, No 10 said. The Kremlin " ..
+      "denied it; Congress and the Bank of England said nothing, and Parliament will debate it.\n")
+    local got = {}
+    for _, x in ipairs(art:entities()) do
+      got[#got + 1] = x.text .. "=" .. x.name .. "/" .. x.type .. "/" .. tostring(x.id)
+    end
+    assert.are.same({ "FBI=FBI/ORG/USA", "MI6=MI6/ORG/GBR", "No 10=Downing Street/ORG/GBR",
+                      "Kremlin=Kremlin/ORG/RUS", "Congress=US Congress/ORG/USA",
+                      "Bank of England=Bank of England/ORG/GBR", "Parliament=Parliament/ORG/nil" },
+                    got)
+  end)
 end)
