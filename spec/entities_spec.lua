@@ -117,6 +117,45 @@ describe("art:people, art:organisations, art:places", function()
   end)
 end)
 
+describe("person gender", function()
+  local function genders(text)
+    local art = np.parse("Harbour row\n\n" .. text .. "\n")
+    local out = {}
+    for _, e in ipairs(art:people(gaz)) do out[e.name] = e.gender or "unknown" end
+    return out
+  end
+
+  it("comes from a title before the name", function()
+    local g = genders("Councillor Avel Brisk met Mrs Tamsin Vo. Sir Orrin Pell joined them.")
+    assert.are.equal("female", g["Tamsin Vo"])
+    assert.are.equal("male", g["Orrin Pell"])
+    assert.are.equal("unknown", g["Avel Brisk"])
+  end)
+
+  it("comes from a common first name", function()
+    local g = genders("Councillor Mark Dunmore met Councillor Helen Quarry.")
+    assert.are.equal("male", g["Mark Dunmore"])
+    assert.are.equal("female", g["Helen Quarry"])
+  end)
+
+  it("comes from the pronouns that follow a name the article gives no other clue for", function()
+    local g = genders("Councillor Avel Brisk spoke first. She said the harbour was safe.")
+    assert.are.equal("female", g["Avel Brisk"])
+  end)
+
+  it("prefers a title to the first name", function()
+    local g = genders("Ms Robert Tallis chaired the meeting, and Ms Tallis spoke last.")
+    assert.are.equal("female", g["Robert Tallis"])
+  end)
+
+  it("is on every mention of a person and absent for other types", function()
+    local art = np.parse("Harbour row\n\nMrs Okafor praised Tidewater Holdings.\n")
+    for _, x in ipairs(art:entities(gaz)) do
+      if x.type == "PERSON" then assert.are.equal("female", x.gender) else assert.is_nil(x.gender) end
+    end
+  end)
+end)
+
 describe("np.gazetteer", function()
   it("is a compiled matcher, shared between calls", function()
     local g = np.gazetteer()

@@ -43,6 +43,32 @@ describe("art:quotes speakers", function()
     assert.are.equal("added", q[2].cue)
   end)
 
+  it("gives he and she to the nearest person of a compatible gender", function()
+    local q = quotes_of({ "Mira Okafor met Councillor Mark Dunmore at the quay.",
+      "\u{201C}The harbour must stay open,\u{201D} she said.",
+      "\u{201C}It will,\u{201D} he replied." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("Mark Dunmore", q[2].speaker)
+  end)
+
+  it("lets a person of unknown gender stand for he or she", function()
+    local q = quotes_of({ "Mira Okafor thanked Councillor Avel Brisk.",
+      "\u{201C}We did our part,\u{201D} he said." })
+    assert.are.equal("Avel Brisk", q[1].speaker)
+  end)
+
+  it("gives they to the nearest person or organisation", function()
+    local q = quotes_of({ "Mira Okafor wrote to Tidewater Holdings.",
+      "\u{201C}We will reply in May,\u{201D} they said." })
+    assert.are.equal("Tidewater Holdings", q[1].speaker)
+  end)
+
+  it("keeps the pronoun as written when nobody fits", function()
+    local q = quotes_of({ "Mira Okafor spoke first.",
+      "\u{201C}The plan is sound,\u{201D} he said." })
+    assert.are.equal("he", q[1].speaker)
+  end)
+
   it("keeps a speaker that names no entity as written", function()
     local q = quotes_of({ "\"The risk is manageable,\" the official said.",
       "Another source told the paper: \"The deal is done.\"",

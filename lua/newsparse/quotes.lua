@@ -21,14 +21,16 @@
 --   follow   a quote with no cue right after a quote by X, in the same or
 --            the next paragraph, is X's
 -- A speaker phrase inside an entity mention becomes the mention's resolved
--- name ("Mr Johnson" -> "Boris Johnson"); he, she, they become the person
--- mentioned last before the quote; otherwise the phrase stays as written
--- ("the official", "Another source", "US officials").
+-- name ("Mr Johnson" -> "Boris Johnson"); he and she become the nearest
+-- person before them whose gender does not contradict the pronoun, they the
+-- nearest person or organisation (entities.antecedent); otherwise the
+-- phrase stays as written ("the official", "Another source", "US officials").
 --
 -- kind: "direct" (starts with a capital: a sentence or more), "partial" (a
 -- lower-case fragment), "scare" (four words or fewer with no speaker cue:
 -- "a ‘limited’ role"); scare quotes have no speaker.
 local core = require "newsparse.core"
+local entities = require "newsparse.entities"
 
 local ipairs = ipairs
 local find, lower, sub = string.find, string.lower, string.sub
@@ -118,15 +120,6 @@ local function mention_at(mentions, text, first, last)
     if m.first >= first and m.first <= last and m.last >= tail then return m end
   end
   return nil
-end
-
--- the person mentioned last before position pos
-local function last_person(mentions, pos)
-  local best
-  for _, m in ipairs(mentions) do
-    if m.type == "PERSON" and m.last < pos then best = m end
-  end
-  return best
 end
 
 -- word tokens of text[first..last]
@@ -312,7 +305,7 @@ function M.find(art, mentions)
       local phrase = sub(text, sf, sl)
       local m = mention_at(mentions, text, sf, sl)
       if PRONOUNS[lower(phrase)] then
-        local p = last_person(mentions, sf)
+        local p = entities.antecedent(mentions, sf, phrase)
         q.speaker = p and p.name or phrase
       elseif m then
         q.speaker = m.name
