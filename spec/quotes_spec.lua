@@ -7,9 +7,15 @@ local gaz = np.matcher({
   { "Tidewater Holdings", type = "ORG" },
 })
 
+local last_art
 local function quotes_of(paragraphs)
   local art = np.parse("Harbour row\n\n" .. table.concat(paragraphs, "\n\n") .. "\n")
+  last_art = art
   return art:quotes(gaz), art
+end
+
+local function art_text_of(q)
+  return last_art.text:sub(q.speaker_first, q.speaker_last)
 end
 
 local function one(paragraphs)
@@ -89,6 +95,64 @@ describe("art:quotes speakers", function()
     local q = one({ "According to Mira Okafor, \u{201C}the works start in May.\u{201D}" })
     assert.are.equal("Mira Okafor", q.speaker)
     assert.are.equal("according to", q.cue)
+  end)
+
+  it("reads the next sentence when the quote ends its own: “…?” X asked.", function()
+    local q = quotes_of({ "\u{201C}Who pays for the dredging?\u{201D} Dev Rana asked. "
+      .. "\u{201C}Not the town.\u{201D}" })
+    assert.are.equal("Dev Rana", q[1].speaker)
+    assert.are.equal("asked", q[1].cue)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("takes X from “…,” X, a long apposition, said, across abbreviations and party tags", function()
+    local q = quotes_of({ "\u{201C}The vote was rushed,\u{201D} Rep. Ida Marr (D-Ore.) said.",
+      "\u{201C}Fees will double,\u{201D} Tova Lind, 41, a lawyer for the dock workers of "
+      .. "Wrenmouth, N.C., said on Monday." })
+    assert.are.equal("Ida Marr", q[1].speaker)
+    assert.are.equal("Tova Lind", q[2].speaker)
+  end)
+
+  it("does not take a clause after the quote for a speaker", function()
+    local q = one({ "Mira Okafor called it \u{201C}a fine day for the harbour\u{201D} "
+      .. "and said the work would start soon." })
+    assert.are.equal("Mira Okafor", q.speaker)
+  end)
+
+  it("finds a name signed with a dash: “…” ― X", function()
+    local q = quotes_of({ "\u{201C}The quay is our history.\u{201D} \u{2015} Jo Quill "
+      .. "\u{201C}Keep it open.\u{201D} \u{2015} Sal Brennock" })
+    assert.are.equal("Jo Quill", q[1].speaker)
+    assert.are.equal("Sal Brennock", q[2].speaker)
+  end)
+
+  it("knows more speech verbs: quipped, recalled, demanded, boasted ...", function()
+    local q = quotes_of({ "\u{201C}Bring a raincoat,\u{201D} Mira Okafor quipped.",
+      "\u{201C}Where is the money?\u{201D} Dev Rana demanded." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("gives a quote after a participle (, adding: …) to the sentence's subject", function()
+    local q = quotes_of({ "On Friday, Mira Okafor spoke for an hour, adding: \u{201C}The harbour "
+      .. "comes first.\u{201D}",
+      "Dev Rana said the plan was costly, adding that it was \u{201C}a gamble with public money\u{201D}." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("adding", q[1].cue)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("gives a quote after ‘and said’ to the sentence's subject", function()
+    local q = one({ "Dev Rana praised the engineers and said the quay was \u{2018}finally safe\u{2019}." })
+    assert.are.equal("Dev Rana", q.speaker)
+  end)
+
+  it("takes only the pronoun right before the verb, and nobody after ‘that says’", function()
+    local q = quotes_of({ "Mira Okafor backed a levy that she said was \u{201C}long overdue\u{201D}.",
+      "A survey that says the quay is \u{201C}at risk of collapse\u{201D} was published." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("she", art_text_of(q[1]))
+    assert.is_nil(q[2].speaker)
   end)
 
   it("gives a quote with no cue to the previous speaker in the next paragraph", function()
