@@ -138,6 +138,13 @@ quotes-eval: build
 	  done; \
 	else echo "quotes-eval: $(POLNEAR) not found; skipped"; fi
 
+# ner-eval: art:entities() on CoNLL-2003 eng.testb in ../shared (skipped without it)
+NER_SUITE ?= $(ROOT)/../shared/data/suites/ner
+ner-eval: build
+	@if [ -f "$(NER_SUITE)/eng.testb" ]; then \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/ner_eval.lua "$(NER_SUITE)"; \
+	else echo "ner-eval: $(NER_SUITE) not found; skipped"; fi
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
 	$(MAKE) -C bench clean ROOT=$(ROOT) 2>/dev/null || true
