@@ -72,6 +72,17 @@ describe("art:entities", function()
     assert.are.equal("ORG", by["Port Authority"].type)
   end)
 
+  it("types a name opening with a common first name as a person, without other cues", function()
+    local a = np.parse("Harbour row\n\nThe plan pleased Helen Quarry and Colin Marsh Dunmore, " ..
+      "but not Harbour Lights or Mira Street.\n")
+    local by = {}
+    for _, x in ipairs(a:entities(gaz)) do by[x.text] = x.type end
+    assert.are.equal("PERSON", by["Helen Quarry"])
+    assert.are.equal("PERSON", by["Colin Marsh Dunmore"])
+    assert.are_not.equal("PERSON", by["Harbour Lights"])
+    assert.are_not.equal("PERSON", by["Mira Street"])
+  end)
+
   it("resolves short forms and roles to the full name", function()
     local got = {}
     for _, x in ipairs(ments) do

@@ -14,8 +14,9 @@
 -- Typed by cues:
 --   PERSON  after an honorific or role (Mr, Dr, Sir, President, Prime
 --           Minister, Chancellor, Secretary, MP, Senator, founder,
---           spokesman, ...), before a speech verb ("Wallace said"), or a
---           surname that a later "Mr X" uses
+--           spokesman, ...), before a speech verb ("Wallace said"), a
+--           surname that a later "Mr X" uses, or two or three words opening
+--           with a common first name ("Helen Quarry"; FIRST_NAMES below)
 --   ORG     ending in a corporate or institutional word (Ltd, Inc, plc,
 --           Group, Council, Committee, Party, Ministry, Bank, University...)
 --   GPE     after "in", "from", "across", "near" when a single word
@@ -157,6 +158,14 @@ local PRONOUN_GENDER = {
   they = "plural", them = "plural", their = "plural", theirs = "plural", themselves = "plural",
 }
 M.PRONOUN_GENDER = PRONOUN_GENDER
+
+-- last words that make "Victoria Street", "Elizabeth Line" a place, not a
+-- person, though they open with a first name
+local PLACE_WORDS = {}
+for w in ([[street road avenue lane square park bridge hall house way drive place
+  line stadium airport station river lake island mountain gardens estate tower]]):gmatch("%a+") do
+  PLACE_WORDS[w] = true
+end
 
 -- a name right before one of these speaks: a person ("Wallace said")
 local SPEECH = { said = true, says = true, told = true, added = true, warned = true,
@@ -309,6 +318,9 @@ local function discover(text, s, sentence_index, taken, capitals, out)
           typ = "ORG"
         elseif toks[b + 1] and SPEECH[toks[b + 1].text] then
           typ = "PERSON"
+        elseif words >= 2 and words <= 3 and FIRST_NAMES[toks[a].text] and
+               toks[b].text:find("^%u%l") and not PLACE_WORDS[last_w] then
+          typ = "PERSON"   -- "Helen Quarry": a common first name and a surname
         elseif words == 1 and toks[a - 1] and PLACE_PREPS[lower(toks[a - 1].text)] then
           typ = "GPE"
         else
