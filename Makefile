@@ -53,7 +53,7 @@ DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench golden clean
+.PHONY: all build deps env test sanitize demo install lint bench golden quotes-eval ner-eval clean
 
 all: build
 
@@ -128,6 +128,24 @@ golden: build
 	@if [ -d "$(SUITES)" ]; then \
 	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/golden.lua "$(SUITES)"; \
 	else echo "golden: $(SUITES) not found; skipped"; fi
+
+# quotes-eval: art:quotes() against PolNeAR in ../shared (skipped without it);
+# train,dev is where rules are developed, test is the final figure
+POLNEAR ?= $(ROOT)/../shared/data/suites/quotes/polnear
+POLNEAR_SPLITS ?= train,dev test
+quotes-eval: build
+	@if [ -d "$(POLNEAR)" ]; then \
+	  for s in $(POLNEAR_SPLITS); do \
+	    LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/quotes_eval.lua "$(POLNEAR)" $$s || exit 1; \
+	  done; \
+	else echo "quotes-eval: $(POLNEAR) not found; skipped"; fi
+
+# ner-eval: art:entities() on CoNLL-2003 eng.testb in ../shared (skipped without it)
+NER_SUITE ?= $(ROOT)/../shared/data/suites/ner
+ner-eval: build
+	@if [ -f "$(NER_SUITE)/eng.testb" ]; then \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/ner_eval.lua "$(NER_SUITE)"; \
+	else echo "ner-eval: $(NER_SUITE) not found; skipped"; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

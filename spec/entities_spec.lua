@@ -72,6 +72,17 @@ describe("art:entities", function()
     assert.are.equal("ORG", by["Port Authority"].type)
   end)
 
+  it("types a name opening with a common first name as a person, without other cues", function()
+    local a = np.parse("Harbour row\n\nThe plan pleased Helen Quarry and Colin Marsh Dunmore, " ..
+      "but not Harbour Lights or Mira Street.\n")
+    local by = {}
+    for _, x in ipairs(a:entities(gaz)) do by[x.text] = x.type end
+    assert.are.equal("PERSON", by["Helen Quarry"])
+    assert.are.equal("PERSON", by["Colin Marsh Dunmore"])
+    assert.are_not.equal("PERSON", by["Harbour Lights"])
+    assert.are_not.equal("PERSON", by["Mira Street"])
+  end)
+
   it("resolves short forms and roles to the full name", function()
     local got = {}
     for _, x in ipairs(ments) do
@@ -117,10 +128,62 @@ describe("art:people, art:organisations, art:places", function()
   end)
 end)
 
+describe("person gender", function()
+  local function genders(text)
+    local art = np.parse("Harbour row\n\n" .. text .. "\n")
+    local out = {}
+    for _, e in ipairs(art:people(gaz)) do out[e.name] = e.gender or "unknown" end
+    return out
+  end
+
+  it("comes from a title before the name", function()
+    local g = genders("Councillor Avel Brisk met Mrs Tamsin Vo. Sir Orrin Pell joined them.")
+    assert.are.equal("female", g["Tamsin Vo"])
+    assert.are.equal("male", g["Orrin Pell"])
+    assert.are.equal("unknown", g["Avel Brisk"])
+  end)
+
+  it("comes from a common first name", function()
+    local g = genders("Councillor Mark Dunmore met Councillor Helen Quarry.")
+    assert.are.equal("male", g["Mark Dunmore"])
+    assert.are.equal("female", g["Helen Quarry"])
+  end)
+
+  it("comes from the pronouns that follow a name the article gives no other clue for", function()
+    local g = genders("Councillor Avel Brisk spoke first. She said the harbour was safe.")
+    assert.are.equal("female", g["Avel Brisk"])
+  end)
+
+  it("prefers a title to the first name", function()
+    local g = genders("Ms Robert Tallis chaired the meeting, and Ms Tallis spoke last.")
+    assert.are.equal("female", g["Robert Tallis"])
+  end)
+
+  it("is on every mention of a person and absent for other types", function()
+    local art = np.parse("Harbour row\n\nMrs Okafor praised Tidewater Holdings.\n")
+    for _, x in ipairs(art:entities(gaz)) do
+      if x.type == "PERSON" then assert.are.equal("female", x.gender) else assert.is_nil(x.gender) end
+    end
+  end)
+end)
+
 describe("np.gazetteer", function()
   it("is a compiled matcher, shared between calls", function()
     local g = np.gazetteer()
     assert.are.equal(g, np.gazetteer())
     assert.is_number(#g)
+  end)
+
+  it("knows national institutions as ORG, with their country as id", function()
+    local art = np.parse("Leak inquiry\n\nThe FBI and MI6 traded files, No 10 said. The Kremlin " ..
+      "denied it; Congress and the Bank of England said nothing, and Parliament will debate it.\n")
+    local got = {}
+    for _, x in ipairs(art:entities()) do
+      got[#got + 1] = x.text .. "=" .. x.name .. "/" .. x.type .. "/" .. tostring(x.id)
+    end
+    assert.are.same({ "FBI=FBI/ORG/USA", "MI6=MI6/ORG/GBR", "No 10=Downing Street/ORG/GBR",
+                      "Kremlin=Kremlin/ORG/RUS", "Congress=US Congress/ORG/USA",
+                      "Bank of England=Bank of England/ORG/GBR", "Parliament=Parliament/ORG/nil" },
+                    got)
   end)
 end)

@@ -7,9 +7,15 @@ local gaz = np.matcher({
   { "Tidewater Holdings", type = "ORG" },
 })
 
+local last_art
 local function quotes_of(paragraphs)
   local art = np.parse("Harbour row\n\n" .. table.concat(paragraphs, "\n\n") .. "\n")
+  last_art = art
   return art:quotes(gaz), art
+end
+
+local function art_text_of(q)
+  return last_art.text:sub(q.speaker_first, q.speaker_last)
 end
 
 local function one(paragraphs)
@@ -43,6 +49,32 @@ describe("art:quotes speakers", function()
     assert.are.equal("added", q[2].cue)
   end)
 
+  it("gives he and she to the nearest person of a compatible gender", function()
+    local q = quotes_of({ "Mira Okafor met Councillor Mark Dunmore at the quay.",
+      "\u{201C}The harbour must stay open,\u{201D} she said.",
+      "\u{201C}It will,\u{201D} he replied." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("Mark Dunmore", q[2].speaker)
+  end)
+
+  it("lets a person of unknown gender stand for he or she", function()
+    local q = quotes_of({ "Mira Okafor thanked Councillor Avel Brisk.",
+      "\u{201C}We did our part,\u{201D} he said." })
+    assert.are.equal("Avel Brisk", q[1].speaker)
+  end)
+
+  it("gives they to the nearest person or organisation", function()
+    local q = quotes_of({ "Mira Okafor wrote to Tidewater Holdings.",
+      "\u{201C}We will reply in May,\u{201D} they said." })
+    assert.are.equal("Tidewater Holdings", q[1].speaker)
+  end)
+
+  it("keeps the pronoun as written when nobody fits", function()
+    local q = quotes_of({ "Mira Okafor spoke first.",
+      "\u{201C}The plan is sound,\u{201D} he said." })
+    assert.are.equal("he", q[1].speaker)
+  end)
+
   it("keeps a speaker that names no entity as written", function()
     local q = quotes_of({ "\"The risk is manageable,\" the official said.",
       "Another source told the paper: \"The deal is done.\"",
@@ -63,6 +95,64 @@ describe("art:quotes speakers", function()
     local q = one({ "According to Mira Okafor, \u{201C}the works start in May.\u{201D}" })
     assert.are.equal("Mira Okafor", q.speaker)
     assert.are.equal("according to", q.cue)
+  end)
+
+  it("reads the next sentence when the quote ends its own: “…?” X asked.", function()
+    local q = quotes_of({ "\u{201C}Who pays for the dredging?\u{201D} Dev Rana asked. "
+      .. "\u{201C}Not the town.\u{201D}" })
+    assert.are.equal("Dev Rana", q[1].speaker)
+    assert.are.equal("asked", q[1].cue)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("takes X from “…,” X, a long apposition, said, across abbreviations and party tags", function()
+    local q = quotes_of({ "\u{201C}The vote was rushed,\u{201D} Rep. Ida Marr (D-Ore.) said.",
+      "\u{201C}Fees will double,\u{201D} Tova Lind, 41, a lawyer for the dock workers of "
+      .. "Wrenmouth, N.C., said on Monday." })
+    assert.are.equal("Ida Marr", q[1].speaker)
+    assert.are.equal("Tova Lind", q[2].speaker)
+  end)
+
+  it("does not take a clause after the quote for a speaker", function()
+    local q = one({ "Mira Okafor called it \u{201C}a fine day for the harbour\u{201D} "
+      .. "and said the work would start soon." })
+    assert.are.equal("Mira Okafor", q.speaker)
+  end)
+
+  it("finds a name signed with a dash: “…” ― X", function()
+    local q = quotes_of({ "\u{201C}The quay is our history.\u{201D} \u{2015} Jo Quill "
+      .. "\u{201C}Keep it open.\u{201D} \u{2015} Sal Brennock" })
+    assert.are.equal("Jo Quill", q[1].speaker)
+    assert.are.equal("Sal Brennock", q[2].speaker)
+  end)
+
+  it("knows more speech verbs: quipped, recalled, demanded, boasted ...", function()
+    local q = quotes_of({ "\u{201C}Bring a raincoat,\u{201D} Mira Okafor quipped.",
+      "\u{201C}Where is the money?\u{201D} Dev Rana demanded." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("gives a quote after a participle (, adding: …) to the sentence's subject", function()
+    local q = quotes_of({ "On Friday, Mira Okafor spoke for an hour, adding: \u{201C}The harbour "
+      .. "comes first.\u{201D}",
+      "Dev Rana said the plan was costly, adding that it was \u{201C}a gamble with public money\u{201D}." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("adding", q[1].cue)
+    assert.are.equal("Dev Rana", q[2].speaker)
+  end)
+
+  it("gives a quote after ‘and said’ to the sentence's subject", function()
+    local q = one({ "Dev Rana praised the engineers and said the quay was \u{2018}finally safe\u{2019}." })
+    assert.are.equal("Dev Rana", q.speaker)
+  end)
+
+  it("takes only the pronoun right before the verb, and nobody after ‘that says’", function()
+    local q = quotes_of({ "Mira Okafor backed a levy that she said was \u{201C}long overdue\u{201D}.",
+      "A survey that says the quay is \u{201C}at risk of collapse\u{201D} was published." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("she", art_text_of(q[1]))
+    assert.is_nil(q[2].speaker)
   end)
 
   it("gives a quote with no cue to the previous speaker in the next paragraph", function()

@@ -358,6 +358,7 @@ def main():
         build_countries(iso, iso_old),
         load_table("demonyms.tsv", {"NORP"}, any_code),
         load_table("intl_orgs.tsv", {"ORG"}),
+        load_table("institutions.tsv", {"ORG"}, alpha3),
         build_companies(args.shared),
         build_outlets(),
         load_table("people.tsv", {"PERSON"}),

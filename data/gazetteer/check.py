@@ -35,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HEADER = "# name\ttype\taliases\tid"
 FILES = {
     "countries.tsv": {"GPE"}, "demonyms.tsv": {"NORP"}, "intl_orgs.tsv": {"ORG"},
+    "institutions.tsv": {"ORG"},
     "companies.tsv": {"ORG"}, "outlets.tsv": {"MEDIA"}, "people.tsv": {"PERSON"},
     "cities.tsv": {"GPE"}, "places.tsv": {"GPE", "LOC"}, "parties.tsv": {"NORP"},
 }
@@ -132,7 +133,8 @@ def main():
             # ids
             if ident:
                 for code in ident.split(","):
-                    if fname in ("countries.tsv", "cities.tsv", "parties.tsv") and code not in a3:
+                    if fname in ("countries.tsv", "cities.tsv", "parties.tsv",
+                                 "institutions.tsv") and code not in a3:
                         errors.append("%s: id %r is not ISO 3166 alpha-3" % (where, code))
                     if fname in ("demonyms.tsv", "places.tsv"):
                         if "-" in code:

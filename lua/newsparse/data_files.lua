@@ -2437,6 +2437,113 @@ Yugoslav	NORP	Yugoslavs|Yugoslavian	YUG
 Zambian	NORP	Zambians	ZMB
 Zimbabwean	NORP	Zimbabweans	ZWE
 ]],
+  ["gazetteer/institutions.tsv"] = [[
+# name	type	aliases	id
+Australian Federal Police	ORG		AUS
+Bank of Canada	ORG		CAN
+Bank of England	ORG	BoE	GBR
+Bank of France	ORG	Banque de France	FRA
+Bank of Japan	ORG	BOJ|BoJ	JPN
+Blue House	ORG		KOR
+British Army	ORG		GBR
+Bundesbank	ORG	Deutsche Bundesbank	DEU
+Bundesrat	ORG		DEU
+Bundestag	ORG		DEU
+Bundeswehr	ORG		DEU
+Cabinet Office	ORG		GBR
+Centers for Disease Control and Prevention	ORG	CDC|US Centers for Disease Control and Prevention	USA
+CIA	ORG	Central Intelligence Agency|C.I.A.	USA
+Competition and Markets Authority	ORG	CMA	GBR
+Crown Prosecution Service	ORG	CPS	GBR
+Dáil	ORG	Dáil Éireann|Dail Eireann|Dail	IRL
+Department for Education	ORG	DfE	GBR
+Department of Health and Social Care	ORG	DHSC	GBR
+Department of Homeland Security	ORG	DHS|Homeland Security Department	USA
+Downing Street	ORG	No 10|No. 10|Number 10|Number Ten|10 Downing Street	GBR
+Drug Enforcement Administration	ORG	DEA	USA
+Élysée	ORG	Élysée Palace|Elysee Palace|Elysee	FRA
+Environmental Protection Agency	ORG	EPA|US Environmental Protection Agency	USA
+FBI	ORG	Federal Bureau of Investigation|F.B.I.	USA
+Federal Aviation Administration	ORG	FAA	USA
+Federal Communications Commission	ORG	FCC	USA
+Federal Emergency Management Agency	ORG	FEMA	USA
+Federal Reserve	ORG	Fed|US Federal Reserve|U.S. Federal Reserve|Federal Reserve Board|Federal Reserve System	USA
+Federal Trade Commission	ORG	FTC	USA
+Financial Conduct Authority	ORG	FCA	GBR
+Food and Drug Administration	ORG	FDA|US Food and Drug Administration	USA
+Foreign Office	ORG	Foreign, Commonwealth and Development Office|FCDO|Foreign and Commonwealth Office	GBR
+French National Assembly	ORG	Assemblée nationale|Assemblee nationale	FRA
+FSB	ORG	Federal Security Service	RUS
+Garda Síochána	ORG	Gardaí|Garda|Gardai|Garda Siochana	IRL
+GCHQ	ORG	Government Communications Headquarters	GBR
+HM Revenue and Customs	ORG	HMRC|HM Revenue & Customs	GBR
+HM Treasury	ORG		GBR
+Home Office	ORG		GBR
+House of Commons	ORG	Commons	GBR
+House of Commons of Canada	ORG	Canadian House of Commons	CAN
+House of Lords	ORG		GBR
+Immigration and Customs Enforcement	ORG	ICE|US Immigration and Customs Enforcement	USA
+Internal Revenue Service	ORG	IRS	USA
+Islamic Revolutionary Guard Corps	ORG	IRGC|Revolutionary Guards|Revolutionary Guard	IRN
+Israel Defense Forces	ORG	IDF|Israeli Defence Forces|Israel Defence Forces	ISR
+Knesset	ORG		ISR
+Kremlin	ORG		RUS
+Lok Sabha	ORG		IND
+MI5	ORG	Security Service	GBR
+MI6	ORG	Secret Intelligence Service|SIS	GBR
+Ministry of Defence	ORG	MoD|MOD	GBR
+Mossad	ORG		ISR
+National Aeronautics and Space Administration	ORG	NASA	USA
+National Assembly of South Korea	ORG		KOR
+National Crime Agency	ORG	NCA	GBR
+National Diet	ORG	Diet of Japan	JPN
+National Guard	ORG		USA
+National People's Congress	ORG	NPC|National People’s Congress	CHN
+National Security Agency	ORG	NSA	USA
+NHS	ORG	National Health Service|NHS England	GBR
+Northern Ireland Assembly	ORG	Stormont	GBR
+Ofcom	ORG		GBR
+Office for Budget Responsibility	ORG	OBR	GBR
+Office for National Statistics	ORG	ONS	GBR
+Ofgem	ORG		GBR
+Ofsted	ORG		GBR
+Parliament	ORG		
+Pentagon	ORG	US Department of Defense|U.S. Department of Defense|Department of Defense|Defense Department|Department of War|War Department	USA
+People's Bank of China	ORG	PBOC|People’s Bank of China	CHN
+People's Liberation Army	ORG	PLA|People’s Liberation Army	CHN
+Rajya Sabha	ORG		IND
+Reserve Bank of Australia	ORG	RBA	AUS
+Reserve Bank of India	ORG	RBI	IND
+Royal Air Force	ORG	RAF	GBR
+Royal Canadian Mounted Police	ORG	RCMP|Mounties	CAN
+Royal Navy	ORG		GBR
+Scotland Yard	ORG	Metropolitan Police|Met Police|Metropolitan Police Service|New Scotland Yard	GBR
+Scottish Parliament	ORG	Holyrood	GBR
+Securities and Exchange Commission	ORG	SEC|US Securities and Exchange Commission	USA
+Sejm	ORG		POL
+Senate	ORG		
+Senedd	ORG	Welsh Parliament|Welsh Assembly	GBR
+Shin Bet	ORG		ISR
+State Duma	ORG	Duma	RUS
+Swiss National Bank	ORG	SNB	CHE
+UK Parliament	ORG	Houses of Parliament|British Parliament|Westminster Parliament	GBR
+UK Supreme Court	ORG		GBR
+US Air Force	ORG	U.S. Air Force|United States Air Force	USA
+US Army	ORG	U.S. Army|United States Army	USA
+US Congress	ORG	Congress|U.S. Congress|United States Congress	USA
+US Department of Justice	ORG	Justice Department|Department of Justice|DOJ|U.S. Justice Department	USA
+US House of Representatives	ORG	House of Representatives|U.S. House of Representatives|U.S. House	USA
+US Marine Corps	ORG	U.S. Marine Corps|Marine Corps	USA
+US Navy	ORG	U.S. Navy|United States Navy	USA
+US Secret Service	ORG	Secret Service|U.S. Secret Service	USA
+US Senate	ORG	U.S. Senate|United States Senate	USA
+US State Department	ORG	State Department|U.S. State Department|Department of State	USA
+US Supreme Court	ORG	U.S. Supreme Court|United States Supreme Court	USA
+US Treasury	ORG	U.S. Treasury|Treasury Department|US Treasury Department|Department of the Treasury	USA
+Verkhovna Rada	ORG	Rada	UKR
+White House	ORG		USA
+Zhongnanhai	ORG		CHN
+]],
   ["gazetteer/intl_orgs.tsv"] = [[
 # name	type	aliases	id
 African Development Bank	ORG	AfDB	

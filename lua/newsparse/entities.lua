@@ -14,8 +14,9 @@
 -- Typed by cues:
 --   PERSON  after an honorific or role (Mr, Dr, Sir, President, Prime
 --           Minister, Chancellor, Secretary, MP, Senator, founder,
---           spokesman, ...), before a speech verb ("Wallace said"), or a
---           surname that a later "Mr X" uses
+--           spokesman, ...), before a speech verb ("Wallace said"), a
+--           surname that a later "Mr X" uses, or two or three words opening
+--           with a common first name ("Helen Quarry"; FIRST_NAMES below)
 --   ORG     ending in a corporate or institutional word (Ltd, Inc, plc,
 --           Group, Council, Committee, Party, Ministry, Bank, University...)
 --   GPE     after "in", "from", "across", "near" when a single word
@@ -24,6 +25,18 @@
 -- one PERSON whose last name is Johnson ("Boris Johnson"); a role resolves
 -- to its holder when the article names one ("Chancellor Sajid Javid" ...
 -- "the Chancellor").
+--
+-- Gender of a person (mention.gender "male" / "female", or nil when
+-- unknown), from the strongest evidence the article gives for the name:
+--   1. the titles written before its mentions (Mr, Sir, Lord, King ... /
+--      Mrs, Ms, Miss, Lady, Dame, Queen ...), the majority if they differ
+--   2. the first word of the name in FIRST_NAMES (common given names)
+--   3. the pronouns after a mention, in the rest of its sentence and the
+--      next one when no other person is named there (he/him/his/himself
+--      against she/her/hers/herself), the majority
+-- antecedent(mentions, pos, pronoun) resolves he/his to the nearest person
+-- before pos who is not known to be female, she/her to one not known to be
+-- male, they/their to the nearest person or organisation.
 local core = require "newsparse.core"
 
 local ipairs, next = ipairs, next
@@ -48,7 +61,9 @@ local ROLES = {
   chair = true, ceo = true, leader = true, general = true, gen = true, judge = true,
   justice = true, inspector = true, detective = true, sergeant = true, captain = true,
   coach = true, manager = true, boss = true, chief = true, director = true, pm = true,
-  representative = true, rep = true, deputy = true, premier = true,
+  representative = true, rep = true, deputy = true, premier = true, councillor = true,
+  councilor = true, congressman = true, congresswoman = true, businessman = true,
+  businesswoman = true,
   ["vice president"] = true, ["foreign secretary"] = true, ["home secretary"] = true,
 }
 
@@ -88,6 +103,68 @@ for w in ([[the a an this that these those it its he she they we you i his her t
   even like unlike following among between against once again meanwhile instead indeed
   earlier later last this week month year spokesman spokeswoman sources officials]]):gmatch("%a+") do
   COMMON[w] = true
+end
+
+-- titles that say a person's gender (lower case, without a full stop)
+local TITLE_GENDER = {}
+for w in ([[mr mister sir lord king prince duke earl baron emperor sultan sheikh
+  spokesman chairman congressman businessman]]):gmatch("%a+") do
+  TITLE_GENDER[w] = "male"
+end
+for w in ([[mrs ms miss lady dame queen princess duchess countess baroness empress madam madame
+  mme spokeswoman chairwoman congresswoman businesswoman]]):gmatch("%a+") do
+  TITLE_GENDER[w] = "female"
+end
+
+-- Common given names, written for newsparse: names that English-language
+-- news carries for one gender far more than the other.  Names used for
+-- both (Alex, Jordan, Jean, Andrea, Kim, Sam, Taylor) are left out, so the
+-- gender of their bearers stays unknown unless the article says it.
+local FIRST_NAMES = {}
+for w in ([[Aaron Abdullah Adam Adrian Ahmed Alan Albert Alexander Alexei Ali Alistair Andrew
+  Andy Angus Anthony Antonio Anwar Arthur Barack Barry Ben Benjamin Bernard Bernie Bill Bob
+  Boris Brad Brendan Brian Bruce Carl Carlos Charles Charlie Chuck Clive Colin Craig Daniel
+  Darren Dave David Dean Denis Dennis Derek Dmitry Dominic Donald Doug Douglas Duncan Ed Eddie
+  Edward Emmanuel Eric Frank Fred Gary Gavin George Gordon Graham Greg Gregory Hamid Harry Hassan
+  Henry Hugh Ian Ibrahim Igor Isaac Ivan Jack Jacob Jake James Jamal Jason Jeff Jeffrey Jeremy
+  Jerome Jim Jimmy Joe Joel John Johnny Jon Jonathan Jose Joseph Juan Justin Karl Keir Keith
+  Ken Kenneth Kevin Khalid Kwame Larry Leonardo Liam Luis Luke Malcolm Marco Mark Martin
+  Matt Matthew Max Michael Mick Mike Mitch Mohammed Muhammad Narendra Nathan Neil Nick Nicholas
+  Nigel Oleg Oliver Omar Oscar Owen Patrick Paul Pedro Pete Peter Phil Philip Rafael Rahul Ralph
+  Ray Raymond Richard Rick Rishi Rob Robert Roger Ron Ronald Rory Roy Rupert Russell Ryan Sajid
+  Scott Sean Sebastian Sergei Simon Stephen Steve Steven Stuart Ted Terry Theo Thomas Tim
+  Timothy Tom Tommy Tony Trevor Vladimir Volodymyr Walter Wayne Will William Yuri Zach]]):gmatch("%S+") do
+  FIRST_NAMES[w] = "male"
+end
+for w in ([[Abigail Agnes Alice Alison Amanda Amber Amy Ana Angela Angelina Ann Anna Anne
+  Annie Barbara Beatrice Betty Beverley Brenda Bridget Caroline Carrie Catherine Charlotte Cheryl
+  Chloe Christine Claire Clare Claudia Diana Diane Donna Dorothy Elaine Eleanor Elena Elizabeth
+  Ella Ellen Emily Emma Erin Esther Eva Fatima Fiona Florence Frances Gemma Georgia Gillian Giorgia
+  Gloria Grace Hannah Harriet Heather Helen Helena Hillary Holly Ilhan Irene Isabel Isabella
+  Jacinda Jane Janet Janice Jasmine Jennifer Jenny Jessica Jill Joan Joanna Josephine Joyce Judith
+  Judy Julia Julie Karen Kate Katherine Kathleen Kathryn Katie Kay Kelly Kemi Kirsty Kristi
+  Kristen Laura Lauren Linda Lisa Liz Louise Lucy Lydia Lynn Madeleine Maria Marie Marine
+  Marjorie Martha Mary Maxine Megan Melania Melanie Melissa Mhairi Michelle Mira Miriam Monica
+  Nadia Nancy Natalie Natasha Nicola Nicole Nikki Olivia Pamela Patricia Penny Petra Philippa
+  Priti Rachel Rebecca Rosa Rose Ruth Sally Samantha Sandra Sarah Sharon Sheila Shirley Sophie
+  Stella Stephanie Susan Suzanne Tamara Theresa Tina Tracey Ursula Valerie Vanessa Victoria
+  Virginia Wendy Yvette Yvonne Zoe]]):gmatch("%S+") do
+  FIRST_NAMES[w] = "female"
+end
+
+local PRONOUN_GENDER = {
+  he = "male", him = "male", his = "male", himself = "male",
+  she = "female", her = "female", hers = "female", herself = "female",
+  they = "plural", them = "plural", their = "plural", theirs = "plural", themselves = "plural",
+}
+M.PRONOUN_GENDER = PRONOUN_GENDER
+
+-- last words that make "Victoria Street", "Elizabeth Line" a place, not a
+-- person, though they open with a first name
+local PLACE_WORDS = {}
+for w in ([[street road avenue lane square park bridge hall house way drive place
+  line stadium airport station river lake island mountain gardens estate tower]]):gmatch("%a+") do
+  PLACE_WORDS[w] = true
 end
 
 -- a name right before one of these speaks: a person ("Wallace said")
@@ -241,6 +318,9 @@ local function discover(text, s, sentence_index, taken, capitals, out)
           typ = "ORG"
         elseif toks[b + 1] and SPEECH[toks[b + 1].text] then
           typ = "PERSON"
+        elseif words >= 2 and words <= 3 and FIRST_NAMES[toks[a].text] and
+               toks[b].text:find("^%u%l") and not PLACE_WORDS[last_w] then
+          typ = "PERSON"   -- "Helen Quarry": a common first name and a surname
         elseif words == 1 and toks[a - 1] and PLACE_PREPS[lower(toks[a - 1].text)] then
           typ = "GPE"
         else
@@ -358,6 +438,87 @@ local function resolve_roles(text, sentences, out)
   for _, m in ipairs(extra) do out[#out + 1] = m end
 end
 
+-- the gender each person's name has in this article (see the top)
+local function genders(text, sentences, out)
+  local titles, pronouns = {}, {}
+  local function vote(tab, name, g)
+    local v = tab[name]
+    if not v then
+      v = { male = 0, female = 0 }
+      tab[name] = v
+    end
+    v[g] = v[g] + 1
+  end
+  local persons_in = {}   -- sentence index -> person mentions in it
+  for _, m in ipairs(out) do
+    if m.type == "PERSON" then
+      local list = persons_in[m.sentence]
+      if not list then
+        list = {}
+        persons_in[m.sentence] = list
+      end
+      list[#list + 1] = m
+      -- the word right before the mention: "Mrs Okafor", "Sir Keir Starmer"
+      local w = sub(text, m.first > 40 and m.first - 40 or 1, m.first - 1):match("(%a+)%.?[ 	]+$")
+      local g = w and TITLE_GENDER[lower(w)]
+      if g then vote(titles, m.name, g) end
+    end
+  end
+  -- pronouns after a mention, while no other person is named
+  local function only(list, name)
+    for _, x in ipairs(list or {}) do
+      if x.name ~= name then return false end
+    end
+    return true
+  end
+  for _, m in ipairs(out) do
+    if m.type == "PERSON" and only(persons_in[m.sentence], m.name) then
+      local s, nxt = sentences[m.sentence], sentences[m.sentence + 1]
+      local last = s.last
+      if nxt and nxt.block == s.block and only(persons_in[m.sentence + 1], m.name) then
+        last = nxt.last
+      end
+      for _, t in ipairs(core.tokens(text, m.last + 1, last)) do
+        local g = PRONOUN_GENDER[lower(t.text)]
+        if g == "male" or g == "female" then vote(pronouns, m.name, g) end
+      end
+    end
+  end
+  local function majority(v)
+    if v and v.male ~= v.female then return v.male > v.female and "male" or "female" end
+    return nil
+  end
+  local decided = {}
+  for _, m in ipairs(out) do
+    if m.type == "PERSON" and decided[m.name] == nil then
+      decided[m.name] = majority(titles[m.name]) or FIRST_NAMES[m.name:match("^(%S+)%s")] or
+        majority(pronouns[m.name]) or false
+    end
+  end
+  for _, m in ipairs(out) do
+    if m.type == "PERSON" then m.gender = decided[m.name] or nil end
+  end
+end
+
+-- antecedent(mentions, pos, pronoun) -> the mention a pronoun at pos refers
+-- to, or nil: he/his the nearest person before pos not known to be female,
+-- she/her the nearest not known to be male, they/their the nearest person
+-- or organisation
+function M.antecedent(mentions, pos, pronoun)
+  local g = PRONOUN_GENDER[lower(pronoun)]
+  if not g then return nil end
+  local best
+  for _, m in ipairs(mentions) do
+    if m.last >= pos then break end
+    local t = m.type
+    if (g == "plural" and (t == "PERSON" or t == "ORG" or t == "MEDIA")) or
+       (t == "PERSON" and g ~= "plural" and m.gender ~= (g == "male" and "female" or "male")) then
+      best = m
+    end
+  end
+  return best
+end
+
 -- mentions(art, matchers, opts) -> sorted array of mentions
 function M.mentions(art, matchers, opts)
   opts = opts or {}
@@ -386,14 +547,15 @@ function M.mentions(art, matchers, opts)
   corefer(out)
   resolve_roles(text, sentences, out)
   sort(out, function(a, b) return a.first < b.first end)
+  genders(text, sentences, out)
   for _, m in ipairs(out) do
     m.discovered, m.role, m.resolved = nil, nil, nil
   end
   return out
 end
 
--- group(mentions, types) -> each entity once {name, type, id, count}, most
--- mentioned first
+-- group(mentions, types) -> each entity once {name, type, id, gender,
+-- count}, most mentioned first
 function M.group(mentions, types)
   local by, list = {}, {}
   for _, m in ipairs(mentions) do
@@ -401,7 +563,7 @@ function M.group(mentions, types)
       local key = m.type .. "\0" .. m.name
       local e = by[key]
       if not e then
-        e = { name = m.name, type = m.type, id = m.id, count = 0 }
+        e = { name = m.name, type = m.type, id = m.id, gender = m.gender, count = 0 }
         by[key] = e
         list[#list + 1] = e
       end

@@ -21,14 +21,16 @@
 --   follow   a quote with no cue right after a quote by X, in the same or
 --            the next paragraph, is X's
 -- A speaker phrase inside an entity mention becomes the mention's resolved
--- name ("Mr Johnson" -> "Boris Johnson"); he, she, they become the person
--- mentioned last before the quote; otherwise the phrase stays as written
--- ("the official", "Another source", "US officials").
+-- name ("Mr Johnson" -> "Boris Johnson"); he and she become the nearest
+-- person before them whose gender does not contradict the pronoun, they the
+-- nearest person or organisation (entities.antecedent); otherwise the
+-- phrase stays as written ("the official", "Another source", "US officials").
 --
 -- kind: "direct" (starts with a capital: a sentence or more), "partial" (a
 -- lower-case fragment), "scare" (four words or fewer with no speaker cue:
 -- "a ‘limited’ role"); scare quotes have no speaker.
 local core = require "newsparse.core"
+local entities = require "newsparse.entities"
 
 local ipairs = ipairs
 local find, lower, sub = string.find, string.lower, string.sub
@@ -40,16 +42,51 @@ local SPEECH = {}
 for w in ([[said says say told tells added adds warned warns argued argues claimed claims
   insisted insists explained explains wrote writes asked asks replied replies stated states
   noted notes declared declares announced announces admitted admits urged urges suggested
-  suggests acknowledged acknowledges continued concluded tweeted confirmed confirms
-  saying adding warning arguing claiming insisting telling writing]]):gmatch("%a+") do
+  suggests acknowledged acknowledges continued continues concluded concludes tweeted tweets
+  confirmed confirms recalled recalls quipped quips joked jokes echoed echoes boasted boasts
+  demanded demands responded responds countered counters predicted predicts vowed vows
+  promised promises pledged pledges reported reports revealed reveals remarked remarks
+  stressed stresses emphasised emphasized observed observes complained complains lamented
+  laments conceded concedes asserted asserts contended contends maintained maintains alleged
+  alleges cautioned cautions recounted recounts retorted retorts shouted shouts yelled yells
+  testified testifies posted posts reiterated reiterates agreed agrees mused muses pleaded pleads
+  saying adding warning arguing claiming insisting telling writing asking noting explaining
+  stating declaring suggesting tweeting posting]]):gmatch("%a+") do
   SPEECH[w] = true
 end
 
 local PRONOUNS = { he = true, she = true, they = true }
 
--- words that end a speaker phrase when reading backwards from a verb
+-- words that end a speaker phrase when reading backwards from a verb, and
+-- that never belong to a speaker phrase read forwards ("and said")
 local STOP_BACK = { ["that"] = true, ["with"] = true, ["and"] = true, ["but"] = true,
-                    ["as"] = true, ["while"] = true, ["when"] = true, ["after"] = true }
+                    ["as"] = true, ["while"] = true, ["when"] = true, ["after"] = true,
+                    ["which"] = true, ["who"] = true, ["because"] = true, ["if"] = true,
+                    ["then"] = true, ["also"] = true }
+
+-- words after which a speech verb in -ing has the sentence's subject
+-- (", adding", "and saying"); after a noun it has its own ("with union
+-- officials warning that")
+local PARTICIPLE_AFTER = { ["and"] = true, ["while"] = true, ["before"] = true,
+                           ["after"] = true, ["later"] = true, ["then"] = true,
+                           ["also"] = true }
+
+-- sentence openers skipped when looking for a sentence's subject ("On
+-- Tuesday, Ms Vale ...")
+local OPENERS = {}
+for w in ([[on in at after before during earlier later last meanwhile however but and also
+  then yesterday today tonight speaking asked separately still instead]]):gmatch("%a+") do
+  OPENERS[w] = true
+end
+
+-- punctuation that may stand inside "X, the Y, said" after a quote:
+-- commas, abbreviation stops (Rep. Gwen Moore; N.C.), a party tag in
+-- brackets ((D-Wis.)), apostrophes
+local APPOSITION_PUNCT = { [","] = true, ["."] = true, ["("] = true, [")"] = true,
+                           ["'"] = true, ["\u{2019}"] = true, ["-"] = true }
+
+-- a dash that signs a quote with a name: “…” ― Jo Quill
+local DASHES = { ["\u{2015}"] = true, ["\u{2014}"] = true, ["\u{2013}"] = true, ["-"] = true }
 
 local CLOSE = { ["\u{201C}"] = "\u{201D}", ["\u{2018}"] = "\u{2019}", ['"'] = '"', ["'"] = "'" }
 local OPENS = { "\u{201C}", "\u{2018}", '"', "'" }
@@ -120,15 +157,6 @@ local function mention_at(mentions, text, first, last)
   return nil
 end
 
--- the person mentioned last before position pos
-local function last_person(mentions, pos)
-  local best
-  for _, m in ipairs(mentions) do
-    if m.type == "PERSON" and m.last < pos then best = m end
-  end
-  return best
-end
-
 -- word tokens of text[first..last]
 local function words(text, first, last)
   local out = {}
@@ -137,12 +165,50 @@ local function words(text, first, last)
   return out
 end
 
--- speaker phrase after a closing mark: ", X said" or ", said X"
-local function speaker_after(text, from, last)
+local function is_capital(t)
+  return t and t.kind == "word" and t.text:find("^%u") ~= nil
+end
+
+-- the subject a sentence opens with: a pronoun, or a run of capitalised
+-- words (titles with their stops: "Sen. Ida Marr"), after an opener such
+-- as "On Tuesday,"; nil when it opens otherwise
+local function sentence_subject(toks, upto)
+  local k = 1
+  while toks[k] and toks[k].kind ~= "word" do k = k + 1 end
+  if toks[k] and OPENERS[lower(toks[k].text)] then
+    local c = k
+    while c < upto and c - k < 8 and toks[c].text ~= "," do c = c + 1 end
+    if toks[c] and toks[c].text == "," then k = c + 1 end
+  end
+  local t = toks[k]
+  if not t or k >= upto then return nil end
+  if PRONOUNS[lower(t.text)] then return k, k end
+  if not is_capital(t) then return nil end
+  local b = k
+  while b + 1 < upto and (is_capital(toks[b + 1]) or
+                          (toks[b + 1].text == "." and is_capital(toks[b + 2]))) do
+    b = b + 1
+  end
+  return k, b
+end
+
+-- speaker phrase after a closing mark: ", X said", ", said X", "― X";
+-- "… and said" gives the subject of the sentence, which starts at sfirst
+local function speaker_after(text, from, last, sfirst, open_at)
   local toks = words(text, from, last)
   local k = 1
   if toks[k] and toks[k].text == "," then k = k + 1 end
   if not toks[k] then return nil end
+  -- “…” ― Jo Quill: a dash right after the quote, then a name
+  if k == 1 and DASHES[toks[1].text] and is_capital(toks[2]) then
+    local b = 2
+    while b - 2 < 6 and (is_capital(toks[b + 1]) or
+                         (toks[b + 1] and toks[b + 1].text == "." and #toks[b].text == 1)) do
+      b = b + 1
+    end
+    if toks[b].kind == "punct" then b = b - 1 end
+    return toks[2].first, toks[b].last, toks[1].text
+  end
   if toks[k].kind == "word" and SPEECH[lower(toks[k].text)] then
     -- said X[, the Y]
     local a, b = k + 1, k
@@ -150,21 +216,31 @@ local function speaker_after(text, from, last)
     if b >= a then return toks[a].first, toks[b].last, toks[k].text end
     return nil
   end
-  -- X [, the Y,] said
+  -- X [, the Y, of Z,] said: X is at most eight tokens, a name or a noun
+  -- phrase, and ends at the first comma or bracket
   local a, b = k, nil
-  for j = k, math_min(#toks, k + 10) do
+  for j = k, math_min(#toks, k + 30) do
     local t = toks[j]
     if t.kind == "word" and SPEECH[lower(t.text)] then
       b = j - 1
       break
     end
-    if t.kind == "punct" and t.text ~= "," and t.text ~= "'" and t.text ~= "\u{2019}" then break end
+    if t.kind == "punct" and not APPOSITION_PUNCT[t.text] then break end
   end
   if not b or b < a then return nil end
-  -- "X, the Y, said": the speaker is X
+  -- “…” and said: the subject the sentence opens with
+  if b == a and (lower(toks[a].text) == "and" or lower(toks[a].text) == "but") and sfirst then
+    local before = words(text, sfirst, open_at - 1)
+    local sa, sb = sentence_subject(before, #before + 1)
+    if sa then return before[sa].first, before[sb].last, toks[b + 1].text end
+    return nil
+  end
   local c = a
-  while c < b and toks[c + 1].text ~= "," do c = c + 1 end
-  if toks[c].kind == "punct" then return nil end
+  while c < b and toks[c + 1].text ~= "," and toks[c + 1].text ~= "(" do c = c + 1 end
+  if toks[c].kind == "punct" or c - a >= 8 then return nil end
+  for j = a, c do
+    if STOP_BACK[lower(toks[j].text)] then return nil end
+  end
   return toks[a].first, toks[c].last, toks[b + 1].text
 end
 
@@ -181,11 +257,28 @@ local function speaker_before(text, first, open_at)
       if toks[a] then return toks[a].first, toks[b].last, "according to" end
     end
   end
-  -- the nearest speech verb before the quote, and the words before it
+  -- the nearest speech verb before the quote, and the words before it; a
+  -- participle ("Ms Vale spoke on, adding: ...") hands over to the finite
+  -- verb before it, or to the subject the sentence opens with
+  local participle
   for j = n, 1, -1 do
     local t = toks[j]
-    if t.kind == "word" and SPEECH[lower(t.text)] then
+    local verb = t.kind == "word" and SPEECH[lower(t.text)]
+    local prev = toks[j - 1]
+    if verb and t.text:find("ing$") and (not prev or prev.kind == "punct" or
+                                         PARTICIPLE_AFTER[lower(prev.text)]) then
+      participle = participle or t
+    elseif verb then
       local b = j - 1
+      local before = toks[b] and lower(toks[b].text)
+      -- "Ms Vale praised the plan and said": the sentence's subject
+      if before == "and" or before == "but" then
+        local sa, sb = sentence_subject(toks, b)
+        if sa then return toks[sa].first, toks[sb].last, t.text end
+        return nil
+      end
+      -- "a letter that says": no speaker here
+      if before == "that" or before == "which" then return nil end
       -- "Mr Seely, who is opposed to it, said": skip the aside
       if b >= 1 and toks[b].text == "," then
         local c = b - 1
@@ -200,15 +293,22 @@ local function speaker_before(text, first, open_at)
         b = b - 1
       end
       local a = b
-      while a > 1 and b - a < 5 and toks[a - 1].kind == "word" and
-            not STOP_BACK[lower(toks[a - 1].text)] do
-        a = a - 1
+      -- "a rule that he said": a pronoun right before the verb is all
+      if not (b >= 1 and PRONOUNS[lower(toks[b].text)]) then
+        while a > 1 and b - a < 5 and toks[a - 1].kind == "word" and
+              not STOP_BACK[lower(toks[a - 1].text)] do
+          a = a - 1
+        end
       end
       if b >= 1 and toks[b].kind == "word" and toks[a].kind == "word" then
         return toks[a].first, toks[b].last, t.text
       end
       return nil
     end
+  end
+  if participle then
+    local sa, sb = sentence_subject(toks, n)
+    if sa then return toks[sa].first, toks[sb].last, participle.text end
   end
   return nil
 end
@@ -290,9 +390,13 @@ function M.find(art, mentions)
     local eb = blocks[q.end_block]
     local sf, sl, cue
     if q.closed then
-      local _, s2 = sentence_of(q.close_end)
+      local i2, s2 = sentence_of(q.close_end)
       local lim = s2 and s2.last or eb.last
-      sf, sl, cue = speaker_after(text, q.close_end + 1, lim)
+      -- the quote ends its sentence (“Why now?” Ms Vale asked.): read the
+      -- next sentence of the block too
+      local s3 = i2 and sentences[i2 + 1]
+      if s2 and s2.last <= q.close_end and s3 and s3.block == s2.block then lim = s3.last end
+      sf, sl, cue = speaker_after(text, q.close_end + 1, lim, s and s.first, q.open_at)
     end
     if not sf and s then
       sf, sl, cue = speaker_before(text, s.first, q.open_at)
@@ -312,7 +416,7 @@ function M.find(art, mentions)
       local phrase = sub(text, sf, sl)
       local m = mention_at(mentions, text, sf, sl)
       if PRONOUNS[lower(phrase)] then
-        local p = last_person(mentions, sf)
+        local p = entities.antecedent(mentions, sf, phrase)
         q.speaker = p and p.name or phrase
       elseif m then
         q.speaker = m.name
