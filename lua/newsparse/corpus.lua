@@ -146,7 +146,8 @@ local function as_string(v)
 end
 
 -- an Article from a decoded record, or nil and a message
-local function record_article(ctx, record, id)
+-- (id: the name to give an article without one: base, or base:lineno)
+local function record_article(ctx, record, base, lineno)
   if type(record) ~= "table" or record[1] ~= nil then
     return nil, "the record is not a JSON object"
   end
@@ -161,12 +162,21 @@ local function record_article(ctx, record, id)
     text = title .. "\n\n" .. text
   end
   local art = ctx.parse(text, ctx.parse_opts)
-  art.id = as_string(pick(record, f.id)) or id
+  art.id = as_string(pick(record, f.id)) or (lineno and format("%s:%d", base, lineno) or base)
   art.url = as_string(pick(record, f.url))
   art.date = as_string(pick(record, f.date))
   local source = as_string(pick(record, f.source))
   if source then
-    art.source = ctx.find_outlet(source) or { name = source }
+    -- one lookup per distinct source (a corpus names few outlets, often)
+    local o = ctx.outlets[source]
+    if o == nil then
+      o = ctx.find_outlet(source) or { name = source }
+      if ctx.n_outlets < 10000 then
+        ctx.outlets[source] = o
+        ctx.n_outlets = ctx.n_outlets + 1
+      end
+    end
+    art.source = { name = o.name, domain = o.domain }
   end
   art.record = record
   return art
@@ -386,20 +396,19 @@ end
 
 -- one line of a JSON-lines file (line is false: it was over the limit)
 local function json_line(ctx, s, base, lineno, line, lerr, fn)
-  local where = format("%s:%d", s.path, lineno)
   if not line then
-    report(ctx, where, lerr)
+    report(ctx, format("%s:%d", s.path, lineno), lerr)
     return
   end
   if not find(line, "%S") then return end
   local v, derr = decode_record(line)
   if v == nil then
-    report(ctx, where, "invalid JSON: " .. tostring(derr))
+    report(ctx, format("%s:%d", s.path, lineno), "invalid JSON: " .. tostring(derr))
     return
   end
-  local art, aerr = record_article(ctx, v, format("%s:%d", base, lineno))
+  local art, aerr = record_article(ctx, v, base, lineno)
   if not art then
-    report(ctx, where, aerr)
+    report(ctx, format("%s:%d", s.path, lineno), aerr)
     return
   end
   art.path, art.line = s.path, lineno
@@ -489,6 +498,7 @@ function M.context(opts, parse, find_outlet)
     max_bytes = opts.max_bytes or 0,
     max_ratio = opts.max_ratio or 0,
     errors = 0,
+    outlets = {}, n_outlets = 0,
   }
 end
 
