@@ -1203,8 +1203,8 @@ static int reader_status(lua_State *L, np_reader *r, int st, size_t len)
     }
     if (st == NP_ELIMIT) {
         lua_pushboolean(L, 0);
-        lua_pushfstring(L, "record of %I bytes is over the size limit; skipped",
-                        (lua_Integer)len);
+        lua_pushfstring(L, "over the size limit of %I bytes (%I read); skipped",
+                        (lua_Integer)np_reader_max_record(r), (lua_Integer)len);
         return 2;
     }
     lua_pushnil(L);

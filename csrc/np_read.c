@@ -374,27 +374,18 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
     if (r->err)
         return r->err;
     for (;;) {
-        if (!r->skipping && r->end - r->start > r->max_record) {
-            r->skipping = 1;
-            r->skipped = 0;
-        }
-        if (r->skipping)
+        if (r->end - r->start > r->max_record) {
+            /* too big: say so at once rather than read an endless source
+             * (a device, a pipe) to its end */
+            *len = r->end - r->start;
             drop_pending(r);
+            return NP_ELIMIT;
+        }
         got = fill(r);
         if (got < 0)
             return (int)got;
         if (got == 0)
             break;
-    }
-    if (!r->skipping && r->end - r->start > r->max_record) {
-        r->skipping = 1;
-        r->skipped = 0;
-        drop_pending(r);
-    }
-    if (r->skipping) {
-        r->skipping = 0;
-        *len = (size_t)r->skipped;
-        return NP_ELIMIT;
     }
     *data = r->buf + r->start;
     *len = r->end - r->start;
@@ -404,6 +395,7 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
 }
 
 uint64_t np_reader_offset(const np_reader *r) { return r->off; }
+size_t np_reader_max_record(const np_reader *r) { return r->max_record; }
 uint64_t np_reader_consumed(const np_reader *r) { return r->consumed; }
 uint64_t np_reader_lineno(const np_reader *r) { return r->lineno; }
 int np_reader_is_gzip(const np_reader *r) { return r->gz != 0; }

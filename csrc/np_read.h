@@ -58,7 +58,8 @@ int np_reader_line(np_reader *r, const char **line, size_t *len);
 
 /* np_reader_all: everything not yet read, valid until the next call.
  * Returns NP_OK (also for empty input), NP_ELIMIT (over max_record: nothing
- * is returned and the input is consumed), NP_EIO, NP_EDATA or NP_ENOMEM. */
+ * is returned, reading stops there and *len is what had been read), NP_EIO,
+ * NP_EDATA or NP_ENOMEM. */
 int np_reader_all(np_reader *r, const char **data, size_t *len);
 
 /* np_reader_offset: the offset (in the uncompressed stream, counted from
@@ -73,6 +74,9 @@ uint64_t np_reader_consumed(const np_reader *r);
 /* np_reader_lineno: the 1-based number of the line last returned (counted
  * from `offset`). */
 uint64_t np_reader_lineno(const np_reader *r);
+
+/* np_reader_max_record: the limit in force (the default when 0 was asked). */
+size_t np_reader_max_record(const np_reader *r);
 
 /* np_reader_is_gzip: whether the input is being inflated. */
 int np_reader_is_gzip(const np_reader *r);
