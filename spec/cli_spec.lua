@@ -1,27 +1,8 @@
 -- spec/cli_spec.lua: the newsparse command.
 local H = require "spec.helper"
 
-local root = H.fixtures .. "/../.."
-local bin = root .. "/bin/newsparse"
-
 -- run the command; returns stdout, stderr, exit code
-local function run(args, stdin)
-  local err = os.tmpname()
-  local cmd = ("lua5.4 %q %s 2>%q"):format(bin, args, err)
-  if stdin then
-    local inp = os.tmpname()
-    local f = assert(io.open(inp, "wb"))
-    f:write(stdin)
-    f:close()
-    cmd = cmd .. (" <%q"):format(inp)
-  end
-  local p = assert(io.popen(cmd, "r"))
-  local out = p:read("a")
-  local _, _, code = p:close()
-  local stderr = H.read(err)
-  os.remove(err)
-  return out, stderr, code
-end
+local run = H.newsparse
 
 local article = H.fixtures .. "/articles/insider_ferry_strike.txt"
 
