@@ -157,8 +157,10 @@ BBC_CORPUS ?= $(ROOT)/../shared/data/corpus/bbc
 ENTITIES_SPEED_FLAGS ?=
 entities-speed: build
 	@if [ -d "$(BBC_CORPUS)" ]; then \
+	  $(MAKE) -s -C bench bin/entities_bench ROOT=$(ROOT) CC='$(CC)' && \
 	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/entities_speed.lua \
-	    --results bench/RESULTS.md $(ENTITIES_SPEED_FLAGS) "$(BBC_CORPUS)"; \
+	    --results bench/RESULTS.md --cbench bench/bin/entities_bench \
+	    $(ENTITIES_SPEED_FLAGS) "$(BBC_CORPUS)"; \
 	else echo "entities-speed: $(BBC_CORPUS) not found; skipped"; fi
 
 clean:

@@ -224,9 +224,43 @@ end
 -- The C pipeline and the RESULTS.md section
 --=====================================================================
 
+-- the C program reads the same rules, word lists and gazetteer, written
+-- here from the Lua side into a setup folder beside the dump
 local cout
 if opts.cbench then
-  cout = run(q(opts.cbench) .. " " .. q(dir))
+  local data = require "newsparse.data"
+  local entities = require "newsparse.entities"
+  local setup = (opts.dump:match("^(.*)/[^/]*$") or ".") .. "/setup"
+  os.execute("mkdir -p " .. q(setup))
+  local function write(name, list)
+    local f = assert(io.open(setup .. "/" .. name, "wb"))
+    for _, line in ipairs(list) do f:write(line, "\n") end
+    f:close()
+  end
+  write("boilerplate.txt", data.lines("boilerplate.txt"))
+  write("credits.txt", data.lines("credits.txt"))
+  -- as lua/newsparse.lua builds the segmenter's table
+  local abbrev, order = {}, {}
+  for _, line in ipairs(data.lines("abbreviations.txt")) do
+    local w, class = line:match("^(%S+)%s+(%a+)")
+    if w then
+      if not abbrev[w] then order[#order + 1] = w end
+      abbrev[w] = abbrev[w] and (abbrev[w] .. "+" .. class) or class
+    end
+  end
+  local rows = {}
+  for _, w in ipairs(order) do rows[#rows + 1] = w .. "\t" .. abbrev[w] end
+  write("abbrev.tsv", rows)
+  rows = {}
+  for class, set in pairs(entities.word_lists()) do
+    for w in pairs(set) do rows[#rows + 1] = class .. "\t" .. w end
+  end
+  table.sort(rows)
+  write("words.tsv", rows)
+  write("list.txt", paths)
+  gaz:save(setup .. "/gazetteer.npm")
+  cout = run(q(opts.cbench) .. " --min-time " .. opts.min_time .. " " .. q(setup) .. " " ..
+    q(setup .. "/list.txt"))
   io.stderr:write(cout)
 end
 

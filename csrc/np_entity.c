@@ -27,6 +27,8 @@
 #include "np_utf8.h"
 
 #define MAX_WORD 63          /* longest word or role (bytes) */
+#define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
+                                 several words: "minister" */
 
 /*{====================================================================
  * The word table: open addressing, keys in one pool
@@ -182,9 +184,18 @@ int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
         (rc = add_key(d, word, len, classes & NP_EW_EXACT)) != NP_OK)
         return rc;
     if (classes & ~NP_EW_EXACT) {
-        for (i = 0; i < len; i++)
+        const char *sp = NULL;
+        for (i = 0; i < len; i++) {
             low[i] = (char)lower_byte((unsigned char)word[i]);
+            if (low[i] == ' ')
+                sp = low + i;
+        }
         if ((rc = add_key(d, low, len, classes & ~NP_EW_EXACT)) != NP_OK)
+            return rc;
+        /* "prime minister": mark "minister", so that only a word that may
+         * end such a role costs a look-up of the words before it */
+        if ((classes & NP_EW_ROLE) && sp != NULL && sp + 1 < low + len &&
+            (rc = add_key(d, sp + 1, (size_t)(low + len - (sp + 1)), EW_ROLE_TAIL)) != NP_OK)
             return rc;
     }
     return NP_OK;
@@ -349,8 +360,8 @@ static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
 {
     if (k == fw)
         return 1;
-    return k > lo && (classes_of(d, s, &t[k - 1]) & NP_EW_OPENER) &&
-           t[k - 1].end == t[k].start;
+    return k > lo && t[k - 1].end == t[k].start &&
+           (classes_of(d, s, &t[k - 1]) & NP_EW_OPENER);
 }
 
 static int is_word(const tok *t)
@@ -515,17 +526,16 @@ static long role_ending(const np_discoverer *d, const char *s, tok *t,
                         size_t r, size_t lo, int honorific, size_t *from)
 {
     long e;
-    unsigned c;
+    unsigned c = classes_of(d, s, &t[r]);
 
-    if (r >= lo + 2 && (e = role_words(d, s, t, r - 2, r)) >= 0) {
+    if ((c & EW_ROLE_TAIL) && r >= lo + 2 && (e = role_words(d, s, t, r - 2, r)) >= 0) {
         *from = r - 2;
         return e;
     }
-    if (r >= lo + 1 && (e = role_words(d, s, t, r - 1, r)) >= 0) {
+    if ((c & EW_ROLE_TAIL) && r >= lo + 1 && (e = role_words(d, s, t, r - 1, r)) >= 0) {
         *from = r - 1;
         return e;
     }
-    c = classes_of(d, s, &t[r]);
     if ((c & NP_EW_ROLE) || (honorific && (c & NP_EW_HONORIFIC))) {
         *from = r;
         return (long)t[r].low_id;

@@ -47,7 +47,7 @@ local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
 local ipairs, next, pairs = ipairs, next, pairs
-local lower, sub = string.lower, string.sub
+local find, lower, sub = string.find, string.lower, string.sub
 local sort = table.sort
 
 local M = {}
@@ -186,20 +186,25 @@ local PLACE_PREPS = { ["in"] = true, ["from"] = true, ["across"] = true,
 local OPENERS = { ['"'] = true, ["'"] = true, ["\u{2018}"] = true, ["\u{201C}"] = true,
                   ["("] = true }
 
+-- word_lists() -> the lists above by discoverer class (class -> set of
+-- words), as core.discoverer takes them; bench/entities_bench.c reads them
+-- from a file written from this
+function M.word_lists()
+  local male, female = {}, {}
+  for w, g in pairs(PRONOUN_GENDER) do
+    if g == "male" then male[w] = true elseif g == "female" then female[w] = true end
+  end
+  return {
+    honorific = HONORIFICS, role = ROLES, connector = CONNECTORS, common = COMMON,
+    org = ORG_WORDS, speech = SPEECH, place_prep = PLACE_PREPS, place_word = PLACE_WORDS,
+    first_name = FIRST_NAMES, male = male, female = female, opener = OPENERS,
+  }
+end
+
 -- the discoverer: the lists above, compiled once (csrc/np_entity.c)
 local discoverer
 local function get_discoverer()
-  if not discoverer then
-    local male, female = {}, {}
-    for w, g in pairs(PRONOUN_GENDER) do
-      if g == "male" then male[w] = true elseif g == "female" then female[w] = true end
-    end
-    discoverer = core.discoverer({
-      honorific = HONORIFICS, role = ROLES, connector = CONNECTORS, common = COMMON,
-      org = ORG_WORDS, speech = SPEECH, place_prep = PLACE_PREPS, place_word = PLACE_WORDS,
-      first_name = FIRST_NAMES, male = male, female = female, opener = OPENERS,
-    })
-  end
+  discoverer = discoverer or core.discoverer(M.word_lists())
   return discoverer
 end
 
@@ -380,11 +385,36 @@ function M.antecedent(mentions, pos, pronoun)
   return best
 end
 
+local function by_first(a, b) return a.first < b.first end
+
+-- sort mentions by first (no two share one): they come nearly sorted, so
+-- an insertion sort, giving up for table.sort when that turns out long
+local function sort_by_first(out)
+  local n, work = #out, 0
+  for i = 2, n do
+    local m = out[i]
+    local f = m.first
+    if out[i - 1].first > f then
+      local j = i - 1
+      while j >= 1 and out[j].first > f do
+        out[j + 1] = out[j]
+        j = j - 1
+      end
+      out[j + 1] = m
+      work = work + (i - 1 - j)
+      if work > 8 * n + 64 then
+        sort(out, by_first)
+        return
+      end
+    end
+  end
+end
+
 -- mentions(art, matchers, opts) -> sorted array of mentions
 function M.mentions(art, matchers, opts)
   opts = opts or {}
   local text = art.text
-  local sentences = art:sentences({ all = opts.all })
+  local sentences = art:_sentences(opts.all)
   local cores = {}
   for i, m in ipairs(matchers) do cores[i] = m.core end
   -- sentence by sentence: the matches of each matcher (an earlier one wins
@@ -400,15 +430,18 @@ function M.mentions(art, matchers, opts)
                         type = typ, id = id, sentence = si, block = sentences[si].block }
     else
       local span = sub(text, first, last)
-      out[#out + 1] = { first = first, last = last, text = span,
-                        name = (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")),
+      local name = span
+      if find(span, "[\t\n\v\f\r\194]") or find(span, "  ", 1, true) then
+        name = span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
+      end
+      out[#out + 1] = { first = first, last = last, text = span, name = name,
                         type = flat[k + 4], sentence = si,
                         block = sentences[si].block, discovered = true, role = flat[k + 5] or nil }
     end
   end
   corefer(out)
   resolve_roles(text, sentences, refs, out)
-  sort(out, function(a, b) return a.first < b.first end)
+  sort_by_first(out)
   genders(text, sentences, out)
   for _, m in ipairs(out) do
     m.discovered, m.role, m.resolved = nil, nil, nil
