@@ -1029,6 +1029,43 @@ static int l_disc_pronouns(lua_State *L)
     return 2;
 }
 
+/* d:pronoun_counts(text, last, starts) -> {male1, female1, male2, ...}:
+ * d:pronouns(text, starts[i], last) for each of the ascending starts, in
+ * one scan */
+static int l_disc_pronoun_counts(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, n, i, to, *buf;
+    const char *s = luaL_checklstring(L, 2, &len);
+    lua_Integer last = luaL_checkinteger(L, 3);
+    int rc;
+
+    luaL_checktype(L, 4, LUA_TTABLE);
+    n = (size_t)luaL_len(L, 4);
+    to = last < 0 ? 0 : (size_t)last > len ? len : (size_t)last;
+    if (n > ((size_t)-1) / (3 * sizeof *buf))
+        return luaL_error(L, "newsparse: out of memory");
+    buf = lua_newuserdatauv(L, 3 * n * sizeof *buf + 1, 0);
+    for (i = 0; i < n; i++) {
+        lua_Integer f = (lua_geti(L, 4, (lua_Integer)i + 1), lua_tointeger(L, -1));
+        lua_pop(L, 1);
+        buf[i] = f < 1 ? 0 : (size_t)f - 1;
+        if (i > 0 && buf[i] < buf[i - 1])
+            return luaL_error(L, "newsparse: pronoun_counts: starts must ascend");
+    }
+    rc = np_pronoun_counts(u->d, u->sc, s, to, buf, n, buf + n, buf + 2 * n);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    lua_createtable(L, (int)(2 * n < 0x7fffffff ? 2 * n : 0), 0);
+    for (i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)buf[n + i]);
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)buf[2 * n + i]);
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 2);
+    }
+    return 1;
+}
+
 static int l_disc_gc(lua_State *L)
 {
     l_disc *u = luaL_checkudata(L, 1, DISC_MT);
@@ -1786,6 +1823,7 @@ static const luaL_Reg counters_methods[] = {
 static const luaL_Reg disc_methods[] = {
     {"mentions", l_disc_mentions},
     {"pronouns", l_disc_pronouns},
+    {"pronoun_counts", l_disc_pronoun_counts},
     {"close", l_disc_gc},
     {NULL, NULL}
 };

@@ -236,6 +236,8 @@ struct np_entity_scratch {
     np_matches mt;
     uint32_t *caps;              /* set of capital words: token index + 1 */
     size_t ncaps, capslots;
+    struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
+    size_t pscap;
 };
 
 np_entity_scratch *np_entity_scratch_create(void)
@@ -253,6 +255,7 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->merge);
     np_matches_free(&sc->mt);
     free(sc->caps);
+    free(sc->ps);
     free(sc);
 }
 
@@ -820,6 +823,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     return NP_OK;
 }
 
+static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk);
+
 void np_pronouns(const np_discoverer *d, const char *s, size_t from,
                  size_t to, size_t *male, size_t *female)
 {
@@ -828,17 +833,80 @@ void np_pronouns(const np_discoverer *d, const char *s, size_t from,
 
     *male = *female = 0;
     while (np_next_token(s, to, &pos, &tk)) {
-        long e;
-        if (tk.kind != NP_TOK_WORD)
-            continue;
-        e = find_entry(d, s + tk.start, tk.end - tk.start, 1);
-        if (e < 0)
-            continue;
-        if (d->ents[e].classes & NP_EW_MALE)
-            ++*male;
-        else if (d->ents[e].classes & NP_EW_FEMALE)
-            ++*female;
+        int c = pronoun_class(d, s, &tk);
+        *male += c == 1;
+        *female += c == 2;
     }
+}
+
+static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk)
+{
+    long e;
+
+    if (tk->kind != NP_TOK_WORD)
+        return 0;
+    e = find_entry(d, s + tk->start, tk->end - tk->start, 1);
+    if (e < 0)
+        return 0;
+    if (d->ents[e].classes & NP_EW_MALE)
+        return 1;
+    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+}
+
+int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
+                      const char *s, size_t to, const size_t *from, size_t n,
+                      size_t *male, size_t *female)
+{
+    size_t i, np = 0, pos, m = 0, f = 0;
+    np_token tk;
+
+    if (n == 0)
+        return NP_OK;
+    /* the first scan: every token start, with the counts before it */
+    pos = from[0];
+    while (np_next_token(s, to, &pos, &tk)) {
+        int c = pronoun_class(d, s, &tk);
+        if (np_grow((void **)&sc->ps, &sc->pscap, np + 1, sizeof *sc->ps) != NP_OK)
+            return NP_ENOMEM;
+        sc->ps[np].start = tk.start;
+        sc->ps[np].male = m;
+        sc->ps[np].female = f;
+        np++;
+        m += c == 1;
+        f += c == 2;
+    }
+    male[0] = m;
+    female[0] = f;
+    for (i = 1; i < n; i++) {
+        size_t pm = 0, pf = 0, lo = 0;
+        int joined_scan = 0;
+        pos = from[i];
+        while (np_next_token(s, to, &pos, &tk)) {
+            int c;
+            size_t hi = np;
+            while (lo < hi) {     /* the first scan's token at or after tk */
+                size_t mid = lo + (hi - lo) / 2;
+                if (sc->ps[mid].start < tk.start)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < np && sc->ps[lo].start == tk.start) {
+                male[i] = pm + (m - sc->ps[lo].male);
+                female[i] = pf + (f - sc->ps[lo].female);
+                joined_scan = 1;
+                break;
+            }
+            c = pronoun_class(d, s, &tk);
+            pm += c == 1;
+            pf += c == 2;
+        }
+        if (!joined_scan) {
+            male[i] = pm;
+            female[i] = pf;
+        }
+    }
+    return NP_OK;
 }
 
 /*}====================================================================*/

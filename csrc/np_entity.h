@@ -120,6 +120,16 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
 void np_pronouns(const np_discoverer *d, const char *s, size_t from,
                  size_t to, size_t *male, size_t *female);
 
+/* np_pronoun_counts: np_pronouns(d, s, from[i], to, ...) for each of the
+ * n starts from[] (ascending), in one scan: a scan from a later start
+ * joins the first scan at the first token start they share (at the latest
+ * after an ASCII space, which no token crosses), so n mentions of one name
+ * in a long sentence cost one pass, not n.  sc holds the scan.  Only
+ * NP_ENOMEM can fail. */
+int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
+                      const char *s, size_t to, const size_t *from, size_t n,
+                      size_t *male, size_t *female);
+
 void np_mentions_free(np_mentions *mm);
 void np_role_refs_free(np_role_refs *r);
 
