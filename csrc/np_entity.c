@@ -638,6 +638,12 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                 break;
             }
         }
+        /* "Chief Executive of AOL": what follows "of" is what the role
+         * belongs to, not its holder */
+        if (role >= 0 && a <= b && (classes_of(d, s, &t[a]) & NP_EW_CONNECTOR)) {
+            role = -1;
+            a++;
+        }
         if (a <= b && initial(d, s, t, lo, a, fw) && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
             a++;
         while (a <= b && (classes_of(d, s, &t[b]) & NP_EW_COMMON)) {

@@ -58,7 +58,9 @@ local HONORIFICS = {
   lord = true, lady = true, prof = true, professor = true, rev = true,
 }
 
--- words (lower case) that, capitalised, name a role held by a person
+-- words (lower case) that, capitalised, name a role held by a person; a
+-- role may have up to three words ("secretary of state"), and the longest
+-- one ending before a name wins ("Chief Executive Lars Vintergaard")
 local ROLES = {
   president = true, ["prime minister"] = true, chancellor = true, secretary = true,
   minister = true, mp = true, senator = true, sen = true, governor = true, gov = true,
@@ -72,6 +74,8 @@ local ROLES = {
   councilor = true, congressman = true, congresswoman = true, businessman = true,
   businesswoman = true,
   ["vice president"] = true, ["foreign secretary"] = true, ["home secretary"] = true,
+  -- "Chief Executive Lars Vintergaard": the role, not "Executive Lars ..."
+  ["chief executive"] = true, ["secretary of state"] = true,
 }
 
 local ORG_WORDS = {
