@@ -5,6 +5,7 @@
 #   make test       install missing Debian packages (as root), build, run busted
 #   make demo       run examples/report.lua over the bundled corpus (examples/articles)
 #   make sanitize   the specs against an ASan + UBSan build of the core
+#   make entities-speed   full-analysis speed over ../shared BBC corpus (bench/RESULTS.md)
 #   make install    luarocks make (into ~/.luarocks with LUAROCKS_FLAGS=--local)
 #
 # Every tool and path is a variable; override on the command line.
@@ -42,7 +43,7 @@ BUSTED_OUTPUT ?= utfTerminal
 BUSTED_FLAGS ?=
 
 ROOT := $(abspath .)
-CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c csrc/np_read.c
+CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c csrc/np_read.c csrc/np_entity.c
 BIND_SRC  = csrc/lnewsparse.c
 HEADERS   = $(wildcard csrc/*.h)
 DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt $(wildcard data/gazetteer/*.tsv)
@@ -53,7 +54,7 @@ DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench golden quotes-eval ner-eval clean
+.PHONY: all build deps env test sanitize demo install lint bench golden quotes-eval ner-eval entities-speed clean
 
 all: build
 
@@ -146,6 +147,21 @@ ner-eval: build
 	@if [ -f "$(NER_SUITE)/eng.testb" ]; then \
 	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/ner_eval.lua "$(NER_SUITE)"; \
 	else echo "ner-eval: $(NER_SUITE) not found; skipped"; fi
+
+# entities-speed: the full analysis (parse, sentences, entities, quotes)
+# stage by stage over the BBC corpus in ../shared (skipped without it); writes
+# the "## entities speed" section of bench/RESULTS.md and a dump of every
+# mention and quote to bench/work/entities_speed/dump.tsv.
+# ENTITIES_SPEED_FLAGS: e.g. --baseline FILE (compare the dump), --min-time 2
+BBC_CORPUS ?= $(ROOT)/../shared/data/corpus/bbc
+ENTITIES_SPEED_FLAGS ?=
+entities-speed: build
+	@if [ -d "$(BBC_CORPUS)" ]; then \
+	  $(MAKE) -s -C bench bin/entities_bench ROOT=$(ROOT) CC='$(CC)' && \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/entities_speed.lua \
+	    --results bench/RESULTS.md --cbench bench/bin/entities_bench \
+	    $(ENTITIES_SPEED_FLAGS) "$(BBC_CORPUS)"; \
+	else echo "entities-speed: $(BBC_CORPUS) not found; skipped"; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -31,6 +31,7 @@
 
 #include "np_article.h"
 #include "np_common.h"
+#include "np_entity.h"
 #include "np_match.h"
 #include "np_read.h"
 #include "np_regex.h"
@@ -47,6 +48,7 @@
 #define REGEX_MT   "newsparse.Regex"
 #define READER_MT  "newsparse.Reader"
 #define COUNTERS_MT "newsparse.Counters"
+#define DISC_MT    "newsparse.Discoverer"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
@@ -800,6 +802,293 @@ static int l_fold(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Discoverer (entity mentions; lua/newsparse/entities.lua is the API)
+ *=====================================================================*/
+
+typedef struct {
+    np_discoverer *d;
+    np_entity_scratch *sc;
+    np_mentions out;
+    np_role_refs refs;
+    np_span *sent;
+    size_t sentcap;
+    const np_matcher **m;
+    np_match_scratch **msc;
+    size_t mcap;
+} l_disc;
+
+static l_disc *check_disc(lua_State *L, int idx)
+{
+    l_disc *u = luaL_checkudata(L, idx, DISC_MT);
+    if (u->d == NULL)
+        luaL_error(L, "attempt to use a closed newsparse discoverer");
+    return u;
+}
+
+static const struct { const char *name; unsigned cls; } disc_classes[] = {
+    {"honorific", NP_EW_HONORIFIC}, {"role", NP_EW_ROLE},
+    {"connector", NP_EW_CONNECTOR}, {"common", NP_EW_COMMON},
+    {"org", NP_EW_ORG}, {"speech", NP_EW_SPEECH},
+    {"place_prep", NP_EW_PLACE_PREP}, {"place_word", NP_EW_PLACE_WORD},
+    {"first_name", NP_EW_FIRST_NAME}, {"male", NP_EW_MALE},
+    {"female", NP_EW_FEMALE}, {"opener", NP_EW_OPENER},
+};
+
+/* core.discoverer(lists): lists maps a class name (honorific, role,
+ * connector, common, org, speech, place_prep, place_word, first_name,
+ * male, female, opener) to a set of words (word = true) or a list. */
+static int l_disc_new(lua_State *L)
+{
+    l_disc *u;
+    size_t c;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, DISC_MT);
+    u->d = np_discoverer_create();
+    u->sc = np_entity_scratch_create();
+    if (u->d == NULL || u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {        /* check the class names first */
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < sizeof disc_classes / sizeof disc_classes[0]; c++)
+            if (strcmp(k, disc_classes[c].name) == 0)
+                break;
+        if (k == NULL || c == sizeof disc_classes / sizeof disc_classes[0])
+            return luaL_error(L, "newsparse.discoverer: unknown word class '%s'",
+                              k ? k : luaL_typename(L, -2));
+        lua_pop(L, 1);
+    }
+    for (c = 0; c < sizeof disc_classes / sizeof disc_classes[0]; c++) {
+        int t = lua_getfield(L, 1, disc_classes[c].name);
+        if (t == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (t != LUA_TTABLE)
+            return luaL_error(L, "newsparse.discoverer: %s: a table of words expected",
+                              disc_classes[c].name);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else
+                return luaL_error(L, "newsparse.discoverer: %s: words must be strings",
+                                  disc_classes[c].name);
+            rc = np_discoverer_add(u->d, w, wl, disc_classes[c].cls);
+            if (rc == NP_EINVAL)
+                return luaL_error(L, "newsparse.discoverer: %s: '%s' is empty or longer "
+                                  "than 63 bytes", disc_classes[c].name, w);
+            if (rc != NP_OK)
+                return luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+static const char *const disc_type_names[] = { NULL, "PERSON", "ORG", "GPE", "MISC" };
+
+/* d:mentions(text, sentences, matchers, discover) -> mentions, refs
+ *   sentences  array of {first=, last=} (1-based, inclusive, in the text)
+ *   matchers   array of core matchers, an earlier one winning an overlap
+ *   mentions   flat, 6 values a mention: first, last, sentence, matcher
+ *              (0 for a discovered name), pattern id (1-based) or type
+ *              name, role (string) or false
+ *   refs       flat, 5 values each "the X [Y]": sentence, first and last
+ *              of X, first and last of Y (0, 0 without Y); only with
+ *              discover */
+static int l_disc_mentions(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, n, nm, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    int discover = lua_toboolean(L, 5), rc;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    n = (size_t)luaL_len(L, 3);
+    nm = (size_t)luaL_len(L, 4);
+    if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    for (i = 0; i < n; i++) {
+        lua_Integer f, l;
+        int ok1, ok2;
+        lua_geti(L, 3, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        f = lua_tointegerx(L, -2, &ok1);
+        l = lua_tointegerx(L, -1, &ok2);
+        if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
+            return luaL_error(L, "newsparse: sentence %d: first and last must be "
+                              "positions in the text", (int)i + 1);
+        u->sent[i].start = (size_t)f - 1;
+        u->sent[i].end = (size_t)l;
+        lua_pop(L, 3);
+    }
+    if (nm > 0xffff)
+        return luaL_error(L, "newsparse: too many matchers");
+    if (nm > u->mcap) {
+        const np_matcher **m = realloc(u->m, nm * sizeof *m);
+        np_match_scratch **msc;
+        if (m == NULL)
+            return luaL_error(L, "newsparse: out of memory");
+        u->m = m;
+        msc = realloc(u->msc, nm * sizeof *msc);
+        if (msc == NULL)
+            return luaL_error(L, "newsparse: out of memory");
+        u->msc = msc;
+        u->mcap = nm;
+    }
+    for (i = 0; i < nm; i++) {
+        l_matcher *mu;
+        lua_geti(L, 4, (lua_Integer)i + 1);
+        mu = check_matcher(L, -1);
+        u->m[i] = mu->m;
+        u->msc[i] = mu->sc;
+        lua_pop(L, 1);    /* the table passed in keeps it alive */
+    }
+    u->out.n = 0;
+    u->refs.n = 0;
+    rc = np_entities(u->d, u->sc, s, len, u->sent, n, u->m, u->msc, nm,
+                     discover, &u->out, &u->refs);
+    if (rc == NP_ELIMIT)
+        return luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    lua_createtable(L, (int)(6 * u->out.n < 0x7fffffff ? 6 * u->out.n : 0), 0);
+    for (i = 0; i < u->out.n; i++) {
+        const np_mention *m = &u->out.v[i];
+        lua_Integer k = 6 * (lua_Integer)i;
+        lua_pushinteger(L, (lua_Integer)m->start + 1);
+        lua_rawseti(L, -2, k + 1);
+        lua_pushinteger(L, (lua_Integer)m->end);
+        lua_rawseti(L, -2, k + 2);
+        lua_pushinteger(L, (lua_Integer)m->sentence + 1);
+        lua_rawseti(L, -2, k + 3);
+        if (m->type == NP_ENT_NONE) {
+            lua_pushinteger(L, (lua_Integer)m->matcher + 1);
+            lua_rawseti(L, -2, k + 4);
+            lua_pushinteger(L, (lua_Integer)m->pattern + 1);
+        } else {
+            lua_pushinteger(L, 0);
+            lua_rawseti(L, -2, k + 4);
+            lua_pushstring(L, disc_type_names[m->type]);
+        }
+        lua_rawseti(L, -2, k + 5);
+        if (m->role != NP_ENT_NO_ROLE) {
+            size_t rl;
+            const char *r = np_discoverer_word(u->d, m->role, &rl);
+            lua_pushlstring(L, r, rl);
+        } else {
+            lua_pushboolean(L, 0);
+        }
+        lua_rawseti(L, -2, k + 6);
+    }
+    lua_createtable(L, (int)(5 * u->refs.n < 0x7fffffff ? 5 * u->refs.n : 0), 0);
+    for (i = 0; i < u->refs.n; i++) {
+        const np_role_ref *r = &u->refs.v[i];
+        lua_Integer k = 5 * (lua_Integer)i;
+        int two = r->end2 > r->start2;
+        lua_pushinteger(L, (lua_Integer)r->sentence + 1);
+        lua_rawseti(L, -2, k + 1);
+        lua_pushinteger(L, (lua_Integer)r->start1 + 1);
+        lua_rawseti(L, -2, k + 2);
+        lua_pushinteger(L, (lua_Integer)r->end1);
+        lua_rawseti(L, -2, k + 3);
+        lua_pushinteger(L, two ? (lua_Integer)r->start2 + 1 : 0);
+        lua_rawseti(L, -2, k + 4);
+        lua_pushinteger(L, two ? (lua_Integer)r->end2 : 0);
+        lua_rawseti(L, -2, k + 5);
+    }
+    return 2;
+}
+
+/* d:pronouns(text, first, last) -> male, female: the male and female
+ * pronoun tokens of text[first..last] (clipped as string.sub clips) */
+static int l_disc_pronouns(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, a, b, male, female;
+    const char *s = luaL_checklstring(L, 2, &len);
+
+    opt_range(L, 3, len, &a, &b);
+    np_pronouns(u->d, s, a, b, &male, &female);
+    lua_pushinteger(L, (lua_Integer)male);
+    lua_pushinteger(L, (lua_Integer)female);
+    return 2;
+}
+
+/* d:pronoun_counts(text, last, starts) -> {male1, female1, male2, ...}:
+ * d:pronouns(text, starts[i], last) for each of the ascending starts, in
+ * one scan */
+static int l_disc_pronoun_counts(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, n, i, to, *buf;
+    const char *s = luaL_checklstring(L, 2, &len);
+    lua_Integer last = luaL_checkinteger(L, 3);
+    int rc;
+
+    luaL_checktype(L, 4, LUA_TTABLE);
+    n = (size_t)luaL_len(L, 4);
+    to = last < 0 ? 0 : (size_t)last > len ? len : (size_t)last;
+    if (n > ((size_t)-1) / (3 * sizeof *buf))
+        return luaL_error(L, "newsparse: out of memory");
+    buf = lua_newuserdatauv(L, 3 * n * sizeof *buf + 1, 0);
+    for (i = 0; i < n; i++) {
+        lua_Integer f = (lua_geti(L, 4, (lua_Integer)i + 1), lua_tointeger(L, -1));
+        lua_pop(L, 1);
+        buf[i] = f < 1 ? 0 : (size_t)f - 1;
+        if (i > 0 && buf[i] < buf[i - 1])
+            return luaL_error(L, "newsparse: pronoun_counts: starts must ascend");
+    }
+    rc = np_pronoun_counts(u->d, u->sc, s, to, buf, n, buf + n, buf + 2 * n);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    lua_createtable(L, (int)(2 * n < 0x7fffffff ? 2 * n : 0), 0);
+    for (i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)buf[n + i]);
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)buf[2 * n + i]);
+        lua_rawseti(L, -2, 2 * (lua_Integer)i + 2);
+    }
+    return 1;
+}
+
+static int l_disc_gc(lua_State *L)
+{
+    l_disc *u = luaL_checkudata(L, 1, DISC_MT);
+    np_discoverer_free(u->d);
+    np_entity_scratch_free(u->sc);
+    np_mentions_free(&u->out);
+    np_role_refs_free(&u->refs);
+    free(u->sent);
+    free(u->m);
+    free(u->msc);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_disc_tostring(lua_State *L)
+{
+    l_disc *u = luaL_checkudata(L, 1, DISC_MT);
+    return push_name(L, "newsparse.Discoverer", u->d, u);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Regex
  *=====================================================================*/
 
@@ -1531,7 +1820,16 @@ static const luaL_Reg counters_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg disc_methods[] = {
+    {"mentions", l_disc_mentions},
+    {"pronouns", l_disc_pronouns},
+    {"pronoun_counts", l_disc_pronoun_counts},
+    {"close", l_disc_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"discoverer", l_disc_new},
     {"reader", l_reader_new},
     {"counters", l_counters_new},
     {"fork", l_fork},
@@ -1567,6 +1865,7 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring);
     new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
     new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
+    new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

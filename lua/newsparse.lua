@@ -244,6 +244,19 @@ function Article:sentences(opts)
   return out
 end
 
+-- art:_sentences(all) -> the sentences of art:sentences({all = all}), found
+-- once per article and shared by entities and quotes (internal: callers
+-- must not change the list or its tables)
+function Article:_sentences(all)
+  local key = all and "_sentences_all" or "_sentences_body"
+  local cached = rawget(self, key)
+  if not cached then
+    cached = self:sentences(all and { all = true } or nil)
+    rawset(self, key, cached)
+  end
+  return cached
+end
+
 -- the matchers for art:entities(m): a matcher, a list of them, or nil for
 -- the default gazetteer
 local function matcher_list(m)
@@ -276,12 +289,12 @@ local function default_mentions(art)
   return cached
 end
 
+-- a copy of a list of mentions (the fields entities.mentions gives)
 local function copy_list(list)
   local out = {}
   for i, x in ipairs(list) do
-    local c = {}
-    for k, v in pairs(x) do c[k] = v end
-    out[i] = c
+    out[i] = { first = x.first, last = x.last, text = x.text, name = x.name, type = x.type,
+               id = x.id, sentence = x.sentence, block = x.block, gender = x.gender }
   end
   return out
 end
@@ -300,7 +313,8 @@ end
 -- speaker_first, speaker_last, cue, kind, block, sentence} (see
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
-  if m == nil then return quotes.find(self, copy_list(default_mentions(self))) end
+  -- quotes.find only reads the mentions: the shared list needs no copy
+  if m == nil then return quotes.find(self, default_mentions(self)) end
   return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
 end
 

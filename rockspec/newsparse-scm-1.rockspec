@@ -55,6 +55,7 @@ build = {
         "csrc/np_token.c",
         "csrc/np_match.c",
         "csrc/np_read.c",
+        "csrc/np_entity.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },

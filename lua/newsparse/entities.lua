@@ -37,10 +37,17 @@
 -- antecedent(mentions, pos, pronoun) resolves he/his to the nearest person
 -- before pos who is not known to be female, she/her to one not known to be
 -- male, they/their to the nearest person or organisation.
+--
+-- The token work (gazetteer matches sentence by sentence, discovery, the
+-- "the Chancellor" places, pronoun counts) is done in C by a discoverer
+-- (csrc/np_entity.c) built once from the word lists below, which stay
+-- here, in one place; coreference, roles and gender, which run per
+-- mention, stay in Lua.
 local core = require "newsparse.core"
+local matcher = require "newsparse.matcher"
 
-local ipairs, next = ipairs, next
-local lower, sub = string.lower, string.sub
+local ipairs, next, pairs = ipairs, next, pairs
+local find, lower, sub = string.find, string.lower, string.sub
 local sort = table.sort
 
 local M = {}
@@ -51,7 +58,9 @@ local HONORIFICS = {
   lord = true, lady = true, prof = true, professor = true, rev = true,
 }
 
--- words (lower case) that, capitalised, name a role held by a person
+-- words (lower case) that, capitalised, name a role held by a person; a
+-- role may have up to three words ("secretary of state"), and the longest
+-- one ending before a name wins ("Chief Executive Lars Vintergaard")
 local ROLES = {
   president = true, ["prime minister"] = true, chancellor = true, secretary = true,
   minister = true, mp = true, senator = true, sen = true, governor = true, gov = true,
@@ -65,6 +74,8 @@ local ROLES = {
   councilor = true, congressman = true, congresswoman = true, businessman = true,
   businesswoman = true,
   ["vice president"] = true, ["foreign secretary"] = true, ["home secretary"] = true,
+  -- "Chief Executive Lars Vintergaard": the role, not "Executive Lars ..."
+  ["chief executive"] = true, ["secretary of state"] = true,
 }
 
 local ORG_WORDS = {
@@ -175,168 +186,30 @@ local SPEECH = { said = true, says = true, told = true, added = true, warned = t
 local PLACE_PREPS = { ["in"] = true, ["from"] = true, ["across"] = true,
                       ["near"] = true, ["throughout"] = true }
 
--- does word start with a capital (Unicode: folding changes its first letter)?
-local function is_cap(word)
-  local c = word:byte(1)
-  if not c then return false end
-  if c < 0x80 then return c >= 65 and c <= 90 end
-  local n = c >= 0xF0 and 4 or c >= 0xE0 and 3 or c >= 0xC0 and 2 or 1
-  local ch = sub(word, 1, n)
-  return core.fold(ch) ~= ch
-end
-
--- tokens of one sentence: {first, last, text, kind, form}
-local function words_of(text, s)
-  return core.tokens(text, s.first, s.last)
-end
-
--- does [first, last] overlap an interval in taken (sorted list)?
-local function overlaps(taken, first, last)
-  for _, t in ipairs(taken) do
-    if t[1] <= last and first <= t[2] then return true end
-  end
-  return false
-end
-
--- the role words just before token k (lower case, one or two words), or nil
-local function role_before(toks, k)
-  local a = toks[k - 1]
-  if not a or a.kind ~= "word" then return nil end
-  local w1 = lower(a.text)
-  local b = toks[k - 2]
-  if b and b.kind == "word" then
-    local two = lower(b.text) .. " " .. w1
-    if ROLES[two] then return two end
-  end
-  if ROLES[w1] or HONORIFICS[w1] then return w1 end
-  return nil
-end
-
--- is the gap between two tokens white space only (one line)?
-local function joined(text, a, b)
-  local gap = sub(text, a.last + 1, b.first - 1)
-  return gap ~= "" and not gap:find("[^ \t\194\160]") and #gap <= 4
-end
-
-local function inside(taken, t)
-  for _, r in ipairs(taken) do
-    if r[1] <= t.last and t.first <= r[2] then return true end
-  end
-  return false
-end
-
--- index of the first word token of the sentence (after opening quotes)
-local function first_word(toks)
-  for k, t in ipairs(toks) do
-    if t.kind == "word" or t.kind == "number" then return k end
-  end
-  return 0
-end
-
--- is token k sentence-initial: the first word, or right after an opening
--- quotation mark?
+-- opening marks: a capitalised word glued after one opens its sentence
 local OPENERS = { ['"'] = true, ["'"] = true, ["\u{2018}"] = true, ["\u{201C}"] = true,
                   ["("] = true }
-local function initial(toks, k, fw)
-  if k == fw then return true end
-  local q = toks[k - 1]
-  -- an opening quote is glued to the word it opens (a closing one is not)
-  return q ~= nil and OPENERS[q.text] ~= nil and q.last + 1 == toks[k].first
+
+-- word_lists() -> the lists above by discoverer class (class -> set of
+-- words), as core.discoverer takes them; bench/entities_bench.c reads them
+-- from a file written from this
+function M.word_lists()
+  local male, female = {}, {}
+  for w, g in pairs(PRONOUN_GENDER) do
+    if g == "male" then male[w] = true elseif g == "female" then female[w] = true end
+  end
+  return {
+    honorific = HONORIFICS, role = ROLES, connector = CONNECTORS, common = COMMON,
+    org = ORG_WORDS, speech = SPEECH, place_prep = PLACE_PREPS, place_word = PLACE_WORDS,
+    first_name = FIRST_NAMES, male = male, female = female, opener = OPENERS,
+  }
 end
 
--- capitalised words inside sentences that end a name: evidence that the
--- same word opening a sentence is a name too
-function M.capitals(text, sentences)
-  local seen = {}
-  for _, s in ipairs(sentences) do
-    local toks = words_of(text, s)
-    local f = first_word(toks)
-    for k, t in ipairs(toks) do
-      if not initial(toks, k, f) and t.kind == "word" and is_cap(t.text) and
-         not (toks[k + 1] and is_cap(toks[k + 1].text)) then
-        -- standing alone ("told Reuters"), or the last word of a longer
-        -- name ("Mira Okafor": "Okafor" may open a later sentence)
-        seen[t.text] = true
-      end
-    end
-  end
-  return seen
-end
-
--- discover capitalised names in sentence s, avoiding taken spans
-local function discover(text, s, sentence_index, taken, capitals, out)
-  local toks = words_of(text, s)
-  local fw = first_word(toks)
-  local k, n = 1, #toks
-  local function cap_word(t)
-    return t.kind == "word" and t.form == nil and is_cap(t.text) and not inside(taken, t)
-  end
-  while k <= n do
-    if cap_word(toks[k]) then
-      -- extend over capitalised words and connectors
-      local j = k
-      while j + 1 <= n do
-        local nx, nx2 = toks[j + 1], toks[j + 2]
-        if cap_word(nx) and joined(text, toks[j], nx) then
-          j = j + 1
-        elseif nx.kind == "word" and CONNECTORS[nx.text] and nx2 and cap_word(nx2) and
-               joined(text, toks[j], nx) and joined(text, nx, nx2) then
-          j = j + 2
-        else
-          break
-        end
-      end
-      local a, b = k, j
-      -- a role or honorific inside the run starts the name after it:
-      -- "Business Secretary Andrea Leadsom", "Tory MP Bob Seely"
-      local role
-      for r = b, a, -1 do
-        local w = lower(toks[r].text)
-        local two = r > a and lower(toks[r - 1].text) .. " " .. w
-        if HONORIFICS[w] or ROLES[w] or (two and ROLES[two]) then
-          role = (two and ROLES[two]) and two or w
-          a = r + 1
-          break
-        end
-      end
-      if a <= b and initial(toks, a, fw) and COMMON[lower(toks[a].text)] then a = a + 1 end
-      while b >= a and COMMON[lower(toks[b].text)] do b = b - 1 end
-      local keep = a <= b
-      if keep and a == b and not role and initial(toks, a, fw) and not capitals[toks[a].text] then
-        keep = false   -- one capitalised word opening a sentence: too weak
-      end
-      if keep and a == b and COMMON[lower(toks[a].text)] then keep = false end
-      if keep then
-        local first, last = toks[a].first, toks[b].last
-        local words = b - a + 1
-        local last_w = lower(toks[b].text)
-        local typ
-        role = role or role_before(toks, a)
-        if role then
-          typ = "PERSON"
-        elseif ORG_WORDS[last_w] then
-          typ = "ORG"
-        elseif toks[b + 1] and SPEECH[toks[b + 1].text] then
-          typ = "PERSON"
-        elseif words >= 2 and words <= 3 and FIRST_NAMES[toks[a].text] and
-               toks[b].text:find("^%u%l") and not PLACE_WORDS[last_w] then
-          typ = "PERSON"   -- "Helen Quarry": a common first name and a surname
-        elseif words == 1 and toks[a - 1] and PLACE_PREPS[lower(toks[a - 1].text)] then
-          typ = "GPE"
-        else
-          typ = "MISC"
-        end
-        local span = sub(text, first, last)
-        out[#out + 1] = { first = first, last = last, text = span,
-                          name = (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")),
-                          type = typ, sentence = sentence_index,
-                          block = s.block, discovered = true, role = role }
-      end
-      k = j + 1
-    else
-      k = k + 1
-    end
-  end
+-- the discoverer: the lists above, compiled once (csrc/np_entity.c)
+local discoverer
+local function get_discoverer()
+  discoverer = discoverer or core.discoverer(M.word_lists())
+  return discoverer
 end
 
 local function last_word(name)
@@ -397,15 +270,40 @@ local function corefer(out)
   return out
 end
 
-local function overlaps_list(list, first, last)
-  for _, m in ipairs(list) do
-    if m.first <= last and first <= m.last then return true end
+-- overlaps(list) -> a function telling whether [first, last] overlaps a
+-- mention of list (spans sorted by first, with the largest last so far:
+-- a binary search, not a scan, so that many mentions cost n log n)
+local function overlap_test(list)
+  local firsts, maxlast = {}, {}
+  for i, m in ipairs(list) do firsts[i] = m end
+  sort(firsts, function(a, b) return a.first < b.first end)
+  local hi = -1
+  for i, m in ipairs(firsts) do
+    if m.last > hi then hi = m.last end
+    maxlast[i] = hi
+    firsts[i] = m.first
   end
-  return false
+  return function(first, last)
+    -- the mentions that start at or before last: firsts[1..j]
+    local lo, up = 1, #firsts
+    local j = 0
+    while lo <= up do
+      local mid = (lo + up) // 2
+      if firsts[mid] <= last then
+        j = mid
+        lo = mid + 1
+      else
+        up = mid - 1
+      end
+    end
+    return j > 0 and maxlast[j] >= first
+  end
 end
 
--- roles ("Chancellor Sajid Javid") and their later mentions ("the Chancellor")
-local function resolve_roles(text, sentences, out)
+-- roles ("Chancellor Sajid Javid") and their later mentions ("the
+-- Chancellor"); refs: the "the X [Y]" places the discoverer found, flat
+-- (sentence, first and last of X, first and last of Y or 0, 0)
+local function resolve_roles(text, sentences, refs, out)
   local holders = {}
   for _, m in ipairs(out) do
     if m.type == "PERSON" and m.role and ROLES[m.role] and m.name:find("%s") then
@@ -413,26 +311,21 @@ local function resolve_roles(text, sentences, out)
     end
   end
   if next(holders) == nil then return end
+  local overlaps_list = overlap_test(out)
   local extra = {}
-  for si, s in ipairs(sentences) do
-    local toks = words_of(text, s)
-    for k = 1, #toks - 1 do
-      if lower(toks[k].text) == "the" then
-        local one = toks[k + 1]
-        local two = toks[k + 2]
-        local role, last
-        if two and is_cap(one.text) and is_cap(two.text) and
-           holders[lower(one.text .. " " .. two.text)] then
-          role, last = lower(one.text .. " " .. two.text), two.last
-        elseif is_cap(one.text) and holders[lower(one.text)] then
-          role, last = lower(one.text), one.last
-        end
-        if role and not overlaps_list(out, one.first, last) then
-          extra[#extra + 1] = { first = one.first, last = last, text = sub(text, one.first, last),
-                                name = holders[role], type = "PERSON", sentence = si,
-                                block = s.block, resolved = true }
-        end
-      end
+  for k = 1, #refs, 5 do
+    local si, f1, l1, f2, l2 = refs[k], refs[k + 1], refs[k + 2], refs[k + 3], refs[k + 4]
+    local one = sub(text, f1, l1)
+    local role, last
+    if f2 > 0 then
+      local two = lower(one .. " " .. sub(text, f2, l2))
+      if holders[two] then role, last = two, l2 end
+    end
+    if not role and holders[lower(one)] then role, last = lower(one), l1 end
+    if role and not overlaps_list(f1, last) then
+      extra[#extra + 1] = { first = f1, last = last, text = sub(text, f1, last),
+                            name = holders[role], type = "PERSON", sentence = si,
+                            block = sentences[si].block, resolved = true }
     end
   end
   for _, m in ipairs(extra) do out[#out + 1] = m end
@@ -441,13 +334,13 @@ end
 -- the gender each person's name has in this article (see the top)
 local function genders(text, sentences, out)
   local titles, pronouns = {}, {}
-  local function vote(tab, name, g)
+  local function vote(tab, name, g, n)
     local v = tab[name]
     if not v then
       v = { male = 0, female = 0 }
       tab[name] = v
     end
-    v[g] = v[g] + 1
+    v[g] = v[g] + (n or 1)
   end
   local persons_in = {}   -- sentence index -> person mentions in it
   for _, m in ipairs(out) do
@@ -465,22 +358,48 @@ local function genders(text, sentences, out)
     end
   end
   -- pronouns after a mention, while no other person is named
-  local function only(list, name)
-    for _, x in ipairs(list or {}) do
-      if x.name ~= name then return false end
+  local sole = {}   -- sentence index -> the one name its persons have, or false
+  for si, list in pairs(persons_in) do
+    local name = list[1].name
+    for _, x in ipairs(list) do
+      if x.name ~= name then
+        name = false
+        break
+      end
     end
-    return true
+    sole[si] = name
   end
+  local function only(si, name)
+    return persons_in[si] == nil or sole[si] == name
+  end
+  -- the scans that end at the same place run together in C (one pass for
+  -- many mentions of one name in a long sentence)
+  local scans, order = {}, {}
   for _, m in ipairs(out) do
-    if m.type == "PERSON" and only(persons_in[m.sentence], m.name) then
+    if m.type == "PERSON" and only(m.sentence, m.name) then
       local s, nxt = sentences[m.sentence], sentences[m.sentence + 1]
       local last = s.last
-      if nxt and nxt.block == s.block and only(persons_in[m.sentence + 1], m.name) then
+      if nxt and nxt.block == s.block and only(m.sentence + 1, m.name) then
         last = nxt.last
       end
-      for _, t in ipairs(core.tokens(text, m.last + 1, last)) do
-        local g = PRONOUN_GENDER[lower(t.text)]
-        if g == "male" or g == "female" then vote(pronouns, m.name, g) end
+      local scan = scans[last]
+      if not scan then
+        scan = { starts = {}, names = {} }
+        scans[last] = scan
+        order[#order + 1] = last
+      end
+      scan.starts[#scan.starts + 1] = m.last + 1
+      scan.names[#scan.names + 1] = m.name
+    end
+  end
+  for _, last in ipairs(order) do
+    local scan = scans[last]
+    local counts = get_discoverer():pronoun_counts(text, last, scan.starts)
+    for i, name in ipairs(scan.names) do
+      local male, female = counts[2 * i - 1], counts[2 * i]
+      if male + female > 0 then
+        vote(pronouns, name, "male", male)
+        vote(pronouns, name, "female", female)
       end
     end
   end
@@ -519,34 +438,79 @@ function M.antecedent(mentions, pos, pronoun)
   return best
 end
 
+-- sort mentions by first (no two share one).  They come as a few sorted
+-- runs (per sentence: each matcher's matches, then the names found; the
+-- roles resolved at the end), so a natural merge sort: O(n log runs), and
+-- never worse than n log n (table.sort took minutes on a 1 MB sentence)
+local function sort_by_first(out)
+  local n = #out
+  local starts = { 1 }
+  for i = 2, n do
+    if out[i].first < out[i - 1].first then starts[#starts + 1] = i end
+  end
+  if #starts == 1 then return end
+  starts[#starts + 1] = n + 1
+  local src, dst = out, {}
+  while #starts > 2 do
+    local nstarts = {}
+    for r = 1, #starts - 1, 2 do
+      local a, amid, bend = starts[r], starts[r + 1], starts[r + 2] or starts[r + 1]
+      nstarts[#nstarts + 1] = a
+      local i, j, k = a, amid, a
+      while i < amid and j < bend do
+        if src[j].first < src[i].first then
+          dst[k] = src[j]
+          j = j + 1
+        else
+          dst[k] = src[i]
+          i = i + 1
+        end
+        k = k + 1
+      end
+      while i < amid do dst[k] = src[i]; i = i + 1; k = k + 1 end
+      while j < bend do dst[k] = src[j]; j = j + 1; k = k + 1 end
+    end
+    nstarts[#nstarts + 1] = n + 1
+    starts = nstarts
+    src, dst = dst, src
+  end
+  if src ~= out then
+    for i = 1, n do out[i] = src[i] end
+  end
+end
+
 -- mentions(art, matchers, opts) -> sorted array of mentions
 function M.mentions(art, matchers, opts)
   opts = opts or {}
   local text = art.text
-  local sentences = art:sentences({ all = opts.all })
+  local sentences = art:_sentences(opts.all)
+  local cores = {}
+  for i, m in ipairs(matchers) do cores[i] = m.core end
+  -- sentence by sentence: the matches of each matcher (an earlier one wins
+  -- an overlap), then the names discovered in what they leave
+  local flat, refs = get_discoverer():mentions(text, sentences, cores, opts.discover ~= false)
   local out = {}
-  local capitals = opts.discover ~= false and M.capitals(text, sentences)
-  -- gazetteer matches, sentence by sentence; an earlier matcher wins
-  for si, s in ipairs(sentences) do
-    local chunk = sub(text, s.first, s.last)
-    local local_taken = {}
-    for _, m in ipairs(matchers) do
-      for x in m:gmatch(chunk) do
-        local first, last = s.first + x.first - 1, s.first + x.last - 1
-        if not overlaps(local_taken, first, last) then
-          local_taken[#local_taken + 1] = { first, last }
-          out[#out + 1] = { first = first, last = last, text = x.text, name = x.name,
-                            type = x.type, id = x.id, sentence = si, block = s.block }
-        end
+  local entry_of = matcher.entry_of
+  for k = 1, #flat, 6 do
+    local first, last, si, mi = flat[k], flat[k + 1], flat[k + 2], flat[k + 3]
+    if mi > 0 then
+      local name, typ, id = entry_of(matchers[mi], flat[k + 4])
+      out[#out + 1] = { first = first, last = last, text = sub(text, first, last), name = name,
+                        type = typ, id = id, sentence = si, block = sentences[si].block }
+    else
+      local span = sub(text, first, last)
+      local name = span
+      if find(span, "[\t\n\v\f\r\194]") or find(span, "  ", 1, true) then
+        name = span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
       end
-    end
-    if capitals then
-      discover(text, s, si, local_taken, capitals, out)
+      out[#out + 1] = { first = first, last = last, text = span, name = name,
+                        type = flat[k + 4], sentence = si,
+                        block = sentences[si].block, discovered = true, role = flat[k + 5] or nil }
     end
   end
   corefer(out)
-  resolve_roles(text, sentences, out)
-  sort(out, function(a, b) return a.first < b.first end)
+  resolve_roles(text, sentences, refs, out)
+  sort_by_first(out)
   genders(text, sentences, out)
   for _, m in ipairs(out) do
     m.discovered, m.role, m.resolved = nil, nil, nil

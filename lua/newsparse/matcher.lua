@@ -235,6 +235,19 @@ local function owners(self, pid, add)
   end
 end
 
+-- M.entry_of(m, pid) -> name, type, id of the entry a match of pattern pid
+-- (1-based) reports: its first owner, as make_match below gives it
+function M.entry_of(self, pid)
+  local i = first_owner(self, pid)
+  local e = self.ent[i]
+  if e == nil then
+    e = self.decode(i)
+    self.ent[i] = e
+  end
+  if type(e) == "string" then return e end
+  return e.name, e.type, e.id
+end
+
 -- build the match table for rows [r, r2] of a flat spans array (one span)
 local function make_match(self, text, spans, r, r2)
   local first, last = spans[4 * r - 3], spans[4 * r - 2]

@@ -114,13 +114,22 @@ local function space_before(text, i)
 end
 
 -- the next opening mark in [i, last]: at a word start, before a non-space
+local O1, O2, O3, O4 = OPENS[1], OPENS[2], OPENS[3], OPENS[4]
 local function next_open(text, i, last)
+  -- where each mark occurs next (nil: nowhere), looked up again only once
+  -- i has passed it
+  local p1, p2, p3, p4 = find(text, O1, i, true), find(text, O2, i, true),
+    find(text, O3, i, true), find(text, O4, i, true)
   while i <= last do
+    if p1 and p1 < i then p1 = find(text, O1, i, true) end
+    if p2 and p2 < i then p2 = find(text, O2, i, true) end
+    if p3 and p3 < i then p3 = find(text, O3, i, true) end
+    if p4 and p4 < i then p4 = find(text, O4, i, true) end
     local best, mark
-    for _, open in ipairs(OPENS) do
-      local a = find(text, open, i, true)
-      if a and a <= last and (not best or a < best) then best, mark = a, open end
-    end
+    if p1 and p1 <= last then best, mark = p1, O1 end
+    if p2 and p2 <= last and (not best or p2 < best) then best, mark = p2, O2 end
+    if p3 and p3 <= last and (not best or p3 < best) then best, mark = p3, O3 end
+    if p4 and p4 <= last and (not best or p4 < best) then best, mark = p4, O4 end
     if not best then return nil end
     local after = best + #mark
     if space_before(text, best) and after <= last and not sub(text, after, after):find("^%s") then
@@ -159,10 +168,8 @@ end
 
 -- word tokens of text[first..last]
 local function words(text, first, last)
-  local out = {}
-  if last < first then return out end
-  for _, t in ipairs(core.tokens(text, first, last)) do out[#out + 1] = t end
-  return out
+  if last < first then return {} end
+  return core.tokens(text, first, last)
 end
 
 local function is_capital(t)
@@ -317,12 +324,22 @@ end
 function M.find(art, mentions)
   local text = art.text
   local blocks = art.blocks
-  local sentences = art:sentences()
+  local sentences = art:_sentences()
   local quotes = {}
 
+  -- the sentence holding pos (sentences are in text order and disjoint)
   local function sentence_of(pos)
-    for i, s in ipairs(sentences) do
-      if s.first <= pos and pos <= s.last then return i, s end
+    local lo, hi = 1, #sentences
+    while lo <= hi do
+      local mid = (lo + hi) // 2
+      local s = sentences[mid]
+      if pos < s.first then
+        hi = mid - 1
+      elseif pos > s.last then
+        lo = mid + 1
+      else
+        return mid, s
+      end
     end
     return nil
   end

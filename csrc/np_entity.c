@@ -1,0 +1,918 @@
+/*
+ * np_entity.c -- gazetteer matches and discovered names, sentence by
+ * sentence (see np_entity.h and the rules in lua/newsparse/entities.lua).
+ *
+ * One article is read in two passes over its tokens, which are made once
+ * (np_next_token, each sentence read as s[0..sentence end) from its start,
+ * as core.tokens did):
+ *   1. capitals: capitalised words inside sentences (not sentence-initial)
+ *      that end a name; a one-word name opening a sentence is kept only
+ *      when it is one of them.
+ *   2. per sentence: the matches of each matcher (an earlier one wins an
+ *      overlap), then runs of capitalised words joined by connectors that
+ *      no match touches, trimmed and typed by cues.
+ * Word classes are looked up only for the tokens a rule asks about, once
+ * each (cached in the token).  Invariants: spans in out lie inside [0, len)
+ * and inside their sentence; nothing is allocated per match or per token
+ * once the scratch arrays are large enough; the discoverer is never
+ * written after it is built.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "np_common.h"
+#include "np_entity.h"
+#include "np_token.h"
+#include "np_utf8.h"
+
+#define MAX_WORD 63          /* longest word or role (bytes) */
+#define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
+                                 several words: "minister" */
+
+/*{====================================================================
+ * The word table: open addressing, keys in one pool
+ *=====================================================================*/
+
+typedef struct entry {
+    uint32_t off, len;
+    unsigned classes;
+} entry;
+
+struct np_discoverer {
+    char *pool;
+    size_t pool_len, pool_cap;
+    entry *ents;
+    size_t nents, ents_cap;
+    uint32_t *slots;             /* entry index + 1; 0 = empty */
+    size_t nslots;               /* a power of two, or 0 */
+    size_t max_len;
+};
+
+static unsigned char lower_byte(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n, int fold)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        h = (h ^ (fold ? lower_byte(c) : c)) * 16777619u;
+    }
+    return h;
+}
+
+/* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
+static long find_entry(const np_discoverer *d, const char *s, size_t n,
+                       int fold)
+{
+    size_t mask, i;
+
+    if (d->nslots == 0 || n == 0 || n > d->max_len)
+        return -1;
+    mask = d->nslots - 1;
+    for (i = hash_bytes(s, n, fold) & mask; d->slots[i] != 0; i = (i + 1) & mask) {
+        const entry *e = &d->ents[d->slots[i] - 1];
+        if (e->len == n) {
+            const char *k = d->pool + e->off;
+            size_t j;
+            if (!fold) {
+                if (memcmp(k, s, n) == 0)
+                    return (long)(d->slots[i] - 1);
+                continue;
+            }
+            for (j = 0; j < n; j++)
+                if ((unsigned char)k[j] != lower_byte((unsigned char)s[j]))
+                    break;
+            if (j == n)
+                return (long)(d->slots[i] - 1);
+        }
+    }
+    return -1;
+}
+
+static int rehash(np_discoverer *d, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    size_t k;
+
+    if (slots == NULL)
+        return NP_ENOMEM;
+    for (k = 0; k < d->nents; k++) {
+        const entry *e = &d->ents[k];
+        size_t i = hash_bytes(d->pool + e->off, e->len, 0) & (nslots - 1);
+        while (slots[i] != 0)
+            i = (i + 1) & (nslots - 1);
+        slots[i] = (uint32_t)k + 1;
+    }
+    free(d->slots);
+    d->slots = slots;
+    d->nslots = nslots;
+    return NP_OK;
+}
+
+/* add classes to the entry for key[0..n), creating it */
+static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes)
+{
+    long at = find_entry(d, key, n, 0);
+    entry *e;
+    int rc;
+
+    if (at >= 0) {
+        d->ents[at].classes |= classes;
+        return NP_OK;
+    }
+    if (d->nents >= 0x7fffffffu)
+        return NP_ENOMEM;
+    if ((d->nents + 1) * 2 > d->nslots &&
+        (rc = rehash(d, d->nslots ? d->nslots * 2 : 64)) != NP_OK)
+        return rc;
+    if (np_grow((void **)&d->ents, &d->ents_cap, d->nents + 1, sizeof *d->ents) != NP_OK)
+        return NP_ENOMEM;
+    if (d->pool_len + n > 0xffffffffu ||
+        np_grow((void **)&d->pool, &d->pool_cap, d->pool_len + n, 1) != NP_OK)
+        return NP_ENOMEM;
+    memcpy(d->pool + d->pool_len, key, n);
+    e = &d->ents[d->nents];
+    e->off = (uint32_t)d->pool_len;
+    e->len = (uint32_t)n;
+    e->classes = classes;
+    d->pool_len += n;
+    d->nents++;
+    if (n > d->max_len)
+        d->max_len = n;
+    {
+        size_t mask = d->nslots - 1;
+        size_t i = hash_bytes(key, n, 0) & mask;
+        while (d->slots[i] != 0)
+            i = (i + 1) & mask;
+        d->slots[i] = (uint32_t)d->nents;
+    }
+    return NP_OK;
+}
+
+np_discoverer *np_discoverer_create(void)
+{
+    return calloc(1, sizeof(np_discoverer));
+}
+
+void np_discoverer_free(np_discoverer *d)
+{
+    if (d == NULL)
+        return;
+    free(d->pool);
+    free(d->ents);
+    free(d->slots);
+    free(d);
+}
+
+int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
+                      unsigned classes)
+{
+    char low[MAX_WORD];
+    size_t i;
+    int rc;
+
+    if (len == 0 || len > MAX_WORD || (classes & NP_EW_ALL) == 0 ||
+        (classes & ~NP_EW_ALL) != 0)
+        return NP_EINVAL;
+    if ((classes & NP_EW_EXACT) &&
+        (rc = add_key(d, word, len, classes & NP_EW_EXACT)) != NP_OK)
+        return rc;
+    if (classes & ~NP_EW_EXACT) {
+        const char *sp = NULL;
+        for (i = 0; i < len; i++) {
+            low[i] = (char)lower_byte((unsigned char)word[i]);
+            if (low[i] == ' ')
+                sp = low + i;
+        }
+        if ((rc = add_key(d, low, len, classes & ~NP_EW_EXACT)) != NP_OK)
+            return rc;
+        /* "prime minister": mark "minister", so that only a word that may
+         * end such a role costs a look-up of the words before it */
+        if ((classes & NP_EW_ROLE) && sp != NULL && sp + 1 < low + len &&
+            (rc = add_key(d, sp + 1, (size_t)(low + len - (sp + 1)), EW_ROLE_TAIL)) != NP_OK)
+            return rc;
+    }
+    return NP_OK;
+}
+
+const char *np_discoverer_word(const np_discoverer *d, uint32_t id, size_t *len)
+{
+    if (id >= d->nents) {
+        *len = 0;
+        return "";
+    }
+    *len = d->ents[id].len;
+    return d->pool + d->ents[id].off;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Scratch
+ *=====================================================================*/
+
+typedef struct tok {
+    size_t start, end;
+    unsigned classes;            /* valid when looked */
+    uint32_t low_id;             /* entry of the lower-cased word, or NONE */
+    unsigned char kind, form, cap, looked;
+} tok;
+
+struct np_entity_scratch {
+    tok *t;
+    size_t nt, tcap;
+    size_t *first_tok;           /* per sentence: its first token; +1 entry */
+    size_t ftcap;
+    np_span *taken;              /* matches kept in this sentence, sorted */
+    size_t ntaken, takencap;
+    np_span *merge;              /* room to merge into taken */
+    size_t mergecap;
+    np_matches mt;
+    uint32_t *caps;              /* set of capital words: token index + 1 */
+    size_t ncaps, capslots;
+    struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
+    size_t pscap;
+};
+
+np_entity_scratch *np_entity_scratch_create(void)
+{
+    return calloc(1, sizeof(np_entity_scratch));
+}
+
+void np_entity_scratch_free(np_entity_scratch *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->t);
+    free(sc->first_tok);
+    free(sc->taken);
+    free(sc->merge);
+    np_matches_free(&sc->mt);
+    free(sc->caps);
+    free(sc->ps);
+    free(sc);
+}
+
+void np_mentions_free(np_mentions *mm)
+{
+    free(mm->v);
+    mm->v = NULL;
+    mm->n = mm->cap = 0;
+}
+
+void np_role_refs_free(np_role_refs *r)
+{
+    free(r->v);
+    r->v = NULL;
+    r->n = r->cap = 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Token tests (entities.lua: is_cap, joined, initial, first_word)
+ *=====================================================================*/
+
+#define NONE_ID 0xFFFFFFFFu
+
+/* does the token start with a capital?  ASCII A-Z, else its first
+ * character (as many bytes as its lead byte says) changes under folding */
+static int starts_cap(const char *s, size_t a, size_t b)
+{
+    unsigned char c = (unsigned char)s[a];
+    size_t n, m;
+    char out[32];
+
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (n > b - a)
+        n = b - a;
+    m = np_fold_utf8(s + a, n, out, NULL);
+    return m != n || memcmp(out, s + a, n) != 0;
+}
+
+/* the classes of token k: exact classes of the word as written, the
+ * others of its ASCII-lower-cased form */
+static unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+{
+    if (!t->looked) {
+        size_t n = t->end - t->start;
+        long e = find_entry(d, s + t->start, n, 0);
+        unsigned cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
+        long lo = find_entry(d, s + t->start, n, 1);
+        if (lo >= 0) {
+            cls |= d->ents[lo].classes & ~NP_EW_EXACT;
+            t->low_id = (uint32_t)lo;
+        } else {
+            t->low_id = NONE_ID;
+        }
+        t->classes = cls;
+        t->looked = 1;
+    }
+    return t->classes;
+}
+
+/* the ROLE entry for the lower-cased words of tokens a..b joined by one
+ * space, or -1 */
+static long role_words(const np_discoverer *d, const char *s, const tok *t,
+                       size_t a, size_t b)
+{
+    char key[MAX_WORD + 1];
+    size_t n = 0, k;
+    long e;
+
+    for (k = a; k <= b; k++) {
+        size_t w = t[k].end - t[k].start;
+        if (n + w + (k > a) > d->max_len)
+            return -1;
+        if (k > a)
+            key[n++] = ' ';
+        memcpy(key + n, s + t[k].start, w);
+        n += w;
+    }
+    e = find_entry(d, key, n, 1);
+    return e >= 0 && (d->ents[e].classes & NP_EW_ROLE) ? e : -1;
+}
+
+/* is the gap between two tokens 1..4 bytes of space, tab or NBSP bytes? */
+static int joined(const char *s, const tok *a, const tok *b)
+{
+    size_t i, n = b->start - a->end;
+
+    if (n == 0 || n > 4)
+        return 0;
+    for (i = a->end; i < b->start; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != ' ' && c != '\t' && c != 0xC2 && c != 0xA0)
+            return 0;
+    }
+    return 1;
+}
+
+/* token k (of t[0..n)) is sentence-initial: the first word (fw), or right
+ * after an opening mark glued to it */
+static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
+                   size_t k, size_t fw)
+{
+    if (k == fw)
+        return 1;
+    return k > lo && t[k - 1].end == t[k].start &&
+           (classes_of(d, s, &t[k - 1]) & NP_EW_OPENER);
+}
+
+static int is_word(const tok *t)
+{
+    return t->kind == NP_TOK_WORD;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Capitals: a set of words, keyed by their bytes
+ *=====================================================================*/
+
+static int caps_has(const np_entity_scratch *sc, const char *s, size_t a, size_t b)
+{
+    size_t mask, i;
+
+    if (sc->capslots == 0)
+        return 0;
+    mask = sc->capslots - 1;
+    for (i = hash_bytes(s + a, b - a, 0) & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
+        const tok *t = &sc->t[sc->caps[i] - 1];
+        if (t->end - t->start == b - a && memcmp(s + t->start, s + a, b - a) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
+{
+    const tok *t = &sc->t[k];
+    size_t mask, i;
+
+    if (caps_has(sc, s, t->start, t->end))
+        return NP_OK;
+    if ((sc->ncaps + 1) * 2 > sc->capslots) {
+        size_t nslots = sc->capslots ? sc->capslots * 2 : 256, j;
+        uint32_t *slots;
+        if (nslots > ((size_t)-1) / sizeof *slots)
+            return NP_ENOMEM;
+        slots = calloc(nslots, sizeof *slots);
+        if (slots == NULL)
+            return NP_ENOMEM;
+        for (j = 0; j < sc->capslots; j++) {
+            if (sc->caps[j] != 0) {
+                const tok *u = &sc->t[sc->caps[j] - 1];
+                i = hash_bytes(s + u->start, u->end - u->start, 0) & (nslots - 1);
+                while (slots[i] != 0)
+                    i = (i + 1) & (nslots - 1);
+                slots[i] = sc->caps[j];
+            }
+        }
+        free(sc->caps);
+        sc->caps = slots;
+        sc->capslots = nslots;
+    }
+    mask = sc->capslots - 1;
+    i = hash_bytes(s + t->start, t->end - t->start, 0) & mask;
+    while (sc->caps[i] != 0)
+        i = (i + 1) & mask;
+    sc->caps[i] = (uint32_t)k + 1;
+    sc->ncaps++;
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Taken spans: the matches kept in the current sentence, sorted and
+ * never overlapping one another
+ *=====================================================================*/
+
+/* does [a, b) overlap a taken span? */
+static int taken_overlaps(const np_entity_scratch *sc, size_t a, size_t b)
+{
+    size_t lo = 0, hi = sc->ntaken;
+
+    /* the first span that ends after a */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->taken[mid].end <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sc->ntaken && sc->taken[lo].start < b;
+}
+
+/* the matches of one matcher in sentence si: keep those overlapping no
+ * taken span, append them to out, merge them into taken */
+static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
+                       unsigned short mi, np_mentions *out)
+{
+    size_t i, kept = 0, x, y, z;
+
+    if (np_grow((void **)&sc->merge, &sc->mergecap, sc->ntaken + sc->mt.n + 1,
+                sizeof *sc->merge) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < sc->mt.n; i++) {
+        const np_match *m = &sc->mt.v[i];
+        size_t a = base + m->start, b = base + m->end;
+        np_mention *o;
+        if (m->primary != i || taken_overlaps(sc, a, b))
+            continue;
+        if (out->n == out->cap &&
+            np_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) != NP_OK)
+            return NP_ENOMEM;
+        o = &out->v[out->n++];
+        o->start = a;
+        o->end = b;
+        o->sentence = si;
+        o->pattern = m->pattern;
+        o->role = NP_ENT_NO_ROLE;
+        o->matcher = mi;
+        o->type = NP_ENT_NONE;
+        sc->merge[kept].start = a;     /* kept in text order */
+        sc->merge[kept].end = b;
+        kept++;
+    }
+    if (kept == 0)
+        return NP_OK;
+    if (sc->ntaken == 0) {
+        if (np_grow((void **)&sc->taken, &sc->takencap, kept, sizeof *sc->taken) != NP_OK)
+            return NP_ENOMEM;
+        memcpy(sc->taken, sc->merge, kept * sizeof *sc->taken);
+        sc->ntaken = kept;
+        return NP_OK;
+    }
+    /* merge taken[0..ntaken) and merge[0..kept) from the back */
+    if (np_grow((void **)&sc->taken, &sc->takencap, sc->ntaken + kept,
+                sizeof *sc->taken) != NP_OK)
+        return NP_ENOMEM;
+    x = sc->ntaken;
+    y = kept;
+    z = sc->ntaken + kept;
+    while (y > 0) {
+        if (x > 0 && sc->taken[x - 1].start > sc->merge[y - 1].start)
+            sc->taken[--z] = sc->taken[--x];
+        else
+            sc->taken[--z] = sc->merge[--y];
+    }
+    sc->ntaken += kept;
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Discovery in one sentence (entities.lua: discover)
+ *=====================================================================*/
+
+static int cap_word(const np_entity_scratch *sc, const tok *t)
+{
+    return t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN && t->cap &&
+           !taken_overlaps(sc, t->start, t->end);
+}
+
+/* the longest role (up to three words) ending at token r, its first token
+ * not before lo; the entry and its first token, or -1.  With honorifics:
+ * a one-word honorific counts too. */
+static long role_ending(const np_discoverer *d, const char *s, tok *t,
+                        size_t r, size_t lo, int honorific, size_t *from)
+{
+    long e;
+    unsigned c = classes_of(d, s, &t[r]);
+
+    if ((c & EW_ROLE_TAIL) && r >= lo + 2 && (e = role_words(d, s, t, r - 2, r)) >= 0) {
+        *from = r - 2;
+        return e;
+    }
+    if ((c & EW_ROLE_TAIL) && r >= lo + 1 && (e = role_words(d, s, t, r - 1, r)) >= 0) {
+        *from = r - 1;
+        return e;
+    }
+    if ((c & NP_EW_ROLE) || (honorific && (c & NP_EW_HONORIFIC))) {
+        *from = r;
+        return (long)t[r].low_id;
+    }
+    return -1;
+}
+
+/* role_before: the role or honorific in the word tokens just before
+ * token k (from lo on), or -1 */
+static long role_before(const np_discoverer *d, const char *s, tok *t,
+                        size_t lo, size_t k)
+{
+    size_t from, first = k;
+
+    /* the word tokens right before k, at most three */
+    while (first > lo && k - first < 3 && is_word(&t[first - 1]))
+        first--;
+    if (first == k)
+        return -1;
+    return role_ending(d, s, t, k - 1, first, 1, &from);
+}
+
+static int push_name(np_mentions *out, size_t a, size_t b, size_t si,
+                     unsigned char type, uint32_t role)
+{
+    np_mention *o;
+
+    if (out->n == out->cap &&
+        np_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) != NP_OK)
+        return NP_ENOMEM;
+    o = &out->v[out->n++];
+    o->start = a;
+    o->end = b;
+    o->sentence = si;
+    o->pattern = 0;
+    o->role = role;
+    o->matcher = 0;
+    o->type = type;
+    return NP_OK;
+}
+
+static int upper_lower(const char *s, const tok *t)
+{
+    return t->end - t->start >= 2 &&
+           s[t->start] >= 'A' && s[t->start] <= 'Z' &&
+           s[t->start + 1] >= 'a' && s[t->start + 1] <= 'z';
+}
+
+static int discover(const np_discoverer *d, np_entity_scratch *sc,
+                    const char *s, size_t lo, size_t hi, size_t si,
+                    np_mentions *out)
+{
+    tok *t = sc->t;
+    size_t fw = (size_t)-1, k, j;
+    int rc;
+
+    for (k = lo; k < hi; k++)
+        if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
+            fw = k;
+            break;
+        }
+    k = lo;
+    while (k < hi) {
+        size_t a, b, r, words;
+        long role = -1;
+        unsigned char type;
+        unsigned lastc;
+
+        if (!cap_word(sc, &t[k])) {
+            k++;
+            continue;
+        }
+        /* extend over capitalised words and connectors */
+        j = k;
+        while (j + 1 < hi) {
+            tok *nx = &t[j + 1];
+            if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
+                j++;
+            } else if (is_word(nx) && j + 2 < hi &&
+                       (classes_of(d, s, nx) & NP_EW_CONNECTOR) &&
+                       cap_word(sc, &t[j + 2]) && joined(s, &t[j], nx) &&
+                       joined(s, nx, &t[j + 2])) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        a = k;
+        b = j;
+        /* a role or honorific inside the run starts the name after it */
+        for (r = b + 1; r-- > a;) {
+            size_t from;
+            long e = role_ending(d, s, t, r, a, 1, &from);
+            if (e >= 0) {
+                role = e;
+                a = r + 1;
+                break;
+            }
+        }
+        /* "Chief Executive of AOL": what follows "of" is what the role
+         * belongs to, not its holder */
+        if (role >= 0 && a <= b && (classes_of(d, s, &t[a]) & NP_EW_CONNECTOR)) {
+            role = -1;
+            a++;
+        }
+        if (a <= b && initial(d, s, t, lo, a, fw) && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+            a++;
+        while (a <= b && (classes_of(d, s, &t[b]) & NP_EW_COMMON)) {
+            if (b == a) {
+                a = b + 1;          /* nothing left */
+                break;
+            }
+            b--;
+        }
+        if (a <= b) {
+            int keep = 1;
+            if (a == b && role < 0 && initial(d, s, t, lo, a, fw) &&
+                !caps_has(sc, s, t[a].start, t[a].end))
+                keep = 0;   /* one capitalised word opening a sentence */
+            if (keep && a == b && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+                keep = 0;
+            if (keep) {
+                words = b - a + 1;
+                lastc = classes_of(d, s, &t[b]);
+                if (role < 0)
+                    role = role_before(d, s, t, lo, a);
+                if (role >= 0)
+                    type = NP_ENT_PERSON;
+                else if (lastc & NP_EW_ORG)
+                    type = NP_ENT_ORG;
+                else if (b + 1 < hi && (classes_of(d, s, &t[b + 1]) & NP_EW_SPEECH))
+                    type = NP_ENT_PERSON;
+                else if (words >= 2 && words <= 3 &&
+                         (classes_of(d, s, &t[a]) & NP_EW_FIRST_NAME) &&
+                         upper_lower(s, &t[b]) && !(lastc & NP_EW_PLACE_WORD))
+                    type = NP_ENT_PERSON;  /* a common first name and a surname */
+                else if (words == 1 && a > lo &&
+                         (classes_of(d, s, &t[a - 1]) & NP_EW_PLACE_PREP))
+                    type = NP_ENT_GPE;
+                else
+                    type = NP_ENT_MISC;
+                rc = push_name(out, t[a].start, t[b].end, si, type,
+                               role >= 0 ? (uint32_t)role : NP_ENT_NO_ROLE);
+                if (rc != NP_OK)
+                    return rc;
+            }
+        }
+        k = j + 1;
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * The article
+ *=====================================================================*/
+
+/* tokens of every sentence into sc->t, sc->first_tok[i] the first of
+ * sentence i */
+static int tokenize(np_entity_scratch *sc, const char *s, const np_span *sent,
+                    size_t nsent)
+{
+    size_t i, pos;
+    np_token tk;
+
+    if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
+        return NP_ENOMEM;
+    sc->nt = 0;
+    for (i = 0; i < nsent; i++) {
+        sc->first_tok[i] = sc->nt;
+        pos = sent[i].start;
+        while (np_next_token(s, sent[i].end, &pos, &tk)) {
+            tok *t;
+            if (sc->nt == sc->tcap &&
+                np_grow((void **)&sc->t, &sc->tcap, sc->nt + 1, sizeof *sc->t) != NP_OK)
+                return NP_ENOMEM;
+            t = &sc->t[sc->nt++];
+            t->start = tk.start;
+            t->end = tk.end;
+            t->kind = tk.kind;
+            t->form = tk.form;
+            t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+            t->looked = 0;
+        }
+    }
+    sc->first_tok[nsent] = sc->nt;
+    return NP_OK;
+}
+
+/* capitalised words inside sentences that end a name (entities.lua:
+ * capitals) */
+static int capitals(const np_discoverer *d, np_entity_scratch *sc,
+                    const char *s, size_t nsent)
+{
+    size_t i, k;
+    int rc;
+
+    if (sc->capslots)
+        memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
+    sc->ncaps = 0;
+    for (i = 0; i < nsent; i++) {
+        size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1], fw = (size_t)-1;
+        tok *t = sc->t;
+        for (k = lo; k < hi; k++)
+            if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
+                fw = k;
+                break;
+            }
+        for (k = lo; k < hi; k++) {
+            if (t[k].kind == NP_TOK_WORD && t[k].cap && !(k + 1 < hi && t[k + 1].cap) &&
+                !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
+                return rc;
+        }
+    }
+    return NP_OK;
+}
+
+/* "the X [Y]" with capitalised X (and Y) in sentence si (entities.lua:
+ * resolve_roles) */
+static int role_refs(np_entity_scratch *sc, const char *s, size_t si,
+                     np_role_refs *refs)
+{
+    size_t lo = sc->first_tok[si], hi = sc->first_tok[si + 1], k;
+    const tok *t = sc->t;
+
+    for (k = lo; k + 1 < hi; k++) {
+        np_role_ref *r;
+        if (t[k].end - t[k].start != 3 || lower_byte((unsigned char)s[t[k].start]) != 't' ||
+            lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
+            lower_byte((unsigned char)s[t[k].start + 2]) != 'e' || !t[k + 1].cap)
+            continue;
+        if (refs->n == refs->cap &&
+            np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
+            return NP_ENOMEM;
+        r = &refs->v[refs->n++];
+        r->sentence = si;
+        r->start1 = t[k + 1].start;
+        r->end1 = t[k + 1].end;
+        if (k + 2 < hi && t[k + 2].cap) {
+            r->start2 = t[k + 2].start;
+            r->end2 = t[k + 2].end;
+        } else {
+            r->start2 = r->end2 = t[k + 1].end;
+        }
+    }
+    return NP_OK;
+}
+
+int np_entities(const np_discoverer *d, np_entity_scratch *sc,
+                const char *s, size_t len, const np_span *sent, size_t nsent,
+                const np_matcher *const *m, np_match_scratch *const *msc,
+                size_t nm, int discover_names, np_mentions *out,
+                np_role_refs *refs)
+{
+    size_t i, mi;
+    int rc;
+
+    if (nm > 0xffff)
+        return NP_EINVAL;
+    for (i = 0; i < nsent; i++)
+        if (sent[i].start > sent[i].end || sent[i].end > len)
+            return NP_EINVAL;
+    if (discover_names) {
+        if ((rc = tokenize(sc, s, sent, nsent)) != NP_OK ||
+            (rc = capitals(d, sc, s, nsent)) != NP_OK)
+            return rc;
+    }
+    for (i = 0; i < nsent; i++) {
+        size_t a = sent[i].start, b = sent[i].end;
+        sc->ntaken = 0;
+        for (mi = 0; mi < nm; mi++) {
+            sc->mt.n = 0;
+            rc = np_match_run(m[mi], msc[mi], s + a, b - a, 0, 0, &sc->mt);
+            if (rc != NP_OK)
+                return rc;
+            if ((rc = add_matches(sc, a, i, (unsigned short)mi, out)) != NP_OK)
+                return rc;
+        }
+        if (discover_names) {
+            rc = discover(d, sc, s, sc->first_tok[i], sc->first_tok[i + 1], i, out);
+            if (rc != NP_OK)
+                return rc;
+            if (refs != NULL && (rc = role_refs(sc, s, i, refs)) != NP_OK)
+                return rc;
+        }
+    }
+    return NP_OK;
+}
+
+static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk);
+
+void np_pronouns(const np_discoverer *d, const char *s, size_t from,
+                 size_t to, size_t *male, size_t *female)
+{
+    size_t pos = from;
+    np_token tk;
+
+    *male = *female = 0;
+    while (np_next_token(s, to, &pos, &tk)) {
+        int c = pronoun_class(d, s, &tk);
+        *male += c == 1;
+        *female += c == 2;
+    }
+}
+
+static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk)
+{
+    long e;
+
+    if (tk->kind != NP_TOK_WORD)
+        return 0;
+    e = find_entry(d, s + tk->start, tk->end - tk->start, 1);
+    if (e < 0)
+        return 0;
+    if (d->ents[e].classes & NP_EW_MALE)
+        return 1;
+    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+}
+
+int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
+                      const char *s, size_t to, const size_t *from, size_t n,
+                      size_t *male, size_t *female)
+{
+    size_t i, np = 0, pos, m = 0, f = 0;
+    np_token tk;
+
+    if (n == 0)
+        return NP_OK;
+    /* the first scan: every token start, with the counts before it */
+    pos = from[0];
+    while (np_next_token(s, to, &pos, &tk)) {
+        int c = pronoun_class(d, s, &tk);
+        if (np_grow((void **)&sc->ps, &sc->pscap, np + 1, sizeof *sc->ps) != NP_OK)
+            return NP_ENOMEM;
+        sc->ps[np].start = tk.start;
+        sc->ps[np].male = m;
+        sc->ps[np].female = f;
+        np++;
+        m += c == 1;
+        f += c == 2;
+    }
+    male[0] = m;
+    female[0] = f;
+    for (i = 1; i < n; i++) {
+        size_t pm = 0, pf = 0, lo = 0;
+        int joined_scan = 0;
+        pos = from[i];
+        while (np_next_token(s, to, &pos, &tk)) {
+            int c;
+            size_t hi = np;
+            while (lo < hi) {     /* the first scan's token at or after tk */
+                size_t mid = lo + (hi - lo) / 2;
+                if (sc->ps[mid].start < tk.start)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < np && sc->ps[lo].start == tk.start) {
+                male[i] = pm + (m - sc->ps[lo].male);
+                female[i] = pf + (f - sc->ps[lo].female);
+                joined_scan = 1;
+                break;
+            }
+            c = pronoun_class(d, s, &tk);
+            pm += c == 1;
+            pf += c == 2;
+        }
+        if (!joined_scan) {
+            male[i] = pm;
+            female[i] = pf;
+        }
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
