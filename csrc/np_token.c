@@ -287,7 +287,7 @@ static size_t word_end(const char *s, size_t len, size_t i)
 static inline int next_token(const char *s, size_t len, size_t *pos,
                              np_token *tok)
 {
-    size_t i = *pos, n, j, m;
+    size_t i = *pos, n, j, m, nx;   /* n: the length of the character at i */
     int c;
 
     for (;;) {
@@ -386,7 +386,7 @@ static inline int next_token(const char *s, size_t len, size_t *pos,
         j = word_end(s, len, i);
     } else if ((m = apostrophe_at(s, len, i)) > 0 && i + m < len &&
                (s[i + m] == 's' || s[i + m] == 'S') &&
-               !wordchar_at(s, len, i + m + 1, &n) &&
+               !wordchar_at(s, len, i + m + 1, &nx) &&
                wordchar_before(s, len, i)) {
         tok->kind = NP_TOK_WORD;                    /* 's */
         tok->form = NP_FORM_CLITIC;
