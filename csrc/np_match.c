@@ -902,6 +902,40 @@ static int cand_cmp(const void *x, const void *y)
     return a->pattern < b->pattern ? -1 : a->pattern > b->pattern;
 }
 
+static int cand_less(const cand *a, const cand *b)
+{
+    if (a->start != b->start)
+        return a->start < b->start;
+    if (a->end != b->end)
+        return a->end > b->end;
+    return a->pattern < b->pattern;
+}
+
+/* Sort candidates as cand_cmp does.  The literals come in order of their
+ * end, so nearly sorted: insertion sort, which moves each candidate past
+ * the few that end inside it -- unless that adds up to more than a few
+ * moves a candidate (many nested matches, or rules after literals), when
+ * qsort takes over.  cand_cmp is a total order, so both agree. */
+static void sort_cands(cand *c, size_t n)
+{
+    size_t i, moves = 0, budget = 4 * n + 64;
+
+    for (i = 1; i < n; i++) {
+        cand x = c[i];
+        size_t j = i;
+        while (j > 0 && cand_less(&x, &c[j - 1])) {
+            c[j] = c[j - 1];
+            j--;
+            if (++moves > budget) {
+                c[j] = x;
+                qsort(c, n, sizeof *c, cand_cmp);
+                return;
+            }
+        }
+        c[j] = x;
+    }
+}
+
 /* One step of the automaton from state st on (folded) byte c. */
 static inline uint32_t step(const np_matcher *m, uint32_t st, unsigned c)
 {
@@ -1143,7 +1177,7 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
         (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
         return rc;
     if (sc->n > 1)
-        qsort(sc->c, sc->n, sizeof(cand), cand_cmp);
+        sort_cands(sc->c, sc->n);
     for (i = 0; i < sc->n; i++) {
         const cand *c = &sc->c[i];
         np_match *o;
