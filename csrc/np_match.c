@@ -9,11 +9,11 @@
  * leftmost-longest, non-overlapping answer of the naive loop.
  *
  * Where the search spends its time with a small gazetteer -- at the root,
- * between patterns -- it skips ahead (skip_root): to the next byte that
- * may begin a pattern together with the byte after it (start and pair,
- * tables derived from the root when a matcher is built or loaded), and in
- * whole-word mode only where a word may start, 16 bytes at a time with
- * SSE2.  In whole-word mode the failure links are word-aware as well: a
+ * between patterns -- it skips ahead (skip_root): to the next place where
+ * the first one, two and three bytes may begin a pattern (start, pair and
+ * a hashed triple table, derived from the trie when a matcher is built or
+ * loaded), and in whole-word mode only where a word may start, 16 bytes at
+ * a time with SSE2.  In whole-word mode the failure links are word-aware as well: a
  * failing pattern inside a word falls back to the root rather than to a
  * suffix that starts inside the word, so the skip takes over there too.
  * Both only leave out starts that the word test would reject, so the
@@ -100,10 +100,14 @@ struct np_matcher {
     unsigned char start[256];
     /* start_lo[k]..start_hi[k], k < 3: byte ranges that cover every byte
      * of start (and maybe more), for testing 16 bytes at once */
-    unsigned char start_lo[3], start_hi[3];
+    unsigned char start_lo[3], start_hi[3], nranges;
     /* pair: a bit for each two (folded) bytes a pattern may begin with --
      * a and b when some pattern starts "ab", every b when "a" is one */
     unsigned char pair[256 * 256 / 8];
+    /* alone[a]: "a" is a pattern; triple: bits for three bytes a pattern
+     * may begin with, hashed by triple_bit (every c when "ab" is one) */
+    unsigned char alone[256];
+    unsigned char triple[1u << 16 >> 3];
     const pat *pats;
     const char *raw;
     size_t raw_len;
@@ -657,6 +661,13 @@ static int finish_regexes(np_matcher *m)
     return NP_OK;
 }
 
+/* the bit of triple for the bytes a, b, c: the low five bits of a and b
+ * (which tell the ASCII letters of one case apart) and six of c */
+static inline unsigned triple_bit(unsigned a, unsigned b, unsigned c)
+{
+    return (a & 0x1F) << 11 | (b & 0x1F) << 6 | (c & 0x3F);
+}
+
 /* the tables a built or loaded matcher derives for its search */
 static void prepare_search(np_matcher *m)
 {
@@ -672,17 +683,31 @@ static void prepare_search(np_matcher *m)
             m->start[c] = c >= 0x80 || m->root_next[f] != 0;
     }
     memset(m->pair, 0, sizeof m->pair);
+    memset(m->alone, 0, sizeof m->alone);
+    memset(m->triple, 0, sizeof m->triple);
     for (c = 0; c < 256; c++) {
-        uint32_t s1 = m->root_next[c], e;
+        uint32_t s1 = m->root_next[c], e, e2;
         if (s1 == 0)
             continue;
         if (m->dict[s1]) {
+            m->alone[c] = 1;
             memset(m->pair + c * 32, 0xFF, 32);
             continue;
         }
-        for (e = m->edge_off[s1]; e < m->edge_off[s1 + 1]; e++)
-            m->pair[c * 32 + m->edge_byte[e] / 8] |=
-                (unsigned char)(1u << (m->edge_byte[e] % 8));
+        for (e = m->edge_off[s1]; e < m->edge_off[s1 + 1]; e++) {
+            unsigned b = m->edge_byte[e], s2 = e + 1, t;
+            m->pair[c * 32 + b / 8] |= (unsigned char)(1u << (b % 8));
+            if (m->dict[s2]) {
+                for (t = 0; t < 256; t++)
+                    m->triple[triple_bit(c, b, t) / 8] |=
+                        (unsigned char)(1u << (triple_bit(c, b, t) % 8));
+                continue;
+            }
+            for (e2 = m->edge_off[s2]; e2 < m->edge_off[s2 + 1]; e2++) {
+                unsigned bit = triple_bit(c, b, m->edge_byte[e2]);
+                m->triple[bit / 8] |= (unsigned char)(1u << (bit % 8));
+            }
+        }
     }
     /* the runs of start bytes; then, while more than three, the two runs
      * with the smallest gap between them become one */
@@ -711,6 +736,7 @@ static void prepare_search(np_matcher *m)
         m->start_lo[k] = (unsigned char)(n ? lo[j] : 1);
         m->start_hi[k] = (unsigned char)(n ? hi[j] : 0);
     }
+    m->nranges = (unsigned char)(n ? n : 1);
 }
 
 void np_matcher_free(np_matcher *m)
@@ -973,12 +999,14 @@ static inline __m128i ascii_word16(__m128i v)
 #endif
 
 /* May a pattern begin at at?  The byte there must be in m->start and, in
- * m->pair, go with the byte after it (in folded mode only when both are
- * ASCII; at the end of the text there is none). */
+ * m->pair, go with the byte after it, and the three bytes from at must be
+ * in m->triple unless the first is a pattern by itself (in folded mode
+ * these tests are made on ASCII bytes only; near the end of the text on
+ * the bytes there are). */
 static inline int may_start(const np_matcher *m, const unsigned char *u,
                             size_t len, size_t at)
 {
-    unsigned a = u[at], b;
+    unsigned a = u[at], b, c, bit;
 
     if (at + 1 >= len)
         return m->start[a];
@@ -989,7 +1017,38 @@ static inline int may_start(const np_matcher *m, const unsigned char *u,
         a += (a - 'A' < 26u) << 5;
         b += (b - 'A' < 26u) << 5;
     }
-    return (m->pair[a * 32 + b / 8] >> (b % 8)) & 1;
+    if (!((m->pair[a * 32 + b / 8] >> (b % 8)) & 1))
+        return 0;
+    if (at + 2 >= len || m->alone[a])
+        return 1;
+    c = u[at + 2];
+    if (m->fold) {
+        if (c >= 0x80)
+            return 1;
+        c += (c - 'A' < 26u) << 5;
+    }
+    bit = triple_bit(a, b, c);
+    return (m->triple[bit / 8] >> (bit % 8)) & 1;
+}
+
+/* may_start where three bytes follow at (at + 2 < len), without a branch
+ * for ASCII text, so that the candidates of a 16-byte block can be tested
+ * together */
+static inline unsigned may_start3(const np_matcher *m, const unsigned char *u,
+                                  size_t len, size_t at)
+{
+    unsigned a = u[at], b = u[at + 1], c = u[at + 2], bit;
+
+    if (m->fold) {
+        if ((a | b | c) >= 0x80)
+            return (unsigned)may_start(m, u, len, at);
+        a += (a - 'A' < 26u) << 5;
+        b += (b - 'A' < 26u) << 5;
+        c += (c - 'A' < 26u) << 5;
+    }
+    bit = triple_bit(a, b, c);
+    return (m->pair[a * 32 + b / 8] >> (b % 8)) &
+           ((m->triple[bit / 8] >> (bit % 8)) | m->alone[a]) & 1u;
 }
 
 /* The first position at or after i where the search, at the root, has to
@@ -1008,7 +1067,7 @@ static size_t skip_root(const np_matcher *m, const unsigned char *u,
     /* 16 bytes at a time: the bytes in the start ranges, less (in
      * whole-word mode) the ASCII ones after an ASCII word character; each
      * one left goes to may_start */
-    if (i > 0 && len - i >= 16) {
+    if (i > 0 && len - i >= 18) {
         __m128i lo0 = _mm_set1_epi8((char)m->start_lo[0]);
         __m128i lo1 = _mm_set1_epi8((char)m->start_lo[1]);
         __m128i lo2 = _mm_set1_epi8((char)m->start_lo[2]);
@@ -1017,23 +1076,28 @@ static size_t skip_root(const np_matcher *m, const unsigned char *u,
         __m128i w2 = _mm_set1_epi8((char)(m->start_hi[2] - m->start_lo[2]));
         do {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-            __m128i in = _mm_or_si128(in_range(v, lo0, w0),
-                         _mm_or_si128(in_range(v, lo1, w1), in_range(v, lo2, w2)));
-            unsigned bits;
+            __m128i in = in_range(v, lo0, w0);
+            unsigned bits, ok;
+            if (m->nranges > 1)
+                in = _mm_or_si128(in, in_range(v, lo1, w1));
+            if (m->nranges > 2)
+                in = _mm_or_si128(in, in_range(v, lo2, w2));
             if (words) {
                 __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1));
                 __m128i ascii = _mm_cmpgt_epi8(v, _mm_set1_epi8(-1));
                 in = _mm_andnot_si128(_mm_and_si128(ascii_word16(p), ascii), in);
             }
             bits = (unsigned)_mm_movemask_epi8(in);
+            ok = 0;
             while (bits) {
-                size_t at = i + (size_t)__builtin_ctz(bits);
-                if (may_start(m, u, len, at))
-                    return at;
+                unsigned k = (unsigned)__builtin_ctz(bits);
+                ok |= may_start3(m, u, len, i + k) << k;
                 bits &= bits - 1;
             }
+            if (ok)
+                return i + (size_t)__builtin_ctz(ok);
             i += 16;
-        } while (len - i >= 16);
+        } while (len - i >= 18);
     }
 #endif
     for (; i < len; i++) {
