@@ -697,8 +697,8 @@ static void prepare_search(np_matcher *m)
         for (e = m->edge_off[s1]; e < m->edge_off[s1 + 1]; e++) {
             unsigned b = m->edge_byte[e], s2 = e + 1, t;
             m->pair[c * 32 + b / 8] |= (unsigned char)(1u << (b % 8));
-            if (m->dict[s2]) {
-                for (t = 0; t < 256; t++)
+            if (m->dict[s2]) {            /* any c: its six low bits */
+                for (t = 0; t < 64; t++)
                     m->triple[triple_bit(c, b, t) / 8] |=
                         (unsigned char)(1u << (triple_bit(c, b, t) % 8));
                 continue;
