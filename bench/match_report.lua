@@ -684,11 +684,22 @@ local KNOWN = {
     "give the states near the root (where most steps land) dense 256-entry rows, or use byte"
     .. " classes plus full DFA rows for the hottest few thousand states, so a step is one load and"
     .. " no failure chain is walked" },
-  np_match_run = { "the per-byte scan loop (scan_literals is inlined here): the root table, the"
-    .. " failure-link walk, and in insensitive mode the fold of each character before it is fed",
-    "skip bytes that cannot start a pattern while at the root (a 256-bit start-byte set, tested"
-    .. " 16–32 bytes at a time), and fold ASCII through a table straight into the transition" },
-  scan_literals = { "the per-byte scan loop", "see np_match_run" },
+  np_match_run = { "the scan loops (scan_literals and step are inlined here): one loop for raw"
+    .. " bytes, one for folded text (ASCII folded in place); a step through the hot rows or the"
+    .. " sparse edges and failure links, and the dictionary test after every byte",
+    "order the states so that those with patterns ending come first (or flag them in the state"
+    .. " id), so the dictionary test after each byte needs no load; full rows for more states" },
+  scan_literals = { "the scan loops", "see np_match_run" },
+  step = { "one automaton step: a hot row, or the sparse edges and failure links", "see go" },
+  skip_root = { "the skip at the root: 16 bytes at a time (SSE2: the start-byte ranges, less the"
+    .. " bytes inside words), then each candidate start tested in the pair and triple tables",
+    "test the first bytes exactly in SIMD (nibble shuffles with SSSE3/AVX2, as Teddy and"
+    .. " shufti do, with a runtime check) so that fewer word starts reach the table tests; in"
+    .. " folded mode nearly every word start is a candidate now" },
+  may_start3 = { "the pair and triple tests of one candidate start", "see skip_root" },
+  may_start = { "the pair and triple tests of one candidate start", "see skip_root" },
+  found = { "the patterns that end at a state: the word test after the match, then report",
+    "see report" },
   report = { "testing every pattern occurrence: walking the dictionary links, finding the start"
     .. " (in fold mode by stepping back character by character), the word test",
     "keep the byte length of each terminal for ASCII-only patterns so the start is end − len,"
@@ -696,11 +707,16 @@ local KNOWN = {
   push_cand = { "appending a candidate", "see report" },
   word_before = { "the word test before a candidate", "see report" },
   word_after = { "the word test after a candidate", "see report" },
-  cand_cmp = { "the comparison function of the final qsort of all candidates",
-    "candidates arrive in end order; resolve leftmost-longest in a sliding window of the"
-    .. " longest pattern's length instead of sorting the whole text's candidates" },
-  ["msort_with_tmp.part.0"] = { "glibc qsort (a merge sort) of all candidates", "see cand_cmp" },
-  msort_with_tmp = { "glibc qsort (a merge sort) of all candidates", "see cand_cmp" },
+  cand_cmp = { "the comparison function of qsort, which takes over from the insertion sort"
+    .. " when candidates nest deeply",
+    "resolve leftmost-longest in a sliding window of the longest pattern's length as the scan"
+    .. " goes, so that nothing is sorted at the end" },
+  sort_cands = { "the insertion sort of the candidates (they come nearly sorted, by end)",
+    "see cand_cmp" },
+  ["msort_with_tmp.part.0"] = { "glibc qsort (a merge sort), when the insertion sort gives up",
+    "see cand_cmp" },
+  msort_with_tmp = { "glibc qsort (a merge sort), when the insertion sort gives up",
+    "see cand_cmp" },
   checksum = { "the checksum of the whole file on every load",
     "check only the header and the array bounds by default and the checksum on request, or use a"
     .. " hardware CRC32C" },

@@ -8,6 +8,17 @@
  * (start, -length, id) and swept left to right, which gives exactly the
  * leftmost-longest, non-overlapping answer of the naive loop.
  *
+ * Where the search spends its time with a small gazetteer -- at the root,
+ * between patterns -- it skips ahead (skip_root): to the next place where
+ * the first one, two and three bytes may begin a pattern (start, pair and
+ * a hashed triple table, derived from the trie when a matcher is built or
+ * loaded), and in whole-word mode only where a word may start, 16 bytes at
+ * a time with SSE2.  In whole-word mode the failure links are word-aware as well: a
+ * failing pattern inside a word falls back to the root rather than to a
+ * suffix that starts inside the word, so the skip takes over there too.
+ * Both only leave out starts that the word test would reject, so the
+ * candidates that survive it are the same.
+ *
  *     text  ... N e w   Y o r k   T i m e s h e e t ...
  *     occurrences  [New]     [York]            (New York Times fails the
  *                  [New York]                   word test: "Timesheet")
@@ -25,6 +36,9 @@
  *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
+ * A file saved before the failure links were word-aware (the same version
+ * 3 layout) still gives the same matches, only without the shortcut
+ * inside words; the reverse holds too.
  * Building sorts the keys and lays the trie out one depth at a time (see
  * "Automaton construction"); memory is O(total pattern bytes).
  */
@@ -42,6 +56,10 @@
 #include "np_match.h"
 #include "np_regex.h"
 #include "np_utf8.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define FILE_MAGIC "NPMATCH\x01"
 #define FILE_VERSION 3u
@@ -76,6 +94,20 @@ struct np_matcher {
     const uint32_t *root_next;
     const uint32_t *hot;        /* nhot rows of 256 next states */
     uint32_t nhot;
+    /* start[c]: the search, at the root, may leave it on text byte c (c, or
+     * in folded mode its ASCII lower case, starts a pattern; every byte >=
+     * 0x80 in folded mode).  Derived from root_next, not saved. */
+    unsigned char start[256];
+    /* start_lo[k]..start_hi[k], k < 3: byte ranges that cover every byte
+     * of start (and maybe more), for testing 16 bytes at once */
+    unsigned char start_lo[3], start_hi[3], nranges;
+    /* pair: a bit for each two (folded) bytes a pattern may begin with --
+     * a and b when some pattern starts "ab", every b when "a" is one */
+    unsigned char pair[256 * 256 / 8];
+    /* alone[a]: "a" is a pattern; triple: bits for three bytes a pattern
+     * may begin with, hashed by triple_bit (every c when "ab" is one) */
+    unsigned char alone[256];
+    unsigned char triple[1u << 16 >> 3];
     const pat *pats;
     const char *raw;
     size_t raw_len;
@@ -330,6 +362,7 @@ typedef struct run {
 } run;
 
 static int finish_regexes(np_matcher *m);
+static void prepare_search(np_matcher *m);
 
 int np_mb_build(const np_matcher_builder *b, np_matcher **out)
 {
@@ -524,11 +557,18 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
-    /* 4. failure and dictionary links: states are already breadth first */
+    /* 4. failure and dictionary links: states are already breadth first.
+     * In whole-word mode they are word-aware: a match cannot start right
+     * after a word character, so the suffixes that begin after an ASCII
+     * letter, digit or "_" of the key are left out, and after such a byte
+     * the automaton does not enter a pattern from the root (see "Search").
+     * in_word(s): the byte that leads to state s (edge s - 1) is one. */
+#define in_word(s) (words && np_ascii_word[edge_byte[(s) - 1]])
     for (k = edge_off[0]; k < edge_off[1]; k++)
         root_next[edge_byte[k]] = (uint32_t)k + 1;
     {
         size_t t = 0;
+        int words = (b->flags & NP_MATCH_WORDS) != 0;
         for (i = 0; i < nstates; i++) {
             uint32_t s2 = (uint32_t)i;
             if (t < nts && tstate[t] == s2)
@@ -543,7 +583,10 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                     continue;
                 }
                 for (;;) {
-                    g = f ? go(m, f, c) : root_next[c];
+                    if (f)
+                        g = go(m, f, c);
+                    else
+                        g = in_word(s2) ? 0 : root_next[c];
                     if (g || f == 0)
                         break;
                     f = fail[f];
@@ -553,17 +596,18 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         }
         for (t = 0; t < nts; t++)
             tnext[t] = dict[fail[tstate[t]]];
-    }
-    /* hot rows: fail[s] < s, so its row is ready when s's is made */
-    for (i = 0; i < nhot; i++) {
-        unsigned c;
-        for (c = 0; c < 256; c++) {
-            uint32_t g = i == 0 ? root_next[c] : go(m, (uint32_t)i, c);
-            if (g == 0 && i != 0)
-                g = hot[(size_t)fail[i] * 256 + c];
-            hot[i * 256 + c] = g;
+        /* hot rows: fail[s] < s, so its row is ready when s's is made */
+        for (i = 0; i < nhot; i++) {
+            unsigned c;
+            for (c = 0; c < 256; c++) {
+                uint32_t g = i == 0 ? root_next[c] : go(m, (uint32_t)i, c);
+                if (g == 0 && i != 0)
+                    g = fail[i] || !in_word(i) ? hot[(size_t)fail[i] * 256 + c] : 0;
+                hot[i * 256 + c] = g;
+            }
         }
     }
+#undef in_word
 
     /* 5. longest pattern, for the early stop of find */
     for (i = 0; i < b->npats; i++) {
@@ -572,6 +616,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         if (b->pats[i].raw_len > m->max_bytes)
             m->max_bytes = b->pats[i].raw_len;
     }
+    prepare_search(m);
     rc = finish_regexes(m);
     if (rc == NP_OK) {
         *out = m;
@@ -614,6 +659,84 @@ static int finish_regexes(np_matcher *m)
             return NP_EINVAL;
     }
     return NP_OK;
+}
+
+/* the bit of triple for the bytes a, b, c: the low five bits of a and b
+ * (which tell the ASCII letters of one case apart) and six of c */
+static inline unsigned triple_bit(unsigned a, unsigned b, unsigned c)
+{
+    return (a & 0x1F) << 11 | (b & 0x1F) << 6 | (c & 0x3F);
+}
+
+/* the tables a built or loaded matcher derives for its search */
+static void prepare_search(np_matcher *m)
+{
+    unsigned c;
+
+    unsigned lo[256], hi[256], n = 0, k;
+
+    for (c = 0; c < 256; c++) {
+        unsigned f = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        if (!m->fold)
+            m->start[c] = m->root_next[c] != 0;
+        else
+            m->start[c] = c >= 0x80 || m->root_next[f] != 0;
+    }
+    memset(m->pair, 0, sizeof m->pair);
+    memset(m->alone, 0, sizeof m->alone);
+    memset(m->triple, 0, sizeof m->triple);
+    for (c = 0; c < 256; c++) {
+        uint32_t s1 = m->root_next[c], e, e2;
+        if (s1 == 0)
+            continue;
+        if (m->dict[s1]) {
+            m->alone[c] = 1;
+            memset(m->pair + c * 32, 0xFF, 32);
+            continue;
+        }
+        for (e = m->edge_off[s1]; e < m->edge_off[s1 + 1]; e++) {
+            unsigned b = m->edge_byte[e], s2 = e + 1, t;
+            m->pair[c * 32 + b / 8] |= (unsigned char)(1u << (b % 8));
+            if (m->dict[s2]) {            /* any c: its six low bits */
+                for (t = 0; t < 64; t++)
+                    m->triple[triple_bit(c, b, t) / 8] |=
+                        (unsigned char)(1u << (triple_bit(c, b, t) % 8));
+                continue;
+            }
+            for (e2 = m->edge_off[s2]; e2 < m->edge_off[s2 + 1]; e2++) {
+                unsigned bit = triple_bit(c, b, m->edge_byte[e2]);
+                m->triple[bit / 8] |= (unsigned char)(1u << (bit % 8));
+            }
+        }
+    }
+    /* the runs of start bytes; then, while more than three, the two runs
+     * with the smallest gap between them become one */
+    for (c = 0; c < 256; c++) {
+        if (!m->start[c])
+            continue;
+        if (n > 0 && hi[n - 1] == c - 1) {
+            hi[n - 1] = c;
+        } else {
+            lo[n] = hi[n] = c;
+            n++;
+        }
+    }
+    while (n > 3) {
+        unsigned g = 1;
+        for (k = 2; k < n; k++)
+            if (lo[k] - hi[k - 1] < lo[g] - hi[g - 1])
+                g = k;
+        hi[g - 1] = hi[g];
+        memmove(lo + g, lo + g + 1, (n - g - 1) * sizeof *lo);
+        memmove(hi + g, hi + g + 1, (n - g - 1) * sizeof *hi);
+        n--;
+    }
+    for (k = 0; k < 3; k++) {
+        unsigned j = k < n ? k : 0;     /* unused: a copy of the first */
+        m->start_lo[k] = (unsigned char)(n ? lo[j] : 1);
+        m->start_hi[k] = (unsigned char)(n ? hi[j] : 0);
+    }
+    m->nranges = (unsigned char)(n ? n : 1);
 }
 
 void np_matcher_free(np_matcher *m)
@@ -805,8 +928,208 @@ static int cand_cmp(const void *x, const void *y)
     return a->pattern < b->pattern ? -1 : a->pattern > b->pattern;
 }
 
+static int cand_less(const cand *a, const cand *b)
+{
+    if (a->start != b->start)
+        return a->start < b->start;
+    if (a->end != b->end)
+        return a->end > b->end;
+    return a->pattern < b->pattern;
+}
+
+/* Sort candidates as cand_cmp does.  The literals come in order of their
+ * end, so nearly sorted: insertion sort, which moves each candidate past
+ * the few that end inside it -- unless that adds up to more than a few
+ * moves a candidate (many nested matches, or rules after literals), when
+ * qsort takes over.  cand_cmp is a total order, so both agree. */
+static void sort_cands(cand *c, size_t n)
+{
+    size_t i, moves = 0, budget = 4 * n + 64;
+
+    for (i = 1; i < n; i++) {
+        cand x = c[i];
+        size_t j = i;
+        while (j > 0 && cand_less(&x, &c[j - 1])) {
+            c[j] = c[j - 1];
+            j--;
+            if (++moves > budget) {
+                c[j] = x;
+                qsort(c, n, sizeof *c, cand_cmp);
+                return;
+            }
+        }
+        c[j] = x;
+    }
+}
+
+/* One step of the automaton from state st on (folded) byte c. */
+static inline uint32_t step(const np_matcher *m, uint32_t st, unsigned c)
+{
+    for (;;) {
+        uint32_t t;
+        if (st < m->nhot)
+            return m->hot[(size_t)st * 256 + c];
+        t = go(m, st, c);
+        if (t)
+            return t;
+        st = m->fail[st];
+    }
+}
+
+#ifdef __SSE2__
+/* 0xFF in each byte of v within lo .. lo + w (unsigned) */
+static inline __m128i in_range(__m128i v, __m128i lo, __m128i w)
+{
+    __m128i d = _mm_sub_epi8(v, lo);
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, w), d);
+}
+
+/* 0xFF in each byte of v that is an ASCII letter, digit or "_" (signed
+ * compares: a byte >= 0x80 is negative and in no range) */
+static inline __m128i ascii_word16(__m128i v)
+{
+    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    return _mm_or_si128(_mm_or_si128(alpha, digit), under);
+}
+#endif
+
+/* May a pattern begin at at?  The byte there must be in m->start and, in
+ * m->pair, go with the byte after it, and the three bytes from at must be
+ * in m->triple unless the first is a pattern by itself (in folded mode
+ * these tests are made on ASCII bytes only; near the end of the text on
+ * the bytes there are). */
+static inline int may_start(const np_matcher *m, const unsigned char *u,
+                            size_t len, size_t at)
+{
+    unsigned a = u[at], b, c, bit;
+
+    if (at + 1 >= len)
+        return m->start[a];
+    b = u[at + 1];
+    if (m->fold) {
+        if (a >= 0x80 || b >= 0x80)
+            return m->start[a];
+        a += (a - 'A' < 26u) << 5;
+        b += (b - 'A' < 26u) << 5;
+    }
+    if (!((m->pair[a * 32 + b / 8] >> (b % 8)) & 1))
+        return 0;
+    if (at + 2 >= len || m->alone[a])
+        return 1;
+    c = u[at + 2];
+    if (m->fold) {
+        if (c >= 0x80)
+            return 1;
+        c += (c - 'A' < 26u) << 5;
+    }
+    bit = triple_bit(a, b, c);
+    return (m->triple[bit / 8] >> (bit % 8)) & 1;
+}
+
+/* may_start where three bytes follow at (at + 2 < len), without a branch
+ * for ASCII text, so that the candidates of a 16-byte block can be tested
+ * together */
+static inline unsigned may_start3(const np_matcher *m, const unsigned char *u,
+                                  size_t len, size_t at)
+{
+    unsigned a = u[at], b = u[at + 1], c = u[at + 2], bit;
+
+    if (m->fold) {
+        if ((a | b | c) >= 0x80)
+            return (unsigned)may_start(m, u, len, at);
+        a += (a - 'A' < 26u) << 5;
+        b += (b - 'A' < 26u) << 5;
+        c += (c - 'A' < 26u) << 5;
+    }
+    bit = triple_bit(a, b, c);
+    return (m->pair[a * 32 + b / 8] >> (b % 8)) &
+           ((m->triple[bit / 8] >> (bit % 8)) | m->alone[a]) & 1u;
+}
+
+/* The first position at or after i where the search, at the root, has to
+ * step: where a pattern may start (may_start) and, in whole-word mode, not
+ * an ASCII byte right after an ASCII word character (a match cannot start
+ * there).  Staying at the root over the other bytes loses no match: no
+ * pattern begins with what is there, and whatever starts inside a word
+ * fails the word test anyway.  Only ASCII bytes are passed over for the
+ * word test, and only whole characters otherwise (m->start holds every
+ * byte >= 0x80 in folded mode), so in folded mode i stays on a character
+ * boundary. */
+static size_t skip_root(const np_matcher *m, const unsigned char *u,
+                        size_t len, size_t i, int words)
+{
+#ifdef __SSE2__
+    /* 16 bytes at a time: the bytes in the start ranges, less (in
+     * whole-word mode) the ASCII ones after an ASCII word character; each
+     * one left goes to may_start */
+    if (i > 0 && len - i >= 18) {
+        __m128i lo0 = _mm_set1_epi8((char)m->start_lo[0]);
+        __m128i lo1 = _mm_set1_epi8((char)m->start_lo[1]);
+        __m128i lo2 = _mm_set1_epi8((char)m->start_lo[2]);
+        __m128i w0 = _mm_set1_epi8((char)(m->start_hi[0] - m->start_lo[0]));
+        __m128i w1 = _mm_set1_epi8((char)(m->start_hi[1] - m->start_lo[1]));
+        __m128i w2 = _mm_set1_epi8((char)(m->start_hi[2] - m->start_lo[2]));
+        do {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i in = in_range(v, lo0, w0);
+            unsigned bits, ok;
+            if (m->nranges > 1)
+                in = _mm_or_si128(in, in_range(v, lo1, w1));
+            if (m->nranges > 2)
+                in = _mm_or_si128(in, in_range(v, lo2, w2));
+            if (words) {
+                __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1));
+                __m128i ascii = _mm_cmpgt_epi8(v, _mm_set1_epi8(-1));
+                in = _mm_andnot_si128(_mm_and_si128(ascii_word16(p), ascii), in);
+            }
+            bits = (unsigned)_mm_movemask_epi8(in);
+            ok = 0;
+            while (bits) {
+                unsigned k = (unsigned)__builtin_ctz(bits);
+                ok |= may_start3(m, u, len, i + k) << k;
+                bits &= bits - 1;
+            }
+            if (ok)
+                return i + (size_t)__builtin_ctz(ok);
+            i += 16;
+        } while (len - i >= 18);
+    }
+#endif
+    for (; i < len; i++) {
+        if (words && i > 0 && u[i] < 0x80 && np_ascii_word[u[i - 1]])
+            continue;
+        if (may_start(m, u, len, i))
+            break;
+    }
+    return i;
+}
+
+/* The patterns that end at i in state st, after the word test on the
+ * character after i; *best: the smallest start so far. */
+static int found(const np_matcher *m, np_match_scratch *sc, const char *s,
+                 size_t len, size_t from, size_t i, uint32_t st,
+                 size_t *best)
+{
+    size_t before = sc->n, k;
+
+    if ((m->flags & NP_MATCH_WORDS) && word_after(s, len, i))
+        return NP_OK;
+    if (report(m, sc, s, len, from, i, st) != NP_OK)
+        return NP_ENOMEM;
+    for (k = before; k < sc->n; k++)
+        if (sc->c[k].start < *best)
+            *best = sc->c[k].start;
+    return NP_OK;
+}
+
 /* Run the automaton over s[from..len); first_only stops once no earlier
- * start can appear. */
+ * start can appear.  Two loops: raw bytes, and folded characters (an ASCII
+ * byte folded in place; others decoded, folded and fed as UTF-8). */
 static int scan_literals(const np_matcher *m, np_match_scratch *sc,
                          const char *s, size_t len, size_t from,
                          int first_only)
@@ -816,71 +1139,47 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
     size_t reach = m->fold ? 4 * (size_t)m->max_chars : m->max_bytes;
     uint32_t st = 0;
     int words = (m->flags & NP_MATCH_WORDS) != 0;
-    /* locals, so the compiler keeps them in registers across the loop */
-    const uint32_t *hot = m->hot, *dict = m->dict, *fail = m->fail;
-    const uint32_t nhot = m->nhot;
+    const uint32_t *dict = m->dict;
 
     if (m->nterm == 0)
         return NP_OK;
+    if (!m->fold) {
+        while (i < len) {
+            if (st == 0 && (i = skip_root(m, u, len, i, words)) >= len)
+                break;
+            st = step(m, st, u[i]);
+            i++;
+            if (dict[st] && found(m, sc, s, len, from, i, st, &best) != NP_OK)
+                return NP_ENOMEM;
+            if (first_only && best != (size_t)-1 && i >= best + reach)
+                break;
+        }
+        return NP_OK;
+    }
     while (i < len) {
-        size_t n = 1;
-        if (!m->fold) {
-            unsigned c = u[i];
-            for (;;) {
-                uint32_t t;
-                if (st < nhot) {
-                    st = hot[(size_t)st * 256 + c];
-                    break;
-                }
-                t = go(m, st, c);
-                if (t) {
-                    st = t;
-                    break;
-                }
-                st = fail[st];
-            }
+        unsigned c;
+        if (st == 0 && (i = skip_root(m, u, len, i, words)) >= len)
+            break;
+        c = u[i];
+        if (c < 0x80) {
+            st = step(m, st, c + ((c - 'A' < 26u) << 5));
+            i++;
         } else {
             char buf[4];
             size_t nb, k;
             uint32_t cp;
-            if (u[i] < 0x80) {
-                buf[0] = (char)((u[i] >= 'A' && u[i] <= 'Z') ? u[i] + 32 : u[i]);
+            i += np_utf8_decode(s, len, i, &cp);
+            if (cp == NP_UTF8_BAD) {
+                buf[0] = (char)INVALID_BYTE;
                 nb = 1;
             } else {
-                n = np_utf8_decode(s, len, i, &cp);
-                if (cp == NP_UTF8_BAD) {
-                    buf[0] = (char)INVALID_BYTE;
-                    nb = 1;
-                } else {
-                    nb = np_utf8_encode(np_fold(cp), buf);
-                }
+                nb = np_utf8_encode(np_fold(cp), buf);
             }
-            for (k = 0; k < nb; k++) {
-                unsigned c = (unsigned char)buf[k];
-                for (;;) {
-                    uint32_t t;
-                    if (st < nhot) {
-                        st = hot[(size_t)st * 256 + c];
-                        break;
-                    }
-                    t = go(m, st, c);
-                    if (t) {
-                        st = t;
-                        break;
-                    }
-                    st = fail[st];
-                }
-            }
+            for (k = 0; k < nb; k++)
+                st = step(m, st, (unsigned char)buf[k]);
         }
-        i += n;
-        if (dict[st] && !(words && word_after(s, len, i))) {
-            size_t before = sc->n, k;
-            if (report(m, sc, s, len, from, i, st) != NP_OK)
-                return NP_ENOMEM;
-            for (k = before; k < sc->n; k++)
-                if (sc->c[k].start < best)
-                    best = sc->c[k].start;
-        }
+        if (dict[st] && found(m, sc, s, len, from, i, st, &best) != NP_OK)
+            return NP_ENOMEM;
         if (first_only && best != (size_t)-1 && i >= best + reach)
             break;
     }
@@ -942,7 +1241,7 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
         (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
         return rc;
     if (sc->n > 1)
-        qsort(sc->c, sc->n, sizeof(cand), cand_cmp);
+        sort_cands(sc->c, sc->n);
     for (i = 0; i < sc->n; i++) {
         const cand *c = &sc->c[i];
         np_match *o;
@@ -1210,6 +1509,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         np_matcher_free(m);
         return fail_load(errmsg, errmsg_len, "inconsistent matcher file");
     }
+    prepare_search(m);
     if (finish_regexes(m) != NP_OK) {
         np_matcher_free(m);
         return fail_load(errmsg, errmsg_len, "a rule in the file does not compile");

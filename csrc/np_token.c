@@ -2,10 +2,14 @@
  * np_token.c -- the tokenizer (see np_token.h for the treatment of each
  * kind of token).
  *
- * ASCII bytes are classified by a 128-entry table; only a byte >= 0x80
- * costs a UTF-8 decode and a utf8proc category lookup.  Invariants: every
- * token is a non-empty span inside [0, len), tokens come in order and do
- * not overlap, and *pos always advances.
+ * One 256-entry byte-class table drives the loop (next_token): a plain
+ * ASCII word or number, or a one-byte mark, is a token without further
+ * tests; everything else -- a byte >= 0x80, a word that an apostrophe,
+ * hyphen or address may continue -- goes to the general rules
+ * (slow_token), where only a byte >= 0x80 costs a UTF-8 decode and a
+ * utf8proc category lookup.  Invariants: every token is a non-empty span
+ * inside [0, len), tokens come in order and do not overlap, and *pos always
+ * advances.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,8 +59,14 @@ static int cls(const char *s, size_t len, size_t i, size_t *n)
 
 static int wordchar_at(const char *s, size_t len, size_t i, size_t *n)
 {
-    int c = cls(s, len, i, n);
-    return is_word_class(c) || (i < len && s[i] == '_');
+    int c;
+
+    if (i < len && (unsigned char)s[i] < 0x80) {
+        *n = 1;
+        return np_ascii_word[(unsigned char)s[i]];
+    }
+    c = cls(s, len, i, n);
+    return is_word_class(c);
 }
 
 /* Does a word character end just before i? */
@@ -172,24 +182,52 @@ static size_t url_at(const char *s, size_t len, size_t i)
     return j > i + 4 ? j - i : 0;
 }
 
-/* ASCII white space and controls: skipped between tokens */
-static const unsigned char ascii_blank[256] = {
-    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
-    [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1,
-    [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1,
-    [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1,
-    [29] = 1, [30] = 1, [31] = 1, [' '] = 1, [127] = 1,
+/* The class of each byte, which drives the token loop.  B_SLOW: the
+ * general rules decide (every byte >= 0x80, and . ! ? - ' @ # whose tokens
+ * may run on). */
+enum {
+    B_SLOW,
+    B_BLANK,        /* ASCII white space and controls: skipped between tokens */
+    B_ALPHA,        /* ASCII letter or "_": a word starts */
+    B_DIGIT,        /* 0-9: a number or a word such as "5G" starts */
+    B_PUNCT,        /* a punctuation mark that is always a token of its own */
+    B_SYMBOL        /* a symbol that is always a token of its own */
 };
 
-/* ASCII marks that are always a token of one character: 1 punctuation,
- * 2 symbol (Unicode's classes).  Left out: . ! ? - (runs), ' (clitics),
- * @ # (handles, hashtags). */
-static const unsigned char ascii_single[256] = {
-    ['"'] = 1, ['%'] = 1, ['&'] = 1, ['('] = 1, [')'] = 1, ['*'] = 1,
-    [','] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['['] = 1, ['\\'] = 1,
-    [']'] = 1, ['{'] = 1, ['}'] = 1,
-    ['$'] = 2, ['+'] = 2, ['<'] = 2, ['='] = 2, ['>'] = 2, ['^'] = 2,
-    ['`'] = 2, ['|'] = 2, ['~'] = 2,
+static const unsigned char byte_class[256] = {
+    [0] = B_BLANK, [1] = B_BLANK, [2] = B_BLANK, [3] = B_BLANK,
+    [4] = B_BLANK, [5] = B_BLANK, [6] = B_BLANK, [7] = B_BLANK,
+    [8] = B_BLANK, [9] = B_BLANK, [10] = B_BLANK, [11] = B_BLANK,
+    [12] = B_BLANK, [13] = B_BLANK, [14] = B_BLANK, [15] = B_BLANK,
+    [16] = B_BLANK, [17] = B_BLANK, [18] = B_BLANK, [19] = B_BLANK,
+    [20] = B_BLANK, [21] = B_BLANK, [22] = B_BLANK, [23] = B_BLANK,
+    [24] = B_BLANK, [25] = B_BLANK, [26] = B_BLANK, [27] = B_BLANK,
+    [28] = B_BLANK, [29] = B_BLANK, [30] = B_BLANK, [31] = B_BLANK,
+    [' '] = B_BLANK, [127] = B_BLANK,
+    ['"'] = B_PUNCT, ['%'] = B_PUNCT, ['&'] = B_PUNCT, ['('] = B_PUNCT,
+    [')'] = B_PUNCT, ['*'] = B_PUNCT, [','] = B_PUNCT, ['/'] = B_PUNCT,
+    [':'] = B_PUNCT, [';'] = B_PUNCT, ['['] = B_PUNCT, ['\\'] = B_PUNCT,
+    [']'] = B_PUNCT, ['{'] = B_PUNCT, ['}'] = B_PUNCT,
+    ['$'] = B_SYMBOL, ['+'] = B_SYMBOL, ['<'] = B_SYMBOL, ['='] = B_SYMBOL,
+    ['>'] = B_SYMBOL, ['^'] = B_SYMBOL, ['`'] = B_SYMBOL, ['|'] = B_SYMBOL,
+    ['~'] = B_SYMBOL,
+    ['0'] = B_DIGIT, ['1'] = B_DIGIT, ['2'] = B_DIGIT, ['3'] = B_DIGIT,
+    ['4'] = B_DIGIT, ['5'] = B_DIGIT, ['6'] = B_DIGIT, ['7'] = B_DIGIT,
+    ['8'] = B_DIGIT, ['9'] = B_DIGIT, ['_'] = B_ALPHA,
+    ['A'] = B_ALPHA, ['B'] = B_ALPHA, ['C'] = B_ALPHA, ['D'] = B_ALPHA,
+    ['E'] = B_ALPHA, ['F'] = B_ALPHA, ['G'] = B_ALPHA, ['H'] = B_ALPHA,
+    ['I'] = B_ALPHA, ['J'] = B_ALPHA, ['K'] = B_ALPHA, ['L'] = B_ALPHA,
+    ['M'] = B_ALPHA, ['N'] = B_ALPHA, ['O'] = B_ALPHA, ['P'] = B_ALPHA,
+    ['Q'] = B_ALPHA, ['R'] = B_ALPHA, ['S'] = B_ALPHA, ['T'] = B_ALPHA,
+    ['U'] = B_ALPHA, ['V'] = B_ALPHA, ['W'] = B_ALPHA, ['X'] = B_ALPHA,
+    ['Y'] = B_ALPHA, ['Z'] = B_ALPHA,
+    ['a'] = B_ALPHA, ['b'] = B_ALPHA, ['c'] = B_ALPHA, ['d'] = B_ALPHA,
+    ['e'] = B_ALPHA, ['f'] = B_ALPHA, ['g'] = B_ALPHA, ['h'] = B_ALPHA,
+    ['i'] = B_ALPHA, ['j'] = B_ALPHA, ['k'] = B_ALPHA, ['l'] = B_ALPHA,
+    ['m'] = B_ALPHA, ['n'] = B_ALPHA, ['o'] = B_ALPHA, ['p'] = B_ALPHA,
+    ['q'] = B_ALPHA, ['r'] = B_ALPHA, ['s'] = B_ALPHA, ['t'] = B_ALPHA,
+    ['u'] = B_ALPHA, ['v'] = B_ALPHA, ['w'] = B_ALPHA, ['x'] = B_ALPHA,
+    ['y'] = B_ALPHA, ['z'] = B_ALPHA,
 };
 
 /* Bytes after an ASCII word that end it plainly (no hyphen, apostrophe,
@@ -283,60 +321,33 @@ static size_t word_end(const char *s, size_t len, size_t i)
     return j;
 }
 
-/* the tokenizer; static so the loops below get it inlined */
-static inline int next_token(const char *s, size_t len, size_t *pos,
-                             np_token *tok)
+/* next_token is inlined in its three loops; slow_token, which it calls for
+ * about one token in twenty, stays out of line */
+#if defined(__GNUC__)
+#define NP_NOINLINE __attribute__((noinline))
+#define NP_INLINE inline __attribute__((always_inline))
+#else
+#define NP_NOINLINE
+#define NP_INLINE inline
+#endif
+
+/* The general rules for the token that starts at *pos (not an ASCII
+ * blank).  Returns 1 with the token in *tok and *pos moved past it, or 0
+ * with *pos moved past a character that makes no token (non-ASCII white
+ * space, controls, invalid bytes). */
+static NP_NOINLINE int slow_token(const char *s, size_t len, size_t *pos,
+                                  np_token *tok)
 {
-    size_t i = *pos, n, j, m, after;  /* n: bytes of the character at i */
+    size_t i = *pos, n, j, m, nx;   /* n: the length of the character at i */
     int c;
 
-    for (;;) {
-        while (i < len && ascii_blank[(unsigned char)s[i]])
-            i++;
-        if (i >= len) {
-            *pos = len;
-            return 0;
-        }
-        if ((unsigned char)s[i] < 0x80)
-            break;               /* ASCII, not blank: a token starts */
-        c = np_class_at(s, len, i, &n);
-        if (c == NP_CP_SPACE || c == NP_CP_OTHER) {
-            i += n;
-            continue;
-        }
-        break;
+    c = np_class_at(s, len, i, &n);
+    if (c == NP_CP_SPACE || c == NP_CP_OTHER) {
+        *pos = i + n;
+        return 0;
     }
     tok->start = i;
     tok->form = NP_FORM_PLAIN;
-
-    if (ascii_single[(unsigned char)s[i]]) {
-        /* one ASCII punctuation mark or symbol, never part of more */
-        tok->kind = ascii_single[(unsigned char)s[i]] == 1 ? NP_TOK_PUNCT
-                                                           : NP_TOK_SYMBOL;
-        tok->end = i + 1;
-        *pos = i + 1;
-        return 1;
-    }
-    if (np_ascii_word[(unsigned char)s[i]]) {
-        /* fast path: a run of ASCII letters and digits; only what stops it
-         * says whether a slower rule may apply */
-        size_t r = i + 1;
-        unsigned char stop;
-        while (r < len && np_ascii_word[(unsigned char)s[r]])
-            r++;
-        stop = r < len ? (unsigned char)s[r] : ' ';
-        if (plain_end[stop] ||
-            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]))) {
-            if ((unsigned char)s[i] > '9' || (unsigned char)s[i] == '_') {
-                tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
-                tok->end = r;
-                *pos = r;
-                return 1;
-            }
-            /* starts with a digit: the number rules below */
-        }
-    }
-    c = np_class_at(s, len, i, &n);
     if (ascii_alnum((unsigned char)s[i]) && may_be_url(s, len, i) &&
         (m = url_at(s, len, i)) > 0) {
         tok->kind = NP_TOK_WORD;
@@ -386,7 +397,7 @@ static inline int next_token(const char *s, size_t len, size_t *pos,
         j = word_end(s, len, i);
     } else if ((m = apostrophe_at(s, len, i)) > 0 && i + m < len &&
                (s[i + m] == 's' || s[i + m] == 'S') &&
-               !wordchar_at(s, len, i + m + 1, &after) &&
+               !wordchar_at(s, len, i + m + 1, &nx) &&
                wordchar_before(s, len, i)) {
         tok->kind = NP_TOK_WORD;                    /* 's */
         tok->form = NP_FORM_CLITIC;
@@ -405,6 +416,135 @@ static inline int next_token(const char *s, size_t len, size_t *pos,
     }
     tok->end = j;
     *pos = j;
+    return 1;
+}
+
+/* Is the ASCII word or number run that stops at r a whole token?  True when
+ * the byte at r can follow no hyphen, apostrophe, address, URL or non-ASCII
+ * letter: white space, most closing marks, the end of the text, or a full
+ * stop that no word character follows. */
+static inline int plain_stop(const char *s, size_t len, size_t r)
+{
+    unsigned char stop;
+
+    if (r >= len)
+        return 1;
+    stop = (unsigned char)s[r];
+    return plain_end[stop] ||
+           (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
+}
+
+/*
+ * Eight bytes at a time (SWAR: "SIMD within a register").  In each byte of
+ * a 64-bit word, ge(x, k) sets the high bit when that byte is >= k; x must
+ * have every high bit clear (then no sum carries into the next byte), and
+ * 1 <= k <= 0x80.  word_bytes(v) has the high bit of each byte of v that is
+ * an ASCII letter, digit or "_" -- np_ascii_word for eight bytes at once.
+ * Used where the bytes load little-endian (the first byte of the text is
+ * the lowest of the word) and __builtin_ctzll exists; elsewhere the loop
+ * goes a byte at a time, with the same result.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NP_TOKEN_SWAR 1
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t ge(uint64_t x, unsigned k)
+{
+    return x + (0x80 - k) * ONES;
+}
+
+static inline uint64_t word_bytes(uint64_t v)
+{
+    uint64_t x = v & ~HIGH;                 /* low 7 bits of each byte */
+    uint64_t y = x | 0x20 * ONES;           /* ASCII letters in lower case */
+    uint64_t alpha = ge(y, 'a') & ~ge(y, 'z' + 1);
+    uint64_t digit = ge(x, '0') & ~ge(x, '9' + 1);
+    uint64_t under = ~ge(x ^ '_' * ONES, 1);
+    return (alpha | digit | under) & ~v & HIGH;
+}
+#endif
+
+/* The end of the run of ASCII letters, digits and "_" from r (r <= len). */
+static inline size_t ascii_run_end(const char *s, size_t len, size_t r)
+{
+#ifdef NP_TOKEN_SWAR
+    while (len - r >= 8) {
+        uint64_t v, stops;
+        memcpy(&v, s + r, 8);
+        stops = ~word_bytes(v) & HIGH;
+        if (stops)
+            return r + (size_t)__builtin_ctzll(stops) / 8;
+        r += 8;
+    }
+#endif
+    while (r < len && np_ascii_word[(unsigned char)s[r]])
+        r++;
+    return r;
+}
+
+/* Does s[a..b) hold only ASCII digits? */
+static int all_digits(const char *s, size_t a, size_t b)
+{
+    for (; a < b; a++)
+        if (!(s[a] >= '0' && s[a] <= '9'))
+            return 0;
+    return 1;
+}
+
+/* the tokenizer: fast paths by byte class for plain ASCII words, plain
+ * numbers and one-byte marks, slow_token for the rest.  Static so the loops
+ * below get it inlined. */
+static NP_INLINE int next_token(const char *s, size_t len, size_t *pos,
+                                np_token *tok)
+{
+    size_t i = *pos, r;
+    unsigned c;
+
+    for (;;) {
+        while (i < len && byte_class[(unsigned char)s[i]] == B_BLANK)
+            i++;
+        if (i >= len) {
+            *pos = len;
+            return 0;
+        }
+        c = byte_class[(unsigned char)s[i]];
+        if (c == B_ALPHA || c == B_DIGIT) {
+            /* a run of ASCII letters and digits; what stops it says
+             * whether a slower rule may apply */
+            r = ascii_run_end(s, len, i + 1);
+            if (plain_stop(s, len, r)) {
+                if (c == B_ALPHA) {
+                    tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
+                    goto found;
+                }
+                /* digits only, no "1,000" to join and no full stop (which
+                 * may be part of an e-mail address): a plain number */
+                if (all_digits(s, i, r) &&
+                    (r >= len || (s[r] != '.' &&
+                                  !(s[r] == ',' && r + 1 < len &&
+                                    s[r + 1] >= '0' && s[r + 1] <= '9')))) {
+                    tok->kind = NP_TOK_NUMBER;
+                    goto found;
+                }
+            }
+        } else if (c == B_PUNCT || c == B_SYMBOL) {
+            /* one ASCII punctuation mark or symbol, never part of more */
+            tok->kind = c == B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
+            r = i + 1;
+            goto found;
+        }
+        if (slow_token(s, len, &i, tok)) {
+            *pos = i;
+            return 1;
+        }
+    }
+found:
+    tok->start = i;
+    tok->end = r;
+    tok->form = NP_FORM_PLAIN;
+    *pos = r;
     return 1;
 }
 

@@ -33,6 +33,18 @@ describe("np.tokens", function()
     assert.are.same({ "players/word", "'/punct", "union/word" }, shapes("players' union"))
   end)
 
+  it("takes an apostrophe and s after a non-word character as punctuation and a word", function()
+    -- REGRESSION: the apostrophe's length was overwritten by the look-ahead, so
+    -- the punctuation token was cut inside the character or took the next one,
+    -- and at the end of the text it was empty (an endless loop)
+    assert.are.same({ "x/word", "\u{2019}/punct", "s/word" }, shapes("x \u{2019}s"))
+    assert.are.same({ "a/word", "\u{2019}/punct", "s/word", "b/word" }, shapes("a \u{2019}s b"))
+    assert.are.same({ "a/word", "'/punct", "s/word", "\u{2014}/punct", "b/word" },
+      shapes("a 's\u{2014} b"))
+    assert.are.same({ "\u{2019}/punct", "S/word" }, shapes("\u{2019}S"))
+    assert.are.equal(2, np.count_words("x \u{2019}s"))
+  end)
+
   it("reads an apostrophe and s with nothing before them as a quote mark and a word", function()
     -- (this once looped for ever, growing the token array until memory ran out)
     assert.are.same({ "Saturday/word", "'/punct", "s/word" }, shapes("Saturday 's"))
