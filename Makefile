@@ -54,7 +54,7 @@ DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench golden quotes-eval ner-eval entities-speed clean
+.PHONY: all build deps env test sanitize demo install lint bench golden conformance quotes-eval ner-eval entities-speed clean
 
 all: build
 
@@ -125,6 +125,12 @@ bench: build
 
 # golden: the sentence-boundary suites from ../shared (skipped without it)
 SUITES ?= $(ROOT)/../shared/data/suites/sentences
+KEYWORD_SUITES ?= $(ROOT)/../shared/data/suites/keywords
+conformance: build
+	@if [ -d "$(KEYWORD_SUITES)" ]; then \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/conformance.lua "$(KEYWORD_SUITES)/.."; \
+	else echo "conformance: $(KEYWORD_SUITES) not found; skipped"; fi
+
 golden: build
 	@if [ -d "$(SUITES)" ]; then \
 	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/golden.lua "$(SUITES)"; \
