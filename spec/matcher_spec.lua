@@ -171,6 +171,34 @@ describe("np.matcher entries", function()
   end)
 end)
 
+describe("np.matcher on odd input", function()
+  it("matches patterns holding NUL bytes or invalid UTF-8 byte for byte", function()
+    local m = np.matcher({ "a\0b", "\255\254", "caf\233" }, { words = false })
+    assert.are.same({ "a\0b", "\255\254", "caf\233" }, texts(m, "xa\0by \255\254 caf\233 a\0c"))
+    local w = np.matcher({ "caf\233" })
+    -- an invalid byte is not a letter: it bounds a word on both sides
+    assert.are.same({ "caf\233", "caf\233" }, texts(w, "caf\233 caf\233\255"))
+  end)
+
+  it("finds a 10 MB pattern", function()
+    local big = ("news "):rep(2 * 1024 * 1024) .. "wire"
+    local m = np.matcher({ big, "news" })
+    local text = "old " .. big .. " end"
+    local list = m:matches(text)
+    assert.are.equal(1, #list)
+    assert.are.equal(5, list[1].first)
+    assert.are.equal(#big + 4, list[1].last)
+  end)
+
+  it("reads text with invalid UTF-8 and NUL bytes without losing positions", function()
+    local m = np.matcher({ "Kyiv", "Zürich" }, { case = "insensitive" })
+    local text = "\255Kyiv\0kyiv \192Z\195\188RICH \237\160\128 zürich"
+    local list = m:matches(text)
+    assert.are.same({ "Kyiv", "kyiv", "Z\195\188RICH", "zürich" }, texts(m, text))
+    for _, x in ipairs(list) do assert.are.equal(x.text, text:sub(x.first, x.last)) end
+  end)
+end)
+
 describe("np.matcher methods", function()
   local m = np.matcher({ "cat", "dog", "cat food" })
   local t = "cat and dog and cat food"
