@@ -690,6 +690,27 @@ static size_t dateline(const np_entity_scratch *sc, const char *s,
     return lo - 1;
 }
 
+/* after a name, token k on: an aside opening with "who" (", who chairs
+ * the group"; ", which" is for things), or one opening with "of" between
+ * commas and then a speech verb (", of the dockers' union, said") */
+static int aside_then_speech(const np_discoverer *d, const char *s, tok *t,
+                             size_t k, size_t hi)
+{
+    size_t i, n;
+
+    if (k + 1 >= hi || !punct_is(s, &t[k], ',') || t[k + 1].kind != NP_TOK_WORD)
+        return 0;
+    n = t[k + 1].end - t[k + 1].start;
+    if (n == 3 && memcmp(s + t[k + 1].start, "who", 3) == 0)
+        return 1;                   /* ", who": a person, whatever follows */
+    if (!(n == 2 && memcmp(s + t[k + 1].start, "of", 2) == 0))
+        return 0;
+    for (i = k + 2; i + 1 < hi && i < k + 24; i++)
+        if (punct_is(s, &t[i], ','))
+            return (classes_of(d, s, &t[i + 1]) & NP_EW_SPEECH) != 0;
+    return 0;
+}
+
 static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     const char *s, size_t lo, size_t hi, size_t si,
                     np_mentions *out)
@@ -797,6 +818,9 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     type = NP_ENT_PERSON;  /* initials and a surname */
                 else if (words <= 4 && age_after(s, t, b + 1, hi))
                     type = NP_ENT_PERSON;  /* "Sheila Cawthorne, 67," */
+                else if (words >= 2 && words <= 3 && upper_lower(s, &t[b]) &&
+                         aside_then_speech(d, s, t, b + 1, hi))
+                    type = NP_ENT_PERSON;  /* "Ann Vale, who chairs it, said" */
                 else if (words <= 4 && a > lo && punct_is(s, &t[a - 1], ',') &&
                          b + 2 < hi && punct_is(s, &t[b + 1], ',') &&
                          (classes_of(d, s, &t[b + 2]) & NP_EW_SPEECH))
