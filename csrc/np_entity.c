@@ -587,6 +587,130 @@ static int upper_lower(const char *s, const tok *t)
            s[t->start + 1] >= 'a' && s[t->start + 1] <= 'z';
 }
 
+/* an initial at token k: one capital ASCII letter, a full stop glued to
+ * it, then a space and a capitalised word ("J. Smith", not "U.S.") */
+static int initial_at(const np_entity_scratch *sc, const char *s,
+                      const tok *t, size_t k, size_t hi)
+{
+    return k + 2 < hi && t[k].end - t[k].start == 1 && cap_word(sc, &t[k]) &&
+           s[t[k].start] >= 'A' && s[t[k].start] <= 'Z' &&
+           t[k + 1].kind == NP_TOK_PUNCT && t[k + 1].start == t[k].end &&
+           t[k + 1].end - t[k + 1].start == 1 && s[t[k + 1].start] == '.' &&
+           joined(s, &t[k + 1], &t[k + 2]) && cap_word(sc, &t[k + 2]);
+}
+
+static int punct_is(const char *s, const tok *t, char c)
+{
+    return t->kind == NP_TOK_PUNCT && t->end - t->start == 1 && s[t->start] == c;
+}
+
+/* an age or other small number set off after a name, token k on: ", 67,"
+ * or "(67)" ("Sheila Cawthorne, 67, said"; "Lentini, 27, joined") */
+static int age_after(const char *s, const tok *t, size_t k, size_t hi)
+{
+    size_t i;
+
+    if (k + 2 >= hi || t[k + 1].kind != NP_TOK_NUMBER ||
+        t[k + 1].end - t[k + 1].start > 3)
+        return 0;
+    for (i = t[k + 1].start; i < t[k + 1].end; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return (punct_is(s, &t[k], ',') && punct_is(s, &t[k + 2], ',')) ||
+           (punct_is(s, &t[k], '(') && punct_is(s, &t[k + 2], ')'));
+}
+
+/* a sentence in capitals ("GOLF - HENKE TAKES LEAD"): no ASCII lower-case
+ * letter and at least two capitals in a row.  Capitals say nothing there,
+ * so nothing is discovered in it (entities.lua finds the article's names
+ * in it afterwards). */
+static int shouting(const char *s, size_t a, size_t b)
+{
+    size_t i;
+    int run = 0, two = 0;
+
+    for (i = a; i < b; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z')
+            return 0;
+        if (c >= 'A' && c <= 'Z') {
+            if (++run >= 2)
+                two = 1;
+        } else {
+            run = 0;
+        }
+    }
+    return two;
+}
+
+/* a word of two or more ASCII capitals and nothing else ("MILWAUKEE") */
+static int all_caps(const char *s, const tok *t)
+{
+    size_t i;
+
+    if (t->kind != NP_TOK_WORD || t->end - t->start < 2)
+        return 0;
+    for (i = t->start; i < t->end; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return 0;
+    return 1;
+}
+
+/* a dateline opening sentence lo..hi: words in capitals, not taken, then a
+ * comma and a capitalised word, a date ("1996-08-30", "30/8") or a bracket:
+ * "MONTE CARLO 1996-08-30", "KHASAVYURT, Russia", "LONDON (Meridian) -".
+ * The index of its last word, or lo - 1 (none). */
+static size_t dateline(const np_entity_scratch *sc, const char *s,
+                       const tok *t, size_t lo, size_t hi)
+{
+    size_t j = lo, i;
+    const tok *nx;
+
+    if (lo >= hi || !all_caps(s, &t[lo]) || taken_overlaps(sc, t[lo].start, t[lo].end))
+        return lo - 1;
+    while (j + 1 < hi && all_caps(s, &t[j + 1]) && joined(s, &t[j], &t[j + 1]) &&
+           !taken_overlaps(sc, t[j + 1].start, t[j + 1].end) && j - lo < 3)
+        j++;
+    if (j + 1 >= hi)
+        return lo - 1;
+    nx = &t[j + 1];
+    if (punct_is(s, nx, '('))
+        return j;
+    if (punct_is(s, nx, ',') && j + 2 < hi && t[j + 2].cap && t[j + 2].kind == NP_TOK_WORD &&
+        !all_caps(s, &t[j + 2]))
+        return j;
+    if (nx->kind == NP_TOK_NUMBER) {
+        for (i = nx->start; i < nx->end; i++)
+            if (s[i] == '/')
+                return j;           /* "30/8" */
+        if (j + 3 < hi && punct_is(s, &t[j + 2], '-') && t[j + 2].start == nx->end &&
+            t[j + 3].kind == NP_TOK_NUMBER && t[j + 3].start == t[j + 2].end)
+            return j;               /* "1996-08-30" */
+    }
+    return lo - 1;
+}
+
+/* after a name, token k on: an aside opening with "who" (", who chairs
+ * the group"; ", which" is for things), or one opening with "of" between
+ * commas and then a speech verb (", of the dockers' union, said") */
+static int aside_then_speech(const np_discoverer *d, const char *s, tok *t,
+                             size_t k, size_t hi)
+{
+    size_t i, n;
+
+    if (k + 1 >= hi || !punct_is(s, &t[k], ',') || t[k + 1].kind != NP_TOK_WORD)
+        return 0;
+    n = t[k + 1].end - t[k + 1].start;
+    if (n == 3 && memcmp(s + t[k + 1].start, "who", 3) == 0)
+        return 1;                   /* ", who": a person, whatever follows */
+    if (!(n == 2 && memcmp(s + t[k + 1].start, "of", 2) == 0))
+        return 0;
+    for (i = k + 2; i + 1 < hi && i < k + 24; i++)
+        if (punct_is(s, &t[i], ','))
+            return (classes_of(d, s, &t[i + 1]) & NP_EW_SPEECH) != 0;
+    return 0;
+}
+
 static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     const char *s, size_t lo, size_t hi, size_t si,
                     np_mentions *out)
@@ -601,8 +725,15 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             break;
         }
     k = lo;
+    if (fw != (size_t)-1 && (j = dateline(sc, s, t, fw, hi)) + 1 > fw) {
+        if ((rc = push_name(out, t[fw].start, t[j].end, si, NP_ENT_GPE, NP_ENT_NO_ROLE)) != NP_OK)
+            return rc;
+        k = j + 1;
+    }
+    if (lo < hi && shouting(s, t[lo].start, t[hi - 1].end))
+        return NP_OK;
     while (k < hi) {
-        size_t a, b, r, words;
+        size_t a, b, r, words, ni = 0;
         long role = -1;
         unsigned char type;
         unsigned lastc;
@@ -611,8 +742,13 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             k++;
             continue;
         }
-        /* extend over capitalised words and connectors */
+        /* initials before a surname: "J. K. Rowling" (ni of them) */
         j = k;
+        while (initial_at(sc, s, t, j, hi)) {
+            j += 2;
+            ni++;
+        }
+        /* extend over capitalised words and connectors */
         while (j + 1 < hi) {
             tok *nx = &t[j + 1];
             if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
@@ -644,9 +780,16 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             role = -1;
             a++;
         }
-        if (a <= b && initial(d, s, t, lo, a, fw) && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+        if (ni > 0 && a != k)
+            ni = 0;                 /* a role after the initials */
+        if (ni == 0 && a <= b && initial(d, s, t, lo, a, fw) &&
+            (classes_of(d, s, &t[a]) & NP_EW_COMMON))
             a++;
         while (a <= b && (classes_of(d, s, &t[b]) & NP_EW_COMMON)) {
+            if (ni > 0 && b == a + 2 * ni) {
+                a = b + 1;          /* initials and a common word: none */
+                break;
+            }
             if (b == a) {
                 a = b + 1;          /* nothing left */
                 break;
@@ -671,6 +814,17 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     type = NP_ENT_ORG;
                 else if (b + 1 < hi && (classes_of(d, s, &t[b + 1]) & NP_EW_SPEECH))
                     type = NP_ENT_PERSON;
+                else if (ni > 0)
+                    type = NP_ENT_PERSON;  /* initials and a surname */
+                else if (words <= 4 && age_after(s, t, b + 1, hi))
+                    type = NP_ENT_PERSON;  /* "Sheila Cawthorne, 67," */
+                else if (words >= 2 && words <= 3 && upper_lower(s, &t[b]) &&
+                         aside_then_speech(d, s, t, b + 1, hi))
+                    type = NP_ENT_PERSON;  /* "Ann Vale, who chairs it, said" */
+                else if (words <= 4 && a > lo && punct_is(s, &t[a - 1], ',') &&
+                         b + 2 < hi && punct_is(s, &t[b + 1], ',') &&
+                         (classes_of(d, s, &t[b + 2]) & NP_EW_SPEECH))
+                    type = NP_ENT_PERSON;  /* "its leader, Ann Vale, said" */
                 else if (words >= 2 && words <= 3 &&
                          (classes_of(d, s, &t[a]) & NP_EW_FIRST_NAME) &&
                          upper_lower(s, &t[b]) && !(lastc & NP_EW_PLACE_WORD))

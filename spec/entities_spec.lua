@@ -117,6 +117,76 @@ describe("art:entities", function()
   end)
 end)
 
+describe("art:entities, names and their boundaries", function()
+  local function typed(text, m)
+    local got = {}
+    for _, x in ipairs(np.parse(text):entities(m or gaz)) do
+      got[#got + 1] = x.text .. "/" .. x.type
+    end
+    return got
+  end
+  local known = np.matcher({
+    { "Tobias", type = "PERSON" }, { "Marlowe", type = "PERSON" }, { "Ferris", type = "PERSON" },
+    { "Kestrel", type = "GPE" }, { "Nordavia", type = "GPE" }, { "Dunmere", type = "GPE" },
+    { "Ostrian", type = "NORP" }, { "Harbour Radio", type = "MEDIA" },
+  })
+
+  it("joins a known first name or surname to the rest of the name", function()
+    assert.are.same({ "Tobias Quillfeather/PERSON", "Edna Marlowe/PERSON" },
+      typed("Fog lifts\n\nThe race went to Tobias Quillfeather while Edna Marlowe came second.\n",
+            known))
+    -- each known alone, side by side
+    assert.are.same({ "Tobias Ferris/PERSON" },
+      typed("Fog lifts\n\nThe race went to Tobias Ferris on the last lap.\n", known))
+  end)
+
+  it("joins a known place to a name it is part of, typed by the whole", function()
+    assert.are.same({ "Kestrel Shipping Group/ORG", "Kestrel Square/LOC",
+                      "South Kestrel/LOC", "Dunmere Open/MISC" },
+      typed("Fog lifts\n\nThe Kestrel Shipping Group moved to Kestrel Square, then to " ..
+            "South Kestrel, after the Dunmere Open.\n", known))
+    assert.are.same({ "Harbour Radio Sport/MEDIA" },
+      typed("Fog lifts\n\nThe match was on Harbour Radio Sport at noon.\n", known))
+  end)
+
+  it("keeps a nationality and a word after \"the\" apart from a person", function()
+    assert.are.same({ "Ostrian/NORP", "Piet Varga/PERSON" },
+      typed("Fog lifts\n\nThe Ostrian Piet Varga said little.\n", known))
+  end)
+
+  it("types initials before a surname as a person", function()
+    assert.are.same({ "J. Pennock/PERSON", "A. B. Cordell/PERSON", "R. Marlowe/PERSON" },
+      typed("Fog lifts\n\nRuns came from J. Pennock and A. B. Cordell but not R. Marlowe.\n",
+            known))
+  end)
+
+  it("types a name set off with an age, or by commas before a speech verb, as a person", function()
+    assert.are.same({ "Wilma Gorrie/PERSON", "Kestrel/GPE", "Ansel Tamworth/PERSON" },
+      typed("Fog lifts\n\nWilma Gorrie, 71, from Kestrel, was there; its chairman, " ..
+            "Ansel Tamworth, said it was fine.\n"))
+  end)
+
+  it("types a name before a place in brackets as a person", function()
+    assert.are.same({ "Ivo Pasternak/PERSON", "Nordavia/GPE" },
+      typed("Fog lifts\n\n1. Ivo Pasternak (Nordavia) 10.21 seconds\n", known))
+  end)
+
+  it("reads a dateline as a place and finds known names in a headline in capitals", function()
+    local got = typed("GOLF - QUILLFEATHER LEADS IN DUNMERE\n\nHALVERSTOCK, Nordavia 2021-05-04 " ..
+      "- Tobias Quillfeather led in Dunmere on Friday.\n", known)
+    assert.are.same({ "QUILLFEATHER/PERSON", "DUNMERE/GPE", "HALVERSTOCK/GPE", "Nordavia/GPE",
+                      "Tobias Quillfeather/PERSON", "Dunmere/GPE" }, got)
+    local art = np.parse("LEAD STORY\n\nBERLIN 2021-05-04 - the talks ended.\n")
+    assert.are.same({ "BERLIN/GPE" }, (function()
+      local out = {}
+      for _, x in ipairs(art:entities(np.matcher({ "Nothing at all" }))) do
+        out[#out + 1] = x.text .. "/" .. x.type
+      end
+      return out
+    end)())
+  end)
+end)
+
 describe("art:people, art:organisations, art:places", function()
   local art = np.parse(ARTICLE)
 

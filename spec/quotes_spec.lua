@@ -163,6 +163,36 @@ describe("art:quotes speakers", function()
   end)
 end)
 
+describe("art:quotes speakers set off by commas", function()
+  it("takes a name set off by commas after a role: its head, Ann Vale, said", function()
+    local q = one({ "The ferry firm apologised. Its managing director, Osric Pellow, said the " ..
+                    "delay was \u{201C}not good enough\u{201D}." })
+    assert.are.equal("Osric Pellow", q.speaker)
+    q = one({ "A spokesman for the port authority, Gideon Rusk, said: \u{2018}We are " ..
+              "looking at every option we have.\u{2019}" })
+    assert.are.equal("Gideon Rusk", q.speaker)
+  end)
+
+  it("types a name before \", who\" or \", 67,\" as a person, for later pronouns", function()
+    local q = quotes_of({
+      "The ferry firm apologised to Osric Pellow, who waited nine hours.",
+      "\u{201C}Nobody told us anything at all,\u{201D} he said.",
+      "Wenna Trelawny, 58, from Polruan, was on the same boat.",
+      "\u{201C}We sat there until midnight,\u{201D} she said.",
+    })
+    assert.are.equal("Osric Pellow", q[1].speaker)
+    assert.are.equal("Wenna Trelawny", q[2].speaker)
+  end)
+
+  it("gives a quotation paragraph with no cue to the speaker of reported speech before it", function()
+    local q = quotes_of({
+      "Osric Pellow, who chairs the ferry users' group, said members would complain.",
+      "\u{201C}We were promised a new boat in the spring and nothing has happened since.\u{201D}",
+    })
+    assert.are.equal("Osric Pellow", q[1].speaker)
+  end)
+end)
+
 describe("art:quotes marks and kinds", function()
   it("tells apostrophes from closing single quotes", function()
     local q = one({ "Mira Okafor said Britain\u{2019}s ports were \u{2018}the town\u{2019}s "

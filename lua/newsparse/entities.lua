@@ -47,8 +47,9 @@ local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
 local ipairs, next, pairs = ipairs, next, pairs
-local find, lower, sub = string.find, string.lower, string.sub
+local find, lower, sub, upper = string.find, string.lower, string.sub, string.upper
 local sort = table.sort
+local function math_min(a, b) return a < b and a or b end
 
 local M = {}
 _ENV = nil
@@ -76,6 +77,8 @@ local ROLES = {
   ["vice president"] = true, ["foreign secretary"] = true, ["home secretary"] = true,
   -- "Chief Executive Lars Vintergaard": the role, not "Executive Lars ..."
   ["chief executive"] = true, ["secretary of state"] = true,
+  mep = true, attorney = true, ["attorney general"] = true, cardinal = true,
+  archbishop = true, bishop = true,
 }
 
 local ORG_WORDS = {
@@ -479,6 +482,167 @@ local function sort_by_first(out)
   end
 end
 
+-- words that open a place's name before a known place ("South Wales",
+-- "Greater Manchester")
+local PLACE_OPENERS = {}
+for w in ([[North South East West Northern Southern Eastern Western Central Upper Lower
+  Greater Inner Outer]]):gmatch("%a+") do
+  PLACE_OPENERS[w] = true
+end
+
+-- a capitalised gazetteer match and a discovered name side by side, one
+-- space apart, are one name (m1 before m2; nil when they stay apart):
+--   "Phil Simmons", "Chris Adams" (a known first name or surname and the
+--   rest of the name)                                      -> PERSON
+--   "Jones Medical Industries Inc", "Halden Shipping Group" (ending in a
+--   corporate word), "BBC Radio" (a part of an organisation) -> ORG, MEDIA
+--   "Leicester Square", "South Wales"                      -> LOC
+--   "Texas Open", "Real Madrid" (a place inside a longer name: an event,
+--   a club)                                                -> MISC
+-- A nationality before a name stays apart ("Australian Tom Moody"), so does
+-- a place or organisation before a person ("EU Trade Commissioner" leaves
+-- the role out already), and a word after "the" before a person ("the
+-- Exchequer Gordon Brown").
+local function joined_type(text, m1, m2)
+  local g, d = m1, m2
+  if m1.type == "PERSON" and m2.type == "PERSON" and not m1.discovered and
+     not m2.discovered then
+    return "PERSON"   -- a first name and a surname, each known alone
+  end
+  if m1.discovered then
+    if m2.discovered then return nil end
+    g, d = m2, m1
+  elseif not m2.discovered then
+    return nil
+  end
+  local c = text:byte(g.first)
+  if not c or c < 65 or c > 90 then return nil end
+  local gt, dt = g.type, d.type
+  if g == m1 then   -- the match comes first
+    if dt == "ORG" then return "ORG" end
+    if gt == "NORP" or dt == "PERSON" and gt ~= "PERSON" then return nil end
+    if gt == "PERSON" then return "PERSON" end
+    if gt == "ORG" or gt == "MEDIA" then return gt end
+    if (gt == "GPE" or gt == "LOC") and PLACE_WORDS[lower(last_word(d.text) or "")] then
+      return "LOC"
+    end
+    return "MISC"
+  end
+  if gt == "PERSON" then
+    if dt == "ORG" or find(sub(text, d.first > 5 and d.first - 5 or 1, d.first - 1), "%f[%a][Tt]he%s+$") then
+      return nil
+    end
+    return "PERSON"
+  end
+  if gt == "ORG" then return "ORG" end
+  if gt == "GPE" or gt == "LOC" then
+    if dt == "PERSON" then return nil end
+    return PLACE_OPENERS[d.text] and "LOC" or "MISC"
+  end
+  return nil
+end
+
+-- join_names(text, out): out sorted by first; joins the pairs above, and
+-- types a discovered name followed by a place in brackets as a person
+-- ("Hendrik Dreekmann (Germany)", as sports results and candidate lists
+-- write them)
+local function join_names(text, out)
+  local n, w = #out, 0
+  local i = 1
+  while i <= n do
+    local x = out[i]
+    local y = out[i + 1]
+    while y and y.sentence == x.sentence and
+          (y.first - x.last == 2 and text:byte(x.last + 1) == 32 or
+           -- an initial: "P. Johnson"
+           y.first - x.last == 3 and x.first == x.last and x.discovered and
+           find(text, "^%u%. ", x.first)) do
+      local typ = joined_type(text, x, y)
+      if not typ then break end
+      local d = x.discovered and x or y
+      local span = sub(text, x.first, y.last)
+      x = { first = x.first, last = y.last, text = span, name = span, type = typ,
+            sentence = x.sentence, block = x.block, discovered = true, role = d.role }
+      i = i + 1
+      y = out[i + 1]
+    end
+    if x.discovered and x.type == "MISC" and y and y.sentence == x.sentence and
+       (y.type == "GPE" or y.type == "LOC") and y.first - x.last <= 4 and
+       find(sub(text, x.last + 1, y.first - 1), "^ ?%( ?$") and
+       find(text, "^ ?%)", y.last + 1) then
+      x.type = "PERSON"
+    end
+    w = w + 1
+    out[w] = x
+    i = i + 1
+  end
+  for k = n, w + 1, -1 do out[k] = nil end
+end
+
+-- capitals(text, sentences, out): names in sentences written in capitals
+-- ("GOLF - HENKE TAKES LEAD IN MILWAUKEE"), where the discoverer finds
+-- nothing (csrc/np_entity.c: shouting): a run of up to four words that is,
+-- in capitals, a name typed elsewhere in the article, or the surname of a
+-- person named in full there, is a mention of it.  Gazetteer matches there
+-- stay.
+local function capitals(text, sentences, out)
+  local loud
+  for si, s in ipairs(sentences) do
+    local _, e = find(text, "^[^a-z]*", s.first)
+    if e >= s.last and find(sub(text, s.first, s.last), "%u%u") then
+      loud = loud or {}
+      loud[#loud + 1] = si
+    end
+  end
+  if not loud then return end
+  local names, surname = {}, {}
+  for _, m in ipairs(out) do
+    if m.type ~= "MISC" then
+      local key = upper(m.text)
+      if key ~= m.text then names[key] = names[key] or m end
+      if m.type == "PERSON" and find(m.name, "%s") then
+        local sn = upper(last_word(m.name) or "")
+        local p = surname[sn]
+        if p == nil then surname[sn] = m elseif p and p.name ~= m.name then surname[sn] = false end
+      end
+    end
+  end
+  if next(names) == nil and next(surname) == nil then return end
+  local taken = overlap_test(out)
+  for _, si in ipairs(loud) do
+    local s = sentences[si]
+    local toks = {}
+    for _, t in ipairs(core.tokens(text, s.first, s.last)) do
+      if t.kind == "word" then toks[#toks + 1] = t end
+    end
+    local i = 1
+    while i <= #toks do
+      local hit, hj
+      local key = toks[i].text
+      for j = i, math_min(#toks, i + 3) do
+        if j > i then
+          if toks[j].first ~= toks[j - 1].last + 2 then break end
+          key = key .. " " .. toks[j].text
+        end
+        local m = names[key] or (j == i and surname[key]) or nil
+        if m then hit, hj = m, j end
+      end
+      if hit and not taken(toks[i].first, toks[hj].last) then
+        out[#out + 1] = { first = toks[i].first, last = toks[hj].last,
+                          text = sub(text, toks[i].first, toks[hj].last), name = hit.name,
+                          type = hit.type, id = hit.id, sentence = si, block = s.block,
+                          resolved = true }
+        i = hj + 1
+      else
+        i = i + 1
+      end
+    end
+  end
+end
+
+-- the two passes above, for the reference in spec/fixtures
+M._join_names, M._capitals = join_names, capitals
+
 -- mentions(art, matchers, opts) -> sorted array of mentions
 function M.mentions(art, matchers, opts)
   opts = opts or {}
@@ -508,7 +672,10 @@ function M.mentions(art, matchers, opts)
                         block = sentences[si].block, discovered = true, role = flat[k + 5] or nil }
     end
   end
+  sort_by_first(out)
+  join_names(text, out)
   corefer(out)
+  capitals(text, sentences, out)
   resolve_roles(text, sentences, refs, out)
   sort_by_first(out)
   genders(text, sentences, out)

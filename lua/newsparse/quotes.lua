@@ -286,10 +286,18 @@ local function speaker_before(text, first, open_at)
       end
       -- "a letter that says": no speaker here
       if before == "that" or before == "which" then return nil end
-      -- "Mr Seely, who is opposed to it, said": skip the aside
+      -- "Mr Seely, who is opposed to it, said": skip the aside; but
+      -- "Its chief executive, Helena Marchbank, said": the aside is a name
+      -- (capitalised words only), and it speaks
       if b >= 1 and toks[b].text == "," then
         local c = b - 1
         while c >= 1 and toks[c].text ~= "," do c = c - 1 end
+        local name = c >= 1 and b - c >= 2 and b - c <= 5
+        for x = c + 1, b - 1 do
+          if not name then break end
+          name = is_capital(toks[x])
+        end
+        if name then return toks[c + 1].first, toks[b - 1].last, t.text end
         if c >= 2 then b = c - 1 end
       end
       -- "has warned", "is telling": skip auxiliaries
@@ -426,6 +434,21 @@ function M.find(art, mentions)
        (prev.block == q.block or prev.end_block == q.block - 1 or prev.end_block == q.block) then
       q.speaker, q.speaker_first, q.speaker_last, q.cue = prev.speaker, prev.speaker_first,
         prev.speaker_last, "follows"
+    elseif not sf and standalone and not lower_start and words_n > 4 then
+      -- a quotation opening a paragraph with no cue, after a paragraph that
+      -- ends in reported speech ("X, the union's secretary, said the union
+      -- would write ..."): X's
+      local pb = blocks[q.block - 1]
+      if pb and pb.kind == "paragraph" and not pb.dup_of then
+        local pi = sentence_of(pb.last)
+        local ps = pi and sentences[pi]
+        if ps and ps.block == q.block - 1 then
+          sf, sl, cue = speaker_before(text, ps.first, ps.last + 1)
+          -- only a person named there ("the growth continued" is no one)
+          local m = sf and mention_at(mentions, text, sf, sl)
+          if not (m and m.type == "PERSON") then sf, sl, cue = nil, nil, nil end
+        end
+      end
     elseif not sf and words_n <= 4 then
       q.kind = "scare"
     end
