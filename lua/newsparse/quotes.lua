@@ -64,6 +64,10 @@ local STOP_BACK = { ["that"] = true, ["with"] = true, ["and"] = true, ["but"] = 
                     ["which"] = true, ["who"] = true, ["because"] = true, ["if"] = true,
                     ["then"] = true, ["also"] = true }
 
+-- an apposition may hold a relative clause or a list ("X, who leads it,
+-- said"; "X, a mother of two and a nurse, said")
+local RELATIVE = { who = true, which = true, that = true, ["and"] = true }
+
 -- words after which a speech verb in -ing has the sentence's subject
 -- (", adding", "and saying"); after a noun it has its own ("with union
 -- officials warning that")
@@ -245,8 +249,15 @@ local function speaker_after(text, from, last, sfirst, open_at)
   local c = a
   while c < b and toks[c + 1].text ~= "," and toks[c + 1].text ~= "(" do c = c + 1 end
   if toks[c].kind == "punct" or c - a >= 8 then return nil end
+  -- everything up to the verb is the speaker and its apposition; a clause
+  -- word there ("…” role in the network, with one official telling")
+  -- means the verb has a subject of its own
   for j = a, c do
     if STOP_BACK[lower(toks[j].text)] then return nil end
+  end
+  for j = c + 1, b do
+    local w = lower(toks[j].text)
+    if STOP_BACK[w] and not RELATIVE[w] then return nil end
   end
   return toks[a].first, toks[c].last, toks[b + 1].text
 end
