@@ -5,6 +5,9 @@
 #   make test       install missing Debian packages (as root), build, run busted
 #   make demo       run examples/report.lua over the bundled corpus (examples/articles)
 #   make sanitize   the specs against an ASan + UBSan build of the core
+#   make fuzz       build the libFuzzer harnesses (csrc/fuzz/) and run each
+#                   for FUZZ_SECONDS (clang; fails on a crash or a hang)
+#   make valgrind   the specs under valgrind memcheck, core built plain
 #   make install    luarocks make (into ~/.luarocks with LUAROCKS_FLAGS=--local)
 #
 # Every tool and path is a variable; override on the command line.
@@ -53,7 +56,7 @@ DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench golden quotes-eval ner-eval clean
+.PHONY: all build deps env test sanitize fuzz fuzz-build valgrind demo install lint bench golden quotes-eval ner-eval clean
 
 all: build
 
@@ -109,6 +112,44 @@ sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' NEWSPARSE_BUILD='$(ASAN_BUILD)' \
 	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
+# fuzz: libFuzzer harnesses, one per C entry point that takes outside bytes
+# (csrc/fuzz/*.c), built with clang and ASan + UBSan, each run for
+# FUZZ_SECONDS on one core by csrc/fuzz/run.sh; FUZZERS picks some of them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZERS      ?= article segment token match match_load regex read quotes
+FUZZ_FLAGS    = $(CSTD) $(CWARNS) -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined -Werror -DPCRE2_CODE_UNIT_WIDTH=8 \
+                $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) $(ZLIB_CFLAGS)
+FUZZ_OBJ      = $(patsubst csrc/%.c,$(FUZZ_BUILD)/obj/%.o,$(CORE_SRC))
+FUZZ_LIBS     = $(PCRE2_LIBS) $(UTF8PROC_LIBS) $(ZLIB_LIBS)
+
+$(FUZZ_BUILD)/obj/%.o: csrc/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_quotes: csrc/fuzz/fuzz_quotes.c csrc/fuzz/fuzz_common.h $(FUZZ_OBJ) $(FUZZ_BUILD)/obj/lnewsparse.o $(DATA_LUA)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -DNP_LUA_DIR='"$(ROOT)/lua"' $< $(FUZZ_OBJ) $(FUZZ_BUILD)/obj/lnewsparse.o -o $@ $(FUZZ_LIBS) -llua5.4
+
+$(FUZZ_BUILD)/fuzz_%: csrc/fuzz/fuzz_%.c csrc/fuzz/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -DNP_DATA_DIR='"$(ROOT)/data"' $< $(FUZZ_OBJ) -o $@ $(FUZZ_LIBS)
+
+fuzz-build: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZERS))
+
+fuzz: fuzz-build
+	csrc/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+# valgrind: the specs under memcheck against the plain build (no
+# sanitizers); .ci/valgrind.supp holds the suppressions for the interpreter
+# and its libraries (see the file).  Errors fail the run (exit 99).
+VALGRIND ?= valgrind
+VALGRIND_FLAGS ?= --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+                  --trace-children=no --suppressions=$(ROOT)/.ci/valgrind.supp
+valgrind: deps build
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' NEWSPARSE_VALGRIND=1 \
+	$(VALGRIND) $(VALGRIND_FLAGS) $(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+
 demo: deps build
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bin/newsparse run examples/report.lua examples/articles/
 
@@ -148,5 +189,5 @@ ner-eval: build
 	else echo "ner-eval: $(NER_SUITE) not found; skipped"; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 	$(MAKE) -C bench clean ROOT=$(ROOT) 2>/dev/null || true
