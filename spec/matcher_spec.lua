@@ -291,6 +291,18 @@ describe("m:save and np.load_matcher", function()
     os.remove(path)
   end)
 
+  it("REGRESSION: a loaded list of plain names can first be asked for entry 1", function()
+    -- entry 1 decoded before any other read the entry table before it was
+    -- copied out of the file: "bad argument #1 to 'sub' (string expected, got nil)"
+    assert.is_true(np.matcher({ "Harbour", "Quill" }):save(path))
+    local l = np.load_matcher(path)
+    local mt = l:matches("Harbour tolls")
+    assert.are.equal(1, #mt)
+    assert.are.equal("Harbour", mt[1].name)
+    assert.are.equal(1, mt[1].index)
+    os.remove(path)
+  end)
+
   it("refuses data it cannot save", function()
     local bad = np.matcher({ { "x", data = print } })
     assert.has_error(function() bad:save(path) end)
