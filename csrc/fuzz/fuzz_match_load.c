@@ -168,6 +168,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)np_match_run(m, sc, (const char *)file, size - 1, 0, 0, &mm);
             mm.n = 0;
             (void)np_match_run(m, sc, sample, sizeof sample - 1, 3, 1, &mm);
+            /* each pattern's own bytes as a text of their own (in a heap
+             * copy of exactly that size): short texts where the patterns
+             * occur at the very start and end */
+            for (i = 0; i < np_matcher_patterns(m) && i < 64; i++) {
+                size_t pl, k;
+                int isre, ins;
+                const char *p = np_matcher_pattern(m, (uint32_t)i, &pl, &isre, &ins);
+                char *t;
+                if (p == NULL)
+                    continue;
+                t = fz_copy((const uint8_t *)p, pl);
+                mm.n = 0;
+                (void)np_match_run(m, sc, t, pl, 0, 0, &mm);
+                for (k = 0; k < mm.n; k++)
+                    FZ_CHECK(mm.v[k].start <= mm.v[k].end && mm.v[k].end <= pl,
+                             "match [%zu,%zu) outside a text of %zu", mm.v[k].start,
+                             mm.v[k].end, pl);
+                free(t);
+            }
+            /* and every one-byte text */
+            for (i = 0; i < 256; i++) {
+                char *t = malloc(1);
+                size_t k;
+                t[0] = (char)i;
+                mm.n = 0;
+                (void)np_match_run(m, sc, t, 1, 0, 0, &mm);
+                for (k = 0; k < mm.n; k++)
+                    FZ_CHECK(mm.v[k].start <= mm.v[k].end && mm.v[k].end <= 1,
+                             "match [%zu,%zu) outside a one-byte text",
+                             mm.v[k].start, mm.v[k].end);
+                free(t);
+            }
             np_match_scratch_free(sc);
         }
         for (i = 0; i < np_matcher_patterns(m) && i < 4096; i++) {
