@@ -108,14 +108,16 @@ test: deps build
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
 # sanitize: the same specs, the core built with ASan + UBSan, the runtimes
-# preloaded into lua5.4 (which is not itself instrumented).
+# preloaded into lua5.4 (which is not itself instrumented).  --cpath
+# overrides the build/?.so that .busted puts first (without it the specs
+# loaded the plain build); spec/newsparse_spec.lua checks which core it got.
 sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	LSAN_OPTIONS=suppressions=$(ROOT)/.ci/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' NEWSPARSE_BUILD='$(ASAN_BUILD)' \
-	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+	$(BUSTED) --cpath='$(ROOT)/$(ASAN_BUILD)/?.so' -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
 # fuzz: libFuzzer harnesses, one per C entry point that takes outside bytes
 # (csrc/fuzz/*.c), built with clang and ASan + UBSan, each run for
