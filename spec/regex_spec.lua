@@ -15,6 +15,17 @@ describe("np.regex", function()
     assert.is_nil(re:find("up 5.5%", 100))
   end)
 
+  it("REGRESSION: init at the integer limits is clipped as string.find clips it", function()
+    -- math.mininteger was negated in C (undefined behaviour, flagged by
+    -- UBSan in make sanitize)
+    local a = np.regex("a")
+    assert.are.same({ ("abc"):find("a", math.mininteger) }, { a:find("abc", math.mininteger) })
+    assert.are.same({ ("abc"):find("a", math.maxinteger) }, { a:find("abc", math.maxinteger) })
+    assert.are.equal("a", a:match("abc", math.mininteger))
+    assert.are.equal(1, np.matcher({ "abc" }):find("abc", math.mininteger).first)
+    assert.are.equal(1, np.matcher({ "abc" }):count("abc", math.mininteger))
+  end)
+
   it("matches captures, or the whole match without groups", function()
     assert.are.same({ "7", false }, { re:match("7%") })
     assert.are.equal("Huawei", np.regex("H\\w+"):match("ban Huawei"))
