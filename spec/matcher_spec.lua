@@ -303,7 +303,7 @@ describe("m:save and np.load_matcher", function()
     os.remove(path)
   end)
 
-  it("REGRESSION: a forged file (valid checksum, lying pattern length) never reads outside the text", function()
+  it("REGRESSION: a forged file (valid checksum, lying pattern length) never reads outside a text", function()
     -- found by csrc/fuzz/fuzz_match_load.c: a pattern longer than the
     -- automaton path that reaches it put the match start before the text
     -- (end - length wrapped around), and the word test read there
