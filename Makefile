@@ -6,6 +6,9 @@
 #   make demo       run examples/report.lua over the bundled corpus (examples/articles)
 #   make sanitize   the specs against an ASan + UBSan build of the core
 #   make entities-speed   full-analysis speed over ../shared BBC corpus (bench/RESULTS.md)
+#   make fuzz       build the libFuzzer harnesses (csrc/fuzz/) and run each
+#                   for FUZZ_SECONDS (clang; fails on a crash or a hang)
+#   make valgrind   the specs under valgrind memcheck, core built plain
 #   make install    luarocks make (into ~/.luarocks with LUAROCKS_FLAGS=--local)
 #
 # Every tool and path is a variable; override on the command line.
@@ -50,11 +53,13 @@ DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbrevia
 DATA_LUA  = lua/newsparse/data_files.lua
 
 DEBS = lua5.4 liblua5.4-dev libpcre2-dev libutf8proc-dev zlib1g-dev lua-argparse lua-cjson lua-filesystem lua-busted lua-check luarocks pkg-config gcc make
+# make fuzz and make valgrind need these too (make deps-hardening)
+HARDENING_DEBS = clang libclang-rt-14-dev valgrind
 
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps env test sanitize demo install lint bench golden conformance quotes-eval ner-eval entities-speed clean
+.PHONY: all build deps deps-hardening env test sanitize fuzz fuzz-build valgrind demo install lint bench golden conformance quotes-eval ner-eval entities-speed clean
 
 all: build
 
@@ -93,6 +98,9 @@ deps:
 	  exit 1; \
 	fi
 
+deps-hardening:
+	@$(MAKE) --no-print-directory deps DEBS="$(HARDENING_DEBS)"
+
 # env: eval $(make env) sets LUA_PATH and LUA_CPATH for this tree
 env:
 	@echo "export LUA_PATH='$(LUA_PATH_DEV)'; export LUA_CPATH='$(LUA_CPATH_DEV)'; export PATH='$(ROOT)/bin':\"\$$PATH\""
@@ -101,14 +109,67 @@ test: deps build
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
 
 # sanitize: the same specs, the core built with ASan + UBSan, the runtimes
-# preloaded into lua5.4 (which is not itself instrumented).
+# preloaded into lua5.4 (which is not itself instrumented).  --cpath
+# overrides the build/?.so that .busted puts first (without it the specs
+# loaded the plain build); spec/newsparse_spec.lua checks which core it got.
 sanitize: deps $(ASAN_BUILD)/newsparse/core.so $(DATA_LUA)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	LSAN_OPTIONS=suppressions=$(ROOT)/.ci/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(ROOT)/$(ASAN_BUILD)/?.so;;' NEWSPARSE_BUILD='$(ASAN_BUILD)' \
-	$(BUSTED) -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+	$(BUSTED) --cpath='$(ROOT)/$(ASAN_BUILD)/?.so' -o $(BUSTED_OUTPUT) $(BUSTED_FLAGS) spec
+
+# fuzz: libFuzzer harnesses, one per C entry point that takes outside bytes
+# (csrc/fuzz/*.c), built with clang and ASan + UBSan, each run for
+# FUZZ_SECONDS on one core by csrc/fuzz/run.sh; FUZZERS picks some of them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZERS      ?= article segment token match match_load regex read quotes
+FUZZ_FLAGS    = $(CSTD) $(CWARNS) -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined -Werror -DPCRE2_CODE_UNIT_WIDTH=8 \
+                $(LUA_INCDIR) $(PCRE2_CFLAGS) $(UTF8PROC_CFLAGS) $(ZLIB_CFLAGS)
+FUZZ_OBJ      = $(patsubst csrc/%.c,$(FUZZ_BUILD)/obj/%.o,$(CORE_SRC))
+FUZZ_LIBS     = $(PCRE2_LIBS) $(UTF8PROC_LIBS) $(ZLIB_LIBS)
+
+$(FUZZ_BUILD)/obj/%.o: csrc/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_quotes: csrc/fuzz/fuzz_quotes.c csrc/fuzz/fuzz_common.h $(FUZZ_OBJ) $(FUZZ_BUILD)/obj/lnewsparse.o $(DATA_LUA)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -DNP_LUA_DIR='"$(ROOT)/lua"' $< $(FUZZ_OBJ) $(FUZZ_BUILD)/obj/lnewsparse.o -o $@ $(FUZZ_LIBS) -llua5.4
+
+$(FUZZ_BUILD)/fuzz_%: csrc/fuzz/fuzz_%.c csrc/fuzz/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -DNP_DATA_DIR='"$(ROOT)/data"' $< $(FUZZ_OBJ) -o $@ $(FUZZ_LIBS)
+
+fuzz-build: | deps-hardening
+fuzz-build: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZERS))
+
+fuzz: fuzz-build
+	csrc/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+# valgrind: the specs under memcheck against the plain build (no
+# sanitizers), in the busted process; with VALGRIND_CHILDREN=yes the
+# command-line specs' newsparse processes (and their forked workers) run
+# under memcheck too (about 15 times slower).  .ci/valgrind.supp holds
+# suppressions for the interpreter and its libraries, if any are needed
+# (see the file).  Any error or definite leak fails the run (exit 99).
+# PCRE2 runs its interpreter here (NEWSPARSE_NO_JIT): JIT code loads whole
+# vectors past the end of a subject, which memcheck flags in code it cannot
+# name; the JIT is exercised by make test, make sanitize and make fuzz.
+# spec/hostile_spec.lua is left out: its inputs (a million patterns,
+# 100-200 MB texts) would take an hour under memcheck; make test and make
+# sanitize run it.
+VALGRIND ?= valgrind
+VALGRIND_CHILDREN ?= no
+VALGRIND_FLAGS ?= --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+                  --show-leak-kinds=definite --suppressions=$(ROOT)/.ci/valgrind.supp \
+                  --trace-children=$(VALGRIND_CHILDREN) \
+                  --trace-children-skip='*/gzip,*/head,*/sort,*/ls,*/mkdir,*/rm,*/ln,*/cat,*/mktemp,*/cp,*/mv,*/find'
+valgrind: deps deps-hardening build
+	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' NEWSPARSE_NO_JIT=1 \
+	$(VALGRIND) $(VALGRIND_FLAGS) $(BUSTED) -o $(BUSTED_OUTPUT) --exclude-pattern=hostile $(BUSTED_FLAGS) spec
 
 demo: deps build
 	LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bin/newsparse run examples/report.lua examples/articles/
@@ -170,5 +231,5 @@ entities-speed: build
 	else echo "entities-speed: $(BBC_CORPUS) not found; skipped"; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 	$(MAKE) -C bench clean ROOT=$(ROOT) 2>/dev/null || true

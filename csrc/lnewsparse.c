@@ -616,7 +616,8 @@ static size_t init_pos(lua_State *L, int arg, size_t len)
 
     if (init > 0)
         return (size_t)init - 1 > len ? len + 1 : (size_t)init - 1;
-    if (init == 0 || (size_t)-init > len)
+    /* compared before negating: -LUA_MININTEGER does not exist */
+    if (init == 0 || init < -(lua_Integer)len)
         return 0;
     return len - (size_t)-init;
 }

@@ -889,6 +889,8 @@ static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
             size_t start;
 
             if (!m->fold) {
+                if (p->raw_len > end)   /* only in a forged file */
+                    continue;
                 start = end - p->raw_len;
             } else {
                 size_t n = p->nchars, j = end;

@@ -49,6 +49,7 @@ struct np_reader {
     size_t max_record;
     unsigned max_ratio;
     int err;
+    int err_returned;           /* the caller has been given err */
     char msg[200];
 };
 
@@ -316,6 +317,10 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
 {
     *line = NULL;
     *len = 0;
+    /* sticky: lines inflated in the same step as a failure (a bad CRC at
+     * the end of a member) are not handed out after the error was */
+    if (r->err_returned)
+        return r->err;
     for (;;) {
         char *nl = r->scanned < r->end
             ? memchr(r->buf + r->scanned, '\n', r->end - r->scanned) : NULL;
@@ -344,8 +349,10 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
         if (r->skipping)
             drop_pending(r);
         got = fill(r);
-        if (got < 0)
+        if (got < 0) {
+            r->err_returned = 1;
             return (int)got;
+        }
         if (got == 0) {
             if (r->skipping) {
                 r->skipping = 0;
@@ -371,8 +378,10 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
     long got;
     *data = NULL;
     *len = 0;
-    if (r->err)
+    if (r->err) {
+        r->err_returned = 1;
         return r->err;
+    }
     for (;;) {
         if (r->end - r->start > r->max_record) {
             /* too big: say so at once rather than read an endless source
@@ -382,8 +391,10 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
             return NP_ELIMIT;
         }
         got = fill(r);
-        if (got < 0)
+        if (got < 0) {
+            r->err_returned = 1;
             return (int)got;
+        }
         if (got == 0)
             break;
     }

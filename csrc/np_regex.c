@@ -4,7 +4,8 @@
  * Invariants: every pattern is compiled with PCRE2_UTF and
  * PCRE2_MATCH_INVALID_UTF, so any subject bytes are safe to search; UCP is
  * on unless NP_RE_ASCII.  JIT compilation is attempted and silently skipped
- * when the platform lacks it (the interpreter gives the same answers).
+ * when the platform lacks it or NEWSPARSE_NO_JIT is set in the environment
+ * (the interpreter gives the same answers).
  * A scratch block owns its match data, match context and JIT stack; the
  * compiled code is never written after np_regex_compile returns.
  */
@@ -75,8 +76,13 @@ int np_regex_compile(np_regex **out, const char *pattern, size_t len,
         }
         return errcode == PCRE2_ERROR_HEAPLIMIT ? NP_ENOMEM : NP_EREGEX;
     }
-    /* JIT is an optimisation: a failure leaves the interpreter in charge */
-    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    /* JIT is an optimisation: a failure leaves the interpreter in charge.
+     * NEWSPARSE_NO_JIT (any value) keeps the interpreter: make valgrind
+     * sets it, as JIT code reads whole vectors past the end of a subject,
+     * which memcheck reports but cannot attribute (PCRE2 asks for
+     * --enable-valgrind builds for that). */
+    if (getenv("NEWSPARSE_NO_JIT") == NULL)
+        (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 
     pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
     re->groups = n;

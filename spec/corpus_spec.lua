@@ -200,6 +200,31 @@ describe("np.corpus", function()
       assert.matches("ends too soon", errors[1].msg)
     end)
 
+    it("REGRESSION: an error is sticky, lines inflated with it are not handed out later", function()
+      -- found by csrc/fuzz/fuzz_read.c: a member whose CRC is wrong is
+      -- inflated in one step with the error; the next r:line() used to
+      -- return its lines as if nothing had happened
+      local core = require "newsparse.core"
+      local d = H.tmpdir()
+      local gz = H.gzip(H.write(d .. "/crc.jsonl", "one\ntwo\nthree\n"))
+      local data = H.read(gz)
+      local n = #data
+      local bad = string.char((data:byte(n - 7) + 1) % 256)
+      H.write(gz, data:sub(1, n - 8) .. bad .. data:sub(n - 6))
+      for _, how in ipairs { "line", "all" } do
+        local r = assert(core.reader(gz))
+        local got, msg = r[how](r)
+        assert.is_nil(got)
+        assert.matches("incorrect data check", msg)
+        for _ = 1, 3 do
+          local again, msg2 = r:line()
+          assert.is_nil(again)
+          assert.are.equal(msg, msg2)
+        end
+        r:close()
+      end
+    end)
+
     it("stops a compression bomb with an error", function()
       local d = H.tmpdir()
       local bomb = d .. "/bomb.jsonl.gz"

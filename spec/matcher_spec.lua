@@ -319,6 +319,71 @@ describe("m:save and np.load_matcher", function()
     os.remove(path)
   end)
 
+  it("REGRESSION: a loaded list of plain names can first be asked for entry 1", function()
+    -- entry 1 decoded before any other read the entry table before it was
+    -- copied out of the file: "bad argument #1 to 'sub' (string expected, got nil)"
+    assert.is_true(np.matcher({ "Harbour", "Quill" }):save(path))
+    local l = np.load_matcher(path)
+    local mt = l:matches("Harbour tolls")
+    assert.are.equal(1, #mt)
+    assert.are.equal("Harbour", mt[1].name)
+    assert.are.equal(1, mt[1].index)
+    os.remove(path)
+  end)
+
+  it("REGRESSION: a forged file (valid checksum, lying pattern length) never reads outside a text", function()
+    -- found by csrc/fuzz/fuzz_match_load.c: a pattern longer than the
+    -- automaton path that reaches it put the match start before the text
+    -- (end - length wrapped around), and the word test read there
+    local small = np.matcher({ "abcdefghij", "x" }, { words = false })
+    assert.is_true(small:save(path))
+    local f = assert(io.open(path, "rb"))
+    local d = f:read("a")
+    f:close()
+    -- the layout of np_match.c (plan()): header, then 8-aligned arrays
+    local _, _, _, nstates, nedges, _, nterm, nts, _, _, _, nhot =
+      string.unpack("<c8I4I4I4I4I4I4I4I4I4I4I4", d)
+    local function a8(n) return (n + 7) & ~7 end
+    local at = a8(72)
+    for _, size in ipairs { 4 * (nstates + 1), nedges, 4 * nstates, 4 * nstates, 4 * nts,
+                            4 * (nts + 1), 4 * nterm, 4 * 256, 4 * 256 * nhot } do
+      at = a8(at + size)
+    end
+    local pat1 = at + 16                      -- pattern 1 ("x"): raw_off, raw_len
+    d = d:sub(1, pat1) .. string.pack("<I4I4", 0, 10) .. d:sub(pat1 + 9)
+    -- the checksum of np_match.c, recomputed over the forged bytes
+    local function mix(x)
+      x = x ~ (x >> 33); x = x * 0xff51afd7ed558ccd; return x ~ (x >> 33)
+    end
+    local function rotl29(x) return (x << 29) | (x >> 35) end
+    local n = #d - 8
+    local h = { 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5 }
+    local i = 1
+    while i + 31 <= n do
+      for j = 1, 4 do
+        h[j] = rotl29((h[j] ~ string.unpack("<i8", d, i + 8 * (j - 1))) * 0x100000001B3)
+      end
+      i = i + 32
+    end
+    while i + 7 <= n do
+      h[1] = rotl29((h[1] ~ string.unpack("<i8", d, i)) * 0x100000001B3)
+      i = i + 8
+    end
+    local tail = string.unpack("<i8", d:sub(i, n) .. string.rep("\0", 8 - (n - i + 1)))
+    local sum = mix(h[1] ~ mix(h[2]) ~ mix(h[3] + 1) ~ mix(h[4] + 2) ~ mix(tail + n))
+    f = assert(io.open(path, "wb"))
+    f:write(d:sub(1, n), string.pack("<i8", sum))
+    f:close()
+    local forged = np.load_matcher(path)
+    for _, text in ipairs { "x", "x abcdefghij", "abcdefghij x" } do
+      for _, mt in ipairs(forged:matches(text)) do
+        assert.is_true(mt.first >= 1 and mt.first <= mt.last + 1 and mt.last <= #text)
+        assert.are.equal(text:sub(mt.first, mt.last), mt.text)
+      end
+    end
+    os.remove(path)
+  end)
+
   it("refuses data it cannot save", function()
     local bad = np.matcher({ { "x", data = print } })
     assert.has_error(function() bad:save(path) end)

@@ -20,6 +20,22 @@ local function check_positions(art)
 end
 
 describe("newsparse", function()
+  it("REGRESSION: the specs test the core that NEWSPARSE_BUILD names (make sanitize)", function()
+    -- .busted puts build/?.so first, so make sanitize used to run every
+    -- in-process spec against the plain build, not the sanitizer one
+    local want = os.getenv("NEWSPARSE_BUILD") or "build"
+    local loaded
+    local maps = io.open("/proc/self/maps")
+    if not maps then return end      -- not Linux: nothing to check
+    for line in maps:lines() do
+      local path = line:match("(/%S*newsparse/core%.so)$")
+      if path then loaded = path break end
+    end
+    maps:close()
+    assert.is_not_nil(loaded)
+    assert.matches("/" .. want:gsub("%p", "%%%0") .. "/newsparse/core%.so$", loaded)
+  end)
+
   it("has a semantic version", function()
     assert.matches("^%d+%.%d+%.%d+$", np.version)
   end)

@@ -15,6 +15,45 @@ describe("np.regex", function()
     assert.is_nil(re:find("up 5.5%", 100))
   end)
 
+  it("gives the same answers without the JIT (NEWSPARSE_NO_JIT, as make valgrind runs it)", function()
+    local root = debug.getinfo(1, "S").source:match("^@(.*)/spec/[^/]*$") or "."
+    local build = os.getenv("NEWSPARSE_BUILD") or "build"
+    local prog = os.tmpname()
+    local f = assert(io.open(prog, "w"))
+    f:write(("package.path = %q .. package.path\npackage.cpath = %q .. package.cpath\n")
+      :format(root .. "/lua/?.lua;", root .. "/" .. build .. "/?.so;"), [=[
+local np = require "newsparse"
+local re = np.regex([[(?<n>\d+)(\.\d+)?%]], "i")
+local out = {}
+for a, b in re:gmatch("up 5.5% and 7%, Zürich 12%") do out[#out + 1] = a .. "-" .. tostring(b) end
+local bomb = np.regex("(a+)+$")
+out[#out + 1] = tostring(select(2, pcall(bomb.find, bomb, ("a"):rep(5000) .. "!")))
+print(table.concat(out, " "))
+]=])
+    f:close()
+    local function run(env)
+      local p = assert(io.popen(("%s lua5.4 %q 2>&1"):format(env, prog)))
+      local o = p:read("a")
+      p:close()
+      return o
+    end
+    local jit, nojit = run(""), run("NEWSPARSE_NO_JIT=1")
+    os.remove(prog)
+    assert.matches("^5%-%.5 7%-false 12%-false .*match limit exceeded", nojit)
+    assert.are.equal(jit, nojit)
+  end)
+
+  it("REGRESSION: init at the integer limits is clipped as string.find clips it", function()
+    -- math.mininteger was negated in C (undefined behaviour, flagged by
+    -- UBSan in make sanitize)
+    local a = np.regex("a")
+    assert.are.same({ ("abc"):find("a", math.mininteger) }, { a:find("abc", math.mininteger) })
+    assert.are.same({ ("abc"):find("a", math.maxinteger) }, { a:find("abc", math.maxinteger) })
+    assert.are.equal("a", a:match("abc", math.mininteger))
+    assert.are.equal(1, np.matcher({ "abc" }):find("abc", math.mininteger).first)
+    assert.are.equal(1, np.matcher({ "abc" }):count("abc", math.mininteger))
+  end)
+
   it("matches captures, or the whole match without groups", function()
     assert.are.same({ "7", false }, { re:match("7%") })
     assert.are.equal("Huawei", np.regex("H\\w+"):match("ban Huawei"))

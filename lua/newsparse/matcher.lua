@@ -524,6 +524,7 @@ function M.load(path)
     return (unpack("<I4", blob, col + 4 * (k - 1)))
   end
   self.decode = function(i)
+    blob = blob or cm:blob()   -- sub(blob, ...) below reads it before u32 runs
     local e0 = i > 1 and u32(c_name, i - 1) or 0
     local name = sub(blob, b_names + e0, b_names + u32(c_name, i) - 1)
     local x = c_extra and u32(c_extra, i) or 0

@@ -117,23 +117,35 @@ local function space_before(text, i)
     sub(text, i - 3, i - 1) == "\u{2014}"
 end
 
+-- finder(text) -> at(mark, i): the first occurrence of the plain string
+-- mark at or after i, as find(text, mark, i, true), remembering each mark's
+-- last answer: searching on from a later i reuses it while it still lies
+-- ahead, so each mark is read through the text about once per article.
+-- (A plain find per call read to the end of the text for every mark that
+-- no longer occurs, which made a run of mixed marks quadratic.)
+local function finder(text)
+  local base, pos = {}, {}
+  return function(mark, i)
+    local b = base[mark]
+    if b and b <= i then
+      local a = pos[mark]
+      if not a then return nil end
+      if a >= i then return a, a + #mark - 1 end
+    end
+    local a, e = find(text, mark, i, true)
+    base[mark], pos[mark] = i, a or false
+    return a, e
+  end
+end
+
 -- the next opening mark in [i, last]: at a word start, before a non-space
-local O1, O2, O3, O4 = OPENS[1], OPENS[2], OPENS[3], OPENS[4]
-local function next_open(text, i, last)
-  -- where each mark occurs next (nil: nowhere), looked up again only once
-  -- i has passed it
-  local p1, p2, p3, p4 = find(text, O1, i, true), find(text, O2, i, true),
-    find(text, O3, i, true), find(text, O4, i, true)
+local function next_open(text, i, last, at)
   while i <= last do
-    if p1 and p1 < i then p1 = find(text, O1, i, true) end
-    if p2 and p2 < i then p2 = find(text, O2, i, true) end
-    if p3 and p3 < i then p3 = find(text, O3, i, true) end
-    if p4 and p4 < i then p4 = find(text, O4, i, true) end
     local best, mark
-    if p1 and p1 <= last then best, mark = p1, O1 end
-    if p2 and p2 <= last and (not best or p2 < best) then best, mark = p2, O2 end
-    if p3 and p3 <= last and (not best or p3 < best) then best, mark = p3, O3 end
-    if p4 and p4 <= last and (not best or p4 < best) then best, mark = p4, O4 end
+    for _, open in ipairs(OPENS) do
+      local a = at(open, i)
+      if a and a <= last and (not best or a < best) then best, mark = a, open end
+    end
     if not best then return nil end
     local after = best + #mark
     if space_before(text, best) and after <= last and not sub(text, after, after):find("^%s") then
@@ -145,10 +157,10 @@ local function next_open(text, i, last)
 end
 
 -- the closing mark for `open` in [i, last], skipping apostrophes
-local function find_close(text, i, last, open)
+local function find_close(text, i, last, open, at)
   local close = CLOSE[open]
   while i <= last do
-    local a, b = find(text, close, i, true)
+    local a, b = at(close, i)
     if not a or b > last then return nil end
     local apostrophe = (close == "\u{2019}" or close == "'") and letter_at(text, a - 1) and
       letter_at(text, b + 1)
@@ -161,11 +173,20 @@ end
 -- the mention that names the speaker phrase [first, last]: one that ends
 -- the phrase (its head), as "Ren Zhengfei" in "Huawei founder Ren
 -- Zhengfei"; "US officials" and "Mr Johnson's spokesman" stay as written
+-- (mentions are sorted by first: a binary search finds where to look, so
+-- an article with many quotes does not read every mention for each one)
 local function mention_at(mentions, text, first, last)
   local tail = last
   while tail > first and sub(text, tail, tail):find("[%p%s]") do tail = tail - 1 end
-  for _, m in ipairs(mentions) do
-    if m.first >= first and m.first <= last and m.last >= tail then return m end
+  local lo, hi = 1, #mentions + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if mentions[mid].first < first then lo = mid + 1 else hi = mid end
+  end
+  for k = lo, #mentions do
+    local m = mentions[k]
+    if m.first > last then break end
+    if m.last >= tail then return m end
   end
   return nil
 end
@@ -345,8 +366,10 @@ function M.find(art, mentions)
   local blocks = art.blocks
   local sentences = art:_sentences()
   local quotes = {}
+  local at = finder(text)
 
-  -- the sentence holding pos (sentences are in text order and disjoint)
+  -- the sentence holding pos: sentences are in text order and do not
+  -- overlap, so a binary search (a scan made many quotes quadratic)
   local function sentence_of(pos)
     local lo, hi = 1, #sentences
     while lo <= hi do
@@ -379,19 +402,19 @@ function M.find(art, mentions)
   local i = bi and blocks[bi].first
   while bi do
     local b = blocks[bi]
-    local open_at, mark = next_open(text, i, b.last)
+    local open_at, mark = next_open(text, i, b.last, at)
     if not open_at then
       bi = next_para(bi + 1)
       i = bi and blocks[bi].first
     else
       local cfirst = open_at + #mark
-      local ca, cb = find_close(text, cfirst, b.last, mark)
+      local ca, cb = find_close(text, cfirst, b.last, mark, at)
       local end_block = bi
       if not ca then
         -- continues into the next paragraphs that open with the same mark
         local nb = bi + 1
         while is_para(nb) and sub(text, blocks[nb].first, blocks[nb].first + #mark - 1) == mark do
-          ca, cb = find_close(text, blocks[nb].first + #mark, blocks[nb].last, mark)
+          ca, cb = find_close(text, blocks[nb].first + #mark, blocks[nb].last, mark, at)
           end_block = nb
           if ca then break end
           nb = nb + 1
