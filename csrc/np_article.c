@@ -46,6 +46,7 @@
 /* A repeated body line shorter than this is a caption only with a cue. */
 #define DUP_MIN_BYTES 32
 #define STITCH_MIN_BYTES 40
+#define STITCH_MAX_TRIES 64   /* sentences compared per sentence of a caption */
 
 static const char *const kind_names[NP_BLOCK_NKINDS] = {
     "title", "headline", "bullet", "paragraph", "heading", "caption",
@@ -1116,16 +1117,22 @@ static int classify_stitched(np_article *a)
             const sentence *st = &a->sents[first + k];
             /* the last sentence of an unpunctuated block may be cut short */
             int may_cut = open && k + 1 == n && st->keyed == KEY_BYTES;
-            size_t slot, o;
+            size_t slot, o, tries;
             int found = 0;
             for (slot = st->key & mask; a->tab[slot]; slot = (slot + 1) & mask)
                 if (a->sents[a->tab[slot] - 1].key == st->key)
                     break;
-            for (o = a->tab[slot]; o; o = a->sents[o - 1].next) {
+            /* the chain holds every sentence with the same head; on text
+             * where thousands share one ("Ms Quill spoke at pier 1.", "...
+             * pier 2.") walking it all made the pass quadratic, so at most
+             * STITCH_MAX_TRIES of them are compared, newest first */
+            for (o = a->tab[slot], tries = 0; o && tries < STITCH_MAX_TRIES;
+                 o = a->sents[o - 1].next) {
                 const sentence *c = &a->sents[o - 1];
                 int r;
                 if (related(bl, i, c->block))
                     continue;
+                tries++;
                 r = sentence_cmp(a->s, st, c);
                 if (r == CMP_EQUAL || (r == CMP_PREFIX && may_cut)) {
                     found = 1;

@@ -429,16 +429,24 @@ end
 function M.antecedent(mentions, pos, pronoun)
   local g = PRONOUN_GENDER[lower(pronoun)]
   if not g then return nil end
-  local best
-  for _, m in ipairs(mentions) do
-    if m.last >= pos then break end
+  -- mentions are in text order: find the last one starting before pos by
+  -- binary search, then walk back to the nearest compatible one (a scan
+  -- from the start made an article full of he/she quotes quadratic)
+  local lo, hi = 1, #mentions
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    if mentions[mid].first < pos then lo = mid + 1 else hi = mid - 1 end
+  end
+  local other = g == "male" and "female" or "male"
+  for k = hi, 1, -1 do
+    local m = mentions[k]
     local t = m.type
-    if (g == "plural" and (t == "PERSON" or t == "ORG" or t == "MEDIA")) or
-       (t == "PERSON" and g ~= "plural" and m.gender ~= (g == "male" and "female" or "male")) then
-      best = m
+    if m.last < pos and ((g == "plural" and (t == "PERSON" or t == "ORG" or t == "MEDIA")) or
+       (t == "PERSON" and g ~= "plural" and m.gender ~= other)) then
+      return m
     end
   end
-  return best
+  return nil
 end
 
 -- sort mentions by first (no two share one).  They come as a few sorted
