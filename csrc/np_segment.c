@@ -701,9 +701,19 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
     i = begin_sentence(&sc);
 
     while (i < sc.len) {
-        unsigned char c = sc.u[i];
+        unsigned char c;
         int split = 0;
 
+        if (!sc.list && !sc.bullet) {
+            /* outside lists only the stop bytes matter: run to the next */
+            const unsigned char *u = sc.u;
+            size_t end = sc.len;
+            while (i < end && !stop_byte[u[i]])
+                i++;
+            if (i >= end)
+                break;
+        }
+        c = sc.u[i];
         if (!stop_byte[c]) {
             if ((sc.list || sc.bullet) && (c == ' ' || c == '\t') &&
                 next_item_at(&sc, i + 1)) {
