@@ -12,11 +12,14 @@ local MIN = tonumber(params.min) or 1
 
 local function clean(s) return (s:gsub("%s+", " ")) end
 
+-- a speaker left as a pronoun ("he" with no one to refer to) names no one
+local PRONOUNS = { he = true, she = true, they = true, it = true, we = true, i = true }
+
 return {
   map = function(art, emit)
     local outlet = art.source and art.source.name or "(unknown outlet)"
     for _, q in ipairs(art:quotes()) do
-      if q.speaker and q.kind ~= "scare" then
+      if q.speaker and q.kind ~= "scare" and not PRONOUNS[q.speaker:lower()] then
         emit(q.speaker, { n = 1, quotes = { clean(q.text) }, outlets = { [outlet] = 1 } })
       end
     end

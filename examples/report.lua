@@ -18,6 +18,9 @@ local MAX_STORY_ARTICLES = 20000
 
 local KIND = { PERSON = "person", ORG = "org", MEDIA = "org", GPE = "place", LOC = "place" }
 
+-- a speaker left as a pronoun ("he" with no one to refer to) names no one
+local PRONOUNS = { he = true, she = true, they = true, it = true, we = true, i = true }
+
 local function map(art, emit)
   local outlet = art.source and art.source.name or "(unknown outlet)"
   emit("outlet\t" .. outlet, 1)
@@ -50,7 +53,7 @@ local function map(art, emit)
   -- quotes: count per speaker, keep the longest direct quote as the
   -- characteristic one (ties: the first in text order)
   for _, q in ipairs(art:quotes()) do
-    if q.speaker and q.kind == "direct" then
+    if q.speaker and q.kind == "direct" and not PRONOUNS[q.speaker:lower()] then
       emit("quoted\t" .. q.speaker, { n = 1, quote = q.text, from = art.id })
     end
   end
