@@ -1306,7 +1306,7 @@ static uint64_t mix64(uint64_t x)
 /* 64-bit checksum: four independent lanes of multiply-rotate, so it runs
  * near memory speed; not cryptographic, it catches corruption. */
 NP_VECTORISE
-static uint64_t checksum(const unsigned char *p, size_t n)
+uint64_t np_matcher_checksum(const unsigned char *p, size_t n)
 {
     uint64_t h[4] = { 0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full,
                       0x165667B19E3779F9ull, 0x27D4EB2F165667C5ull };
@@ -1375,7 +1375,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf + l.raw, m->raw, m->raw_len);
     if (blob_len)
         memcpy(buf + l.blob, blob, blob_len);
-    sum = checksum((const unsigned char *)buf, l.total);
+    sum = np_matcher_checksum((const unsigned char *)buf, l.total);
     memcpy(buf + l.total, &sum, 8);
     f = fopen(path, "wb");
     if (f == NULL) {
@@ -1483,7 +1483,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
                          ? "truncated file" : "file size does not match its header");
     }
     memcpy(&sum, (const char *)map + l.total, 8);
-    if (sum != checksum(map, l.total)) {
+    if (sum != np_matcher_checksum(map, l.total)) {
         munmap(map, size);
         return fail_load(errmsg, errmsg_len, "checksum mismatch (corrupt file)");
     }

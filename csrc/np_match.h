@@ -93,6 +93,10 @@ void np_matches_free(np_matches *mm);
 int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
                     const char *path);
 
+/* np_matcher_checksum: the checksum a saved file ends with, over its first
+ * n bytes (exposed for tools that write or forge files: the fuzzers). */
+uint64_t np_matcher_checksum(const unsigned char *p, size_t n);
+
 /* np_matcher_load: map a saved file back; *blob points into the mapping
  * (valid while the matcher lives).  On failure returns NP_EINVAL (or
  * NP_ENOMEM) and writes a reason such as "not a newsparse matcher file",

@@ -25,38 +25,6 @@
 
 static char path[96];
 
-/* the checksum of np_match.c (a copy: the core keeps it static) */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-    uint64_t h[4] = { 0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full,
-                      0x165667B19E3779F9ull, 0x27D4EB2F165667C5ull };
-    uint64_t w[4], tail = 0;
-    size_t i = 0, j;
-
-    for (; i + 32 <= n; i += 32) {
-        memcpy(w, p + i, 32);
-        for (j = 0; j < 4; j++) {
-            h[j] = (h[j] ^ w[j]) * 0x100000001B3ull;
-            h[j] = (h[j] << 29) | (h[j] >> 35);
-        }
-    }
-    for (; i + 8 <= n; i += 8) {
-        memcpy(w, p + i, 8);
-        h[0] = ((h[0] ^ w[0]) * 0x100000001B3ull);
-        h[0] = (h[0] << 29) | (h[0] >> 35);
-    }
-    memcpy(&tail, p + i, n - i);
-    return mix64(h[0] ^ mix64(h[1]) ^ mix64(h[2] + 1) ^ mix64(h[3] + 2) ^
-                 mix64(tail + n));
-}
 
 static void write_file(const char *p, const unsigned char *d, size_t n)
 {
@@ -144,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     file = (unsigned char *)fz_copy(data + 1, size - 1);
     if ((data[0] & 1) && size - 1 >= 8) {
-        uint64_t sum = checksum(file, size - 1 - 8);
+        uint64_t sum = np_matcher_checksum(file, size - 1 - 8);
         memcpy(file + size - 1 - 8, &sum, 8);
     }
     write_file(path, file, size - 1);
