@@ -1443,21 +1443,19 @@ static l_reader *check_reader(lua_State *L, int idx)
     return u;
 }
 
-/* core.reader(path [, offset [, max_record [, max_ratio]]]) -> Reader, or
- * nil and "path: reason".  path "-" reads standard input. */
+/* core.reader(path [, max_record [, max_ratio]]) -> Reader, or nil and
+ * "path: reason".  path "-" reads standard input. */
 static int l_reader_new(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    lua_Integer offset = luaL_optinteger(L, 2, 0);
-    lua_Integer max_record = luaL_optinteger(L, 3, 0);
-    lua_Integer max_ratio = luaL_optinteger(L, 4, 0);
+    lua_Integer max_record = luaL_optinteger(L, 2, 0);
+    lua_Integer max_ratio = luaL_optinteger(L, 3, 0);
     np_reader_opts opts;
     l_reader *u;
     int st;
 
-    luaL_argcheck(L, offset >= 0, 2, "offset must be >= 0");
-    luaL_argcheck(L, max_record >= 0, 3, "max_record must be >= 0");
-    luaL_argcheck(L, max_ratio >= 0 && max_ratio <= 0x7fffffff, 4,
+    luaL_argcheck(L, max_record >= 0, 2, "max_record must be >= 0");
+    luaL_argcheck(L, max_ratio >= 0 && max_ratio <= 0x7fffffff, 3,
                   "max_ratio out of range");
     opts.max_record = (size_t)max_record;
     opts.max_ratio = (unsigned)max_ratio;
@@ -1477,7 +1475,7 @@ static int l_reader_new(lua_State *L)
         }
         u->own_fd = 1;
     }
-    st = np_reader_open_fd(&u->r, u->fd, (uint64_t)offset, &opts);
+    st = np_reader_open_fd(&u->r, u->fd, &opts);
     if (st != NP_OK)
         return luaL_error(L, "newsparse: cannot open a reader: %s", np_strerror(st));
     return 1;
@@ -1549,18 +1547,6 @@ static int l_reader_all(lua_State *L)
         return reader_status(L, u->r, st == NP_EOF ? NP_EIO : st, len);
     lua_pushlstring(L, data, len);
     return 1;
-}
-
-/* r:position() -> offset of the next line, 1-based line number of the last
- * line, bytes taken from the file so far, whether it is gzip */
-static int l_reader_position(lua_State *L)
-{
-    l_reader *u = check_reader(L, 1);
-    lua_pushinteger(L, (lua_Integer)np_reader_offset(u->r));
-    lua_pushinteger(L, (lua_Integer)np_reader_lineno(u->r));
-    lua_pushinteger(L, (lua_Integer)np_reader_consumed(u->r));
-    lua_pushboolean(L, np_reader_is_gzip(u->r));
-    return 4;
 }
 
 static int l_reader_gc(lua_State *L)
@@ -1676,19 +1662,21 @@ static int l_getpid(lua_State *L)
 /* Counters: n 64-bit integers in memory shared by a process and the
  * children it forks afterwards, updated atomically. */
 typedef struct {
-    _Atomic int_least64_t *c;
-    void *map;           /* the same memory, for munmap */
+    void *map;           /* n _Atomic int_least64_t, mapped shared */
     lua_Integer n;
 } l_counters;
 
-static l_counters *check_counters(lua_State *L, lua_Integer *i)
+typedef _Atomic int_least64_t counter;
+
+/* the counter named by argument 2 of a method */
+static counter *check_counter(lua_State *L)
 {
     l_counters *u = luaL_checkudata(L, 1, COUNTERS_MT);
-    if (u->c == NULL)
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (u->map == NULL)
         luaL_error(L, "attempt to use freed newsparse counters");
-    *i = luaL_checkinteger(L, 2);
-    luaL_argcheck(L, *i >= 1 && *i <= u->n, 2, "counter index out of range");
-    return u;
+    luaL_argcheck(L, i >= 1 && i <= u->n, 2, "counter index out of range");
+    return (counter *)u->map + (i - 1);
 }
 
 /* core.counters(n) -> Counters, all 0 */
@@ -1699,15 +1687,13 @@ static int l_counters_new(lua_State *L)
     void *p;
     luaL_argcheck(L, n >= 1 && n <= 1 << 20, 1, "count out of range");
     u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->c = NULL;
     u->map = NULL;
     u->n = n;
     luaL_setmetatable(L, COUNTERS_MT);
-    p = mmap(NULL, (size_t)n * sizeof *u->c, PROT_READ | PROT_WRITE,
+    p = mmap(NULL, (size_t)n * sizeof(counter), PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return luaL_error(L, "newsparse: cannot map shared counters: %s", strerror(errno));
-    u->c = p;
     u->map = p;
     return 1;
 }
@@ -1715,19 +1701,16 @@ static int l_counters_new(lua_State *L)
 /* c:add(i, v) -> the value before the addition */
 static int l_counters_add(lua_State *L)
 {
-    lua_Integer i;
-    l_counters *u = check_counters(L, &i);
+    counter *c = check_counter(L);
     lua_Integer v = luaL_checkinteger(L, 3);
-    lua_pushinteger(L, (lua_Integer)atomic_fetch_add(&u->c[i - 1], (int_least64_t)v));
+    lua_pushinteger(L, (lua_Integer)atomic_fetch_add(c, (int_least64_t)v));
     return 1;
 }
 
 /* c:get(i) -> value */
 static int l_counters_get(lua_State *L)
 {
-    lua_Integer i;
-    l_counters *u = check_counters(L, &i);
-    lua_pushinteger(L, (lua_Integer)atomic_load(&u->c[i - 1]));
+    lua_pushinteger(L, (lua_Integer)atomic_load(check_counter(L)));
     return 1;
 }
 
@@ -1735,8 +1718,7 @@ static int l_counters_gc(lua_State *L)
 {
     l_counters *u = luaL_checkudata(L, 1, COUNTERS_MT);
     if (u->map != NULL)
-        munmap(u->map, (size_t)u->n * sizeof *u->c);
-    u->c = NULL;
+        munmap(u->map, (size_t)u->n * sizeof(counter));
     u->map = NULL;
     return 0;
 }
@@ -1809,7 +1791,6 @@ static const luaL_Reg reader_methods[] = {
     {"line", l_reader_line},
     {"all", l_reader_all},
     {"skip", l_reader_skip},
-    {"position", l_reader_position},
     {"close", l_reader_gc},
     {NULL, NULL}
 };

@@ -42,7 +42,6 @@ struct np_reader {
     char *buf;
     size_t cap, start, end, scanned;
     uint64_t off;               /* stream offset of buf[start] */
-    uint64_t lineno;
     int skipping;               /* dropping the rest of an over-long line */
     uint64_t skipped;
 
@@ -224,13 +223,11 @@ static long fill(np_reader *r)
     return got;
 }
 
-static int open_common(np_reader **out, np_reader *r, uint64_t offset,
-                       const np_reader_opts *opts)
+static int open_common(np_reader **out, np_reader *r, const np_reader_opts *opts)
 {
     long got;
     r->max_record = opts && opts->max_record ? opts->max_record : DEFAULT_RECORD;
     r->max_ratio = opts && opts->max_ratio ? opts->max_ratio : DEFAULT_RATIO;
-    r->off = offset;
     *out = r;
     if (r->err || make_room(r) != NP_OK)
         return NP_OK;                       /* reported on first use */
@@ -241,7 +238,7 @@ static int open_common(np_reader **out, np_reader *r, uint64_t offset,
             break;
         r->end += (size_t)got;
     }
-    if (offset == 0 && r->end >= 2 &&
+    if (r->end >= 2 &&
         (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
         r->zin = malloc(CHUNK);
         if (r->zin == NULL) {
@@ -261,8 +258,7 @@ static int open_common(np_reader **out, np_reader *r, uint64_t offset,
     return NP_OK;
 }
 
-int np_reader_open_fd(np_reader **out, int fd, uint64_t offset,
-                      const np_reader_opts *opts)
+int np_reader_open_fd(np_reader **out, int fd, const np_reader_opts *opts)
 {
     np_reader *r;
     *out = NULL;
@@ -272,9 +268,7 @@ int np_reader_open_fd(np_reader **out, int fd, uint64_t offset,
     if (r == NULL)
         return NP_ENOMEM;
     r->fd = fd;
-    if (offset > 0 && lseek(fd, (off_t)offset, SEEK_SET) == (off_t)-1)
-        fail(r, NP_EIO, strerror(errno));
-    return open_common(out, r, offset, opts);
+    return open_common(out, r, opts);
 }
 
 int np_reader_open_mem(np_reader **out, const char *data, size_t len,
@@ -290,7 +284,7 @@ int np_reader_open_mem(np_reader **out, const char *data, size_t len,
     r->fd = -1;
     r->mem = data ? data : "";
     r->mem_len = len;
-    return open_common(out, r, 0, opts);
+    return open_common(out, r, opts);
 }
 
 void np_reader_free(np_reader *r)
@@ -328,7 +322,6 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
         if (nl) {
             size_t n = (size_t)(nl - (r->buf + r->start));
             size_t next = (size_t)(nl - r->buf) + 1;
-            r->lineno++;
             r->off += n + 1;
             if (r->skipping || n > r->max_record) {
                 *len = (size_t)((r->skipping ? r->skipped : 0) + n);
@@ -356,13 +349,11 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
         if (got == 0) {
             if (r->skipping) {
                 r->skipping = 0;
-                r->lineno++;
-                *len = (size_t)r->skipped;
+                    *len = (size_t)r->skipped;
                 return NP_ELIMIT;
             }
             if (r->end > r->start) {
-                r->lineno++;
-                *len = r->end - r->start;
+                    *len = r->end - r->start;
                 *line = *len > r->max_record ? NULL : r->buf + r->start;
                 r->off += *len;
                 r->start = r->scanned = r->end;
@@ -407,7 +398,5 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
 
 uint64_t np_reader_offset(const np_reader *r) { return r->off; }
 size_t np_reader_max_record(const np_reader *r) { return r->max_record; }
-uint64_t np_reader_consumed(const np_reader *r) { return r->consumed; }
-uint64_t np_reader_lineno(const np_reader *r) { return r->lineno; }
 int np_reader_is_gzip(const np_reader *r) { return r->gz != 0; }
 const char *np_reader_error(const np_reader *r) { return r->err ? r->msg : ""; }

@@ -37,11 +37,9 @@ typedef struct {
     unsigned max_ratio;    /* 0: 200 */
 } np_reader_opts;
 
-/* np_reader_open_fd: read from fd, starting at byte `offset` of it when
- * offset > 0 (plain files only: the fd must be seekable and the input not
- * gzip).  The reader does not own fd: close it after np_reader_free. */
-int np_reader_open_fd(np_reader **out, int fd, uint64_t offset,
-                      const np_reader_opts *opts);
+/* np_reader_open_fd: read from fd.  The reader does not own fd: close it
+ * after np_reader_free. */
+int np_reader_open_fd(np_reader **out, int fd, const np_reader_opts *opts);
 
 /* np_reader_open_mem: read from a buffer that must outlive the reader. */
 int np_reader_open_mem(np_reader **out, const char *data, size_t len,
@@ -66,14 +64,6 @@ int np_reader_all(np_reader *r, const char **data, size_t *len);
  * the start of the file) of the first byte the next np_reader_line call
  * will return. */
 uint64_t np_reader_offset(const np_reader *r);
-
-/* np_reader_consumed: bytes taken from the source so far (compressed bytes
- * for gzip), for progress reports. */
-uint64_t np_reader_consumed(const np_reader *r);
-
-/* np_reader_lineno: the 1-based number of the line last returned (counted
- * from `offset`). */
-uint64_t np_reader_lineno(const np_reader *r);
 
 /* np_reader_max_record: the limit in force (the default when 0 was asked). */
 size_t np_reader_max_record(const np_reader *r);

@@ -59,29 +59,27 @@ local function integers(v, depth)
   return v
 end
 
--- M.decode(s) -> value, or nil and a message.  JSON null becomes nil.
-function M.decode(s)
+-- decode(s, deep) -> value, or nil and a message.  Integral numbers become
+-- integers, and JSON null nil, throughout the value (deep) or only among
+-- the fields of a top-level object (records: articles are read by the
+-- million, and art.record keeps nested values as cjson gives them).
+local function decode(s, deep)
   local ok, v = pcall(json.decode, s)
   if not ok then
     return nil, (gsub(tostring(v), "^.-:%d+: ", ""))
   end
-  return integers(v, 0)
-end
-
--- a record: as M.decode, but only its top-level numbers are made integers
--- (articles are read by the million; art.record keeps nested values as
--- cjson gives them)
-local function decode_record(s)
-  local ok, v = pcall(json.decode, s)
-  if not ok then
-    return nil, (gsub(tostring(v), "^.-:%d+: ", ""))
-  end
+  if deep then return integers(v, 0) end
   if type(v) == "table" then
     for k, x in pairs(v) do
       if type(x) == "number" or x == json.null then v[k] = integers(x, 0) end
     end
   end
   return v
+end
+
+-- M.decode(s) -> value, or nil and a message.  JSON null becomes nil.
+function M.decode(s)
+  return decode(s, true)
 end
 
 --}====================================================================
@@ -296,7 +294,7 @@ end
 local function sniff(path)
   local kind, gz = kind_of(path)
   if kind then return kind, gz end
-  local r = core.reader(path, 0, 4096)
+  local r = core.reader(path, 4096)
   local first = r and r:line()
   if r then r:close() end
   if type(first) == "string" and match(first, "^%s*[{%[]") then
@@ -401,7 +399,7 @@ local function json_line(ctx, s, base, lineno, line, lerr, fn)
     return
   end
   if not find(line, "%S") then return end
-  local v, derr = decode_record(line)
+  local v, derr = decode(line, false)
   if v == nil then
     report(ctx, format("%s:%d", s.path, lineno), "invalid JSON: " .. tostring(derr))
     return
@@ -422,7 +420,7 @@ end
 function M.read_source(ctx, s, fn, claim)
   local single = s.kind ~= "jsonl"
   if single and claim and not claim(0) then return end
-  local r, err = core.reader(s.path, 0, ctx.max_bytes, ctx.max_ratio)
+  local r, err = core.reader(s.path, ctx.max_bytes, ctx.max_ratio)
   if not r then
     report(ctx, s.path, "cannot open: " .. gsub(err, "^.-: ", ""))
     return
