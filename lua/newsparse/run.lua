@@ -135,6 +135,19 @@ function M.parse_line(line)
   return M.unescape_key(sub(line, 1, tab - 1)), value
 end
 
+-- add every key<TAB>value line of file f to the combiner comb; a line
+-- that is not one goes to on_bad(line number, message)
+local function add_lines(comb, f, on_bad)
+  local n = 0
+  for line in f:lines() do
+    n = n + 1
+    if line ~= "" then
+      local k, v = M.parse_line(line)
+      if k == nil then on_bad(n, v) else comb:add(k, v) end
+    end
+  end
+end
+
 --}====================================================================
 
 --{====================================================================
@@ -525,11 +538,7 @@ function M.run(script, path, opts)
       local comb = M.combiner(script)
       for _, p in ipairs(paths) do
         local f = G.assert(io_open(p, "rb"))
-        for line in f:lines() do
-          local k, v = M.parse_line(line)
-          if k == nil then error(format("%s: %s", p, v), 0) end
-          comb:add(k, v)
-        end
+        add_lines(comb, f, function(n, msg) error(format("%s:%d: %s", p, n, msg), 0) end)
         f:close()
       end
       return through_json(comb:results())
@@ -601,20 +610,10 @@ end
 function M.reduce(script, input, opts)
   opts = opts or {}
   local comb = M.combiner(script)
-  local bad, n = 0, 0
-  local ok, err = pcall(function()
-    for line in input:lines() do
-      n = n + 1
-      if line ~= "" then
-        local k, v = M.parse_line(line)
-        if k == nil then
-          bad = bad + 1
-          stderr:write(format("newsparse: reduce: line %d: %s; skipped\n", n, v))
-        else
-          comb:add(k, v)
-        end
-      end
-    end
+  local bad = 0
+  local ok, err = pcall(add_lines, comb, input, function(n, msg)
+    bad = bad + 1
+    stderr:write(format("newsparse: reduce: line %d: %s; skipped\n", n, msg))
   end)
   if not ok then
     stderr:write("newsparse: reduce failed: ", tostring(err), "\n")
