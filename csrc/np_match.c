@@ -3,26 +3,30 @@
  *
  * The naive loop it replaces: at each text position try every pattern,
  * keep the longest that passes the word and case tests, jump past it.
- * Here the Aho-Corasick automaton reports every occurrence in one pass;
- * each is tested at once (word, case), and the survivors are sorted by
- * (start, -length, id) and swept left to right, which gives exactly the
- * leftmost-longest, non-overlapping answer of the naive loop.
  *
- * Where the search spends its time with a small gazetteer -- at the root,
- * between patterns -- it skips ahead (skip_root): to the next place where
- * the first one, two and three bytes may begin a pattern (start, pair and
- * a hashed triple table, derived from the trie when a matcher is built or
- * loaded), and in whole-word mode only where a word may start, 16 bytes at
- * a time with SSE2.  In whole-word mode the failure links are word-aware as well: a
- * failing pattern inside a word falls back to the root rather than to a
- * suffix that starts inside the word, so the skip takes over there too.
- * Both only leave out starts that the word test would reject, so the
- * candidates that survive it are the same.
+ * Whole-word mode (the default; scan_words): a match can only begin where
+ * no word character comes before it, and where a word of ASCII letters,
+ * digits and "_" begins, only a pattern that begins with that same word.
+ * So the search goes from place to place where a match may begin -- found
+ * 32 bytes at a time with AVX2 nibble tables on the first three bytes (the
+ * Teddy idea of Hyperscan), no word byte before -- hashes the word there,
+ * looks it up in the word table (a filter bit, then the slot), and when
+ * some pattern begins with it follows the trie from the state after the
+ * word; the longest pattern that passes the tests there is the match, and
+ * the search goes on after it.  No automaton steps over the words in
+ * between.
  *
  *     text  ... N e w   Y o r k   T i m e s h e e t ...
- *     occurrences  [New]     [York]            (New York Times fails the
- *                  [New York]                   word test: "Timesheet")
- *     sweep        [New York]
+ *     word "New": in the table; trie on from "New": " York" ends a
+ *     pattern, " York Times" fails the word test ("Timesheet"): New York
+ *
+ * Otherwise (opts.words = false) the Aho-Corasick automaton reports every
+ * occurrence in one pass (scan_literals); each is tested at once (case),
+ * and the survivors are sorted by (start, -length, id) and swept left to
+ * right.  At the root it skips ahead (skip_root) to the next place where
+ * the first one, two and three bytes may begin a pattern (start, pair and
+ * a hashed triple table, derived from the trie when a matcher is built or
+ * loaded), 16 bytes at a time with SSE2.
  *
  * Layout (one flat block, so a saved file is used in place):
  *   states are numbered in creation order, 0 is the root;
@@ -36,9 +40,9 @@
  *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
- * A file saved before the failure links were word-aware (the same version
- * 3 layout) still gives the same matches, only without the shortcut
- * inside words; the reverse holds too.
+ *   the word table (version 4): wtab slots, a filter of WFILTER_BITS
+ *   bits and the pool of words (see "Word table"); whole-word matchers
+ *   keep one hot row only.
  * Building sorts the keys and lays the trie out one depth at a time (see
  * "Automaton construction"); memory is O(total pattern bytes).
  */
@@ -60,14 +64,22 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define NP_MATCH_AVX2 1     /* an AVX2 kernel, used when the CPU has it */
+#endif
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 3u
+#define FILE_VERSION 4u
 /* the first HOT_STATES states (breadth first: the shallow ones, where the
  * search spends its time) get full 256-entry rows with the failure links
  * folded in, so a step there is one load */
 #define HOT_STATES 4096u
 #define INVALID_BYTE 0xFFu   /* fed for invalid UTF-8 in folded mode */
+/* the longest first word the word table holds (see "Word table") */
+#define WORD_MAX 64u
+/* bits in the word filter: a bit per word hash, before the table */
+#define WFILTER_BITS (1u << 19)
 
 typedef struct pat {
     uint32_t raw_off, raw_len;  /* bytes as given, in raw[] */
@@ -75,6 +87,14 @@ typedef struct pat {
     uint8_t insensitive, is_regex;
     uint16_t re_flags;
 } pat;
+
+/* a slot of the word table: the first word of some pattern (folded bytes
+ * when the matcher folds) and the trie state it leads to; len 0: empty */
+typedef struct wslot {
+    uint32_t fp;                /* the high half of the word's hash */
+    uint32_t state;
+    uint32_t off, len;          /* the word in wpool */
+} wslot;
 
 struct np_matcher_builder {
     unsigned flags;
@@ -94,6 +114,10 @@ struct np_matcher {
     const uint32_t *root_next;
     const uint32_t *hot;        /* nhot rows of 256 next states */
     uint32_t nhot;
+    const wslot *wtab;          /* the word table: nwslots (a power of 2) */
+    const uint8_t *wfilter;     /* WFILTER_BITS bits: wfilter_bit */
+    uint32_t nwslots, wpool_len;
+    const char *wpool;
     /* start[c]: the search, at the root, may leave it on text byte c (c, or
      * in folded mode its ASCII lower case, starts a pattern; every byte >=
      * 0x80 in folded mode).  Derived from root_next, not saved. */
@@ -108,6 +132,13 @@ struct np_matcher {
      * may begin with, hashed by triple_bit (every c when "ab" is one) */
     unsigned char alone[256];
     unsigned char triple[1u << 16 >> 3];
+    /* nibble tables for 32 bytes at once (see "Where a whole-word match
+     * may begin"): for byte k = 0, 1, 2 of a pattern's beginning, bit j of
+     * nib[k][0][x & 15] & nib[k][1][x >> 4] when x may be that byte of a
+     * pattern of group j (its first byte & 7); nib the strict tables,
+     * loose those for text with a character that folds to ASCII */
+    unsigned char nib[3][2][16], loose[3][2][16];
+    int avx2;                   /* the CPU has AVX2 */
     const pat *pats;
     const char *raw;
     size_t raw_len;
@@ -211,20 +242,22 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
     size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
-           root_next, hot, pats, raw, blob, total;
+           root_next, hot, wtab, wfilter, wpool, pats, raw, blob, total;
 } layout;
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
-                uint64_t nts, uint64_t nterm, uint64_t nhot, uint64_t npats,
-                uint64_t raw_len, uint64_t blob_len)
+                uint64_t nts, uint64_t nterm, uint64_t nhot, uint64_t nwslots,
+                uint64_t wpool_len, uint64_t npats, uint64_t raw_len,
+                uint64_t blob_len)
 {
     uint64_t at = align8(header);
     const uint64_t lim = (uint64_t)1 << 40;
 
     if (nstates > lim || nedges > lim || nts > lim || nterm > lim ||
-        nhot > HOT_STATES || npats > lim || raw_len > lim || blob_len > lim)
+        nhot > HOT_STATES || nwslots > lim || wpool_len > lim ||
+        npats > lim || raw_len > lim || blob_len > lim)
         return NP_EINVAL;
     l->edge_off = at;  at = align8(at + 4 * (nstates + 1));
     l->edge_byte = at; at = align8(at + nedges);
@@ -235,6 +268,9 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
     l->term_pat = at;  at = align8(at + 4 * nterm);
     l->root_next = at; at = align8(at + 4 * 256);
     l->hot = at;       at = align8(at + 4 * 256 * nhot);
+    l->wtab = at;      at = align8(at + sizeof(wslot) * nwslots);
+    l->wfilter = at;   at = align8(at + WFILTER_BITS / 8);
+    l->wpool = at;     at = align8(at + wpool_len);
     l->pats = at;      at = align8(at + sizeof(pat) * npats);
     l->raw = at;       at = align8(at + raw_len);
     l->blob = at;      at = align8(at + blob_len);
@@ -255,8 +291,99 @@ static void point(np_matcher *m, const char *base, const layout *l)
     m->term_pat = (const uint32_t *)(base + l->term_pat);
     m->root_next = (const uint32_t *)(base + l->root_next);
     m->hot = (const uint32_t *)(base + l->hot);
+    m->wtab = (const wslot *)(const void *)(base + l->wtab);
+    m->wfilter = (const uint8_t *)(base + l->wfilter);
+    m->wpool = base + l->wpool;
     m->pats = (const pat *)(base + l->pats);
     m->raw = base + l->raw;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Word table
+ *
+ * In whole-word mode a match begins where a word may begin, and a pattern
+ * that begins with a word (a run of ASCII letters, digits and "_" ended by
+ * any other byte or by the pattern's end) can only match where the text's
+ * word is that same run.  The word table maps each such first word (at
+ * most WORD_MAX bytes; folded when the matcher folds) to the trie state it
+ * leads to, so the search hashes a word of the text once and either skips
+ * it or goes on from that state; the words themselves sit in wpool, to
+ * confirm a hit.  It is built with the trie and saved with it.
+ *=====================================================================*/
+
+/* the hash of w[0..n) (n <= WORD_MAX), ASCII capitals lowered when fold;
+ * avail >= n bytes of w may be read (eight at a time where they are there) */
+static inline uint64_t word_hash(const unsigned char *w, size_t n,
+                                 size_t avail, int fold)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1), v;
+    size_t i;
+
+    for (i = 0; i < n; i += 8) {
+        size_t r = n - i;
+        if (r >= 8) {
+            memcpy(&v, w + i, 8);
+        }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        else if (avail - i >= 8) {
+            memcpy(&v, w + i, 8);
+            v &= ~(uint64_t)0 >> (8 * (8 - r));
+        }
+#endif
+        else {
+            v = 0;
+            memcpy(&v, w + i, r);
+        }
+        if (fold)
+            v = np_swar_lower(v);
+        h = (h ^ v) * 0xC2B2AE3D27D4EB4Full;
+        h ^= h >> 31;
+    }
+    return mix64(h);
+}
+
+/* a first word while the table is made: its state, and where it is in
+ * the pool */
+typedef struct fword {
+    uint32_t state, off, len;
+} fword;
+
+/* the bit of the word filter for hash h: bits the table's slot number
+ * (the low ones) does not use */
+static inline uint32_t wfilter_bit(uint64_t h)
+{
+    return (uint32_t)(h >> 40) & (WFILTER_BITS - 1);
+}
+
+/* fill tab (nslots, a power of 2 > n, zeroed) with the n words of v, and
+ * their bits in filter (zeroed) */
+static void fill_words(wslot *tab, uint32_t nslots, uint8_t *filter,
+                       const char *pool, const fword *v, size_t n, int fold)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        uint64_t h = word_hash((const unsigned char *)pool + v[k].off,
+                               v[k].len, v[k].len, fold);
+        uint32_t at = (uint32_t)h & (nslots - 1);
+        filter[wfilter_bit(h) / 8] |= (uint8_t)(1u << (wfilter_bit(h) % 8));
+        while (tab[at].len != 0)
+            at = (at + 1) & (nslots - 1);
+        tab[at].fp = (uint32_t)(h >> 32);
+        tab[at].state = v[k].state;
+        tab[at].off = v[k].off;
+        tab[at].len = v[k].len;
+    }
 }
 
 /*}====================================================================*/
@@ -359,7 +486,30 @@ static int sort_keys(skey *keys, size_t n)
 
 typedef struct run {
     uint32_t lo, hi, state;
+    int allword;        /* the prefix is ASCII letters, digits and "_" */
 } run;
+
+/* the first words found while the trie is built (see "Word table") */
+typedef struct words {
+    fword *v;
+    size_t n, cap;
+    char *pool;
+    size_t pool_len, pool_cap;
+} wordlist;
+
+static int add_word(wordlist *w, uint32_t state, const char *word, size_t len)
+{
+    if (np_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v) ||
+        np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len, 1))
+        return NP_ENOMEM;
+    w->v[w->n].state = state;
+    w->v[w->n].off = (uint32_t)w->pool_len;
+    w->v[w->n].len = (uint32_t)len;
+    w->n++;
+    memcpy(w->pool + w->pool_len, word, len);
+    w->pool_len += len;
+    return NP_OK;
+}
 
 static int finish_regexes(np_matcher *m);
 static void prepare_search(np_matcher *m);
@@ -381,9 +531,12 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     uint32_t *tstate = NULL, *hot;
     size_t nts = 0, nhot;
     uint8_t *edge_byte;
+    wordlist fw;
+    uint32_t nwslots = 16;
     int fold = 0, rc = NP_ENOMEM;
 
     *out = NULL;
+    memset(&fw, 0, sizeof fw);
     for (i = 0; i < b->npats; i++) {
         if (b->pats[i].is_regex)
             continue;
@@ -468,6 +621,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         cur[0].lo = 0;
         cur[0].hi = (uint32_t)nkeys;
         cur[0].state = 0;
+        cur[0].allword = 1;
         ncur = 1;
     } else {
         e_off[0] = 0;
@@ -476,11 +630,13 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         nnext = 0;
         for (k = 0; k < ncur; k++) {
             uint32_t j = cur[k].lo, hi = cur[k].hi;
+            int word_ends = 0;    /* a key's first word ends after d bytes */
             e_off[cur[k].state] = (uint32_t)nedges;
             /* keys that end here sort first in the run */
             while (j < hi && keys[j].len == d) {
                 t_state[nt] = cur[k].state;
                 t_pat[nt++] = keys[j].pattern;
+                word_ends = 1;
                 j++;
             }
             while (j < hi) {
@@ -492,9 +648,14 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                 next[nnext].lo = j;
                 next[nnext].hi = q;
                 next[nnext].state = (uint32_t)nstates++;
+                next[nnext].allword = cur[k].allword && np_ascii_word[c];
+                word_ends |= !np_ascii_word[c];
                 nnext++;
                 j = q;
             }
+            if (word_ends && cur[k].allword && d > 0 && d <= WORD_MAX &&
+                add_word(&fw, cur[k].state, kb + keys[cur[k].lo].off, d) != NP_OK)
+                goto done;
         }
         {
             run *tmp = cur;
@@ -509,8 +670,13 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
      * states are numbered as they come */
     for (i = 0; i < nt; i++)
         nts += (i == 0 || t_state[i] != t_state[i - 1]);
-    nhot = nstates < HOT_STATES ? nstates : HOT_STATES;
-    if (plan(&l, 0, nstates, nedges, nts, nt, nhot, b->npats, b->raw_len, 0) != NP_OK) {
+    /* the whole-word search does not run the automaton (scan_words) */
+    nhot = (b->flags & NP_MATCH_WORDS) ? 1
+           : nstates < HOT_STATES ? nstates : HOT_STATES;
+    while (nwslots < 2 * fw.n)           /* at most half full */
+        nwslots *= 2;
+    if (plan(&l, 0, nstates, nedges, nts, nt, nhot, nwslots, fw.pool_len,
+             b->npats, b->raw_len, 0) != NP_OK) {
         rc = NP_EINVAL;
         goto done;
     }
@@ -533,6 +699,10 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     hot = (uint32_t *)(base + l.hot);
     memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
     memcpy(edge_byte, e_byte, nedges);
+    if (fw.pool_len)
+        memcpy(base + l.wpool, fw.pool, fw.pool_len);
+    fill_words((wslot *)(void *)(base + l.wtab), nwslots,
+               (uint8_t *)(base + l.wfilter), fw.pool, fw.v, fw.n, fold);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
     memcpy(base + l.raw, b->raw, b->raw_len);
     {
@@ -554,21 +724,16 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     m->nterm = (uint32_t)nt;
     m->nts = (uint32_t)nts;
     m->nhot = (uint32_t)nhot;
+    m->nwslots = nwslots;
+    m->wpool_len = (uint32_t)fw.pool_len;
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
-    /* 4. failure and dictionary links: states are already breadth first.
-     * In whole-word mode they are word-aware: a match cannot start right
-     * after a word character, so the suffixes that begin after an ASCII
-     * letter, digit or "_" of the key are left out, and after such a byte
-     * the automaton does not enter a pattern from the root (see "Search").
-     * in_word(s): the byte that leads to state s (edge s - 1) is one. */
-#define in_word(s) (words && np_ascii_word[edge_byte[(s) - 1]])
+    /* 4. failure and dictionary links: states are already breadth first */
     for (k = edge_off[0]; k < edge_off[1]; k++)
         root_next[edge_byte[k]] = (uint32_t)k + 1;
     {
         size_t t = 0;
-        int words = (b->flags & NP_MATCH_WORDS) != 0;
         for (i = 0; i < nstates; i++) {
             uint32_t s2 = (uint32_t)i;
             if (t < nts && tstate[t] == s2)
@@ -586,7 +751,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                     if (f)
                         g = go(m, f, c);
                     else
-                        g = in_word(s2) ? 0 : root_next[c];
+                        g = root_next[c];
                     if (g || f == 0)
                         break;
                     f = fail[f];
@@ -602,12 +767,11 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
             for (c = 0; c < 256; c++) {
                 uint32_t g = i == 0 ? root_next[c] : go(m, (uint32_t)i, c);
                 if (g == 0 && i != 0)
-                    g = fail[i] || !in_word(i) ? hot[(size_t)fail[i] * 256 + c] : 0;
+                    g = hot[(size_t)fail[i] * 256 + c];
                 hot[i * 256 + c] = g;
             }
         }
     }
-#undef in_word
 
     /* 5. longest pattern, for the early stop of find */
     for (i = 0; i < b->npats; i++) {
@@ -632,6 +796,8 @@ done:
     free(e_byte);
     free(t_state);
     free(t_pat);
+    free(fw.v);
+    free(fw.pool);
     np_matcher_free(m);
     return rc;
 }
@@ -666,6 +832,79 @@ static int finish_regexes(np_matcher *m)
 static inline unsigned triple_bit(unsigned a, unsigned b, unsigned c)
 {
     return (a & 0x1F) << 11 | (b & 0x1F) << 6 | (c & 0x3F);
+}
+
+/* the class of text byte x in the nibble tables: itself, or in folded mode
+ * lowered if an ASCII capital, 0x80 if not ASCII */
+static inline unsigned nib_class(const np_matcher *m, unsigned x)
+{
+    if (!m->fold)
+        return x;
+    return x >= 0x80 ? 0x80 : x + ((x - 'A' < 26u) << 5);
+}
+
+/* the ASCII letters some non-ASCII character folds to */
+static inline int wide_fold(unsigned x)
+{
+    return x == 'i' || x == 's' || x == 'k';
+}
+
+static void nib_set(unsigned char (*nib)[2][16], int k, unsigned x,
+                    unsigned bit)
+{
+    nib[k][0][x & 15] |= (unsigned char)bit;
+    nib[k][1][x >> 4] |= (unsigned char)bit;
+}
+
+/* Fill nib from the trie's first three levels.  In folded mode the text
+ * is seen unfolded but for ASCII capitals, and every other byte >= 0x80 is
+ * one class, 0x80; where a pattern's beginning is not ASCII the bytes
+ * after it are not known by position, so its group takes any byte there.
+ * The loose tables (wide) also allow for the three characters that fold to
+ * ASCII letters (U+0130 to i, U+017F to s, U+212A to k; a spec checks the
+ * list): such a letter may be a 0x80 in the text, and what follows it is
+ * not known by position either. */
+static void nibble_tables(np_matcher *m, unsigned char (*nib)[2][16], int wide)
+{
+    uint32_t e0, e1, e2;
+    unsigned x;
+
+    memset(nib, 0, 3 * sizeof *nib);
+#define LOOSE(k) (m->fold && ((k) >= 0x80 || (wide && wide_fold(k))))
+    for (e0 = m->edge_off[0]; e0 < m->edge_off[1]; e0++) {
+        unsigned k0 = m->edge_byte[e0], s1 = e0 + 1;
+        unsigned bit = 1u << (nib_class(m, k0) & 7);
+        if (LOOSE(k0) && k0 < 0x80) {   /* a 0x80 in group 0 */
+            bit |= 1u;
+            nib_set(nib, 0, 0x80, 1u);
+        }
+        nib_set(nib, 0, nib_class(m, k0), bit);
+        if (LOOSE(k0) || m->dict[s1] || m->edge_off[s1] == m->edge_off[s1 + 1]) {
+            for (x = 0; x < 256; x++) {
+                nib_set(nib, 1, x, bit);
+                nib_set(nib, 2, x, bit);
+            }
+            continue;
+        }
+        for (e1 = m->edge_off[s1]; e1 < m->edge_off[s1 + 1]; e1++) {
+            unsigned k1 = m->edge_byte[e1], s2 = e1 + 1;
+            nib_set(nib, 1, nib_class(m, k1), bit);
+            if (LOOSE(k1) || m->dict[s2] || m->edge_off[s2] == m->edge_off[s2 + 1]) {
+                for (x = 0; x < 256; x++)
+                    nib_set(nib, 2, x, bit);
+                if (LOOSE(k1))
+                    nib_set(nib, 1, 0x80, bit);
+                continue;
+            }
+            for (e2 = m->edge_off[s2]; e2 < m->edge_off[s2 + 1]; e2++) {
+                unsigned k2 = m->edge_byte[e2];
+                nib_set(nib, 2, nib_class(m, k2), bit);
+                if (LOOSE(k2))
+                    nib_set(nib, 2, 0x80, bit);
+            }
+        }
+    }
+#undef LOOSE
 }
 
 /* the tables a built or loaded matcher derives for its search */
@@ -731,6 +970,12 @@ static void prepare_search(np_matcher *m)
         memmove(hi + g, hi + g + 1, (n - g - 1) * sizeof *hi);
         n--;
     }
+    nibble_tables(m, m->nib, 0);
+    nibble_tables(m, m->loose, 1);
+#ifdef NP_MATCH_AVX2
+    __builtin_cpu_init();
+    m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+#endif
     for (k = 0; k < 3; k++) {
         unsigned j = k < n ? k : 0;     /* unused: a copy of the first */
         m->start_lo[k] = (unsigned char)(n ? lo[j] : 1);
@@ -909,9 +1154,6 @@ static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
             }
             if (start < from)
                 continue;
-            if ((m->flags & NP_MATCH_WORDS) &&
-                (word_before(s, len, start) || word_after(s, len, end)))
-                continue;
             if (push_cand(sc, start, end, m->term_pat[k]) != NP_OK)
                 return NP_ENOMEM;
         }
@@ -985,19 +1227,6 @@ static inline __m128i in_range(__m128i v, __m128i lo, __m128i w)
     __m128i d = _mm_sub_epi8(v, lo);
     return _mm_cmpeq_epi8(_mm_min_epu8(d, w), d);
 }
-
-/* 0xFF in each byte of v that is an ASCII letter, digit or "_" (signed
- * compares: a byte >= 0x80 is negative and in no range) */
-static inline __m128i ascii_word16(__m128i v)
-{
-    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
-                                  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
-    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
-    return _mm_or_si128(_mm_or_si128(alpha, digit), under);
-}
 #endif
 
 /* May a pattern begin at at?  The byte there must be in m->start and, in
@@ -1053,23 +1282,18 @@ static inline unsigned may_start3(const np_matcher *m, const unsigned char *u,
            ((m->triple[bit / 8] >> (bit % 8)) | m->alone[a]) & 1u;
 }
 
-/* The first position at or after i where the search, at the root, has to
- * step: where a pattern may start (may_start) and, in whole-word mode, not
- * an ASCII byte right after an ASCII word character (a match cannot start
- * there).  Staying at the root over the other bytes loses no match: no
- * pattern begins with what is there, and whatever starts inside a word
- * fails the word test anyway.  Only ASCII bytes are passed over for the
- * word test, and only whole characters otherwise (m->start holds every
- * byte >= 0x80 in folded mode), so in folded mode i stays on a character
- * boundary. */
+/* The first position at or after i where the automaton, at the root, has
+ * to step: where a pattern may start (may_start).  Staying at the root
+ * over the other bytes loses no match: no pattern begins with what is
+ * there.  m->start holds every byte >= 0x80 in folded mode, so there i
+ * stays on a character boundary. */
 static size_t skip_root(const np_matcher *m, const unsigned char *u,
-                        size_t len, size_t i, int words)
+                        size_t len, size_t i)
 {
 #ifdef __SSE2__
-    /* 16 bytes at a time: the bytes in the start ranges, less (in
-     * whole-word mode) the ASCII ones after an ASCII word character; each
-     * one left goes to may_start */
-    if (i > 0 && len - i >= 18) {
+    /* 16 bytes at a time: the bytes in the start ranges, each of which
+     * goes to may_start */
+    if (len - i >= 18) {
         __m128i lo0 = _mm_set1_epi8((char)m->start_lo[0]);
         __m128i lo1 = _mm_set1_epi8((char)m->start_lo[1]);
         __m128i lo2 = _mm_set1_epi8((char)m->start_lo[2]);
@@ -1084,11 +1308,6 @@ static size_t skip_root(const np_matcher *m, const unsigned char *u,
                 in = _mm_or_si128(in, in_range(v, lo1, w1));
             if (m->nranges > 2)
                 in = _mm_or_si128(in, in_range(v, lo2, w2));
-            if (words) {
-                __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1));
-                __m128i ascii = _mm_cmpgt_epi8(v, _mm_set1_epi8(-1));
-                in = _mm_andnot_si128(_mm_and_si128(ascii_word16(p), ascii), in);
-            }
             bits = (unsigned)_mm_movemask_epi8(in);
             ok = 0;
             while (bits) {
@@ -1102,25 +1321,237 @@ static size_t skip_root(const np_matcher *m, const unsigned char *u,
         } while (len - i >= 18);
     }
 #endif
-    for (; i < len; i++) {
-        if (words && i > 0 && u[i] < 0x80 && np_ascii_word[u[i - 1]])
-            continue;
+    for (; i < len; i++)
         if (may_start(m, u, len, i))
             break;
-    }
     return i;
 }
 
-/* The patterns that end at i in state st, after the word test on the
- * character after i; *best: the smallest start so far. */
+/*
+ * Where a whole-word match may begin, 32 bytes at a time.  Bit k of a block
+ * mask stands for u[base + k]: set when the byte before it is not an ASCII
+ * letter, digit or "_" (else the word test fails there) and, by the nibble
+ * tables (nibble_tables), it and the two bytes after it may begin a pattern
+ * of one group.  A superset of may_start; next_start confirms each bit
+ * with may_start3.  AVX2 where the CPU has it (a pshufb per nibble: the
+ * Teddy idea of Hyperscan), else the same bits a byte at a time.  Both
+ * scan from i while a block fits (BLOCK_ROOM bytes), and return the first
+ * block with a bit set, or where they stopped (*mask 0).
+ */
+typedef struct starts {
+    size_t base;        /* the block: u[base .. base + 32) */
+    uint32_t mask;
+} starts;
+
+#define BLOCK_ROOM 34   /* bytes from base a block needs (may_start3 too) */
+
+/* does u[0..BLOCK_ROOM) hold a character that folds to an ASCII letter
+ * (C4 B0, C5 BF, E2 84 AA), or the start of one at its end? */
+static int wide_block(const unsigned char *u)
+{
+    int k;
+
+    for (k = 0; k < BLOCK_ROOM; k++)
+        if (u[k] == 0xC4 || u[k] == 0xC5 ||
+            (u[k] == 0xE2 && (k + 1 == BLOCK_ROOM || u[k + 1] == 0x84)))
+            return 1;
+    return 0;
+}
+
+/* the mask of the block at u by the tables nib */
+static uint32_t block_scalar(const np_matcher *m, const unsigned char *u,
+                             const unsigned char (*nib)[2][16])
+{
+    uint32_t mk = 0;
+    int k;
+
+    for (k = 0; k < 32; k++) {
+        unsigned a = nib_class(m, u[k]), b = nib_class(m, u[k + 1]);
+        unsigned c = nib_class(m, u[k + 2]);
+        if (np_ascii_word[u[k - 1]])
+            continue;
+        mk |= (uint32_t)((nib[0][0][a & 15] & nib[0][1][a >> 4] &
+                          nib[1][0][b & 15] & nib[1][1][b >> 4] &
+                          nib[2][0][c & 15] & nib[2][1][c >> 4]) != 0) << k;
+    }
+    return mk;
+}
+
+static size_t blocks_scalar(const np_matcher *m, const unsigned char *u,
+                            size_t i, size_t len, uint32_t *mask)
+{
+    for (; len - i >= BLOCK_ROOM; i += 32) {
+        uint32_t mk = block_scalar(m, u + i, m->fold && wide_block(u + i)
+                                   ? (const unsigned char (*)[2][16])m->loose
+                                   : (const unsigned char (*)[2][16])m->nib);
+        if (mk) {
+            *mask = mk;
+            return i;
+        }
+    }
+    *mask = 0;
+    return i;
+}
+
+#ifdef NP_MATCH_AVX2
+#define LOADU256(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define TABLE256(t) _mm256_broadcastsi128_si256( \
+        _mm_loadu_si128((const __m128i *)(const void *)(t)))
+
+/* the group bits of the 32 bytes of v at byte k of a pattern */
+__attribute__((target("avx2")))
+static inline __m256i nib_lookup(__m256i v, __m256i lo, __m256i hi)
+{
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    return _mm256_and_si256(
+        _mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+        _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
+/* nib_class of 32 bytes */
+__attribute__((target("avx2")))
+static inline __m256i nib_class32(__m256i v)
+{
+    __m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('A' - 1)),
+                                  _mm256_cmpgt_epi8(_mm256_set1_epi8('Z' + 1), v));
+    v = _mm256_add_epi8(v, _mm256_and_si256(up, _mm256_set1_epi8(0x20)));
+    return _mm256_blendv_epi8(v, _mm256_set1_epi8((char)0x80), v);
+}
+
+__attribute__((target("avx2")))
+static size_t blocks_avx2(const np_matcher *m, const unsigned char *u,
+                          size_t i, size_t len, uint32_t *mask)
+{
+    const __m256i lo0 = TABLE256(m->nib[0][0]), hi0 = TABLE256(m->nib[0][1]);
+    const __m256i lo1 = TABLE256(m->nib[1][0]), hi1 = TABLE256(m->nib[1][1]);
+    const __m256i lo2 = TABLE256(m->nib[2][0]), hi2 = TABLE256(m->nib[2][1]);
+    const __m256i a1 = _mm256_set1_epi8('a' - 1), z1 = _mm256_set1_epi8('z' + 1);
+    const __m256i d1 = _mm256_set1_epi8('0' - 1), n1 = _mm256_set1_epi8('9' + 1);
+    const __m256i x20 = _mm256_set1_epi8(0x20), us = _mm256_set1_epi8('_');
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i c4 = _mm256_set1_epi8((char)0xC4), c5 = _mm256_set1_epi8((char)0xC5);
+    const __m256i e2 = _mm256_set1_epi8((char)0xE2), x84 = _mm256_set1_epi8((char)0x84);
+    int fold = m->fold;
+
+    for (; len - i >= BLOCK_ROOM; i += 32) {
+        __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
+        __m256i v2 = LOADU256(u + i + 2), p = LOADU256(u + i - 1);
+        __m256i g, l, word;
+        uint32_t mk;
+        if (fold) {
+            __m256i wide = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v2, c4), _mm256_cmpeq_epi8(v2, c5)));
+            wide = _mm256_or_si256(wide, _mm256_and_si256(
+                _mm256_cmpeq_epi8(v1, e2), _mm256_cmpeq_epi8(v2, x84)));
+            wide = _mm256_or_si256(wide, _mm256_and_si256(
+                _mm256_cmpeq_epi8(v0, e2), _mm256_cmpeq_epi8(v1, x84)));
+            if (!_mm256_testz_si256(wide, wide) || u[i + BLOCK_ROOM - 1] == 0xE2) {
+                mk = block_scalar(m, u + i,
+                                  (const unsigned char (*)[2][16])m->loose);
+                if (mk) {
+                    *mask = mk;
+                    return i;
+                }
+                continue;
+            }
+            v0 = nib_class32(v0);
+            v1 = nib_class32(v1);
+            v2 = nib_class32(v2);
+        }
+        g = _mm256_and_si256(_mm256_and_si256(nib_lookup(v0, lo0, hi0),
+                                              nib_lookup(v1, lo1, hi1)),
+                             nib_lookup(v2, lo2, hi2));
+        /* ASCII word bytes before (signed compares: >= 0x80 is in no range) */
+        l = _mm256_or_si256(p, x20);
+        word = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
+                                             _mm256_cmpgt_epi8(z1, l)),
+                            _mm256_and_si256(_mm256_cmpgt_epi8(p, d1),
+                                             _mm256_cmpgt_epi8(n1, p))),
+            _mm256_cmpeq_epi8(p, us));
+        mk = ~(uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(g, zero), word));
+        if (mk) {
+            *mask = mk;
+            return i;
+        }
+    }
+    *mask = 0;
+    return i;
+}
+#endif
+
+/* The first place at or after i where a whole-word match may begin, as far
+ * as the tables tell (may_start, and no ASCII word byte before it); len if
+ * none.  b keeps the current block between calls. */
+static inline size_t next_start(const np_matcher *m, const unsigned char *u,
+                                size_t len, size_t i, starts *b)
+{
+    for (;;) {
+        if (i >= b->base && i - b->base < 32) {
+            uint32_t mk = b->mask & (~(uint32_t)0 << (i - b->base));
+            while (mk) {
+                size_t at = b->base + (size_t)__builtin_ctz(mk);
+                if (may_start3(m, u, len, at))
+                    return at;
+                mk &= mk - 1;
+            }
+            i = b->base + 32;
+        }
+        if (i >= len)
+            return len;
+        if (i > 0 && len - i >= BLOCK_ROOM) {
+#ifdef NP_MATCH_AVX2
+            if (m->avx2)
+                b->base = blocks_avx2(m, u, i, len, &b->mask);
+            else
+#endif
+                b->base = blocks_scalar(m, u, i, len, &b->mask);
+            i = b->base;
+            if (b->mask)
+                continue;
+            b->base = (size_t)-1;       /* no block: too near the end */
+        }
+        /* the first byte and the last few: one at a time */
+        for (; i < len; i++) {
+            if (i > 0 && np_ascii_word[u[i - 1]])
+                continue;
+            if (may_start(m, u, len, i))
+                return i;
+            if (i > 0 && len - i >= BLOCK_ROOM)
+                break;
+        }
+        if (i >= len)
+            return len;
+    }
+}
+
+/* In folded mode a match begins on a character: is i inside a well-formed
+ * character that starts before it? */
+static int inside_char(const char *s, size_t len, size_t i)
+{
+    size_t k;
+    uint32_t cp;
+
+    for (k = 1; k <= 3 && k <= i; k++) {
+        unsigned c = (unsigned char)s[i - k];
+        if (c < 0x80)
+            return 0;
+        if (c >= 0xC0)
+            return np_utf8_decode(s, len, i - k, &cp) > k && cp != NP_UTF8_BAD;
+    }
+    return 0;
+}
+
+/* The patterns that end at i in state st; *best: the smallest start so
+ * far. */
 static int found(const np_matcher *m, np_match_scratch *sc, const char *s,
                  size_t len, size_t from, size_t i, uint32_t st,
                  size_t *best)
 {
     size_t before = sc->n, k;
 
-    if ((m->flags & NP_MATCH_WORDS) && word_after(s, len, i))
-        return NP_OK;
     if (report(m, sc, s, len, from, i, st) != NP_OK)
         return NP_ENOMEM;
     for (k = before; k < sc->n; k++)
@@ -1140,14 +1571,13 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
     size_t i = from, best = (size_t)-1;
     size_t reach = m->fold ? 4 * (size_t)m->max_chars : m->max_bytes;
     uint32_t st = 0;
-    int words = (m->flags & NP_MATCH_WORDS) != 0;
     const uint32_t *dict = m->dict;
 
     if (m->nterm == 0)
         return NP_OK;
     if (!m->fold) {
         while (i < len) {
-            if (st == 0 && (i = skip_root(m, u, len, i, words)) >= len)
+            if (st == 0 && (i = skip_root(m, u, len, i)) >= len)
                 break;
             st = step(m, st, u[i]);
             i++;
@@ -1160,7 +1590,7 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
     }
     while (i < len) {
         unsigned c;
-        if (st == 0 && (i = skip_root(m, u, len, i, words)) >= len)
+        if (st == 0 && (i = skip_root(m, u, len, i)) >= len)
             break;
         c = u[i];
         if (c < 0x80) {
@@ -1184,6 +1614,196 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
             return NP_ENOMEM;
         if (first_only && best != (size_t)-1 && i >= best + reach)
             break;
+    }
+    return NP_OK;
+}
+
+/* The word table's state for the word u[0..n) of the text (n <= WORD_MAX,
+ * avail >= n bytes readable), or NULL when no pattern begins with it. */
+static inline const wslot *word_state(const np_matcher *m,
+                                      const unsigned char *u, size_t n,
+                                      size_t avail)
+{
+    uint64_t h = word_hash(u, n, avail, m->fold);
+    uint32_t fp = (uint32_t)(h >> 32), mask = m->nwslots - 1;
+    uint32_t at = (uint32_t)h & mask, bit = wfilter_bit(h);
+
+    if (!((m->wfilter[bit / 8] >> (bit % 8)) & 1))
+        return NULL;
+
+    for (;; at = (at + 1) & mask) {
+        const wslot *w = &m->wtab[at];
+        const unsigned char *p;
+        size_t k;
+        if (w->len == 0)
+            return NULL;
+        if (w->fp != fp || w->len != n)
+            continue;
+        p = (const unsigned char *)m->wpool + w->off;
+        if (!m->fold) {
+            if (memcmp(p, u, n) == 0)
+                return w;
+            continue;
+        }
+        for (k = 0; k < n; k++)
+            if ((unsigned)u[k] + (((unsigned)u[k] - 'A' < 26u) << 5) != (unsigned)p[k])
+                break;
+        if (k == n)
+            return w;
+    }
+}
+
+/* Is st a state where patterns end (its own, not those of a suffix), and
+ * does one of them match s[i..pos) -- the case test for a sensitive
+ * pattern in a folding matcher -- with no word character at pos?  Returns
+ * the terminal number + 1, or 0. */
+static inline uint32_t ends_here(const np_matcher *m, const char *s,
+                                 size_t len, size_t i, size_t pos, uint32_t st)
+{
+    uint32_t d, k;
+
+    /* the word test first: inside a word it settles it, from the text */
+    if (pos < len && (unsigned char)s[pos] < 0x80
+        ? np_ascii_word[(unsigned char)s[pos]] : word_after(s, len, pos))
+        return 0;
+    d = m->dict[st];
+    if (d == 0 || d == m->dict[m->fail[st]])
+        return 0;
+    for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
+        const pat *p = &m->pats[m->term_pat[k]];
+        if (!m->fold || p->insensitive ||
+            (pos - i == p->raw_len &&
+             memcmp(s + i, m->raw + p->raw_off, p->raw_len) == 0))
+            return d;
+    }
+    return 0;
+}
+
+/* From state st at text position pos (the match would begin at i; st 0:
+ * at the root, pos == i), follow the trie as far as the (folded) text
+ * goes.  Returns the end of the longest pattern that ends_here (st's
+ * included), or (size_t)-1; its terminal number + 1 goes to *term. */
+static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
+                   size_t pos, uint32_t st, uint32_t *term)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t best = (size_t)-1;
+    int root = st == 0;
+
+    if (!root && (*term = ends_here(m, s, len, i, pos, st)) != 0)
+        best = pos;
+
+    while (pos < len) {
+        unsigned c = u[pos];
+        uint32_t d;
+        if (!m->fold || c < 0x80) {
+            if (m->fold)
+                c += (c - 'A' < 26u) << 5;
+            st = root ? m->root_next[c] : go(m, st, c);
+            pos++;
+        } else {
+            char buf[4];
+            size_t nb, k;
+            uint32_t cp;
+            pos += np_utf8_decode(s, len, pos, &cp);
+            if (cp == NP_UTF8_BAD) {
+                buf[0] = (char)INVALID_BYTE;
+                nb = 1;
+            } else {
+                nb = np_utf8_encode(np_fold(cp), buf);
+            }
+            for (k = 0; k < nb; k++) {
+                unsigned b = (unsigned char)buf[k];
+                st = root && k == 0 ? m->root_next[b] : go(m, st, b);
+                if (st == 0)
+                    break;
+            }
+        }
+        if (st == 0)
+            break;
+        root = 0;
+        if ((d = ends_here(m, s, len, i, pos, st)) != 0) {
+            best = pos;
+            *term = d;
+        }
+    }
+    return best;
+}
+
+/* The whole-word search.  A match begins where no word character comes
+ * before it, so from each such place where a pattern may start (skip_root
+ * finds them, then word_before decides) the trie is followed from the root
+ * -- or, when a word of ASCII letters, digits and "_" begins there, the
+ * word is looked up in the word table: not there, no pattern begins at it
+ * and the search moves past it; there, the trie is followed on from the
+ * state after it.  The longest pattern that passes the word and case tests
+ * is the match at that place.  With literals only (greedy) the search then
+ * goes on after the match, which gives the leftmost-longest non-overlapping
+ * matches directly; with rules too, every place's longest literal is a
+ * candidate for np_match_run's sweep. */
+static int scan_words(const np_matcher *m, np_match_scratch *sc,
+                      const char *s, size_t len, size_t from, int first_only,
+                      int greedy)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = from;
+    starts blk = { (size_t)-1, 0 };
+
+    if (m->nterm == 0)
+        return NP_OK;
+    while ((i = next_start(m, u, len, i, &blk)) < len) {
+        size_t next, end;
+        uint32_t term = 0, k;
+        unsigned c = u[i];
+
+        if (m->fold && (c & 0xC0) == 0x80 && inside_char(s, len, i)) {
+            i++;
+            continue;
+        }
+        if (c < 0x80 && np_ascii_word[c]) {
+            /* inside the run no match can begin */
+            next = np_ascii_run_end(s, len, i + 1);
+            if (i > 0 && word_before(s, len, i)) {
+                i = next;
+                continue;
+            }
+            if (next - i <= WORD_MAX && (next == len || u[next] < 0x80)) {
+                const wslot *w = word_state(m, u + i, next - i, len - i);
+                if (w == NULL) {
+                    i = next;
+                    continue;
+                }
+                end = walk(m, s, len, i, next, w->state, &term);
+            } else {
+                end = walk(m, s, len, i, i, 0, &term);
+            }
+        } else {
+            uint32_t cp;
+            next = i + (m->fold && c >= 0x80 ? np_utf8_decode(s, len, i, &cp) : 1);
+            if (i > 0 && word_before(s, len, i)) {
+                i = next;
+                continue;
+            }
+            end = walk(m, s, len, i, i, 0, &term);
+        }
+        if (end != (size_t)-1) {
+            for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
+                const pat *p = &m->pats[m->term_pat[k]];
+                if (m->fold && !p->insensitive &&
+                    (end - i != p->raw_len ||
+                     memcmp(s + i, m->raw + p->raw_off, p->raw_len) != 0))
+                    continue;
+                if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
+                    return NP_ENOMEM;
+            }
+            if (first_only)
+                break;
+            if (greedy) {
+                i = end;
+                continue;
+            }
+        }
+        i = next;
     }
     return NP_OK;
 }
@@ -1239,7 +1859,10 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
     sc->n = 0;
     if (from > len)
         return NP_OK;
-    if ((rc = scan_literals(m, sc, s, len, from, first_only)) != NP_OK ||
+    rc = (m->flags & NP_MATCH_WORDS)
+         ? scan_words(m, sc, s, len, from, first_only, m->nregex == 0)
+         : scan_literals(m, sc, s, len, from, first_only);
+    if (rc != NP_OK ||
         (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
         return rc;
     if (sc->n > 1)
@@ -1291,17 +1914,10 @@ typedef struct file_header {
     char magic[8];
     uint32_t version, flags;
     uint32_t nstates, nedges, npats, nterm, nts;
-    uint32_t max_chars, max_bytes, fold, nhot, reserved;
+    uint32_t max_chars, max_bytes, fold, nhot, nwslots, wpool_len;
     uint64_t raw_len, blob_len;
 } file_header;
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
 
 /* 64-bit checksum: four independent lanes of multiply-rotate, so it runs
  * near memory speed; not cryptographic, it catches corruption. */
@@ -1341,7 +1957,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     int ok;
 
     if (plan(&l, sizeof h, m->nstates, m->nedges, m->nts, m->nterm, m->nhot,
-             m->npats, m->raw_len, blob_len) != NP_OK)
+             m->nwslots, m->wpool_len, m->npats, m->raw_len, blob_len) != NP_OK)
         return NP_EINVAL;
     buf = calloc(1, l.total + 8);
     if (buf == NULL)
@@ -1359,6 +1975,8 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     h.max_bytes = m->max_bytes;
     h.fold = (uint32_t)m->fold;
     h.nhot = m->nhot;
+    h.nwslots = m->nwslots;
+    h.wpool_len = m->wpool_len;
     h.raw_len = m->raw_len;
     h.blob_len = blob_len;
     memcpy(buf, &h, sizeof h);
@@ -1371,6 +1989,10 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf + l.term_pat, m->term_pat, 4 * (size_t)m->nterm);
     memcpy(buf + l.root_next, m->root_next, 4 * 256);
     memcpy(buf + l.hot, m->hot, 4 * 256 * (size_t)m->nhot);
+    memcpy(buf + l.wtab, m->wtab, sizeof(wslot) * m->nwslots);
+    memcpy(buf + l.wfilter, m->wfilter, WFILTER_BITS / 8);
+    if (m->wpool_len)
+        memcpy(buf + l.wpool, m->wpool, m->wpool_len);
     memcpy(buf + l.pats, m->pats, sizeof(pat) * m->npats);
     memcpy(buf + l.raw, m->raw, m->raw_len);
     if (blob_len)
@@ -1400,7 +2022,7 @@ static int fail_load(char *errmsg, size_t n, const char *why)
 NP_VECTORISE
 static int validate(const np_matcher *m)
 {
-    uint32_t i, bad = 0;
+    uint32_t i, bad = 0, empty;
 
     if (m->nstates == 0 || m->nedges != m->nstates - 1 ||
         m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
@@ -1427,7 +2049,18 @@ static int validate(const np_matcher *m)
     for (i = 0; i < m->npats; i++)
         bad |= ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len) |
                (m->pats[i].raw_len == 0);
-    return !bad;
+    /* the word table: a power of 2 with an empty slot (so a probe ends),
+     * every word in the pool and no longer than WORD_MAX */
+    if (m->nwslots == 0 || (m->nwslots & (m->nwslots - 1)) != 0)
+        return 0;
+    empty = 0;
+    for (i = 0; i < m->nwslots; i++) {
+        const wslot *w = &m->wtab[i];
+        empty += w->len == 0;
+        bad |= (w->state >= m->nstates) | (w->len > WORD_MAX) |
+               ((uint64_t)w->off + w->len > m->wpool_len);
+    }
+    return !bad && empty > 0;
 }
 
 int np_matcher_load(const char *path, np_matcher **out, const char **blob,
@@ -1476,8 +2109,9 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         return fail_load(errmsg, errmsg_len,
                          "matcher file from another version of newsparse");
     }
-    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.nhot, h.npats,
-             h.raw_len, h.blob_len) != NP_OK || l.total + 8 != size) {
+    if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.nhot,
+             h.nwslots, h.wpool_len, h.npats, h.raw_len, h.blob_len) != NP_OK ||
+        l.total + 8 != size) {
         munmap(map, size);
         return fail_load(errmsg, errmsg_len, l.total + 8 > size
                          ? "truncated file" : "file size does not match its header");
@@ -1503,6 +2137,8 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     m->nterm = h.nterm;
     m->nts = h.nts;
     m->nhot = h.nhot;
+    m->nwslots = h.nwslots;
+    m->wpool_len = h.wpool_len;
     m->max_chars = h.max_chars;
     m->max_bytes = h.max_bytes;
     m->raw_len = (size_t)h.raw_len;

@@ -434,56 +434,6 @@ static inline int plain_stop(const char *s, size_t len, size_t r)
            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
 }
 
-/*
- * Eight bytes at a time (SWAR: "SIMD within a register").  In each byte of
- * a 64-bit word, ge(x, k) sets the high bit when that byte is >= k; x must
- * have every high bit clear (then no sum carries into the next byte), and
- * 1 <= k <= 0x80.  word_bytes(v) has the high bit of each byte of v that is
- * an ASCII letter, digit or "_" -- np_ascii_word for eight bytes at once.
- * Used where the bytes load little-endian (the first byte of the text is
- * the lowest of the word) and __builtin_ctzll exists; elsewhere the loop
- * goes a byte at a time, with the same result.
- */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NP_TOKEN_SWAR 1
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGH UINT64_C(0x8080808080808080)
-
-static inline uint64_t ge(uint64_t x, unsigned k)
-{
-    return x + (0x80 - k) * ONES;
-}
-
-static inline uint64_t word_bytes(uint64_t v)
-{
-    uint64_t x = v & ~HIGH;                 /* low 7 bits of each byte */
-    uint64_t y = x | 0x20 * ONES;           /* ASCII letters in lower case */
-    uint64_t alpha = ge(y, 'a') & ~ge(y, 'z' + 1);
-    uint64_t digit = ge(x, '0') & ~ge(x, '9' + 1);
-    uint64_t under = ~ge(x ^ '_' * ONES, 1);
-    return (alpha | digit | under) & ~v & HIGH;
-}
-#endif
-
-/* The end of the run of ASCII letters, digits and "_" from r (r <= len). */
-static inline size_t ascii_run_end(const char *s, size_t len, size_t r)
-{
-#ifdef NP_TOKEN_SWAR
-    while (len - r >= 8) {
-        uint64_t v, stops;
-        memcpy(&v, s + r, 8);
-        stops = ~word_bytes(v) & HIGH;
-        if (stops)
-            return r + (size_t)__builtin_ctzll(stops) / 8;
-        r += 8;
-    }
-#endif
-    while (r < len && np_ascii_word[(unsigned char)s[r]])
-        r++;
-    return r;
-}
-
 /* Does s[a..b) hold only ASCII digits? */
 static int all_digits(const char *s, size_t a, size_t b)
 {
@@ -513,7 +463,7 @@ static NP_INLINE int next_token(const char *s, size_t len, size_t *pos,
         if (c == B_ALPHA || c == B_DIGIT) {
             /* a run of ASCII letters and digits; what stops it says
              * whether a slower rule may apply */
-            r = ascii_run_end(s, len, i + 1);
+            r = np_ascii_run_end(s, len, i + 1);
             if (plain_stop(s, len, r)) {
                 if (c == B_ALPHA) {
                     tok->kind = NP_TOK_WORD;        /* a plain ASCII word */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define NP_UTF8_BAD 0xFFFFFFFFu
 
@@ -71,6 +72,63 @@ int np_is_wordchar(int cls, uint32_t cp);
 /* np_ascii_word[c]: 1 for the ASCII letters, digits and "_" (the ASCII
  * word characters of np_is_wordchar), 0 for every other byte. */
 extern const unsigned char np_ascii_word[256];
+
+/*
+ * Eight bytes at a time (SWAR: "SIMD within a register").  In each byte of
+ * a 64-bit word, np_swar_ge(x, k) sets the high bit when that byte is >= k;
+ * x must have every high bit clear (then no sum carries into the next
+ * byte), and 1 <= k <= 0x80.  np_swar_word(v) has the high bit of each byte
+ * of v that is an ASCII letter, digit or "_" (np_ascii_word for eight bytes
+ * at once); np_swar_lower(v) adds 0x20 to each byte that is an ASCII capital.
+ * These are plain arithmetic; np_ascii_run_end uses them where the bytes
+ * load little-endian and __builtin_ctzll exists, elsewhere it goes a byte
+ * at a time, with the same result.
+ */
+#define NP_SWAR_ONES UINT64_C(0x0101010101010101)
+#define NP_SWAR_HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t np_swar_ge(uint64_t x, unsigned k)
+{
+    return x + (0x80 - k) * NP_SWAR_ONES;
+}
+
+static inline uint64_t np_swar_word(uint64_t v)
+{
+    uint64_t x = v & ~NP_SWAR_HIGH;         /* low 7 bits of each byte */
+    uint64_t y = x | 0x20 * NP_SWAR_ONES;   /* ASCII letters in lower case */
+    uint64_t alpha = np_swar_ge(y, 'a') & ~np_swar_ge(y, 'z' + 1);
+    uint64_t digit = np_swar_ge(x, '0') & ~np_swar_ge(x, '9' + 1);
+    uint64_t under = ~np_swar_ge(x ^ '_' * NP_SWAR_ONES, 1);
+    return (alpha | digit | under) & ~v & NP_SWAR_HIGH;
+}
+
+static inline uint64_t np_swar_lower(uint64_t v)
+{
+    uint64_t x = v & ~NP_SWAR_HIGH;
+    uint64_t up = np_swar_ge(x, 'A') & ~np_swar_ge(x, 'Z' + 1) & ~v &
+                  NP_SWAR_HIGH;
+    return v + (up >> 2);
+}
+
+/* np_ascii_run_end: the end of the run of ASCII letters, digits and "_"
+ * that starts at r (r <= len). */
+static inline size_t np_ascii_run_end(const char *s, size_t len, size_t r)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (len - r >= 8) {
+        uint64_t v, stops;
+        memcpy(&v, s + r, 8);
+        stops = ~np_swar_word(v) & NP_SWAR_HIGH;
+        if (stops)
+            return r + (size_t)__builtin_ctzll(stops) / 8;
+        r += 8;
+    }
+#endif
+    while (r < len && np_ascii_word[(unsigned char)s[r]])
+        r++;
+    return r;
+}
 
 /* np_fold: Unicode simple case folding of one code point (utf8proc's
  * simple lower-case mapping, plus the folds it lacks: final sigma, long s).

@@ -250,13 +250,78 @@ describe("np.matcher against a naive reference", function()
         end
       end
       if #patterns > 0 then
-        local text = rand_string(math.random(0, 30))
+        -- up to 160 bytes: the search tests 32 places at once where 34
+        -- bytes are left, one at a time nearer the end
+        local text = rand_string(math.random(0, 80))
         for _, words in ipairs({ true, false }) do
           local m = np.matcher(patterns, { words = words })
           assert.are.same(naive(patterns, text, words), spans(m, text),
             ("patterns %q text %q words %s"):format(table.concat(patterns, "|"), text, tostring(words)))
         end
       end
+    end
+  end)
+
+  it("finds the same matches with the AVX2 filter as without it", function()
+    -- NEWSPARSE_NO_AVX2 makes the search test its places a byte at a time
+    local H = require "spec.helper"
+    local script = [[
+      local np = require "newsparse"
+      math.randomseed(7)
+      local alphabet = { "a", "B", "c", " ", "ab", "Ba", "é", "É", "-", "İ", "ſ", "K", "k", "i", "s" }
+      local function rs(n)
+        local p = {}
+        for k = 1, n do p[k] = alphabet[math.random(#alphabet)] end
+        return table.concat(p)
+      end
+      for _ = 1, 300 do
+        local pats = {}
+        for k = 1, math.random(1, 8) do
+          local p = rs(math.random(1, 4)):gsub("^ +", ""):gsub(" +$", "")
+          if p ~= "" then pats[#pats + 1] = p end
+        end
+        if #pats > 0 then
+          local text = rs(math.random(30, 120))
+          for _, case in ipairs({ "sensitive", "insensitive" }) do
+            local m = np.matcher(pats, { case = case })
+            local out = {}
+            for x in m:gmatch(text) do out[#out + 1] = x.first .. "-" .. x.last end
+            io.write(case, " ", #text, ": ", table.concat(out, " "), "\n")
+          end
+        end
+      end
+    ]]
+    local path = H.tmpdir() .. "/avx2.lua"
+    H.write(path, script)
+    local env = ("LUA_PATH=%q LUA_CPATH=%q "):format(package.path, package.cpath)
+    local with, err1, c1 = H.sh(env .. "lua5.4 " .. path)
+    local without, err2, c2 = H.sh(env .. "NEWSPARSE_NO_AVX2=1 lua5.4 " .. path)
+    assert.are.equal(0, c1, err1)
+    assert.are.equal(0, c2, err2)
+    assert.is_true(#with > 1000)
+    assert.is_truthy(with:find("%d+%-%d+"))
+    assert.are.equal(with, without)
+  end)
+
+  it("knows every character that folds to an ASCII letter", function()
+    -- the search's 32-byte filter treats these three specially
+    -- (csrc/np_match.c, nibble_tables)
+    local core = require "newsparse.core"
+    local found = {}
+    for cp = 0x80, 0x1FFFF do
+      if cp < 0xD800 or cp > 0xDFFF then
+        local f = core.fold(utf8.char(cp))
+        if #f == 1 then found[#found + 1] = ("U+%04X>%s"):format(cp, f) end
+      end
+    end
+    assert.are.same({ "U+0130>i", "U+017F>s", "U+212A>k" }, found)
+  end)
+
+  it("matches a folded pattern where the text spells a letter with İ, ſ or K", function()
+    local m = np.matcher({ "istanbul", "kansas", "kelvin scale", "Mr" }, { case = "insensitive" })
+    for pad = 0, 40 do
+      local text = ("x "):rep(pad) .. "İSTANBUL and KANſAS and \u{212A}ELVIN SCALE, Mr Kelvin."
+      assert.are.same({ "İSTANBUL", "KANſAS", "\u{212A}ELVIN SCALE", "Mr" }, texts(m, text))
     end
   end)
 
