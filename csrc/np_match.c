@@ -80,6 +80,9 @@
 #define WORD_MAX 64u
 /* bits in the word filter: a bit per word hash, before the table */
 #define WFILTER_BITS (1u << 19)
+#define STATE_ENDS 1u
+#define STATE_KIDS 2u
+#define sflag(m, s) (((m)->sflags[(s) / 4] >> (2 * ((s) % 4))) & 3u)
 
 typedef struct pat {
     uint32_t raw_off, raw_len;  /* bytes as given, in raw[] */
@@ -88,12 +91,20 @@ typedef struct pat {
     uint16_t re_flags;
 } pat;
 
+/* nibble tables for the first three bytes of a pattern, in sixteen groups
+ * (two sets of eight bits): see nibble_tables */
+typedef unsigned char nibtab[2][3][2][16];
+
 /* a slot of the word table: the first word of some pattern (folded bytes
  * when the matcher folds) and the trie state it leads to; len 0: empty */
 typedef struct wslot {
-    uint32_t fp;                /* the high half of the word's hash */
     uint32_t state;
-    uint32_t off, len;          /* the word in wpool */
+    uint32_t term;              /* the state's terminal number + 1 when
+                                   patterns end there (STATE_ENDS), or 0 */
+    uint32_t off;               /* the word in wpool */
+    uint8_t len;
+    uint8_t kids;               /* edges leave the state (STATE_KIDS) */
+    uint16_t fp;                /* 16 bits of the word's hash */
 } wslot;
 
 struct np_matcher_builder {
@@ -116,6 +127,11 @@ struct np_matcher {
     uint32_t nhot;
     const wslot *wtab;          /* the word table: nwslots (a power of 2) */
     const uint8_t *wfilter;     /* WFILTER_BITS bits: wfilter_bit */
+    int use_filter;             /* the table is larger than the filter and
+                                   the filter not too full to help */
+    /* two bits a state, four states a byte: STATE_ENDS, patterns end
+     * there (its own, not a suffix's); STATE_KIDS, edges leave it */
+    const uint8_t *sflags;
     uint32_t nwslots, wpool_len;
     const char *wpool;
     /* start[c]: the search, at the root, may leave it on text byte c (c, or
@@ -135,9 +151,10 @@ struct np_matcher {
     /* nibble tables for 32 bytes at once (see "Where a whole-word match
      * may begin"): for byte k = 0, 1, 2 of a pattern's beginning, bit j of
      * nib[k][0][x & 15] & nib[k][1][x >> 4] when x may be that byte of a
-     * pattern of group j (its first byte & 7); nib the strict tables,
+     * pattern of group j (its first byte & 15: set j >> 3, bit j & 7);
+     * nib the strict tables,
      * loose those for text with a character that folds to ASCII */
-    unsigned char nib[3][2][16], loose[3][2][16];
+    nibtab nib, loose;
     int avx2;                   /* the CPU has AVX2 */
     const pat *pats;
     const char *raw;
@@ -242,7 +259,8 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
     size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
-           root_next, hot, wtab, wfilter, wpool, pats, raw, blob, total;
+           root_next, hot, wtab, wfilter, sflags, wpool, pats, raw, blob,
+           total;
 } layout;
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
@@ -270,6 +288,7 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
     l->hot = at;       at = align8(at + 4 * 256 * nhot);
     l->wtab = at;      at = align8(at + sizeof(wslot) * nwslots);
     l->wfilter = at;   at = align8(at + WFILTER_BITS / 8);
+    l->sflags = at;    at = align8(at + (nstates + 3) / 4);
     l->wpool = at;     at = align8(at + wpool_len);
     l->pats = at;      at = align8(at + sizeof(pat) * npats);
     l->raw = at;       at = align8(at + raw_len);
@@ -293,6 +312,7 @@ static void point(np_matcher *m, const char *base, const layout *l)
     m->hot = (const uint32_t *)(base + l->hot);
     m->wtab = (const wslot *)(const void *)(base + l->wtab);
     m->wfilter = (const uint8_t *)(base + l->wfilter);
+    m->sflags = (const uint8_t *)(base + l->sflags);
     m->wpool = base + l->wpool;
     m->pats = (const pat *)(base + l->pats);
     m->raw = base + l->raw;
@@ -379,10 +399,10 @@ static void fill_words(wslot *tab, uint32_t nslots, uint8_t *filter,
         filter[wfilter_bit(h) / 8] |= (uint8_t)(1u << (wfilter_bit(h) % 8));
         while (tab[at].len != 0)
             at = (at + 1) & (nslots - 1);
-        tab[at].fp = (uint32_t)(h >> 32);
+        tab[at].fp = (uint16_t)(h >> 48);
         tab[at].state = v[k].state;
         tab[at].off = v[k].off;
-        tab[at].len = v[k].len;
+        tab[at].len = (uint8_t)v[k].len;
     }
 }
 
@@ -761,6 +781,27 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         }
         for (t = 0; t < nts; t++)
             tnext[t] = dict[fail[tstate[t]]];
+        {
+            /* the state flags of the whole-word search, copied into the
+             * word table's slots */
+            uint8_t *sf = (uint8_t *)(base + l.sflags);
+            wslot *tab = (wslot *)(void *)(base + l.wtab);
+            for (i = 0; i < nstates; i++) {
+                unsigned f = 0;
+                if (i > 0 && dict[i] != 0 && dict[i] != dict[fail[i]])
+                    f |= STATE_ENDS;
+                if (edge_off[i] != edge_off[i + 1])
+                    f |= STATE_KIDS;
+                sf[i / 4] |= (uint8_t)(f << (2 * (i % 4)));
+            }
+            for (i = 0; i < nwslots; i++) {
+                if (tab[i].len == 0)
+                    continue;
+                tab[i].term = (sflag(m, tab[i].state) & STATE_ENDS)
+                              ? dict[tab[i].state] : 0;
+                tab[i].kids = (sflag(m, tab[i].state) & STATE_KIDS) != 0;
+            }
+        }
         /* hot rows: fail[s] < s, so its row is ready when s's is made */
         for (i = 0; i < nhot; i++) {
             unsigned c;
@@ -849,11 +890,33 @@ static inline int wide_fold(unsigned x)
     return x == 'i' || x == 's' || x == 'k';
 }
 
-static void nib_set(unsigned char (*nib)[2][16], int k, unsigned x,
-                    unsigned bit)
+/* x may be byte k of a pattern of the groups in gm (bit j: group j) */
+static void nib_set(nibtab nib, int k, unsigned x, unsigned gm)
 {
-    nib[k][0][x & 15] |= (unsigned char)bit;
-    nib[k][1][x >> 4] |= (unsigned char)bit;
+    int set;
+
+    for (set = 0; set < 2; set++) {
+        nib[set][k][0][x & 15] |= (unsigned char)(gm >> (8 * set));
+        nib[set][k][1][x >> 4] |= (unsigned char)(gm >> (8 * set));
+    }
+}
+
+/* the bytes that may follow a whole-word match in the text, as nibble
+ * table entries for group bit: no ASCII letter, digit or "_" (0x80 may be
+ * a character that is none either) */
+static void nib_after_word(nibtab nib, int k, unsigned bit)
+{
+    unsigned x;
+
+    for (x = 0; x < 256; x++)
+        if (!np_ascii_word[x])
+            nib_set(nib, k, x, bit);
+}
+
+/* do patterns end at state st itself (not only at a suffix of it)? */
+static int own_end(const np_matcher *m, uint32_t st)
+{
+    return m->dict[st] != 0 && m->dict[st] != m->dict[m->fail[st]];
 }
 
 /* Fill nib from the trie's first three levels.  In folded mode the text
@@ -863,39 +926,46 @@ static void nib_set(unsigned char (*nib)[2][16], int k, unsigned x,
  * The loose tables (wide) also allow for the three characters that fold to
  * ASCII letters (U+0130 to i, U+017F to s, U+212A to k; a spec checks the
  * list): such a letter may be a 0x80 in the text, and what follows it is
- * not known by position either. */
-static void nibble_tables(np_matcher *m, unsigned char (*nib)[2][16], int wide)
+ * not known by position either.  Where a pattern ends after one or two
+ * bytes, the byte after it must end a word (nib_after_word). */
+static void nibble_tables(np_matcher *m, nibtab nib, int wide)
 {
     uint32_t e0, e1, e2;
     unsigned x;
 
-    memset(nib, 0, 3 * sizeof *nib);
+    memset(nib, 0, sizeof(nibtab));
 #define LOOSE(k) (m->fold && ((k) >= 0x80 || (wide && wide_fold(k))))
     for (e0 = m->edge_off[0]; e0 < m->edge_off[1]; e0++) {
         unsigned k0 = m->edge_byte[e0], s1 = e0 + 1;
-        unsigned bit = 1u << (nib_class(m, k0) & 7);
+        unsigned bit = 1u << (nib_class(m, k0) & 15);
         if (LOOSE(k0) && k0 < 0x80) {   /* a 0x80 in group 0 */
             bit |= 1u;
             nib_set(nib, 0, 0x80, 1u);
         }
         nib_set(nib, 0, nib_class(m, k0), bit);
-        if (LOOSE(k0) || m->dict[s1] || m->edge_off[s1] == m->edge_off[s1 + 1]) {
+        if (LOOSE(k0)) {
             for (x = 0; x < 256; x++) {
                 nib_set(nib, 1, x, bit);
                 nib_set(nib, 2, x, bit);
             }
             continue;
         }
+        if (own_end(m, s1)) {   /* a one-byte pattern: a word ends there */
+            nib_after_word(nib, 1, bit);
+            for (x = 0; x < 256; x++)
+                nib_set(nib, 2, x, bit);
+        }
         for (e1 = m->edge_off[s1]; e1 < m->edge_off[s1 + 1]; e1++) {
             unsigned k1 = m->edge_byte[e1], s2 = e1 + 1;
             nib_set(nib, 1, nib_class(m, k1), bit);
-            if (LOOSE(k1) || m->dict[s2] || m->edge_off[s2] == m->edge_off[s2 + 1]) {
+            if (LOOSE(k1)) {
+                nib_set(nib, 1, 0x80, bit);
                 for (x = 0; x < 256; x++)
                     nib_set(nib, 2, x, bit);
-                if (LOOSE(k1))
-                    nib_set(nib, 1, 0x80, bit);
                 continue;
             }
+            if (own_end(m, s2))
+                nib_after_word(nib, 2, bit);
             for (e2 = m->edge_off[s2]; e2 < m->edge_off[s2 + 1]; e2++) {
                 unsigned k2 = m->edge_byte[e2];
                 nib_set(nib, 2, nib_class(m, k2), bit);
@@ -975,6 +1045,11 @@ static void prepare_search(np_matcher *m)
 #ifdef NP_MATCH_AVX2
     __builtin_cpu_init();
     m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+#endif
+    /* the filter (64 KiB) helps where the table would not stay in a core's
+     * cache and it is at most an eighth full */
+    m->use_filter = m->nwslots > 4096 && m->nwslots <= WFILTER_BITS / 4;
+#ifdef NP_MATCH_AVX2
 #endif
     for (k = 0; k < 3; k++) {
         unsigned j = k < n ? k : 0;     /* unused: a copy of the first */
@@ -1335,12 +1410,15 @@ static size_t skip_root(const np_matcher *m, const unsigned char *u,
  * of one group.  A superset of may_start; next_start confirms each bit
  * with may_start3.  AVX2 where the CPU has it (a pshufb per nibble: the
  * Teddy idea of Hyperscan), else the same bits a byte at a time.  Both
- * scan from i while a block fits (BLOCK_ROOM bytes), and return the first
- * block with a bit set, or where they stopped (*mask 0).
+ * make up to BLOCKS blocks from i, as long as a block fits (BLOCK_ROOM
+ * bytes), and return how many (at least one).
  */
+#define BLOCKS 8        /* blocks made at once */
+
 typedef struct starts {
-    size_t base;        /* the block: u[base .. base + 32) */
-    uint32_t mask;
+    size_t base;        /* the blocks: u[base .. base + 32 * n) */
+    unsigned n;
+    uint32_t mask[BLOCKS];
 } starts;
 
 #define BLOCK_ROOM 34   /* bytes from base a block needs (may_start3 too) */
@@ -1360,37 +1438,34 @@ static int wide_block(const unsigned char *u)
 
 /* the mask of the block at u by the tables nib */
 static uint32_t block_scalar(const np_matcher *m, const unsigned char *u,
-                             const unsigned char (*nib)[2][16])
+                             const nibtab nib)
 {
     uint32_t mk = 0;
-    int k;
+    int k, set;
 
     for (k = 0; k < 32; k++) {
         unsigned a = nib_class(m, u[k]), b = nib_class(m, u[k + 1]);
-        unsigned c = nib_class(m, u[k + 2]);
+        unsigned c = nib_class(m, u[k + 2]), g = 0;
         if (np_ascii_word[u[k - 1]])
             continue;
-        mk |= (uint32_t)((nib[0][0][a & 15] & nib[0][1][a >> 4] &
-                          nib[1][0][b & 15] & nib[1][1][b >> 4] &
-                          nib[2][0][c & 15] & nib[2][1][c >> 4]) != 0) << k;
+        for (set = 0; set < 2; set++)
+            g |= nib[set][0][0][a & 15] & nib[set][0][1][a >> 4] &
+                 nib[set][1][0][b & 15] & nib[set][1][1][b >> 4] &
+                 nib[set][2][0][c & 15] & nib[set][2][1][c >> 4];
+        mk |= (uint32_t)(g != 0) << k;
     }
     return mk;
 }
 
-static size_t blocks_scalar(const np_matcher *m, const unsigned char *u,
-                            size_t i, size_t len, uint32_t *mask)
+static unsigned blocks_scalar(const np_matcher *m, const unsigned char *u,
+                              size_t i, size_t len, uint32_t *mask)
 {
-    for (; len - i >= BLOCK_ROOM; i += 32) {
-        uint32_t mk = block_scalar(m, u + i, m->fold && wide_block(u + i)
-                                   ? (const unsigned char (*)[2][16])m->loose
-                                   : (const unsigned char (*)[2][16])m->nib);
-        if (mk) {
-            *mask = mk;
-            return i;
-        }
-    }
-    *mask = 0;
-    return i;
+    unsigned n;
+
+    for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32)
+        mask[n] = block_scalar(m, u + i, m->fold && wide_block(u + i)
+                               ? m->loose : m->nib);
+    return n;
 }
 
 #ifdef NP_MATCH_AVX2
@@ -1419,12 +1494,15 @@ static inline __m256i nib_class32(__m256i v)
 }
 
 __attribute__((target("avx2")))
-static size_t blocks_avx2(const np_matcher *m, const unsigned char *u,
-                          size_t i, size_t len, uint32_t *mask)
+static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
+                            size_t i, size_t len, uint32_t *mask)
 {
-    const __m256i lo0 = TABLE256(m->nib[0][0]), hi0 = TABLE256(m->nib[0][1]);
-    const __m256i lo1 = TABLE256(m->nib[1][0]), hi1 = TABLE256(m->nib[1][1]);
-    const __m256i lo2 = TABLE256(m->nib[2][0]), hi2 = TABLE256(m->nib[2][1]);
+    const __m256i lo0 = TABLE256(m->nib[0][0][0]), hi0 = TABLE256(m->nib[0][0][1]);
+    const __m256i lo1 = TABLE256(m->nib[0][1][0]), hi1 = TABLE256(m->nib[0][1][1]);
+    const __m256i lo2 = TABLE256(m->nib[0][2][0]), hi2 = TABLE256(m->nib[0][2][1]);
+    const __m256i LO0 = TABLE256(m->nib[1][0][0]), HI0 = TABLE256(m->nib[1][0][1]);
+    const __m256i LO1 = TABLE256(m->nib[1][1][0]), HI1 = TABLE256(m->nib[1][1][1]);
+    const __m256i LO2 = TABLE256(m->nib[1][2][0]), HI2 = TABLE256(m->nib[1][2][1]);
     const __m256i a1 = _mm256_set1_epi8('a' - 1), z1 = _mm256_set1_epi8('z' + 1);
     const __m256i d1 = _mm256_set1_epi8('0' - 1), n1 = _mm256_set1_epi8('9' + 1);
     const __m256i x20 = _mm256_set1_epi8(0x20), us = _mm256_set1_epi8('_');
@@ -1432,12 +1510,12 @@ static size_t blocks_avx2(const np_matcher *m, const unsigned char *u,
     const __m256i c4 = _mm256_set1_epi8((char)0xC4), c5 = _mm256_set1_epi8((char)0xC5);
     const __m256i e2 = _mm256_set1_epi8((char)0xE2), x84 = _mm256_set1_epi8((char)0x84);
     int fold = m->fold;
+    unsigned n;
 
-    for (; len - i >= BLOCK_ROOM; i += 32) {
+    for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32) {
         __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
         __m256i v2 = LOADU256(u + i + 2), p = LOADU256(u + i - 1);
         __m256i g, l, word;
-        uint32_t mk;
         if (fold) {
             __m256i wide = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
@@ -1447,21 +1525,20 @@ static size_t blocks_avx2(const np_matcher *m, const unsigned char *u,
             wide = _mm256_or_si256(wide, _mm256_and_si256(
                 _mm256_cmpeq_epi8(v0, e2), _mm256_cmpeq_epi8(v1, x84)));
             if (!_mm256_testz_si256(wide, wide) || u[i + BLOCK_ROOM - 1] == 0xE2) {
-                mk = block_scalar(m, u + i,
-                                  (const unsigned char (*)[2][16])m->loose);
-                if (mk) {
-                    *mask = mk;
-                    return i;
-                }
+                mask[n] = block_scalar(m, u + i, m->loose);
                 continue;
             }
             v0 = nib_class32(v0);
             v1 = nib_class32(v1);
             v2 = nib_class32(v2);
         }
-        g = _mm256_and_si256(_mm256_and_si256(nib_lookup(v0, lo0, hi0),
+        g = _mm256_or_si256(
+            _mm256_and_si256(_mm256_and_si256(nib_lookup(v0, lo0, hi0),
                                               nib_lookup(v1, lo1, hi1)),
-                             nib_lookup(v2, lo2, hi2));
+                             nib_lookup(v2, lo2, hi2)),
+            _mm256_and_si256(_mm256_and_si256(nib_lookup(v0, LO0, HI0),
+                                              nib_lookup(v1, LO1, HI1)),
+                             nib_lookup(v2, LO2, HI2)));
         /* ASCII word bytes before (signed compares: >= 0x80 is in no range) */
         l = _mm256_or_si256(p, x20);
         word = _mm256_or_si256(
@@ -1470,15 +1547,10 @@ static size_t blocks_avx2(const np_matcher *m, const unsigned char *u,
                             _mm256_and_si256(_mm256_cmpgt_epi8(p, d1),
                                              _mm256_cmpgt_epi8(n1, p))),
             _mm256_cmpeq_epi8(p, us));
-        mk = ~(uint32_t)_mm256_movemask_epi8(
+        mask[n] = ~(uint32_t)_mm256_movemask_epi8(
             _mm256_or_si256(_mm256_cmpeq_epi8(g, zero), word));
-        if (mk) {
-            *mask = mk;
-            return i;
-        }
     }
-    *mask = 0;
-    return i;
+    return n;
 }
 #endif
 
@@ -1489,29 +1561,33 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
                                 size_t len, size_t i, starts *b)
 {
     for (;;) {
-        if (i >= b->base && i - b->base < 32) {
-            uint32_t mk = b->mask & (~(uint32_t)0 << (i - b->base));
-            while (mk) {
-                size_t at = b->base + (size_t)__builtin_ctz(mk);
-                if (may_start3(m, u, len, at))
-                    return at;
-                mk &= mk - 1;
+        if (i >= b->base && i - b->base < 32 * (size_t)b->n) {
+            unsigned k = (unsigned)((i - b->base) / 32);
+            uint32_t mk = b->mask[k] & (~(uint32_t)0 << ((i - b->base) % 32));
+            for (;;) {
+                while (mk) {
+                    size_t at = b->base + 32 * (size_t)k + (size_t)__builtin_ctz(mk);
+                    if (may_start3(m, u, len, at))
+                        return at;
+                    mk &= mk - 1;
+                }
+                if (++k >= b->n)
+                    break;
+                mk = b->mask[k];
             }
-            i = b->base + 32;
+            i = b->base + 32 * (size_t)b->n;
         }
         if (i >= len)
             return len;
         if (i > 0 && len - i >= BLOCK_ROOM) {
+            b->base = i;
 #ifdef NP_MATCH_AVX2
             if (m->avx2)
-                b->base = blocks_avx2(m, u, i, len, &b->mask);
+                b->n = blocks_avx2(m, u, i, len, b->mask);
             else
 #endif
-                b->base = blocks_scalar(m, u, i, len, &b->mask);
-            i = b->base;
-            if (b->mask)
-                continue;
-            b->base = (size_t)-1;       /* no block: too near the end */
+                b->n = blocks_scalar(m, u, i, len, b->mask);
+            continue;
         }
         /* the first byte and the last few: one at a time */
         for (; i < len; i++) {
@@ -1625,10 +1701,10 @@ static inline const wslot *word_state(const np_matcher *m,
                                       size_t avail)
 {
     uint64_t h = word_hash(u, n, avail, m->fold);
-    uint32_t fp = (uint32_t)(h >> 32), mask = m->nwslots - 1;
+    uint32_t fp = (uint32_t)(h >> 48), mask = m->nwslots - 1;
     uint32_t at = (uint32_t)h & mask, bit = wfilter_bit(h);
 
-    if (!((m->wfilter[bit / 8] >> (bit % 8)) & 1))
+    if (m->use_filter && !((m->wfilter[bit / 8] >> (bit % 8)) & 1))
         return NULL;
 
     for (;; at = (at + 1) & mask) {
@@ -1641,7 +1717,9 @@ static inline const wslot *word_state(const np_matcher *m,
             continue;
         p = (const unsigned char *)m->wpool + w->off;
         if (!m->fold) {
-            if (memcmp(p, u, n) == 0)
+            for (k = 0; k < n && p[k] == u[k]; k++)
+                ;
+            if (k == n)
                 return w;
             continue;
         }
@@ -1666,9 +1744,10 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
     if (pos < len && (unsigned char)s[pos] < 0x80
         ? np_ascii_word[(unsigned char)s[pos]] : word_after(s, len, pos))
         return 0;
-    d = m->dict[st];
-    if (d == 0 || d == m->dict[m->fail[st]])
+    if (!(sflag(m, st) & STATE_ENDS) || (d = m->dict[st]) == 0)
         return 0;
+    if (!m->fold)
+        return d;
     for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
         const pat *p = &m->pats[m->term_pat[k]];
         if (!m->fold || p->insensitive ||
@@ -1681,21 +1760,20 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
 
 /* From state st at text position pos (the match would begin at i; st 0:
  * at the root, pos == i), follow the trie as far as the (folded) text
- * goes.  Returns the end of the longest pattern that ends_here (st's
- * included), or (size_t)-1; its terminal number + 1 goes to *term. */
+ * goes.  Returns the end of the longest pattern that ends_here after pos,
+ * or best (the caller's answer at pos, or (size_t)-1); its terminal number
+ * + 1 goes to *term. */
 static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
-                   size_t pos, uint32_t st, uint32_t *term)
+                   size_t pos, uint32_t st, size_t best, uint32_t *term)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t best = (size_t)-1;
     int root = st == 0;
-
-    if (!root && (*term = ends_here(m, s, len, i, pos, st)) != 0)
-        best = pos;
 
     while (pos < len) {
         unsigned c = u[pos];
         uint32_t d;
+        if (!root && !(sflag(m, st) & STATE_KIDS))
+            break;
         if (!m->fold || c < 0x80) {
             if (m->fold)
                 c += (c - 'A' < 26u) << 5;
@@ -1747,7 +1825,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
-    starts blk = { (size_t)-1, 0 };
+    starts blk = { (size_t)-1, 0, { 0 } };
 
     if (m->nterm == 0)
         return NP_OK;
@@ -1773,9 +1851,16 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                     i = next;
                     continue;
                 }
-                end = walk(m, s, len, i, next, w->state, &term);
+                /* a pattern ends with the word, or goes on from it */
+                if (m->fold)
+                    term = ends_here(m, s, len, i, next, w->state);
+                else
+                    term = w->term;
+                end = term ? next : (size_t)-1;
+                if (w->kids)
+                    end = walk(m, s, len, i, next, w->state, end, &term);
             } else {
-                end = walk(m, s, len, i, i, 0, &term);
+                end = walk(m, s, len, i, i, 0, (size_t)-1, &term);
             }
         } else {
             uint32_t cp;
@@ -1784,7 +1869,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 i = next;
                 continue;
             }
-            end = walk(m, s, len, i, i, 0, &term);
+            end = walk(m, s, len, i, i, 0, (size_t)-1, &term);
         }
         if (end != (size_t)-1) {
             for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
@@ -1991,6 +2076,7 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf + l.hot, m->hot, 4 * 256 * (size_t)m->nhot);
     memcpy(buf + l.wtab, m->wtab, sizeof(wslot) * m->nwslots);
     memcpy(buf + l.wfilter, m->wfilter, WFILTER_BITS / 8);
+    memcpy(buf + l.sflags, m->sflags, ((size_t)m->nstates + 3) / 4);
     if (m->wpool_len)
         memcpy(buf + l.wpool, m->wpool, m->wpool_len);
     memcpy(buf + l.pats, m->pats, sizeof(pat) * m->npats);
@@ -2058,7 +2144,7 @@ static int validate(const np_matcher *m)
         const wslot *w = &m->wtab[i];
         empty += w->len == 0;
         bad |= (w->state >= m->nstates) | (w->len > WORD_MAX) |
-               ((uint64_t)w->off + w->len > m->wpool_len);
+               ((uint64_t)w->off + w->len > m->wpool_len) | (w->term > m->nts);
     }
     return !bad && empty > 0;
 }
