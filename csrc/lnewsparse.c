@@ -31,6 +31,7 @@
 
 #include "np_article.h"
 #include "np_common.h"
+#include "np_coref.h"
 #include "np_entity.h"
 #include "np_match.h"
 #include "np_read.h"
@@ -49,6 +50,8 @@
 #define READER_MT  "newsparse.Reader"
 #define COUNTERS_MT "newsparse.Counters"
 #define DISC_MT    "newsparse.Discoverer"
+#define RESOLVER_MT "newsparse.Resolver"
+#define MENTIONS_MT "newsparse.Mentions"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
@@ -813,6 +816,7 @@ typedef struct {
     np_role_refs refs;
     np_span *sent;
     size_t sentcap;
+    size_t nsent;
     const np_matcher **m;
     np_match_scratch **msc;
     size_t mcap;
@@ -907,66 +911,87 @@ static const char *const disc_type_names[] = { NULL, "PERSON", "ORG", "GPE", "MI
  *   refs       flat, 5 values each "the X [Y]": sentence, first and last
  *              of X, first and last of Y (0, 0 without Y); only with
  *              discover */
-static int l_disc_mentions(lua_State *L)
+/* run np_entities into u->out and u->refs: the text at index 2, the
+ * sentences at sidx (tables {first=, last= [, block=]}), the core
+ * matchers at midx.  With blocks, the sentences' blocks go there too. */
+static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len, int sidx,
+                     int midx, int discover, size_t **blocks, size_t *bcap)
 {
-    l_disc *u = check_disc(L, 1);
-    size_t len, n, nm, i;
-    const char *s = luaL_checklstring(L, 2, &len);
-    int discover = lua_toboolean(L, 5), rc;
+    size_t n, nm, i;
+    int rc;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_checktype(L, 4, LUA_TTABLE);
-    n = (size_t)luaL_len(L, 3);
-    nm = (size_t)luaL_len(L, 4);
-    if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK)
-        return luaL_error(L, "newsparse: out of memory");
+    luaL_checktype(L, sidx, LUA_TTABLE);
+    luaL_checktype(L, midx, LUA_TTABLE);
+    n = (size_t)luaL_len(L, sidx);
+    nm = (size_t)luaL_len(L, midx);
+    if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK ||
+        (blocks && np_grow((void **)blocks, bcap, n + 1, sizeof **blocks) != NP_OK))
+        luaL_error(L, "newsparse: out of memory");
     for (i = 0; i < n; i++) {
         lua_Integer f, l;
         int ok1, ok2;
-        lua_geti(L, 3, (lua_Integer)i + 1);
+        lua_geti(L, sidx, (lua_Integer)i + 1);
         if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
+            luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
         lua_getfield(L, -1, "first");
         lua_getfield(L, -2, "last");
         f = lua_tointegerx(L, -2, &ok1);
         l = lua_tointegerx(L, -1, &ok2);
         if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
-            return luaL_error(L, "newsparse: sentence %d: first and last must be "
-                              "positions in the text", (int)i + 1);
+            luaL_error(L, "newsparse: sentence %d: first and last must be "
+                       "positions in the text", (int)i + 1);
         u->sent[i].start = (size_t)f - 1;
         u->sent[i].end = (size_t)l;
+        if (blocks) {
+            lua_Integer b = (lua_getfield(L, -3, "block"), lua_tointegerx(L, -1, &ok1));
+            if (!ok1 || b < 1)
+                luaL_error(L, "newsparse: sentence %d: block must be a positive "
+                           "integer", (int)i + 1);
+            (*blocks)[i] = (size_t)b;
+            lua_pop(L, 1);
+        }
         lua_pop(L, 3);
     }
     if (nm > 0xffff)
-        return luaL_error(L, "newsparse: too many matchers");
+        luaL_error(L, "newsparse: too many matchers");
     if (nm > u->mcap) {
         const np_matcher **m = realloc(u->m, nm * sizeof *m);
         np_match_scratch **msc;
         if (m == NULL)
-            return luaL_error(L, "newsparse: out of memory");
+            luaL_error(L, "newsparse: out of memory");
         u->m = m;
         msc = realloc(u->msc, nm * sizeof *msc);
         if (msc == NULL)
-            return luaL_error(L, "newsparse: out of memory");
+            luaL_error(L, "newsparse: out of memory");
         u->msc = msc;
         u->mcap = nm;
     }
     for (i = 0; i < nm; i++) {
         l_matcher *mu;
-        lua_geti(L, 4, (lua_Integer)i + 1);
+        lua_geti(L, midx, (lua_Integer)i + 1);
         mu = check_matcher(L, -1);
         u->m[i] = mu->m;
         u->msc[i] = mu->sc;
         lua_pop(L, 1);    /* the table passed in keeps it alive */
     }
+    u->nsent = n;
     u->out.n = 0;
     u->refs.n = 0;
     rc = np_entities(u->d, u->sc, s, len, u->sent, n, u->m, u->msc, nm,
                      discover, &u->out, &u->refs);
     if (rc == NP_ELIMIT)
-        return luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
+        luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
     if (rc != NP_OK)
-        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+        luaL_error(L, "newsparse: %s", np_strerror(rc));
+}
+
+static int l_disc_mentions(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+
+    disc_run(L, u, s, len, 3, 4, lua_toboolean(L, 5), NULL, NULL);
     lua_createtable(L, (int)(6 * u->out.n < 0x7fffffff ? 6 * u->out.n : 0), 0);
     for (i = 0; i < u->out.n; i++) {
         const np_mention *m = &u->out.v[i];
@@ -1085,6 +1110,320 @@ static int l_disc_tostring(lua_State *L)
 {
     l_disc *u = luaL_checkudata(L, 1, DISC_MT);
     return push_name(L, "newsparse.Discoverer", u->d, u);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Resolver and Mentions (np_coref: the finished mentions of an article;
+ * lua/newsparse/entities.lua is the API)
+ *=====================================================================*/
+
+typedef struct {
+    np_resolver *r;
+    np_coref_scratch *sc;
+    size_t *sblock;
+    size_t sbcap;
+    np_entry_ref *ent;
+    size_t entcap;
+} l_resolver;
+
+/* a Mentions object: user value 1 the text, 2 the entries' values (name,
+ * type, id at 3k-2, 3k-1, 3k for entry k) */
+typedef struct {
+    np_refs refs;
+    int live;
+} l_mentions;
+
+static l_resolver *check_resolver(lua_State *L, int idx)
+{
+    l_resolver *u = luaL_checkudata(L, idx, RESOLVER_MT);
+    if (u->r == NULL)
+        luaL_error(L, "attempt to use a closed newsparse resolver");
+    return u;
+}
+
+static l_mentions *check_mentions(lua_State *L, int idx)
+{
+    l_mentions *u = luaL_checkudata(L, idx, MENTIONS_MT);
+    if (!u->live)
+        luaL_error(L, "attempt to use a closed newsparse mentions object");
+    return u;
+}
+
+static const struct { const char *name; unsigned cls; } resolver_classes[] = {
+    {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
+    {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
+    {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
+    {"place_opener", NP_RW_PLACE_OPENER},
+};
+#define N_RESOLVER_CLASSES (sizeof resolver_classes / sizeof resolver_classes[0])
+
+/* core.resolver(lists): lists maps a class name (role, title_male,
+ * title_female, first_male, first_female, place_word, place_opener) to a
+ * set of words (word = true) or a list; the lower-case classes (role,
+ * title_*, place_word) in lower case. */
+static int l_resolver_new(lua_State *L)
+{
+    l_resolver *u;
+    size_t c;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, RESOLVER_MT);
+    u->r = np_resolver_create();
+    u->sc = np_coref_scratch_create();
+    if (u->r == NULL || u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < N_RESOLVER_CLASSES; c++)
+            if (strcmp(k, resolver_classes[c].name) == 0)
+                break;
+        if (k == NULL || c == N_RESOLVER_CLASSES)
+            return luaL_error(L, "newsparse.resolver: unknown word class '%s'",
+                              k ? k : luaL_typename(L, -2));
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse.resolver: %s: a table of words expected", k);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else
+                return luaL_error(L, "newsparse.resolver: %s: words must be strings", k);
+            rc = np_resolver_add(u->r, w, wl, resolver_classes[c].cls);
+            if (rc == NP_EINVAL)
+                return luaL_error(L, "newsparse.resolver: %s: '%s' is empty or longer "
+                                  "than 63 bytes", k, w);
+            if (rc != NP_OK)
+                return luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+static const char *const ctype_names[] = {
+    NULL, "PERSON", "ORG", "GPE", "MISC", "LOC", "MEDIA", "NORP"
+};
+
+/* the type code of the value at idx (an entry's type) */
+static unsigned char ctype_of(lua_State *L, int idx)
+{
+    unsigned char c;
+
+    if (lua_isnil(L, idx))
+        return NP_CT_NIL;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *t = lua_tostring(L, idx);
+        for (c = NP_CT_PERSON; c < NP_CT_OTHER; c++)
+            if (strcmp(t, ctype_names[c]) == 0)
+                return c;
+    }
+    return NP_CT_OTHER;
+}
+
+/* r:mentions(d, text, sentences, cores, discover, entry_of, matchers) ->
+ * Mentions: np_entities with discoverer d (as d:mentions), then np_coref.
+ * sentences: {first=, last=, block=} each; cores: the core matchers;
+ * entry_of(matchers[i], pid) -> name, type, id of the entry a match of
+ * pattern pid (1-based) of cores[i] reports (called once per pattern and
+ * article). */
+static int l_resolver_mentions(lua_State *L)
+{
+    l_resolver *r = check_resolver(L, 1);
+    l_disc *u = check_disc(L, 2);
+    size_t len, i, nent = 0;
+    const char *s = luaL_checklstring(L, 3, &len);
+    int discover = lua_toboolean(L, 6), rc, seen, vals;
+    l_mentions *mu;
+
+    luaL_checktype(L, 7, LUA_TFUNCTION);
+    luaL_checktype(L, 8, LUA_TTABLE);
+    disc_run(L, u, s, len, 4, 5, discover, &r->sblock, &r->sbcap);
+    if (np_grow((void **)&r->ent, &r->entcap, u->out.n + 1, sizeof *r->ent) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    mu = lua_newuserdatauv(L, sizeof *mu, 2);          /* 9 */
+    memset(mu, 0, sizeof *mu);
+    mu->live = 1;
+    luaL_setmetatable(L, MENTIONS_MT);
+    lua_pushvalue(L, 3);
+    lua_setiuservalue(L, 9, 1);
+    lua_newtable(L);                                   /* 10: the entries' values */
+    lua_pushvalue(L, 10);
+    lua_setiuservalue(L, 9, 2);
+    vals = 10;
+    lua_newtable(L);                                   /* 11: (matcher, pid) -> k */
+    seen = 11;
+    for (i = 0; i < u->out.n; i++) {
+        const np_mention *m = &u->out.v[i];
+        lua_Integer key, k;
+        np_entry_ref *e = &r->ent[i];
+        if (m->type != NP_ENT_NONE)
+            continue;
+        key = ((lua_Integer)m->matcher << 32) | (lua_Integer)m->pattern;
+        if (lua_rawgeti(L, seen, key) == LUA_TNUMBER) {
+            k = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        } else {
+            lua_pop(L, 1);
+            k = (lua_Integer)++nent;
+            lua_pushvalue(L, 7);
+            lua_geti(L, 8, (lua_Integer)m->matcher + 1);
+            lua_pushinteger(L, (lua_Integer)m->pattern + 1);
+            lua_call(L, 2, 3);
+            if (lua_type(L, -3) != LUA_TSTRING)
+                return luaL_error(L, "newsparse: entry_of: the name must be a string");
+            lua_rawseti(L, vals, 3 * k);
+            lua_rawseti(L, vals, 3 * k - 1);
+            lua_rawseti(L, vals, 3 * k - 2);
+            lua_pushinteger(L, k);
+            lua_rawseti(L, seen, key);
+        }
+        lua_rawgeti(L, vals, 3 * k - 2);
+        e->name = lua_tolstring(L, -1, &e->len);     /* kept alive by vals */
+        lua_pop(L, 1);
+        lua_rawgeti(L, vals, 3 * k - 1);
+        e->type = ctype_of(L, -1);
+        lua_pop(L, 1);
+        e->entry = (uint32_t)k;
+    }
+    lua_pop(L, 2);
+    rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, u->sent, r->sblock, u->nsent,
+                  &u->out, r->ent, &u->refs, &mu->refs);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    return 1;
+}
+
+static int l_resolver_gc(lua_State *L)
+{
+    l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
+    np_resolver_free(u->r);
+    np_coref_scratch_free(u->sc);
+    free(u->sblock);
+    free(u->ent);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_resolver_tostring(lua_State *L)
+{
+    l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
+    return push_name(L, "newsparse.Resolver", u->r, u);
+}
+
+/* upvalues of ms:tables(): field names, then type and gender names */
+enum { UV_FIRST = 1, UV_LAST, UV_TEXT, UV_NAME, UV_TYPE, UV_ID, UV_SENTENCE,
+       UV_BLOCK, UV_GENDER, UV_MALE, UV_FEMALE, UV_CTYPE0 };
+#define N_MENTION_UV (UV_CTYPE0 + NP_CT_OTHER - 1)
+
+static void set_uv(lua_State *L, int uv)
+{
+    lua_pushvalue(L, lua_upvalueindex(uv));
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+/* ms:tables() -> a new array of mentions {first, last, text, name, type,
+ * id, sentence, block, gender}, every call its own tables */
+static int l_mentions_tables(lua_State *L)
+{
+    l_mentions *u = check_mentions(L, 1);
+    const np_refs *r = &u->refs;
+    size_t len, i;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    lua_getiuservalue(L, 1, 2);                      /* 3: entry values */
+    lua_createtable(L, (int)(r->n < 0x7fffffff ? r->n : 0), 0);
+    for (i = 0; i < r->n; i++) {
+        const np_ref *m = &r->v[i];
+        lua_createtable(L, 0, 9);
+        lua_pushinteger(L, (lua_Integer)m->start + 1);
+        set_uv(L, UV_FIRST);
+        lua_pushinteger(L, (lua_Integer)m->end);
+        set_uv(L, UV_LAST);
+        lua_pushlstring(L, s + m->start, m->end - m->start);
+        set_uv(L, UV_TEXT);
+        lua_pushlstring(L, r->names + m->name, m->name_len);
+        set_uv(L, UV_NAME);
+        if (m->type == NP_CT_OTHER || m->type == NP_CT_NIL) {
+            if (m->tentry != NP_REF_NONE && m->type == NP_CT_OTHER) {
+                lua_rawgeti(L, 3, 3 * (lua_Integer)m->tentry - 1);
+                set_uv(L, UV_TYPE);
+            }
+        } else {
+            lua_pushvalue(L, lua_upvalueindex(UV_CTYPE0 + m->type));
+            set_uv(L, UV_TYPE);
+        }
+        if (m->ientry != NP_REF_NONE) {
+            lua_rawgeti(L, 3, 3 * (lua_Integer)m->ientry);
+            set_uv(L, UV_ID);
+        }
+        lua_pushinteger(L, (lua_Integer)m->sentence + 1);
+        set_uv(L, UV_SENTENCE);
+        lua_pushinteger(L, (lua_Integer)m->block);
+        set_uv(L, UV_BLOCK);
+        if (m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE) {
+            lua_pushvalue(L, lua_upvalueindex(m->gender == NP_GENDER_MALE ? UV_MALE : UV_FEMALE));
+            set_uv(L, UV_GENDER);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_mentions_len(lua_State *L)
+{
+    l_mentions *u = check_mentions(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->refs.n);
+    return 1;
+}
+
+static int l_mentions_gc(lua_State *L)
+{
+    l_mentions *u = luaL_checkudata(L, 1, MENTIONS_MT);
+    np_refs_free(&u->refs);
+    u->live = 0;
+    return 0;
+}
+
+static int l_mentions_tostring(lua_State *L)
+{
+    l_mentions *u = luaL_checkudata(L, 1, MENTIONS_MT);
+    return push_name(L, "newsparse.Mentions", u->live ? (const void *)u : NULL, u);
+}
+
+/* the methods table of Mentions gets tables() with its upvalues */
+static void open_mentions(lua_State *L)
+{
+    static const char *const fields[] = { "first", "last", "text", "name", "type",
+        "id", "sentence", "block", "gender", "male", "female" };
+    int i;
+
+    luaL_getmetatable(L, MENTIONS_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    lua_pushboolean(L, 0);                 /* NP_CT_NIL: never pushed */
+    for (i = NP_CT_PERSON; i < NP_CT_OTHER; i++)
+        lua_pushstring(L, ctype_names[i]);
+    lua_pushcclosure(L, l_mentions_tables, N_MENTION_UV);
+    lua_setfield(L, -2, "tables");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_mentions_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
 }
 
 /*}====================================================================*/
@@ -1810,8 +2149,20 @@ static const luaL_Reg disc_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg resolver_methods[] = {
+    {"mentions", l_resolver_mentions},
+    {"close", l_resolver_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg mentions_methods[] = {
+    {"close", l_mentions_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
     {"discoverer", l_disc_new},
+    {"resolver", l_resolver_new},
     {"reader", l_reader_new},
     {"counters", l_counters_new},
     {"fork", l_fork},
@@ -1848,6 +2199,9 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
     new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
     new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring);
+    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
+    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
+    open_mentions(L);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

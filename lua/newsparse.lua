@@ -278,25 +278,26 @@ end
 --   opts.all       read every block (default: body blocks, each once)
 --   opts.discover  false: gazetteer matches only
 -- the default mentions (default gazetteer, body blocks, discovery) are
--- found once per article and shared by entities, people, organisations,
--- places and quotes; each caller gets its own copy of the list
+-- found once per article (a C object, newsparse.Mentions) and shared by
+-- entities, people, organisations, places and quotes; each caller of
+-- art:entities() gets tables of its own
 local function default_mentions(art)
-  local cached = art._mentions
+  local cached = rawget(art, "_mentions")
   if not cached then
-    cached = entities.mentions(art, matcher_list(nil), {})
-    art._mentions = cached
+    cached = entities.analyse(art, matcher_list(nil), {})
+    rawset(art, "_mentions", cached)
   end
   return cached
 end
 
--- a copy of a list of mentions (the fields entities.mentions gives)
-local function copy_list(list)
-  local out = {}
-  for i, x in ipairs(list) do
-    out[i] = { first = x.first, last = x.last, text = x.text, name = x.name, type = x.type,
-               id = x.id, sentence = x.sentence, block = x.block, gender = x.gender }
+-- the default mentions as tables, for quotes.find, which only reads them
+local function default_list(art)
+  local list = rawget(art, "_mention_list")
+  if not list then
+    list = default_mentions(art):tables()
+    rawset(art, "_mention_list", list)
   end
-  return out
+  return list
 end
 
 function Article:entities(m, opts)
@@ -304,7 +305,7 @@ function Article:entities(m, opts)
     error("newsparse: art:entities(m, opts): opts must be a table", 2)
   end
   if m == nil and (opts == nil or next(opts) == nil) then
-    return copy_list(default_mentions(self))
+    return default_mentions(self):tables()
   end
   return entities.mentions(self, matcher_list(m), opts)
 end
@@ -314,7 +315,7 @@ end
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
   -- quotes.find only reads the mentions: the shared list needs no copy
-  if m == nil then return quotes.find(self, default_mentions(self)) end
+  if m == nil then return quotes.find(self, default_list(self)) end
   return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
 end
 

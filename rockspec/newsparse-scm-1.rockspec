@@ -56,6 +56,7 @@ build = {
         "csrc/np_match.c",
         "csrc/np_read.c",
         "csrc/np_entity.c",
+        "csrc/np_coref.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
