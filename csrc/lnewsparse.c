@@ -34,6 +34,7 @@
 #include "np_coref.h"
 #include "np_entity.h"
 #include "np_match.h"
+#include "np_quote.h"
 #include "np_read.h"
 #include "np_regex.h"
 #include "np_segment.h"
@@ -52,6 +53,7 @@
 #define DISC_MT    "newsparse.Discoverer"
 #define RESOLVER_MT "newsparse.Resolver"
 #define MENTIONS_MT "newsparse.Mentions"
+#define QUOTER_MT  "newsparse.Quoter"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
@@ -1429,6 +1431,239 @@ static void open_mentions(lua_State *L)
 /*}====================================================================*/
 
 /*{====================================================================
+ * Quoter (np_quote: quotations and speakers; lua/newsparse/quotes.lua is
+ * the API)
+ *=====================================================================*/
+
+typedef struct {
+    np_quoter *q;
+    np_quote_scratch *sc;
+    np_quote_list out;
+    np_qblock *blocks;
+    size_t bcap;
+    np_span *sent;
+    size_t *sblock;
+    size_t scap, sbcap;
+} l_quoter;
+
+static l_quoter *check_quoter(lua_State *L, int idx)
+{
+    l_quoter *u = luaL_checkudata(L, idx, QUOTER_MT);
+    if (u->q == NULL)
+        luaL_error(L, "attempt to use a closed newsparse quoter");
+    return u;
+}
+
+static const struct { const char *name; unsigned cls; } quoter_classes[] = {
+    {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
+    {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
+    {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
+    {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
+};
+#define N_QUOTER_CLASSES (sizeof quoter_classes / sizeof quoter_classes[0])
+
+/* core.quoter(lists): lists maps a class name (speech, stop_back,
+ * relative, participle, opener, auxiliary, he, she, they) to a set of
+ * lower-case words (word = true) or a list. */
+static int l_quoter_new(lua_State *L)
+{
+    l_quoter *u;
+    size_t c;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, QUOTER_MT);
+    u->q = np_quoter_create();
+    u->sc = np_quote_scratch_create();
+    if (u->q == NULL || u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < N_QUOTER_CLASSES; c++)
+            if (strcmp(k, quoter_classes[c].name) == 0)
+                break;
+        if (k == NULL || c == N_QUOTER_CLASSES)
+            return luaL_error(L, "newsparse.quoter: unknown word class '%s'",
+                              k ? k : luaL_typename(L, -2));
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse.quoter: %s: a table of words expected", k);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else
+                return luaL_error(L, "newsparse.quoter: %s: words must be strings", k);
+            rc = np_quoter_add(u->q, w, wl, quoter_classes[c].cls);
+            if (rc == NP_EINVAL)
+                return luaL_error(L, "newsparse.quoter: %s: '%s' is empty or longer "
+                                  "than 31 bytes", k, w);
+            if (rc != NP_OK)
+                return luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    np_quoter_ready(u->q);
+    return 1;
+}
+
+static const char *const quote_kinds[] = { "direct", "partial", "scare" };
+
+enum { QV_TEXT = 1, QV_FIRST, QV_LAST, QV_SPEAKER, QV_SPEAKER_FIRST, QV_SPEAKER_LAST,
+       QV_CUE, QV_KIND, QV_BLOCK, QV_SENTENCE, QV_KIND0 };
+#define N_QUOTE_UV (QV_KIND0 + 2)
+
+/* q:quotes(text, blocks, sentences, mentions) -> quotes {text, first,
+ * last, speaker, speaker_first, speaker_last, cue, kind, block, sentence}
+ *   blocks     art.blocks ({first, last, kind [, dup_of]} each)
+ *   sentences  the body sentences {first, last, block}
+ *   mentions   a Mentions object over the same text */
+static int l_quoter_quotes(lua_State *L)
+{
+    l_quoter *u = check_quoter(L, 1);
+    size_t len, nb, ns, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    l_mentions *mu;
+    int rc;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    mu = check_mentions(L, 5);
+    nb = (size_t)luaL_len(L, 3);
+    ns = (size_t)luaL_len(L, 4);
+    if (np_grow((void **)&u->blocks, &u->bcap, nb + 1, sizeof *u->blocks) != NP_OK ||
+        np_grow((void **)&u->sent, &u->scap, ns + 1, sizeof *u->sent) != NP_OK ||
+        np_grow((void **)&u->sblock, &u->sbcap, ns + 1, sizeof *u->sblock) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    for (i = 1; i <= nb; i++) {
+        lua_Integer f, l;
+        int ok1, ok2;
+        const char *kind;
+        lua_geti(L, 3, (lua_Integer)i);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: block %d is not a table", (int)i);
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        lua_getfield(L, -3, "kind");
+        lua_getfield(L, -4, "dup_of");
+        f = lua_tointegerx(L, -4, &ok1);
+        l = lua_tointegerx(L, -3, &ok2);
+        if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
+            return luaL_error(L, "newsparse: block %d: first and last must be "
+                              "positions in the text", (int)i);
+        kind = lua_tostring(L, -2);
+        u->blocks[i].first = (size_t)f;
+        u->blocks[i].last = (size_t)l;
+        u->blocks[i].para = kind && strcmp(kind, "paragraph") == 0 && !lua_toboolean(L, -1);
+        lua_pop(L, 5);
+    }
+    for (i = 0; i < ns; i++) {
+        lua_Integer f, l, b;
+        int ok1, ok2, ok3;
+        lua_geti(L, 4, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        lua_getfield(L, -3, "block");
+        f = lua_tointegerx(L, -3, &ok1);
+        l = lua_tointegerx(L, -2, &ok2);
+        b = lua_tointegerx(L, -1, &ok3);
+        if (!ok1 || !ok2 || !ok3 || f < 1 || l < f - 1 || l > (lua_Integer)len ||
+            b < 1 || b > (lua_Integer)nb)
+            return luaL_error(L, "newsparse: sentence %d: first, last and block must "
+                              "be positions in the text and a block", (int)i + 1);
+        u->sent[i].start = (size_t)f - 1;
+        u->sent[i].end = (size_t)l;
+        u->sblock[i] = (size_t)b;
+        lua_pop(L, 4);
+    }
+    rc = np_quotes(u->q, u->sc, s, len, u->blocks, nb, u->sent, u->sblock, ns,
+                   &mu->refs, &u->out);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    lua_createtable(L, (int)(u->out.n < 0x7fffffff ? u->out.n : 0), 0);
+    for (i = 0; i < u->out.n; i++) {
+        const np_quote *q = &u->out.v[i];
+        lua_createtable(L, 0, 10);
+        lua_pushlstring(L, s + q->first - 1, q->last - q->first + 1);
+        set_uv(L, QV_TEXT);
+        lua_pushinteger(L, (lua_Integer)q->first);
+        set_uv(L, QV_FIRST);
+        lua_pushinteger(L, (lua_Integer)q->last);
+        set_uv(L, QV_LAST);
+        if (q->speaker) {
+            lua_pushlstring(L, q->speaker, q->speaker_len);
+            set_uv(L, QV_SPEAKER);
+            lua_pushinteger(L, (lua_Integer)q->sp_first);
+            set_uv(L, QV_SPEAKER_FIRST);
+            lua_pushinteger(L, (lua_Integer)q->sp_last);
+            set_uv(L, QV_SPEAKER_LAST);
+        }
+        if (q->cue) {
+            lua_pushlstring(L, q->cue, q->cue_len);
+            set_uv(L, QV_CUE);
+        }
+        lua_pushvalue(L, lua_upvalueindex(QV_KIND0 + q->kind));
+        set_uv(L, QV_KIND);
+        lua_pushinteger(L, (lua_Integer)q->block);
+        set_uv(L, QV_BLOCK);
+        if (q->sentence) {
+            lua_pushinteger(L, (lua_Integer)q->sentence);
+            set_uv(L, QV_SENTENCE);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_quoter_gc(lua_State *L)
+{
+    l_quoter *u = luaL_checkudata(L, 1, QUOTER_MT);
+    np_quoter_free(u->q);
+    np_quote_scratch_free(u->sc);
+    np_quote_list_free(&u->out);
+    free(u->blocks);
+    free(u->sent);
+    free(u->sblock);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_quoter_tostring(lua_State *L)
+{
+    l_quoter *u = luaL_checkudata(L, 1, QUOTER_MT);
+    return push_name(L, "newsparse.Quoter", u->q, u);
+}
+
+/* the methods table of Quoter gets quotes() with its upvalues */
+static void open_quoter(lua_State *L)
+{
+    static const char *const fields[] = { "text", "first", "last", "speaker",
+        "speaker_first", "speaker_last", "cue", "kind", "block", "sentence" };
+    int i;
+
+    luaL_getmetatable(L, QUOTER_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    for (i = 0; i < 3; i++)
+        lua_pushstring(L, quote_kinds[i]);
+    lua_pushcclosure(L, l_quoter_quotes, N_QUOTE_UV);
+    lua_setfield(L, -2, "quotes");
+    lua_pop(L, 2);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
  * Regex
  *=====================================================================*/
 
@@ -2160,7 +2395,13 @@ static const luaL_Reg mentions_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg quoter_methods[] = {
+    {"close", l_quoter_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"quoter", l_quoter_new},
     {"discoverer", l_disc_new},
     {"resolver", l_resolver_new},
     {"reader", l_reader_new},
@@ -2202,6 +2443,8 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
     new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
     open_mentions(L);
+    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring);
+    open_quoter(L);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

@@ -290,16 +290,6 @@ local function default_mentions(art)
   return cached
 end
 
--- the default mentions as tables, for quotes.find, which only reads them
-local function default_list(art)
-  local list = rawget(art, "_mention_list")
-  if not list then
-    list = default_mentions(art):tables()
-    rawset(art, "_mention_list", list)
-  end
-  return list
-end
-
 function Article:entities(m, opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("newsparse: art:entities(m, opts): opts must be a table", 2)
@@ -314,9 +304,8 @@ end
 -- speaker_first, speaker_last, cue, kind, block, sentence} (see
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
-  -- quotes.find only reads the mentions: the shared list needs no copy
-  if m == nil then return quotes.find(self, default_list(self)) end
-  return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
+  if m == nil then return quotes.find(self, default_mentions(self)) end
+  return quotes.find(self, entities.analyse(self, matcher_list(m), {}))
 end
 
 local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },

@@ -57,6 +57,7 @@ build = {
         "csrc/np_read.c",
         "csrc/np_entity.c",
         "csrc/np_coref.c",
+        "csrc/np_quote.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
