@@ -46,6 +46,7 @@
 #define RULES_MT  "newsparse.Rules"
 #define PARSER_MT "newsparse.Parser"
 #define SEG_MT    "newsparse.Segmenter"
+#define SENTS_MT  "newsparse.Sentences"
 #define MATCHER_MT "newsparse.CoreMatcher"
 #define REGEX_MT   "newsparse.Regex"
 #define READER_MT  "newsparse.Reader"
@@ -377,6 +378,164 @@ static int l_seg_spans(lua_State *L)
         lua_rawseti(L, -2, 2 * (lua_Integer)i + 2);
     }
     return 1;
+}
+
+/* a Sentences object: the sentences of an article's blocks, with their
+ * blocks; user value 1 is the text */
+typedef struct {
+    np_span *v;
+    size_t *block;          /* 1-based block of each sentence */
+    size_t n, cap, bcap;
+    int live;
+} l_sents;
+
+static l_sents *check_sents(lua_State *L, int idx)
+{
+    l_sents *u = luaL_checkudata(L, idx, SENTS_MT);
+    if (!u->live)
+        luaL_error(L, "attempt to use a closed newsparse sentences object");
+    return u;
+}
+
+static int sentence_block(const char *kind)
+{
+    return strcmp(kind, "title") == 0 || strcmp(kind, "bullet") == 0 ||
+           strcmp(kind, "paragraph") == 0 || strcmp(kind, "heading") == 0;
+}
+
+/* seg:split(text, blocks, all) -> Sentences: the sentences of each block
+ * ({first, last, kind [, dup_of]}, as art.blocks) in order, lines joined
+ * (a sentence never crosses a block); without all, only title, bullet,
+ * paragraph and heading blocks that repeat no other (what art:sentences()
+ * reads) */
+static int l_seg_split(lua_State *L)
+{
+    l_seg *u = check_seg(L, 1);
+    size_t len, nb, bi, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    int all = lua_toboolean(L, 4);
+    l_sents *ss;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    nb = (size_t)luaL_len(L, 3);
+    ss = lua_newuserdatauv(L, sizeof *ss, 1);
+    memset(ss, 0, sizeof *ss);
+    ss->live = 1;
+    luaL_setmetatable(L, SENTS_MT);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, 1);
+    for (bi = 1; bi <= nb; bi++) {
+        lua_Integer f, l;
+        int ok1, ok2, take;
+        lua_geti(L, 3, (lua_Integer)bi);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: block %d is not a table", (int)bi);
+        lua_getfield(L, -1, "kind");
+        lua_getfield(L, -2, "dup_of");
+        take = all || (lua_type(L, -2) == LUA_TSTRING && sentence_block(lua_tostring(L, -2)) &&
+                       !lua_toboolean(L, -1));
+        lua_pop(L, 2);
+        if (!take) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        f = lua_tointegerx(L, -2, &ok1);
+        l = lua_tointegerx(L, -1, &ok2);
+        if (!ok1 || !ok2)
+            return luaL_error(L, "newsparse: block %d: first and last must be "
+                              "integers", (int)bi);
+        lua_pop(L, 3);
+        if (f < 1)
+            f = 1;
+        if (l > (lua_Integer)len)
+            l = (lua_Integer)len;
+        if (l < f)
+            continue;
+        u->spans.n = 0;
+        if (np_sentences(u->sg, s + f - 1, (size_t)(l - f + 1), NP_SEG_JOIN_LINES,
+                         &u->spans) != NP_OK ||
+            np_grow((void **)&ss->v, &ss->cap, ss->n + u->spans.n + 1, sizeof *ss->v) != NP_OK ||
+            np_grow((void **)&ss->block, &ss->bcap, ss->n + u->spans.n + 1,
+                    sizeof *ss->block) != NP_OK)
+            return luaL_error(L, "newsparse.sentences: out of memory");
+        for (i = 0; i < u->spans.n; i++) {
+            ss->v[ss->n].start = (size_t)f - 1 + u->spans.v[i].start;
+            ss->v[ss->n].end = (size_t)f - 1 + u->spans.v[i].end;
+            ss->block[ss->n] = bi;
+            ss->n++;
+        }
+    }
+    return 1;
+}
+
+/* ss:tables() -> a new array {first, last, text, block} (upvalues: the
+ * field names) */
+static int l_sents_tables(lua_State *L)
+{
+    l_sents *u = check_sents(L, 1);
+    size_t len, i;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    lua_createtable(L, (int)(u->n < 0x7fffffff ? u->n : 0), 0);
+    for (i = 0; i < u->n; i++) {
+        lua_createtable(L, 0, 4);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_pushinteger(L, (lua_Integer)u->v[i].start + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_pushinteger(L, (lua_Integer)u->v[i].end);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(3));
+        lua_pushlstring(L, s + u->v[i].start, u->v[i].end - u->v[i].start);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(4));
+        lua_pushinteger(L, (lua_Integer)u->block[i]);
+        lua_rawset(L, -3);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_sents_len(lua_State *L)
+{
+    l_sents *u = check_sents(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->n);
+    return 1;
+}
+
+static int l_sents_gc(lua_State *L)
+{
+    l_sents *u = luaL_checkudata(L, 1, SENTS_MT);
+    free(u->v);
+    free(u->block);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_sents_tostring(lua_State *L)
+{
+    l_sents *u = luaL_checkudata(L, 1, SENTS_MT);
+    return push_name(L, "newsparse.Sentences", u->live ? (const void *)u : NULL, u);
+}
+
+static void open_sents(lua_State *L)
+{
+    luaL_getmetatable(L, SENTS_MT);
+    lua_getfield(L, -1, "__index");
+    lua_pushliteral(L, "first");
+    lua_pushliteral(L, "last");
+    lua_pushliteral(L, "text");
+    lua_pushliteral(L, "block");
+    lua_pushcclosure(L, l_sents_tables, 4);
+    lua_setfield(L, -2, "tables");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_sents_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
 }
 
 static int l_seg_gc(lua_State *L)
@@ -818,7 +977,6 @@ typedef struct {
     np_role_refs refs;
     np_span *sent;
     size_t sentcap;
-    size_t nsent;
     const np_matcher **m;
     np_match_scratch **msc;
     size_t mcap;
@@ -913,21 +1071,14 @@ static const char *const disc_type_names[] = { NULL, "PERSON", "ORG", "GPE", "MI
  *   refs       flat, 5 values each "the X [Y]": sentence, first and last
  *              of X, first and last of Y (0, 0 without Y); only with
  *              discover */
-/* run np_entities into u->out and u->refs: the text at index 2, the
- * sentences at sidx (tables {first=, last= [, block=]}), the core
- * matchers at midx.  With blocks, the sentences' blocks go there too. */
-static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len, int sidx,
-                     int midx, int discover, size_t **blocks, size_t *bcap)
+/* read the sentences at sidx (tables {first=, last=}) into u->sent */
+static size_t read_sentences(lua_State *L, l_disc *u, int sidx, size_t len)
 {
-    size_t n, nm, i;
-    int rc;
+    size_t n, i;
 
     luaL_checktype(L, sidx, LUA_TTABLE);
-    luaL_checktype(L, midx, LUA_TTABLE);
     n = (size_t)luaL_len(L, sidx);
-    nm = (size_t)luaL_len(L, midx);
-    if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK ||
-        (blocks && np_grow((void **)blocks, bcap, n + 1, sizeof **blocks) != NP_OK))
+    if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK)
         luaL_error(L, "newsparse: out of memory");
     for (i = 0; i < n; i++) {
         lua_Integer f, l;
@@ -944,16 +1095,21 @@ static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len, int sid
                        "positions in the text", (int)i + 1);
         u->sent[i].start = (size_t)f - 1;
         u->sent[i].end = (size_t)l;
-        if (blocks) {
-            lua_Integer b = (lua_getfield(L, -3, "block"), lua_tointegerx(L, -1, &ok1));
-            if (!ok1 || b < 1)
-                luaL_error(L, "newsparse: sentence %d: block must be a positive "
-                           "integer", (int)i + 1);
-            (*blocks)[i] = (size_t)b;
-            lua_pop(L, 1);
-        }
         lua_pop(L, 3);
     }
+    return n;
+}
+
+/* run np_entities over sent[0..n) into u->out and u->refs, with the core
+ * matchers at midx */
+static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len,
+                     const np_span *sent, size_t n, int midx, int discover)
+{
+    size_t nm, i;
+    int rc;
+
+    luaL_checktype(L, midx, LUA_TTABLE);
+    nm = (size_t)luaL_len(L, midx);
     if (nm > 0xffff)
         luaL_error(L, "newsparse: too many matchers");
     if (nm > u->mcap) {
@@ -976,10 +1132,9 @@ static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len, int sid
         u->msc[i] = mu->sc;
         lua_pop(L, 1);    /* the table passed in keeps it alive */
     }
-    u->nsent = n;
     u->out.n = 0;
     u->refs.n = 0;
-    rc = np_entities(u->d, u->sc, s, len, u->sent, n, u->m, u->msc, nm,
+    rc = np_entities(u->d, u->sc, s, len, sent, n, u->m, u->msc, nm,
                      discover, &u->out, &u->refs);
     if (rc == NP_ELIMIT)
         luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
@@ -990,10 +1145,11 @@ static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len, int sid
 static int l_disc_mentions(lua_State *L)
 {
     l_disc *u = check_disc(L, 1);
-    size_t len, i;
+    size_t len, i, n;
     const char *s = luaL_checklstring(L, 2, &len);
 
-    disc_run(L, u, s, len, 3, 4, lua_toboolean(L, 5), NULL, NULL);
+    n = read_sentences(L, u, 3, len);
+    disc_run(L, u, s, len, u->sent, n, 4, lua_toboolean(L, 5));
     lua_createtable(L, (int)(6 * u->out.n < 0x7fffffff ? 6 * u->out.n : 0), 0);
     for (i = 0; i < u->out.n; i++) {
         const np_mention *m = &u->out.v[i];
@@ -1124,8 +1280,6 @@ static int l_disc_tostring(lua_State *L)
 typedef struct {
     np_resolver *r;
     np_coref_scratch *sc;
-    size_t *sblock;
-    size_t sbcap;
     np_entry_ref *ent;
     size_t entcap;
 } l_resolver;
@@ -1235,7 +1389,7 @@ static unsigned char ctype_of(lua_State *L, int idx)
 
 /* r:mentions(d, text, sentences, cores, discover, entry_of, matchers) ->
  * Mentions: np_entities with discoverer d (as d:mentions), then np_coref.
- * sentences: {first=, last=, block=} each; cores: the core matchers;
+ * sentences: a Sentences object of the text; cores: the core matchers;
  * entry_of(matchers[i], pid) -> name, type, id of the entry a match of
  * pattern pid (1-based) of cores[i] reports (called once per pattern and
  * article). */
@@ -1247,10 +1401,14 @@ static int l_resolver_mentions(lua_State *L)
     const char *s = luaL_checklstring(L, 3, &len);
     int discover = lua_toboolean(L, 6), rc, seen, vals;
     l_mentions *mu;
+    l_sents *ss = check_sents(L, 4);
 
     luaL_checktype(L, 7, LUA_TFUNCTION);
     luaL_checktype(L, 8, LUA_TTABLE);
-    disc_run(L, u, s, len, 4, 5, discover, &r->sblock, &r->sbcap);
+    for (i = 0; i < ss->n; i++)
+        if (ss->v[i].end > len)
+            return luaL_argerror(L, 4, "sentences of another text");
+    disc_run(L, u, s, len, ss->v, ss->n, 5, discover);
     if (np_grow((void **)&r->ent, &r->entcap, u->out.n + 1, sizeof *r->ent) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
     mu = lua_newuserdatauv(L, sizeof *mu, 2);          /* 9 */
@@ -1299,7 +1457,7 @@ static int l_resolver_mentions(lua_State *L)
         e->entry = (uint32_t)k;
     }
     lua_pop(L, 2);
-    rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, u->sent, r->sblock, u->nsent,
+    rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, ss->v, ss->block, ss->n,
                   &u->out, r->ent, &u->refs, &mu->refs);
     if (rc != NP_OK)
         return luaL_error(L, "newsparse: %s", np_strerror(rc));
@@ -1311,7 +1469,6 @@ static int l_resolver_gc(lua_State *L)
     l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
     np_resolver_free(u->r);
     np_coref_scratch_free(u->sc);
-    free(u->sblock);
     free(u->ent);
     memset(u, 0, sizeof *u);
     return 0;
@@ -1441,9 +1598,6 @@ typedef struct {
     np_quote_list out;
     np_qblock *blocks;
     size_t bcap;
-    np_span *sent;
-    size_t *sblock;
-    size_t scap, sbcap;
 } l_quoter;
 
 static l_quoter *check_quoter(lua_State *L, int idx)
@@ -1523,24 +1677,22 @@ enum { QV_TEXT = 1, QV_FIRST, QV_LAST, QV_SPEAKER, QV_SPEAKER_FIRST, QV_SPEAKER_
 /* q:quotes(text, blocks, sentences, mentions) -> quotes {text, first,
  * last, speaker, speaker_first, speaker_last, cue, kind, block, sentence}
  *   blocks     art.blocks ({first, last, kind [, dup_of]} each)
- *   sentences  the body sentences {first, last, block}
+ *   sentences  a Sentences object: the body sentences
  *   mentions   a Mentions object over the same text */
 static int l_quoter_quotes(lua_State *L)
 {
     l_quoter *u = check_quoter(L, 1);
-    size_t len, nb, ns, i;
+    size_t len, nb, i;
     const char *s = luaL_checklstring(L, 2, &len);
+    l_sents *ss;
     l_mentions *mu;
     int rc;
 
     luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_checktype(L, 4, LUA_TTABLE);
+    ss = check_sents(L, 4);
     mu = check_mentions(L, 5);
     nb = (size_t)luaL_len(L, 3);
-    ns = (size_t)luaL_len(L, 4);
-    if (np_grow((void **)&u->blocks, &u->bcap, nb + 1, sizeof *u->blocks) != NP_OK ||
-        np_grow((void **)&u->sent, &u->scap, ns + 1, sizeof *u->sent) != NP_OK ||
-        np_grow((void **)&u->sblock, &u->sbcap, ns + 1, sizeof *u->sblock) != NP_OK)
+    if (np_grow((void **)&u->blocks, &u->bcap, nb + 1, sizeof *u->blocks) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
     for (i = 1; i <= nb; i++) {
         lua_Integer f, l;
@@ -1564,28 +1716,10 @@ static int l_quoter_quotes(lua_State *L)
         u->blocks[i].para = kind && strcmp(kind, "paragraph") == 0 && !lua_toboolean(L, -1);
         lua_pop(L, 5);
     }
-    for (i = 0; i < ns; i++) {
-        lua_Integer f, l, b;
-        int ok1, ok2, ok3;
-        lua_geti(L, 4, (lua_Integer)i + 1);
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
-        lua_getfield(L, -1, "first");
-        lua_getfield(L, -2, "last");
-        lua_getfield(L, -3, "block");
-        f = lua_tointegerx(L, -3, &ok1);
-        l = lua_tointegerx(L, -2, &ok2);
-        b = lua_tointegerx(L, -1, &ok3);
-        if (!ok1 || !ok2 || !ok3 || f < 1 || l < f - 1 || l > (lua_Integer)len ||
-            b < 1 || b > (lua_Integer)nb)
-            return luaL_error(L, "newsparse: sentence %d: first, last and block must "
-                              "be positions in the text and a block", (int)i + 1);
-        u->sent[i].start = (size_t)f - 1;
-        u->sent[i].end = (size_t)l;
-        u->sblock[i] = (size_t)b;
-        lua_pop(L, 4);
-    }
-    rc = np_quotes(u->q, u->sc, s, len, u->blocks, nb, u->sent, u->sblock, ns,
+    for (i = 0; i < ss->n; i++)
+        if (ss->v[i].end > len || ss->block[i] > nb)
+            return luaL_argerror(L, 4, "sentences of another text");
+    rc = np_quotes(u->q, u->sc, s, len, u->blocks, nb, ss->v, ss->block, ss->n,
                    &mu->refs, &u->out);
     if (rc != NP_OK)
         return luaL_error(L, "newsparse: %s", np_strerror(rc));
@@ -1631,8 +1765,6 @@ static int l_quoter_gc(lua_State *L)
     np_quote_scratch_free(u->sc);
     np_quote_list_free(&u->out);
     free(u->blocks);
-    free(u->sent);
-    free(u->sblock);
     memset(u, 0, sizeof *u);
     return 0;
 }
@@ -2335,6 +2467,7 @@ static const luaL_Reg seg_methods[] = {
     {"sentences", l_seg_sentences},
     {"count", l_seg_count},
     {"spans", l_seg_spans},
+    {"split", l_seg_split},
     {"close", l_seg_gc},
     {NULL, NULL}
 };
@@ -2395,6 +2528,11 @@ static const luaL_Reg mentions_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg sents_methods[] = {
+    {"close", l_sents_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg quoter_methods[] = {
     {"close", l_quoter_gc},
     {NULL, NULL}
@@ -2443,6 +2581,8 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
     new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
     open_mentions(L);
+    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring);
+    open_sents(L);
     new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring);
     open_quoter(L);
     luaL_newlib(L, core_functions);

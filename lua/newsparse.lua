@@ -220,38 +220,29 @@ function Article:body()
   return concat(parts, "\n\n")
 end
 
--- the blocks art:sentences() reads by default: no repeats, captions,
--- credits or boilerplate, so that nothing is counted twice
-local sentence_kinds = { title = true, bullet = true, paragraph = true, heading = true }
-
 -- art:sentences([opts]) -> array of {first, last, text, block}; a sentence
--- never crosses a block.  opts.all = true reads every block.
+-- never crosses a block.  By default the title, bullets, paragraphs and
+-- headings, each once (no repeats, captions, credits or boilerplate, so
+-- that nothing is counted twice); opts.all = true reads every block.
+-- Every call makes its own tables.
 function Article:sentences(opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("newsparse: art:sentences(opts): opts must be a table", 2)
   end
-  local all = opts and opts.all
-  local seg = segmenter_for(opts)
-  local out, text = {}, self.text
-  for bi, b in ipairs(self.blocks) do
-    if all or (sentence_kinds[b.kind] and not b.dup_of) then
-      for _, st in ipairs(seg:sentences(text, true, b.first, b.last)) do
-        st.block = bi
-        out[#out + 1] = st
-      end
-    end
+  if opts == nil or opts.abbreviations == nil then
+    return self:_sentences(opts and opts.all):tables()
   end
-  return out
+  return segmenter_for(opts):split(self.text, self.blocks, opts.all):tables()
 end
 
--- art:_sentences(all) -> the sentences of art:sentences({all = all}), found
--- once per article and shared by entities and quotes (internal: callers
--- must not change the list or its tables)
+-- art:_sentences(all) -> the sentences of art:sentences({all = all}) as a C
+-- object (newsparse.Sentences: ss:tables(), #ss), found once per article
+-- and shared by sentences, entities and quotes (internal)
 function Article:_sentences(all)
   local key = all and "_sentences_all" or "_sentences_body"
   local cached = rawget(self, key)
   if not cached then
-    cached = self:sentences(all and { all = true } or nil)
+    cached = segmenter_for(nil):split(self.text, self.blocks, all)
     rawset(self, key, cached)
   end
   return cached
