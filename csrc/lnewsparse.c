@@ -58,7 +58,13 @@
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
-typedef struct { np_segmenter *sg; np_spans spans; } l_seg;
+typedef struct {
+    np_segmenter *sg;
+    np_spans spans;
+    np_span *acc;           /* seg:split's sentences and their blocks, */
+    size_t *accb;           /* copied into a Sentences object */
+    size_t acccap, accbcap;
+} l_seg;
 typedef struct {
     np_regex *re;
     np_regex_scratch *sc;
@@ -381,11 +387,12 @@ static int l_seg_spans(lua_State *L)
 }
 
 /* a Sentences object: the sentences of an article's blocks, with their
- * blocks; user value 1 is the text */
+ * blocks; user value 1 is the text; the arrays follow it in the same
+ * block */
 typedef struct {
     np_span *v;
     size_t *block;          /* 1-based block of each sentence */
-    size_t n, cap, bcap;
+    size_t n;
     int live;
 } l_sents;
 
@@ -414,16 +421,11 @@ static int l_seg_split(lua_State *L)
     size_t len, nb, bi, i;
     const char *s = luaL_checklstring(L, 2, &len);
     int all = lua_toboolean(L, 4);
+    size_t n = 0;
     l_sents *ss;
 
     luaL_checktype(L, 3, LUA_TTABLE);
     nb = (size_t)luaL_len(L, 3);
-    ss = lua_newuserdatauv(L, sizeof *ss, 1);
-    memset(ss, 0, sizeof *ss);
-    ss->live = 1;
-    luaL_setmetatable(L, SENTS_MT);
-    lua_pushvalue(L, 2);
-    lua_setiuservalue(L, -2, 1);
     for (bi = 1; bi <= nb; bi++) {
         lua_Integer f, l;
         int ok1, ok2, take;
@@ -456,17 +458,32 @@ static int l_seg_split(lua_State *L)
         u->spans.n = 0;
         if (np_sentences(u->sg, s + f - 1, (size_t)(l - f + 1), NP_SEG_JOIN_LINES,
                          &u->spans) != NP_OK ||
-            np_grow((void **)&ss->v, &ss->cap, ss->n + u->spans.n + 1, sizeof *ss->v) != NP_OK ||
-            np_grow((void **)&ss->block, &ss->bcap, ss->n + u->spans.n + 1,
-                    sizeof *ss->block) != NP_OK)
+            np_grow((void **)&u->acc, &u->acccap, n + u->spans.n + 1, sizeof *u->acc) != NP_OK ||
+            np_grow((void **)&u->accb, &u->accbcap, n + u->spans.n + 1,
+                    sizeof *u->accb) != NP_OK)
             return luaL_error(L, "newsparse.sentences: out of memory");
         for (i = 0; i < u->spans.n; i++) {
-            ss->v[ss->n].start = (size_t)f - 1 + u->spans.v[i].start;
-            ss->v[ss->n].end = (size_t)f - 1 + u->spans.v[i].end;
-            ss->block[ss->n] = bi;
-            ss->n++;
+            u->acc[n].start = (size_t)f - 1 + u->spans.v[i].start;
+            u->acc[n].end = (size_t)f - 1 + u->spans.v[i].end;
+            u->accb[n] = bi;
+            n++;
         }
     }
+    if (n > ((size_t)-1 - sizeof *ss) / (sizeof(np_span) + sizeof(size_t)))
+        return luaL_error(L, "newsparse.sentences: out of memory");
+    ss = lua_newuserdatauv(L, sizeof *ss + n * (sizeof(np_span) + sizeof(size_t)), 1);
+    memset(ss, 0, sizeof *ss);
+    ss->live = 1;
+    ss->n = n;
+    ss->v = (np_span *)(void *)(ss + 1);
+    ss->block = (size_t *)(void *)(ss->v + n);
+    if (n > 0) {
+        memcpy(ss->v, u->acc, n * sizeof *ss->v);
+        memcpy(ss->block, u->accb, n * sizeof *ss->block);
+    }
+    luaL_setmetatable(L, SENTS_MT);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, 1);
     return 1;
 }
 
@@ -510,9 +527,8 @@ static int l_sents_len(lua_State *L)
 static int l_sents_gc(lua_State *L)
 {
     l_sents *u = luaL_checkudata(L, 1, SENTS_MT);
-    free(u->v);
-    free(u->block);
-    memset(u, 0, sizeof *u);
+    u->live = 0;
+    u->n = 0;
     return 0;
 }
 
@@ -543,6 +559,11 @@ static int l_seg_gc(lua_State *L)
     l_seg *u = luaL_checkudata(L, 1, SEG_MT);
     np_segmenter_free(u->sg);
     np_spans_free(&u->spans);
+    free(u->acc);
+    free(u->accb);
+    u->acc = NULL;
+    u->accb = NULL;
+    u->acccap = u->accbcap = 0;
     u->sg = NULL;
     return 0;
 }
@@ -1280,12 +1301,14 @@ static int l_disc_tostring(lua_State *L)
 typedef struct {
     np_resolver *r;
     np_coref_scratch *sc;
+    np_refs work;           /* np_coref's answer, copied into a Mentions */
     np_entry_ref *ent;
     size_t entcap;
 } l_resolver;
 
 /* a Mentions object: user value 1 the text, 2 the entries' values (name,
- * type, id at 3k-2, 3k-1, 3k for entry k) */
+ * type, id at 3k-2, 3k-1, 3k for entry k); its mentions and their names
+ * follow it in the same block (refs points there) */
 typedef struct {
     np_refs refs;
     int live;
@@ -1411,18 +1434,10 @@ static int l_resolver_mentions(lua_State *L)
     disc_run(L, u, s, len, ss->v, ss->n, 5, discover);
     if (np_grow((void **)&r->ent, &r->entcap, u->out.n + 1, sizeof *r->ent) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
-    mu = lua_newuserdatauv(L, sizeof *mu, 2);          /* 9 */
-    memset(mu, 0, sizeof *mu);
-    mu->live = 1;
-    luaL_setmetatable(L, MENTIONS_MT);
-    lua_pushvalue(L, 3);
-    lua_setiuservalue(L, 9, 1);
-    lua_newtable(L);                                   /* 10: the entries' values */
-    lua_pushvalue(L, 10);
-    lua_setiuservalue(L, 9, 2);
-    vals = 10;
-    lua_newtable(L);                                   /* 11: (matcher, pid) -> k */
-    seen = 11;
+    lua_newtable(L);                                   /* 9: the entries' values */
+    vals = 9;
+    lua_newtable(L);                                   /* 10: (matcher, pid) -> k */
+    seen = 10;
     for (i = 0; i < u->out.n; i++) {
         const np_mention *m = &u->out.v[i];
         lua_Integer key, k;
@@ -1456,11 +1471,30 @@ static int l_resolver_mentions(lua_State *L)
         lua_pop(L, 1);
         e->entry = (uint32_t)k;
     }
-    lua_pop(L, 2);
+    lua_pop(L, 1);
     rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, ss->v, ss->block, ss->n,
-                  &u->out, r->ent, &u->refs, &mu->refs);
+                  &u->out, r->ent, &u->refs, &r->work);
     if (rc != NP_OK)
         return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    /* one block: the object, its mentions, their names */
+    if (r->work.n > ((size_t)-1 - sizeof *mu - r->work.names_len) / sizeof(np_ref))
+        return luaL_error(L, "newsparse: out of memory");
+    mu = lua_newuserdatauv(L, sizeof *mu + r->work.n * sizeof(np_ref) + r->work.names_len, 2);
+    memset(mu, 0, sizeof *mu);
+    mu->live = 1;
+    mu->refs.v = (np_ref *)(void *)(mu + 1);
+    mu->refs.n = r->work.n;
+    mu->refs.names = (char *)(mu->refs.v + r->work.n);
+    mu->refs.names_len = r->work.names_len;
+    if (r->work.n > 0)
+        memcpy(mu->refs.v, r->work.v, r->work.n * sizeof(np_ref));
+    if (r->work.names_len > 0)
+        memcpy(mu->refs.names, r->work.names, r->work.names_len);
+    luaL_setmetatable(L, MENTIONS_MT);
+    lua_pushvalue(L, 3);
+    lua_setiuservalue(L, -2, 1);
+    lua_pushvalue(L, vals);
+    lua_setiuservalue(L, -2, 2);
     return 1;
 }
 
@@ -1469,6 +1503,7 @@ static int l_resolver_gc(lua_State *L)
     l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
     np_resolver_free(u->r);
     np_coref_scratch_free(u->sc);
+    np_refs_free(&u->work);
     free(u->ent);
     memset(u, 0, sizeof *u);
     return 0;
@@ -1484,13 +1519,6 @@ static int l_resolver_tostring(lua_State *L)
 enum { UV_FIRST = 1, UV_LAST, UV_TEXT, UV_NAME, UV_TYPE, UV_ID, UV_SENTENCE,
        UV_BLOCK, UV_GENDER, UV_MALE, UV_FEMALE, UV_CTYPE0 };
 #define N_MENTION_UV (UV_CTYPE0 + NP_CT_OTHER - 1)
-
-static void set_uv(lua_State *L, int uv)
-{
-    lua_pushvalue(L, lua_upvalueindex(uv));
-    lua_insert(L, -2);
-    lua_rawset(L, -3);
-}
 
 /* ms:tables() -> a new array of mentions {first, last, text, name, type,
  * id, sentence, block, gender}, every call its own tables */
@@ -1508,34 +1536,44 @@ static int l_mentions_tables(lua_State *L)
     for (i = 0; i < r->n; i++) {
         const np_ref *m = &r->v[i];
         lua_createtable(L, 0, 9);
+        lua_pushvalue(L, lua_upvalueindex(UV_FIRST));
         lua_pushinteger(L, (lua_Integer)m->start + 1);
-        set_uv(L, UV_FIRST);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_LAST));
         lua_pushinteger(L, (lua_Integer)m->end);
-        set_uv(L, UV_LAST);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_TEXT));
         lua_pushlstring(L, s + m->start, m->end - m->start);
-        set_uv(L, UV_TEXT);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_NAME));
         lua_pushlstring(L, r->names + m->name, m->name_len);
-        set_uv(L, UV_NAME);
+        lua_rawset(L, -3);
         if (m->type == NP_CT_OTHER || m->type == NP_CT_NIL) {
             if (m->tentry != NP_REF_NONE && m->type == NP_CT_OTHER) {
+                lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
                 lua_rawgeti(L, 3, 3 * (lua_Integer)m->tentry - 1);
-                set_uv(L, UV_TYPE);
+                lua_rawset(L, -3);
             }
         } else {
+            lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
             lua_pushvalue(L, lua_upvalueindex(UV_CTYPE0 + m->type));
-            set_uv(L, UV_TYPE);
+            lua_rawset(L, -3);
         }
         if (m->ientry != NP_REF_NONE) {
+            lua_pushvalue(L, lua_upvalueindex(UV_ID));
             lua_rawgeti(L, 3, 3 * (lua_Integer)m->ientry);
-            set_uv(L, UV_ID);
+            lua_rawset(L, -3);
         }
+        lua_pushvalue(L, lua_upvalueindex(UV_SENTENCE));
         lua_pushinteger(L, (lua_Integer)m->sentence + 1);
-        set_uv(L, UV_SENTENCE);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_BLOCK));
         lua_pushinteger(L, (lua_Integer)m->block);
-        set_uv(L, UV_BLOCK);
+        lua_rawset(L, -3);
         if (m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE) {
+            lua_pushvalue(L, lua_upvalueindex(UV_GENDER));
             lua_pushvalue(L, lua_upvalueindex(m->gender == NP_GENDER_MALE ? UV_MALE : UV_FEMALE));
-            set_uv(L, UV_GENDER);
+            lua_rawset(L, -3);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
@@ -1552,7 +1590,6 @@ static int l_mentions_len(lua_State *L)
 static int l_mentions_gc(lua_State *L)
 {
     l_mentions *u = luaL_checkudata(L, 1, MENTIONS_MT);
-    np_refs_free(&u->refs);
     u->live = 0;
     return 0;
 }
@@ -1727,31 +1764,41 @@ static int l_quoter_quotes(lua_State *L)
     for (i = 0; i < u->out.n; i++) {
         const np_quote *q = &u->out.v[i];
         lua_createtable(L, 0, 10);
+        lua_pushvalue(L, lua_upvalueindex(QV_TEXT));
         lua_pushlstring(L, s + q->first - 1, q->last - q->first + 1);
-        set_uv(L, QV_TEXT);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_FIRST));
         lua_pushinteger(L, (lua_Integer)q->first);
-        set_uv(L, QV_FIRST);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_LAST));
         lua_pushinteger(L, (lua_Integer)q->last);
-        set_uv(L, QV_LAST);
+        lua_rawset(L, -3);
         if (q->speaker) {
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER));
             lua_pushlstring(L, q->speaker, q->speaker_len);
-            set_uv(L, QV_SPEAKER);
+            lua_rawset(L, -3);
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER_FIRST));
             lua_pushinteger(L, (lua_Integer)q->sp_first);
-            set_uv(L, QV_SPEAKER_FIRST);
+            lua_rawset(L, -3);
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER_LAST));
             lua_pushinteger(L, (lua_Integer)q->sp_last);
-            set_uv(L, QV_SPEAKER_LAST);
+            lua_rawset(L, -3);
         }
         if (q->cue) {
+            lua_pushvalue(L, lua_upvalueindex(QV_CUE));
             lua_pushlstring(L, q->cue, q->cue_len);
-            set_uv(L, QV_CUE);
+            lua_rawset(L, -3);
         }
+        lua_pushvalue(L, lua_upvalueindex(QV_KIND));
         lua_pushvalue(L, lua_upvalueindex(QV_KIND0 + q->kind));
-        set_uv(L, QV_KIND);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_BLOCK));
         lua_pushinteger(L, (lua_Integer)q->block);
-        set_uv(L, QV_BLOCK);
+        lua_rawset(L, -3);
         if (q->sentence) {
+            lua_pushvalue(L, lua_upvalueindex(QV_SENTENCE));
             lua_pushinteger(L, (lua_Integer)q->sentence);
-            set_uv(L, QV_SENTENCE);
+            lua_rawset(L, -3);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
