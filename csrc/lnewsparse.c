@@ -1306,9 +1306,9 @@ typedef struct {
     size_t entcap;
 } l_resolver;
 
-/* a Mentions object: user value 1 the text, 2 the entries' values (name,
- * type, id at 3k-2, 3k-1, 3k for entry k); its mentions and their names
- * follow it in the same block (refs points there) */
+/* a Mentions object: user value 1 the text, 2 the matchers' caches of
+ * entry values (see r:mentions); its mentions and their names follow it
+ * in the same block (refs points there) */
 typedef struct {
     np_refs refs;
     int live;
@@ -1410,66 +1410,69 @@ static unsigned char ctype_of(lua_State *L, int idx)
     return NP_CT_OTHER;
 }
 
-/* r:mentions(d, text, sentences, cores, discover, entry_of, matchers) ->
- * Mentions: np_entities with discoverer d (as d:mentions), then np_coref.
- * sentences: a Sentences object of the text; cores: the core matchers;
- * entry_of(matchers[i], pid) -> name, type, id of the entry a match of
- * pattern pid (1-based) of cores[i] reports (called once per pattern and
- * article). */
+/* r:mentions(d, text, sentences, cores, discover, entry_of, matchers,
+ * caches) -> Mentions: np_entities with discoverer d (as d:mentions), then
+ * np_coref.  sentences: a Sentences object of the text; cores: the core
+ * matchers; entry_of(matchers[i], pid) -> name, type, id of the entry a
+ * match of pattern pid (1-based) of cores[i] reports; caches[i]: a table
+ * kept with matchers[i] where those answers are remembered (name, type,
+ * id at 3 pid - 2, 3 pid - 1, 3 pid), so entry_of runs once per pattern
+ * and matcher, not per article. */
 static int l_resolver_mentions(lua_State *L)
 {
     l_resolver *r = check_resolver(L, 1);
     l_disc *u = check_disc(L, 2);
-    size_t len, i, nent = 0;
+    size_t len, i;
     const char *s = luaL_checklstring(L, 3, &len);
-    int discover = lua_toboolean(L, 6), rc, seen, vals;
+    int discover = lua_toboolean(L, 6), rc, cache = 0;
+    long cached = -1;
     l_mentions *mu;
     l_sents *ss = check_sents(L, 4);
 
     luaL_checktype(L, 7, LUA_TFUNCTION);
     luaL_checktype(L, 8, LUA_TTABLE);
+    luaL_checktype(L, 9, LUA_TTABLE);
     for (i = 0; i < ss->n; i++)
         if (ss->v[i].end > len)
             return luaL_argerror(L, 4, "sentences of another text");
     disc_run(L, u, s, len, ss->v, ss->n, 5, discover);
     if (np_grow((void **)&r->ent, &r->entcap, u->out.n + 1, sizeof *r->ent) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
-    lua_newtable(L);                                   /* 9: the entries' values */
-    vals = 9;
-    lua_newtable(L);                                   /* 10: (matcher, pid) -> k */
-    seen = 10;
+    lua_pushnil(L);                                    /* 10: caches[cached + 1] */
+    cache = 10;
     for (i = 0; i < u->out.n; i++) {
         const np_mention *m = &u->out.v[i];
-        lua_Integer key, k;
+        lua_Integer k = 3 * (lua_Integer)m->pattern;   /* 1-based pid - 1 */
         np_entry_ref *e = &r->ent[i];
         if (m->type != NP_ENT_NONE)
             continue;
-        key = ((lua_Integer)m->matcher << 32) | (lua_Integer)m->pattern;
-        if (lua_rawgeti(L, seen, key) == LUA_TNUMBER) {
-            k = lua_tointeger(L, -1);
+        if ((long)m->matcher != cached) {
+            if (lua_geti(L, 9, (lua_Integer)m->matcher + 1) != LUA_TTABLE)
+                return luaL_error(L, "newsparse: caches[%d] must be a table",
+                                  (int)m->matcher + 1);
+            lua_replace(L, cache);
+            cached = (long)m->matcher;
+        }
+        if (lua_rawgeti(L, cache, k + 1) != LUA_TSTRING) {
             lua_pop(L, 1);
-        } else {
-            lua_pop(L, 1);
-            k = (lua_Integer)++nent;
             lua_pushvalue(L, 7);
             lua_geti(L, 8, (lua_Integer)m->matcher + 1);
             lua_pushinteger(L, (lua_Integer)m->pattern + 1);
             lua_call(L, 2, 3);
             if (lua_type(L, -3) != LUA_TSTRING)
                 return luaL_error(L, "newsparse: entry_of: the name must be a string");
-            lua_rawseti(L, vals, 3 * k);
-            lua_rawseti(L, vals, 3 * k - 1);
-            lua_rawseti(L, vals, 3 * k - 2);
-            lua_pushinteger(L, k);
-            lua_rawseti(L, seen, key);
+            lua_rawseti(L, cache, k + 3);
+            lua_rawseti(L, cache, k + 2);
+            lua_rawseti(L, cache, k + 1);
+            lua_rawgeti(L, cache, k + 1);
         }
-        lua_rawgeti(L, vals, 3 * k - 2);
-        e->name = lua_tolstring(L, -1, &e->len);     /* kept alive by vals */
+        e->name = lua_tolstring(L, -1, &e->len);     /* kept alive by the cache */
         lua_pop(L, 1);
-        lua_rawgeti(L, vals, 3 * k - 1);
+        lua_rawgeti(L, cache, k + 2);
         e->type = ctype_of(L, -1);
         lua_pop(L, 1);
-        e->entry = (uint32_t)k;
+        e->entry = m->pattern;
+        e->matcher = m->matcher;
     }
     lua_pop(L, 1);
     rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, ss->v, ss->block, ss->n,
@@ -1493,7 +1496,7 @@ static int l_resolver_mentions(lua_State *L)
     luaL_setmetatable(L, MENTIONS_MT);
     lua_pushvalue(L, 3);
     lua_setiuservalue(L, -2, 1);
-    lua_pushvalue(L, vals);
+    lua_pushvalue(L, 9);
     lua_setiuservalue(L, -2, 2);
     return 1;
 }
@@ -1531,7 +1534,7 @@ static int l_mentions_tables(lua_State *L)
 
     lua_getiuservalue(L, 1, 1);
     s = lua_tolstring(L, -1, &len);
-    lua_getiuservalue(L, 1, 2);                      /* 3: entry values */
+    lua_getiuservalue(L, 1, 2);                      /* 3: the caches */
     lua_createtable(L, (int)(r->n < 0x7fffffff ? r->n : 0), 0);
     for (i = 0; i < r->n; i++) {
         const np_ref *m = &r->v[i];
@@ -1548,20 +1551,24 @@ static int l_mentions_tables(lua_State *L)
         lua_pushvalue(L, lua_upvalueindex(UV_NAME));
         lua_pushlstring(L, r->names + m->name, m->name_len);
         lua_rawset(L, -3);
-        if (m->type == NP_CT_OTHER || m->type == NP_CT_NIL) {
-            if (m->tentry != NP_REF_NONE && m->type == NP_CT_OTHER) {
+        if (m->type == NP_CT_OTHER) {
+            if (m->tentry != NP_REF_NONE) {
                 lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
-                lua_rawgeti(L, 3, 3 * (lua_Integer)m->tentry - 1);
+                lua_rawgeti(L, 3, (lua_Integer)m->tmatcher + 1);
+                lua_rawgeti(L, -1, 3 * (lua_Integer)m->tentry + 2);
+                lua_remove(L, -2);
                 lua_rawset(L, -3);
             }
-        } else {
+        } else if (m->type != NP_CT_NIL) {
             lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
             lua_pushvalue(L, lua_upvalueindex(UV_CTYPE0 + m->type));
             lua_rawset(L, -3);
         }
         if (m->ientry != NP_REF_NONE) {
             lua_pushvalue(L, lua_upvalueindex(UV_ID));
-            lua_rawgeti(L, 3, 3 * (lua_Integer)m->ientry);
+            lua_rawgeti(L, 3, (lua_Integer)m->imatcher + 1);
+            lua_rawgeti(L, -1, 3 * (lua_Integer)m->ientry + 3);
+            lua_remove(L, -2);
             lua_rawset(L, -3);
         }
         lua_pushvalue(L, lua_upvalueindex(UV_SENTENCE));

@@ -680,7 +680,9 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
             const np_ref *t = &v[sc->ni[v[i].nid].typed];
             v[i].type = t->type;
             v[i].tentry = t->tentry;
+            v[i].tmatcher = t->tmatcher;
             v[i].ientry = t->ientry;
+            v[i].imatcher = t->imatcher;
         }
     }
     /* surnames that a role or an honorific marks */
@@ -1158,6 +1160,7 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
             const np_entry_ref *e = &ent[i];
             m->type = e->type;
             m->tentry = m->ientry = e->entry;
+            m->tmatcher = m->imatcher = e->matcher;
             m->name_len = e->len;
             rc = add_name(out, e->name, e->len, &m->name);
         } else {

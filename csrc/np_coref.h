@@ -75,6 +75,7 @@ typedef struct np_ref {
     size_t block;              /* the sentence's block, as given */
     size_t name, name_len;     /* the name: offset into np_refs.names */
     uint32_t tentry, ientry;   /* whose type value / id: entry number */
+    uint16_t tmatcher, imatcher;  /* ... and its matcher (as given) */
     unsigned char type;        /* enum np_ctype */
     unsigned char gender;      /* enum np_gender; persons only */
     unsigned char discovered, resolved;   /* internal to the passes */
@@ -91,11 +92,12 @@ typedef struct np_refs {
 } np_refs;
 
 /* what a match's entry says: its name, type and number (chosen by the
- * caller; echoed in tentry/ientry) */
+ * caller; echoed in tentry/ientry and tmatcher/imatcher) */
 typedef struct np_entry_ref {
     const char *name;
     size_t len;
     uint32_t entry;
+    uint16_t matcher;
     unsigned char type;
 } np_entry_ref;
 

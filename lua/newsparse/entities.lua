@@ -46,7 +46,7 @@
 local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
-local ipairs, pairs = ipairs, pairs
+local ipairs, pairs, rawget, rawset = ipairs, pairs, rawget, rawset
 local lower = string.lower
 local sort = table.sort
 
@@ -283,10 +283,20 @@ end
 function M.analyse(art, matchers, opts)
   opts = opts or {}
   local sentences = art:_sentences(opts.all)
-  local cores = {}
-  for i, m in ipairs(matchers) do cores[i] = m.core end
+  local cores, caches = {}, {}
+  for i, m in ipairs(matchers) do
+    cores[i] = m.core
+    -- what entry_of says about the patterns matched so far, kept with
+    -- the matcher (filled in by the C side)
+    local cache = rawget(m, "_entry_cache")
+    if not cache then
+      cache = {}
+      rawset(m, "_entry_cache", cache)
+    end
+    caches[i] = cache
+  end
   return get_resolver():mentions(get_discoverer(), art.text, sentences, cores,
-    opts.discover ~= false, matcher.entry_of, matchers)
+    opts.discover ~= false, matcher.entry_of, matchers, caches)
 end
 
 -- mentions(art, matchers, opts) -> sorted array of mentions
