@@ -38,11 +38,15 @@
 -- before pos who is not known to be female, she/her to one not known to be
 -- male, they/their to the nearest person or organisation.
 --
--- The token work (gazetteer matches sentence by sentence, discovery, the
--- "the Chancellor" places, pronoun counts) is done in C by a discoverer
--- (csrc/np_entity.c) built once from the word lists below, which stay
--- here, in one place; coreference, roles and gender, which run per
--- mention, stay in Lua.
+-- All of it runs in C, from the word lists below, which stay here, in one
+-- place: the token work (gazetteer matches sentence by sentence,
+-- discovery, the "the Chancellor" places, pronoun counts) in a discoverer
+-- (csrc/np_entity.c), and what follows over the whole article (names
+-- joined, typed and resolved, names in capitals, roles, genders) in a
+-- resolver (csrc/np_coref.c).  The result is a C object (analyse below)
+-- whose tables are made in one go when asked for; antecedent and group
+-- stay here.  spec/fixtures/entities_reference.lua is the naive Lua
+-- reference the specs compare with.
 local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
