@@ -282,8 +282,8 @@ if opts.results then
   put(("each stage repeated for at least %g s (whole passes), wall time and the"):format(
     opts.min_time))
   put("process's CPU time (os.clock); MB/s = 1e6 bytes of article text per")
-  put("second. Targets: >= 20 MB/s from Lua")
-  put("including the result tables, >= 100 MB/s in C.")
+  put("second. Targets: >= 20 MB/s from Lua including the result tables,")
+  put(">= 100 MB/s in C.")
   put("")
   if opts.label then put(opts.label) put("") end
   put("| stage (from Lua) | MB/s | MB/s of CPU time |")
