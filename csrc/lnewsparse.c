@@ -1708,7 +1708,8 @@ static int l_quoter_new(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    np_quoter_ready(u->q);
+    if (np_quoter_ready(u->q) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
     return 1;
 }
 

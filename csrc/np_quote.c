@@ -19,6 +19,7 @@
  * last answer per mark (as the Lua's finder did), so each mark is read
  * through the text about once per article.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@ typedef struct {
 struct np_quoter {
     qword *w;
     size_t n, cap;
+    uint32_t *slot;          /* word index + 1, by hash; built by ready */
+    size_t nslot;            /* a power of two, or 0 */
+    size_t max_len;
 };
 
 np_quoter *np_quoter_create(void)
@@ -54,35 +58,33 @@ void np_quoter_free(np_quoter *q)
     if (q == NULL)
         return;
     free(q->w);
+    free(q->slot);
     free(q);
 }
 
-static int qword_cmp(const char *a, size_t al, const char *b, size_t bl)
+static uint32_t hash_bytes(const char *s, size_t n)
 {
-    int c = memcmp(a, b, al < bl ? al : bl);
-    if (c != 0)
-        return c;
-    return al < bl ? -1 : al > bl;
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
 }
 
 static int qword_sort(const void *x, const void *y)
 {
     const qword *a = x, *b = y;
-    return qword_cmp(a->w, a->len, b->w, b->len);
+    int c = memcmp(a->w, b->w, a->len < b->len ? a->len : b->len);
+    if (c != 0)
+        return c;
+    return a->len < b->len ? -1 : a->len > b->len;
 }
 
 int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
 {
-    size_t i;
-
     if (len == 0 || len > MAX_QWORD || (classes & NP_QW_ALL) == 0)
         return NP_EINVAL;
-    for (i = 0; i < q->n; i++) {
-        if (q->w[i].len == len && memcmp(q->w[i].w, word, len) == 0) {
-            q->w[i].cls |= classes & NP_QW_ALL;
-            return NP_OK;
-        }
-    }
     if (np_grow((void **)&q->w, &q->cap, q->n + 1, sizeof *q->w) != NP_OK)
         return NP_ENOMEM;
     memset(&q->w[q->n], 0, sizeof q->w[q->n]);
@@ -95,8 +97,36 @@ int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
 
 int np_quoter_ready(np_quoter *q)
 {
+    size_t nslot = 16, i, w = 0;
+    uint32_t *slot;
+
+    /* one entry per word, its classes merged */
     if (q->n > 1)
         qsort(q->w, q->n, sizeof *q->w, qword_sort);
+    for (i = 0; i < q->n; i++) {
+        if (w > 0 && qword_sort(&q->w[w - 1], &q->w[i]) == 0)
+            q->w[w - 1].cls |= q->w[i].cls;
+        else
+            q->w[w++] = q->w[i];
+    }
+    q->n = w;
+    while (nslot < 4 * q->n)
+        nslot *= 2;
+    slot = calloc(nslot, sizeof *slot);
+    if (slot == NULL)
+        return NP_ENOMEM;
+    q->max_len = 0;
+    for (i = 0; i < q->n; i++) {
+        size_t k = hash_bytes(q->w[i].w, q->w[i].len) & (nslot - 1);
+        while (slot[k] != 0)
+            k = (k + 1) & (nslot - 1);
+        slot[k] = (uint32_t)i + 1;
+        if (q->w[i].len > q->max_len)
+            q->max_len = q->w[i].len;
+    }
+    free(q->slot);
+    q->slot = slot;
+    q->nslot = nslot;
     return NP_OK;
 }
 
@@ -109,21 +139,19 @@ static unsigned char lower_byte(unsigned char c)
 static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
 {
     char buf[MAX_QWORD];
-    size_t i, lo = 0, hi = q->n;
+    size_t i, k;
+    uint32_t h = 2166136261u;
 
-    if (n == 0 || n > MAX_QWORD)
+    if (n == 0 || n > q->max_len || q->nslot == 0)
         return 0;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         buf[i] = (char)lower_byte((unsigned char)p[i]);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = qword_cmp(q->w[mid].w, q->w[mid].len, buf, n);
-        if (c == 0)
-            return q->w[mid].cls;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+        h = (h ^ (unsigned char)buf[i]) * 16777619u;
+    }
+    for (k = h & (q->nslot - 1); q->slot[k] != 0; k = (k + 1) & (q->nslot - 1)) {
+        const qword *w = &q->w[q->slot[k] - 1];
+        if (w->len == n && memcmp(w->w, buf, n) == 0)
+            return w->cls;
     }
     return 0;
 }

@@ -72,12 +72,15 @@ typedef struct np_quote_scratch np_quote_scratch;
 np_quoter *np_quoter_create(void);
 void np_quoter_free(np_quoter *q);
 
-/* np_quoter_add: word[0..len) (lower case) with NP_QW_* classes, merged
- * when added twice.  NP_EINVAL for an empty word, one longer than 31
- * bytes or no class; NP_ENOMEM. */
+/* np_quoter_add: word[0..len) (lower case) with NP_QW_* classes (merged
+ * with those of the same word added before, by np_quoter_ready).
+ * NP_EINVAL for an empty word, one longer than 31 bytes or no class;
+ * NP_ENOMEM. */
 int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes);
 
-/* np_quoter_ready: done adding (sorts the words); NP_ENOMEM never. */
+/* np_quoter_ready: done adding: merges repeated words and builds the
+ * hash table the look-ups use (call again after adding more).  NP_OK or
+ * NP_ENOMEM. */
 int np_quoter_ready(np_quoter *q);
 
 np_quote_scratch *np_quote_scratch_create(void);
