@@ -189,7 +189,6 @@ struct np_coref_scratch {
     long *sole;              /* per sentence: -1 none, -2 several, else nid */
     size_t solecap;
     size_t *from, *male, *female;
-    const char **pname;      /* per scan start: nothing; kept for symmetry */
     size_t *pnid;
     size_t fromcap, malecap, femalecap, pnidcap;
 };
