@@ -46,7 +46,7 @@ BUSTED_OUTPUT ?= utfTerminal
 BUSTED_FLAGS ?=
 
 ROOT := $(abspath .)
-CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c csrc/np_read.c csrc/np_entity.c
+CORE_SRC  = csrc/np_common.c csrc/np_utf8.c csrc/np_regex.c csrc/np_article.c csrc/np_segment.c csrc/np_token.c csrc/np_match.c csrc/np_read.c csrc/np_entity.c csrc/np_coref.c csrc/np_quote.c
 BIND_SRC  = csrc/lnewsparse.c
 HEADERS   = $(wildcard csrc/*.h)
 DATA      = data/boilerplate.txt data/credits.txt data/outlets.tsv data/abbreviations.txt $(wildcard data/gazetteer/*.tsv)

@@ -31,8 +31,10 @@
 
 #include "np_article.h"
 #include "np_common.h"
+#include "np_coref.h"
 #include "np_entity.h"
 #include "np_match.h"
+#include "np_quote.h"
 #include "np_read.h"
 #include "np_regex.h"
 #include "np_segment.h"
@@ -44,15 +46,25 @@
 #define RULES_MT  "newsparse.Rules"
 #define PARSER_MT "newsparse.Parser"
 #define SEG_MT    "newsparse.Segmenter"
+#define SENTS_MT  "newsparse.Sentences"
 #define MATCHER_MT "newsparse.CoreMatcher"
 #define REGEX_MT   "newsparse.Regex"
 #define READER_MT  "newsparse.Reader"
 #define COUNTERS_MT "newsparse.Counters"
 #define DISC_MT    "newsparse.Discoverer"
+#define RESOLVER_MT "newsparse.Resolver"
+#define MENTIONS_MT "newsparse.Mentions"
+#define QUOTER_MT  "newsparse.Quoter"
 
 typedef struct { np_article_rules *r; } l_rules;
 typedef struct { np_article *a; } l_parser;
-typedef struct { np_segmenter *sg; np_spans spans; } l_seg;
+typedef struct {
+    np_segmenter *sg;
+    np_spans spans;
+    np_span *acc;           /* seg:split's sentences and their blocks, */
+    size_t *accb;           /* copied into a Sentences object */
+    size_t acccap, accbcap;
+} l_seg;
 typedef struct {
     np_regex *re;
     np_regex_scratch *sc;
@@ -374,11 +386,184 @@ static int l_seg_spans(lua_State *L)
     return 1;
 }
 
+/* a Sentences object: the sentences of an article's blocks, with their
+ * blocks; user value 1 is the text; the arrays follow it in the same
+ * block */
+typedef struct {
+    np_span *v;
+    size_t *block;          /* 1-based block of each sentence */
+    size_t n;
+    int live;
+} l_sents;
+
+static l_sents *check_sents(lua_State *L, int idx)
+{
+    l_sents *u = luaL_checkudata(L, idx, SENTS_MT);
+    if (!u->live)
+        luaL_error(L, "attempt to use a closed newsparse sentences object");
+    return u;
+}
+
+static int sentence_block(const char *kind)
+{
+    return strcmp(kind, "title") == 0 || strcmp(kind, "bullet") == 0 ||
+           strcmp(kind, "paragraph") == 0 || strcmp(kind, "heading") == 0;
+}
+
+/* seg:split(text, blocks, all) -> Sentences: the sentences of each block
+ * ({first, last, kind [, dup_of]}, as art.blocks) in order, lines joined
+ * (a sentence never crosses a block); without all, only title, bullet,
+ * paragraph and heading blocks that repeat no other (what art:sentences()
+ * reads) */
+static int l_seg_split(lua_State *L)
+{
+    l_seg *u = check_seg(L, 1);
+    size_t len, nb, bi, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    int all = lua_toboolean(L, 4);
+    size_t n = 0;
+    l_sents *ss;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    nb = (size_t)luaL_len(L, 3);
+    for (bi = 1; bi <= nb; bi++) {
+        lua_Integer f, l;
+        int ok1, ok2, take;
+        lua_geti(L, 3, (lua_Integer)bi);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: block %d is not a table", (int)bi);
+        lua_getfield(L, -1, "kind");
+        lua_getfield(L, -2, "dup_of");
+        take = all || (lua_type(L, -2) == LUA_TSTRING && sentence_block(lua_tostring(L, -2)) &&
+                       !lua_toboolean(L, -1));
+        lua_pop(L, 2);
+        if (!take) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        f = lua_tointegerx(L, -2, &ok1);
+        l = lua_tointegerx(L, -1, &ok2);
+        if (!ok1 || !ok2)
+            return luaL_error(L, "newsparse: block %d: first and last must be "
+                              "integers", (int)bi);
+        lua_pop(L, 3);
+        if (f < 1)
+            f = 1;
+        if (l > (lua_Integer)len)
+            l = (lua_Integer)len;
+        if (l < f)
+            continue;
+        u->spans.n = 0;
+        if (np_sentences(u->sg, s + f - 1, (size_t)(l - f + 1), NP_SEG_JOIN_LINES,
+                         &u->spans) != NP_OK ||
+            np_grow((void **)&u->acc, &u->acccap, n + u->spans.n + 1, sizeof *u->acc) != NP_OK ||
+            np_grow((void **)&u->accb, &u->accbcap, n + u->spans.n + 1,
+                    sizeof *u->accb) != NP_OK)
+            return luaL_error(L, "newsparse.sentences: out of memory");
+        for (i = 0; i < u->spans.n; i++) {
+            u->acc[n].start = (size_t)f - 1 + u->spans.v[i].start;
+            u->acc[n].end = (size_t)f - 1 + u->spans.v[i].end;
+            u->accb[n] = bi;
+            n++;
+        }
+    }
+    if (n > ((size_t)-1 - sizeof *ss) / (sizeof(np_span) + sizeof(size_t)))
+        return luaL_error(L, "newsparse.sentences: out of memory");
+    ss = lua_newuserdatauv(L, sizeof *ss + n * (sizeof(np_span) + sizeof(size_t)), 1);
+    memset(ss, 0, sizeof *ss);
+    ss->live = 1;
+    ss->n = n;
+    ss->v = (np_span *)(void *)(ss + 1);
+    ss->block = (size_t *)(void *)(ss->v + n);
+    if (n > 0) {
+        memcpy(ss->v, u->acc, n * sizeof *ss->v);
+        memcpy(ss->block, u->accb, n * sizeof *ss->block);
+    }
+    luaL_setmetatable(L, SENTS_MT);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+/* ss:tables() -> a new array {first, last, text, block} (upvalues: the
+ * field names) */
+static int l_sents_tables(lua_State *L)
+{
+    l_sents *u = check_sents(L, 1);
+    size_t len, i;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    lua_createtable(L, (int)(u->n < 0x7fffffff ? u->n : 0), 0);
+    for (i = 0; i < u->n; i++) {
+        lua_createtable(L, 0, 4);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_pushinteger(L, (lua_Integer)u->v[i].start + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_pushinteger(L, (lua_Integer)u->v[i].end);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(3));
+        lua_pushlstring(L, s + u->v[i].start, u->v[i].end - u->v[i].start);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(4));
+        lua_pushinteger(L, (lua_Integer)u->block[i]);
+        lua_rawset(L, -3);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_sents_len(lua_State *L)
+{
+    l_sents *u = check_sents(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->n);
+    return 1;
+}
+
+static int l_sents_gc(lua_State *L)
+{
+    l_sents *u = luaL_checkudata(L, 1, SENTS_MT);
+    u->live = 0;
+    u->n = 0;
+    return 0;
+}
+
+static int l_sents_tostring(lua_State *L)
+{
+    l_sents *u = luaL_checkudata(L, 1, SENTS_MT);
+    return push_name(L, "newsparse.Sentences", u->live ? (const void *)u : NULL, u);
+}
+
+static void open_sents(lua_State *L)
+{
+    luaL_getmetatable(L, SENTS_MT);
+    lua_getfield(L, -1, "__index");
+    lua_pushliteral(L, "first");
+    lua_pushliteral(L, "last");
+    lua_pushliteral(L, "text");
+    lua_pushliteral(L, "block");
+    lua_pushcclosure(L, l_sents_tables, 4);
+    lua_setfield(L, -2, "tables");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_sents_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
+}
+
 static int l_seg_gc(lua_State *L)
 {
     l_seg *u = luaL_checkudata(L, 1, SEG_MT);
     np_segmenter_free(u->sg);
     np_spans_free(&u->spans);
+    free(u->acc);
+    free(u->accb);
+    u->acc = NULL;
+    u->accb = NULL;
+    u->acccap = u->accbcap = 0;
     u->sg = NULL;
     return 0;
 }
@@ -907,53 +1092,62 @@ static const char *const disc_type_names[] = { NULL, "PERSON", "ORG", "GPE", "MI
  *   refs       flat, 5 values each "the X [Y]": sentence, first and last
  *              of X, first and last of Y (0, 0 without Y); only with
  *              discover */
-static int l_disc_mentions(lua_State *L)
+/* read the sentences at sidx (tables {first=, last=}) into u->sent */
+static size_t read_sentences(lua_State *L, l_disc *u, int sidx, size_t len)
 {
-    l_disc *u = check_disc(L, 1);
-    size_t len, n, nm, i;
-    const char *s = luaL_checklstring(L, 2, &len);
-    int discover = lua_toboolean(L, 5), rc;
+    size_t n, i;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_checktype(L, 4, LUA_TTABLE);
-    n = (size_t)luaL_len(L, 3);
-    nm = (size_t)luaL_len(L, 4);
+    luaL_checktype(L, sidx, LUA_TTABLE);
+    n = (size_t)luaL_len(L, sidx);
     if (np_grow((void **)&u->sent, &u->sentcap, n + 1, sizeof *u->sent) != NP_OK)
-        return luaL_error(L, "newsparse: out of memory");
+        luaL_error(L, "newsparse: out of memory");
     for (i = 0; i < n; i++) {
         lua_Integer f, l;
         int ok1, ok2;
-        lua_geti(L, 3, (lua_Integer)i + 1);
+        lua_geti(L, sidx, (lua_Integer)i + 1);
         if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
+            luaL_error(L, "newsparse: sentence %d is not a table", (int)i + 1);
         lua_getfield(L, -1, "first");
         lua_getfield(L, -2, "last");
         f = lua_tointegerx(L, -2, &ok1);
         l = lua_tointegerx(L, -1, &ok2);
         if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
-            return luaL_error(L, "newsparse: sentence %d: first and last must be "
-                              "positions in the text", (int)i + 1);
+            luaL_error(L, "newsparse: sentence %d: first and last must be "
+                       "positions in the text", (int)i + 1);
         u->sent[i].start = (size_t)f - 1;
         u->sent[i].end = (size_t)l;
         lua_pop(L, 3);
     }
+    return n;
+}
+
+/* run np_entities over sent[0..n) into u->out and u->refs, with the core
+ * matchers at midx */
+static void disc_run(lua_State *L, l_disc *u, const char *s, size_t len,
+                     const np_span *sent, size_t n, int midx, int discover)
+{
+    size_t nm, i;
+    int rc;
+
+    luaL_checktype(L, midx, LUA_TTABLE);
+    nm = (size_t)luaL_len(L, midx);
     if (nm > 0xffff)
-        return luaL_error(L, "newsparse: too many matchers");
+        luaL_error(L, "newsparse: too many matchers");
     if (nm > u->mcap) {
         const np_matcher **m = realloc(u->m, nm * sizeof *m);
         np_match_scratch **msc;
         if (m == NULL)
-            return luaL_error(L, "newsparse: out of memory");
+            luaL_error(L, "newsparse: out of memory");
         u->m = m;
         msc = realloc(u->msc, nm * sizeof *msc);
         if (msc == NULL)
-            return luaL_error(L, "newsparse: out of memory");
+            luaL_error(L, "newsparse: out of memory");
         u->msc = msc;
         u->mcap = nm;
     }
     for (i = 0; i < nm; i++) {
         l_matcher *mu;
-        lua_geti(L, 4, (lua_Integer)i + 1);
+        lua_geti(L, midx, (lua_Integer)i + 1);
         mu = check_matcher(L, -1);
         u->m[i] = mu->m;
         u->msc[i] = mu->sc;
@@ -961,12 +1155,22 @@ static int l_disc_mentions(lua_State *L)
     }
     u->out.n = 0;
     u->refs.n = 0;
-    rc = np_entities(u->d, u->sc, s, len, u->sent, n, u->m, u->msc, nm,
+    rc = np_entities(u->d, u->sc, s, len, sent, n, u->m, u->msc, nm,
                      discover, &u->out, &u->refs);
     if (rc == NP_ELIMIT)
-        return luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
+        luaL_error(L, "newsparse matcher: a regex rule hit the match limit");
     if (rc != NP_OK)
-        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+        luaL_error(L, "newsparse: %s", np_strerror(rc));
+}
+
+static int l_disc_mentions(lua_State *L)
+{
+    l_disc *u = check_disc(L, 1);
+    size_t len, i, n;
+    const char *s = luaL_checklstring(L, 2, &len);
+
+    n = read_sentences(L, u, 3, len);
+    disc_run(L, u, s, len, u->sent, n, 4, lua_toboolean(L, 5));
     lua_createtable(L, (int)(6 * u->out.n < 0x7fffffff ? 6 * u->out.n : 0), 0);
     for (i = 0; i < u->out.n; i++) {
         const np_mention *m = &u->out.v[i];
@@ -1085,6 +1289,563 @@ static int l_disc_tostring(lua_State *L)
 {
     l_disc *u = luaL_checkudata(L, 1, DISC_MT);
     return push_name(L, "newsparse.Discoverer", u->d, u);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Resolver and Mentions (np_coref: the finished mentions of an article;
+ * lua/newsparse/entities.lua is the API)
+ *=====================================================================*/
+
+typedef struct {
+    np_resolver *r;
+    np_coref_scratch *sc;
+    np_refs work;           /* np_coref's answer, copied into a Mentions */
+    np_entry_ref *ent;
+    size_t entcap;
+} l_resolver;
+
+/* a Mentions object: user value 1 the text, 2 the matchers' caches of
+ * entry values (see r:mentions); its mentions and their names follow it
+ * in the same block (refs points there) */
+typedef struct {
+    np_refs refs;
+    int live;
+} l_mentions;
+
+static l_resolver *check_resolver(lua_State *L, int idx)
+{
+    l_resolver *u = luaL_checkudata(L, idx, RESOLVER_MT);
+    if (u->r == NULL)
+        luaL_error(L, "attempt to use a closed newsparse resolver");
+    return u;
+}
+
+static l_mentions *check_mentions(lua_State *L, int idx)
+{
+    l_mentions *u = luaL_checkudata(L, idx, MENTIONS_MT);
+    if (!u->live)
+        luaL_error(L, "attempt to use a closed newsparse mentions object");
+    return u;
+}
+
+static const struct { const char *name; unsigned cls; } resolver_classes[] = {
+    {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
+    {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
+    {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
+    {"place_opener", NP_RW_PLACE_OPENER},
+};
+#define N_RESOLVER_CLASSES (sizeof resolver_classes / sizeof resolver_classes[0])
+
+/* core.resolver(lists): lists maps a class name (role, title_male,
+ * title_female, first_male, first_female, place_word, place_opener) to a
+ * set of words (word = true) or a list; the lower-case classes (role,
+ * title_*, place_word) in lower case. */
+static int l_resolver_new(lua_State *L)
+{
+    l_resolver *u;
+    size_t c;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, RESOLVER_MT);
+    u->r = np_resolver_create();
+    u->sc = np_coref_scratch_create();
+    if (u->r == NULL || u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < N_RESOLVER_CLASSES; c++)
+            if (strcmp(k, resolver_classes[c].name) == 0)
+                break;
+        if (k == NULL || c == N_RESOLVER_CLASSES)
+            return luaL_error(L, "newsparse.resolver: unknown word class '%s'",
+                              k ? k : luaL_typename(L, -2));
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse.resolver: %s: a table of words expected", k);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else
+                return luaL_error(L, "newsparse.resolver: %s: words must be strings", k);
+            rc = np_resolver_add(u->r, w, wl, resolver_classes[c].cls);
+            if (rc == NP_EINVAL)
+                return luaL_error(L, "newsparse.resolver: %s: '%s' is empty or longer "
+                                  "than 63 bytes", k, w);
+            if (rc != NP_OK)
+                return luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+static const char *const ctype_names[] = {
+    NULL, "PERSON", "ORG", "GPE", "MISC", "LOC", "MEDIA", "NORP"
+};
+
+/* the type code of the value at idx (an entry's type) */
+static unsigned char ctype_of(lua_State *L, int idx)
+{
+    unsigned char c;
+
+    if (lua_isnil(L, idx))
+        return NP_CT_NIL;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *t = lua_tostring(L, idx);
+        for (c = NP_CT_PERSON; c < NP_CT_OTHER; c++)
+            if (strcmp(t, ctype_names[c]) == 0)
+                return c;
+    }
+    return NP_CT_OTHER;
+}
+
+/* r:mentions(d, text, sentences, cores, discover, entry_of, matchers,
+ * caches) -> Mentions: np_entities with discoverer d (as d:mentions), then
+ * np_coref.  sentences: a Sentences object of the text; cores: the core
+ * matchers; entry_of(matchers[i], pid) -> name, type, id of the entry a
+ * match of pattern pid (1-based) of cores[i] reports; caches[i]: a table
+ * kept with matchers[i] where those answers are remembered (name, type,
+ * id at 3 pid - 2, 3 pid - 1, 3 pid), so entry_of runs once per pattern
+ * and matcher, not per article. */
+static int l_resolver_mentions(lua_State *L)
+{
+    l_resolver *r = check_resolver(L, 1);
+    l_disc *u = check_disc(L, 2);
+    size_t len, i;
+    const char *s = luaL_checklstring(L, 3, &len);
+    int discover = lua_toboolean(L, 6), rc, cache = 0;
+    long cached = -1;
+    l_mentions *mu;
+    l_sents *ss = check_sents(L, 4);
+
+    luaL_checktype(L, 7, LUA_TFUNCTION);
+    luaL_checktype(L, 8, LUA_TTABLE);
+    luaL_checktype(L, 9, LUA_TTABLE);
+    for (i = 0; i < ss->n; i++)
+        if (ss->v[i].end > len)
+            return luaL_argerror(L, 4, "sentences of another text");
+    disc_run(L, u, s, len, ss->v, ss->n, 5, discover);
+    if (np_grow((void **)&r->ent, &r->entcap, u->out.n + 1, sizeof *r->ent) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);                                    /* 10: caches[cached + 1] */
+    cache = 10;
+    for (i = 0; i < u->out.n; i++) {
+        const np_mention *m = &u->out.v[i];
+        lua_Integer k = 3 * (lua_Integer)m->pattern;   /* 1-based pid - 1 */
+        np_entry_ref *e = &r->ent[i];
+        if (m->type != NP_ENT_NONE)
+            continue;
+        if ((long)m->matcher != cached) {
+            if (lua_geti(L, 9, (lua_Integer)m->matcher + 1) != LUA_TTABLE)
+                return luaL_error(L, "newsparse: caches[%d] must be a table",
+                                  (int)m->matcher + 1);
+            lua_replace(L, cache);
+            cached = (long)m->matcher;
+        }
+        if (lua_rawgeti(L, cache, k + 1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, 7);
+            lua_geti(L, 8, (lua_Integer)m->matcher + 1);
+            lua_pushinteger(L, (lua_Integer)m->pattern + 1);
+            lua_call(L, 2, 3);
+            if (lua_type(L, -3) != LUA_TSTRING)
+                return luaL_error(L, "newsparse: entry_of: the name must be a string");
+            lua_rawseti(L, cache, k + 3);
+            lua_rawseti(L, cache, k + 2);
+            lua_rawseti(L, cache, k + 1);
+            lua_rawgeti(L, cache, k + 1);
+        }
+        e->name = lua_tolstring(L, -1, &e->len);     /* kept alive by the cache */
+        lua_pop(L, 1);
+        lua_rawgeti(L, cache, k + 2);
+        e->type = ctype_of(L, -1);
+        lua_pop(L, 1);
+        e->entry = m->pattern;
+        e->matcher = m->matcher;
+    }
+    lua_pop(L, 1);
+    rc = np_coref(r->r, u->d, u->sc, r->sc, s, len, ss->v, ss->block, ss->n,
+                  &u->out, r->ent, &u->refs, &r->work);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    /* one block: the object, its mentions, their names */
+    if (r->work.n > ((size_t)-1 - sizeof *mu - r->work.names_len) / sizeof(np_ref))
+        return luaL_error(L, "newsparse: out of memory");
+    mu = lua_newuserdatauv(L, sizeof *mu + r->work.n * sizeof(np_ref) + r->work.names_len, 2);
+    memset(mu, 0, sizeof *mu);
+    mu->live = 1;
+    mu->refs.v = (np_ref *)(void *)(mu + 1);
+    mu->refs.n = r->work.n;
+    mu->refs.names = (char *)(mu->refs.v + r->work.n);
+    mu->refs.names_len = r->work.names_len;
+    if (r->work.n > 0)
+        memcpy(mu->refs.v, r->work.v, r->work.n * sizeof(np_ref));
+    if (r->work.names_len > 0)
+        memcpy(mu->refs.names, r->work.names, r->work.names_len);
+    luaL_setmetatable(L, MENTIONS_MT);
+    lua_pushvalue(L, 3);
+    lua_setiuservalue(L, -2, 1);
+    lua_pushvalue(L, 9);
+    lua_setiuservalue(L, -2, 2);
+    return 1;
+}
+
+static int l_resolver_gc(lua_State *L)
+{
+    l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
+    np_resolver_free(u->r);
+    np_coref_scratch_free(u->sc);
+    np_refs_free(&u->work);
+    free(u->ent);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_resolver_tostring(lua_State *L)
+{
+    l_resolver *u = luaL_checkudata(L, 1, RESOLVER_MT);
+    return push_name(L, "newsparse.Resolver", u->r, u);
+}
+
+/* upvalues of ms:tables(): field names, then type and gender names */
+enum { UV_FIRST = 1, UV_LAST, UV_TEXT, UV_NAME, UV_TYPE, UV_ID, UV_SENTENCE,
+       UV_BLOCK, UV_GENDER, UV_MALE, UV_FEMALE, UV_CTYPE0 };
+#define N_MENTION_UV (UV_CTYPE0 + NP_CT_OTHER - 1)
+
+/* ms:tables() -> a new array of mentions {first, last, text, name, type,
+ * id, sentence, block, gender}, every call its own tables */
+static int l_mentions_tables(lua_State *L)
+{
+    l_mentions *u = check_mentions(L, 1);
+    const np_refs *r = &u->refs;
+    size_t len, i;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    lua_getiuservalue(L, 1, 2);                      /* 3: the caches */
+    lua_createtable(L, (int)(r->n < 0x7fffffff ? r->n : 0), 0);
+    for (i = 0; i < r->n; i++) {
+        const np_ref *m = &r->v[i];
+        lua_createtable(L, 0, 9);
+        lua_pushvalue(L, lua_upvalueindex(UV_FIRST));
+        lua_pushinteger(L, (lua_Integer)m->start + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_LAST));
+        lua_pushinteger(L, (lua_Integer)m->end);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_TEXT));
+        lua_pushlstring(L, s + m->start, m->end - m->start);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_NAME));
+        lua_pushlstring(L, r->names + m->name, m->name_len);
+        lua_rawset(L, -3);
+        if (m->type == NP_CT_OTHER) {
+            if (m->tentry != NP_REF_NONE) {
+                lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
+                lua_rawgeti(L, 3, (lua_Integer)m->tmatcher + 1);
+                lua_rawgeti(L, -1, 3 * (lua_Integer)m->tentry + 2);
+                lua_remove(L, -2);
+                lua_rawset(L, -3);
+            }
+        } else if (m->type != NP_CT_NIL) {
+            lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
+            lua_pushvalue(L, lua_upvalueindex(UV_CTYPE0 + m->type));
+            lua_rawset(L, -3);
+        }
+        if (m->ientry != NP_REF_NONE) {
+            lua_pushvalue(L, lua_upvalueindex(UV_ID));
+            lua_rawgeti(L, 3, (lua_Integer)m->imatcher + 1);
+            lua_rawgeti(L, -1, 3 * (lua_Integer)m->ientry + 3);
+            lua_remove(L, -2);
+            lua_rawset(L, -3);
+        }
+        lua_pushvalue(L, lua_upvalueindex(UV_SENTENCE));
+        lua_pushinteger(L, (lua_Integer)m->sentence + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(UV_BLOCK));
+        lua_pushinteger(L, (lua_Integer)m->block);
+        lua_rawset(L, -3);
+        if (m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE) {
+            lua_pushvalue(L, lua_upvalueindex(UV_GENDER));
+            lua_pushvalue(L, lua_upvalueindex(m->gender == NP_GENDER_MALE ? UV_MALE : UV_FEMALE));
+            lua_rawset(L, -3);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_mentions_len(lua_State *L)
+{
+    l_mentions *u = check_mentions(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->refs.n);
+    return 1;
+}
+
+static int l_mentions_gc(lua_State *L)
+{
+    l_mentions *u = luaL_checkudata(L, 1, MENTIONS_MT);
+    u->live = 0;
+    return 0;
+}
+
+static int l_mentions_tostring(lua_State *L)
+{
+    l_mentions *u = luaL_checkudata(L, 1, MENTIONS_MT);
+    return push_name(L, "newsparse.Mentions", u->live ? (const void *)u : NULL, u);
+}
+
+/* the methods table of Mentions gets tables() with its upvalues */
+static void open_mentions(lua_State *L)
+{
+    static const char *const fields[] = { "first", "last", "text", "name", "type",
+        "id", "sentence", "block", "gender", "male", "female" };
+    int i;
+
+    luaL_getmetatable(L, MENTIONS_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    lua_pushboolean(L, 0);                 /* NP_CT_NIL: never pushed */
+    for (i = NP_CT_PERSON; i < NP_CT_OTHER; i++)
+        lua_pushstring(L, ctype_names[i]);
+    lua_pushcclosure(L, l_mentions_tables, N_MENTION_UV);
+    lua_setfield(L, -2, "tables");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_mentions_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Quoter (np_quote: quotations and speakers; lua/newsparse/quotes.lua is
+ * the API)
+ *=====================================================================*/
+
+typedef struct {
+    np_quoter *q;
+    np_quote_scratch *sc;
+    np_quote_list out;
+    np_qblock *blocks;
+    size_t bcap;
+} l_quoter;
+
+static l_quoter *check_quoter(lua_State *L, int idx)
+{
+    l_quoter *u = luaL_checkudata(L, idx, QUOTER_MT);
+    if (u->q == NULL)
+        luaL_error(L, "attempt to use a closed newsparse quoter");
+    return u;
+}
+
+static const struct { const char *name; unsigned cls; } quoter_classes[] = {
+    {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
+    {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
+    {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
+    {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
+};
+#define N_QUOTER_CLASSES (sizeof quoter_classes / sizeof quoter_classes[0])
+
+/* core.quoter(lists): lists maps a class name (speech, stop_back,
+ * relative, participle, opener, auxiliary, he, she, they) to a set of
+ * lower-case words (word = true) or a list. */
+static int l_quoter_new(lua_State *L)
+{
+    l_quoter *u;
+    size_t c;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, QUOTER_MT);
+    u->q = np_quoter_create();
+    u->sc = np_quote_scratch_create();
+    if (u->q == NULL || u->sc == NULL)
+        return luaL_error(L, "newsparse: out of memory");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < N_QUOTER_CLASSES; c++)
+            if (strcmp(k, quoter_classes[c].name) == 0)
+                break;
+        if (k == NULL || c == N_QUOTER_CLASSES)
+            return luaL_error(L, "newsparse.quoter: unknown word class '%s'",
+                              k ? k : luaL_typename(L, -2));
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse.quoter: %s: a table of words expected", k);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else
+                return luaL_error(L, "newsparse.quoter: %s: words must be strings", k);
+            rc = np_quoter_add(u->q, w, wl, quoter_classes[c].cls);
+            if (rc == NP_EINVAL)
+                return luaL_error(L, "newsparse.quoter: %s: '%s' is empty or longer "
+                                  "than 31 bytes", k, w);
+            if (rc != NP_OK)
+                return luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (np_quoter_ready(u->q) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    return 1;
+}
+
+static const char *const quote_kinds[] = { "direct", "partial", "scare" };
+
+enum { QV_TEXT = 1, QV_FIRST, QV_LAST, QV_SPEAKER, QV_SPEAKER_FIRST, QV_SPEAKER_LAST,
+       QV_CUE, QV_KIND, QV_BLOCK, QV_SENTENCE, QV_KIND0 };
+#define N_QUOTE_UV (QV_KIND0 + 2)
+
+/* q:quotes(text, blocks, sentences, mentions) -> quotes {text, first,
+ * last, speaker, speaker_first, speaker_last, cue, kind, block, sentence}
+ *   blocks     art.blocks ({first, last, kind [, dup_of]} each)
+ *   sentences  a Sentences object: the body sentences
+ *   mentions   a Mentions object over the same text */
+static int l_quoter_quotes(lua_State *L)
+{
+    l_quoter *u = check_quoter(L, 1);
+    size_t len, nb, i;
+    const char *s = luaL_checklstring(L, 2, &len);
+    l_sents *ss;
+    l_mentions *mu;
+    int rc;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    ss = check_sents(L, 4);
+    mu = check_mentions(L, 5);
+    nb = (size_t)luaL_len(L, 3);
+    if (np_grow((void **)&u->blocks, &u->bcap, nb + 1, sizeof *u->blocks) != NP_OK)
+        return luaL_error(L, "newsparse: out of memory");
+    for (i = 1; i <= nb; i++) {
+        lua_Integer f, l;
+        int ok1, ok2;
+        const char *kind;
+        lua_geti(L, 3, (lua_Integer)i);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "newsparse: block %d is not a table", (int)i);
+        lua_getfield(L, -1, "first");
+        lua_getfield(L, -2, "last");
+        lua_getfield(L, -3, "kind");
+        lua_getfield(L, -4, "dup_of");
+        f = lua_tointegerx(L, -4, &ok1);
+        l = lua_tointegerx(L, -3, &ok2);
+        if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
+            return luaL_error(L, "newsparse: block %d: first and last must be "
+                              "positions in the text", (int)i);
+        kind = lua_tostring(L, -2);
+        u->blocks[i].first = (size_t)f;
+        u->blocks[i].last = (size_t)l;
+        u->blocks[i].para = kind && strcmp(kind, "paragraph") == 0 && !lua_toboolean(L, -1);
+        lua_pop(L, 5);
+    }
+    for (i = 0; i < ss->n; i++)
+        if (ss->v[i].end > len || ss->block[i] > nb)
+            return luaL_argerror(L, 4, "sentences of another text");
+    rc = np_quotes(u->q, u->sc, s, len, u->blocks, nb, ss->v, ss->block, ss->n,
+                   &mu->refs, &u->out);
+    if (rc != NP_OK)
+        return luaL_error(L, "newsparse: %s", np_strerror(rc));
+    lua_createtable(L, (int)(u->out.n < 0x7fffffff ? u->out.n : 0), 0);
+    for (i = 0; i < u->out.n; i++) {
+        const np_quote *q = &u->out.v[i];
+        lua_createtable(L, 0, 10);
+        lua_pushvalue(L, lua_upvalueindex(QV_TEXT));
+        lua_pushlstring(L, s + q->first - 1, q->last - q->first + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_FIRST));
+        lua_pushinteger(L, (lua_Integer)q->first);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_LAST));
+        lua_pushinteger(L, (lua_Integer)q->last);
+        lua_rawset(L, -3);
+        if (q->speaker) {
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER));
+            lua_pushlstring(L, q->speaker, q->speaker_len);
+            lua_rawset(L, -3);
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER_FIRST));
+            lua_pushinteger(L, (lua_Integer)q->sp_first);
+            lua_rawset(L, -3);
+            lua_pushvalue(L, lua_upvalueindex(QV_SPEAKER_LAST));
+            lua_pushinteger(L, (lua_Integer)q->sp_last);
+            lua_rawset(L, -3);
+        }
+        if (q->cue) {
+            lua_pushvalue(L, lua_upvalueindex(QV_CUE));
+            lua_pushlstring(L, q->cue, q->cue_len);
+            lua_rawset(L, -3);
+        }
+        lua_pushvalue(L, lua_upvalueindex(QV_KIND));
+        lua_pushvalue(L, lua_upvalueindex(QV_KIND0 + q->kind));
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(QV_BLOCK));
+        lua_pushinteger(L, (lua_Integer)q->block);
+        lua_rawset(L, -3);
+        if (q->sentence) {
+            lua_pushvalue(L, lua_upvalueindex(QV_SENTENCE));
+            lua_pushinteger(L, (lua_Integer)q->sentence);
+            lua_rawset(L, -3);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int l_quoter_gc(lua_State *L)
+{
+    l_quoter *u = luaL_checkudata(L, 1, QUOTER_MT);
+    np_quoter_free(u->q);
+    np_quote_scratch_free(u->sc);
+    np_quote_list_free(&u->out);
+    free(u->blocks);
+    memset(u, 0, sizeof *u);
+    return 0;
+}
+
+static int l_quoter_tostring(lua_State *L)
+{
+    l_quoter *u = luaL_checkudata(L, 1, QUOTER_MT);
+    return push_name(L, "newsparse.Quoter", u->q, u);
+}
+
+/* the methods table of Quoter gets quotes() with its upvalues */
+static void open_quoter(lua_State *L)
+{
+    static const char *const fields[] = { "text", "first", "last", "speaker",
+        "speaker_first", "speaker_last", "cue", "kind", "block", "sentence" };
+    int i;
+
+    luaL_getmetatable(L, QUOTER_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    for (i = 0; i < 3; i++)
+        lua_pushstring(L, quote_kinds[i]);
+    lua_pushcclosure(L, l_quoter_quotes, N_QUOTE_UV);
+    lua_setfield(L, -2, "quotes");
+    lua_pop(L, 2);
 }
 
 /*}====================================================================*/
@@ -1761,6 +2522,7 @@ static const luaL_Reg seg_methods[] = {
     {"sentences", l_seg_sentences},
     {"count", l_seg_count},
     {"spans", l_seg_spans},
+    {"split", l_seg_split},
     {"close", l_seg_gc},
     {NULL, NULL}
 };
@@ -1810,8 +2572,31 @@ static const luaL_Reg disc_methods[] = {
     {NULL, NULL}
 };
 
+static const luaL_Reg resolver_methods[] = {
+    {"mentions", l_resolver_mentions},
+    {"close", l_resolver_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg mentions_methods[] = {
+    {"close", l_mentions_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg sents_methods[] = {
+    {"close", l_sents_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg quoter_methods[] = {
+    {"close", l_quoter_gc},
+    {NULL, NULL}
+};
+
 static const luaL_Reg core_functions[] = {
+    {"quoter", l_quoter_new},
     {"discoverer", l_disc_new},
+    {"resolver", l_resolver_new},
     {"reader", l_reader_new},
     {"counters", l_counters_new},
     {"fork", l_fork},
@@ -1848,6 +2633,13 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L)
     new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
     new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
     new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring);
+    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
+    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
+    open_mentions(L);
+    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring);
+    open_sents(L);
+    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring);
+    open_quoter(L);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
     lua_setfield(L, -2, "version");

@@ -220,38 +220,29 @@ function Article:body()
   return concat(parts, "\n\n")
 end
 
--- the blocks art:sentences() reads by default: no repeats, captions,
--- credits or boilerplate, so that nothing is counted twice
-local sentence_kinds = { title = true, bullet = true, paragraph = true, heading = true }
-
 -- art:sentences([opts]) -> array of {first, last, text, block}; a sentence
--- never crosses a block.  opts.all = true reads every block.
+-- never crosses a block.  By default the title, bullets, paragraphs and
+-- headings, each once (no repeats, captions, credits or boilerplate, so
+-- that nothing is counted twice); opts.all = true reads every block.
+-- Every call makes its own tables.
 function Article:sentences(opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("newsparse: art:sentences(opts): opts must be a table", 2)
   end
-  local all = opts and opts.all
-  local seg = segmenter_for(opts)
-  local out, text = {}, self.text
-  for bi, b in ipairs(self.blocks) do
-    if all or (sentence_kinds[b.kind] and not b.dup_of) then
-      for _, st in ipairs(seg:sentences(text, true, b.first, b.last)) do
-        st.block = bi
-        out[#out + 1] = st
-      end
-    end
+  if opts == nil or opts.abbreviations == nil then
+    return self:_sentences(opts and opts.all):tables()
   end
-  return out
+  return segmenter_for(opts):split(self.text, self.blocks, opts.all):tables()
 end
 
--- art:_sentences(all) -> the sentences of art:sentences({all = all}), found
--- once per article and shared by entities and quotes (internal: callers
--- must not change the list or its tables)
+-- art:_sentences(all) -> the sentences of art:sentences({all = all}) as a C
+-- object (newsparse.Sentences: ss:tables(), #ss), found once per article
+-- and shared by sentences, entities and quotes (internal)
 function Article:_sentences(all)
   local key = all and "_sentences_all" or "_sentences_body"
   local cached = rawget(self, key)
   if not cached then
-    cached = self:sentences(all and { all = true } or nil)
+    cached = segmenter_for(nil):split(self.text, self.blocks, all)
     rawset(self, key, cached)
   end
   return cached
@@ -278,25 +269,16 @@ end
 --   opts.all       read every block (default: body blocks, each once)
 --   opts.discover  false: gazetteer matches only
 -- the default mentions (default gazetteer, body blocks, discovery) are
--- found once per article and shared by entities, people, organisations,
--- places and quotes; each caller gets its own copy of the list
+-- found once per article (a C object, newsparse.Mentions) and shared by
+-- entities, people, organisations, places and quotes; each caller of
+-- art:entities() gets tables of its own
 local function default_mentions(art)
-  local cached = art._mentions
+  local cached = rawget(art, "_mentions")
   if not cached then
-    cached = entities.mentions(art, matcher_list(nil), {})
-    art._mentions = cached
+    cached = entities.analyse(art, matcher_list(nil), {})
+    rawset(art, "_mentions", cached)
   end
   return cached
-end
-
--- a copy of a list of mentions (the fields entities.mentions gives)
-local function copy_list(list)
-  local out = {}
-  for i, x in ipairs(list) do
-    out[i] = { first = x.first, last = x.last, text = x.text, name = x.name, type = x.type,
-               id = x.id, sentence = x.sentence, block = x.block, gender = x.gender }
-  end
-  return out
 end
 
 function Article:entities(m, opts)
@@ -304,7 +286,7 @@ function Article:entities(m, opts)
     error("newsparse: art:entities(m, opts): opts must be a table", 2)
   end
   if m == nil and (opts == nil or next(opts) == nil) then
-    return copy_list(default_mentions(self))
+    return default_mentions(self):tables()
   end
   return entities.mentions(self, matcher_list(m), opts)
 end
@@ -313,9 +295,8 @@ end
 -- speaker_first, speaker_last, cue, kind, block, sentence} (see
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
-  -- quotes.find only reads the mentions: the shared list needs no copy
   if m == nil then return quotes.find(self, default_mentions(self)) end
-  return quotes.find(self, entities.mentions(self, matcher_list(m), {}))
+  return quotes.find(self, entities.analyse(self, matcher_list(m), {}))
 end
 
 local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },

@@ -56,6 +56,8 @@ build = {
         "csrc/np_match.c",
         "csrc/np_read.c",
         "csrc/np_entity.c",
+        "csrc/np_coref.c",
+        "csrc/np_quote.c",
         "csrc/lnewsparse.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },

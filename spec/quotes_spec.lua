@@ -246,3 +246,129 @@ describe("art:quotes() does not take a clause for a speaker", function()
     assert.is_nil(q[1].speaker)
   end)
 end)
+
+describe("core.quoter", function()
+  local core = require "newsparse.core"
+  local quotes = require "newsparse.quotes"
+
+  it("takes word sets or lists by class and refuses unknown classes", function()
+    assert.is_userdata(core.quoter(quotes.quoter_lists()))
+    assert.is_userdata(core.quoter({ speech = { "said" }, he = { "he" } }))
+    assert.has_error(function() core.quoter({ colour = { "red" } }) end,
+      "newsparse.quoter: unknown word class 'colour'")
+    assert.has_error(function() core.quoter({ speech = { "" } }) end)
+    assert.has_error(function() core.quoter({ speech = { ("x"):rep(32) } }) end)
+    assert.has_error(function() core.quoter({ speech = { 1 } }) end)
+  end)
+
+  it("closes, and a closed quoter raises", function()
+    local q = core.quoter({})
+    assert.matches("newsparse.Quoter", tostring(q))
+    q:close()
+    q:close()
+    assert.matches("closed", tostring(q))
+    local art = np.parse("x")
+    assert.has_error(function() q:quotes(art.text, art.blocks, art:_sentences(), {}) end)
+  end)
+
+  it("refuses blocks and sentences outside the text", function()
+    local q = core.quoter(quotes.quoter_lists())
+    local entities = require "newsparse.entities"
+    local art = np.parse("He said: \"Yes.\"\n")
+    local ms = entities.analyse(art, { gaz }, {})
+    assert.has_error(function()
+      q:quotes("He", art.blocks, art:_sentences(), ms)
+    end)
+    assert.has_error(function()
+      q:quotes(art.text, { { first = 1, last = 99, kind = "paragraph" } }, {}, ms)
+    end)
+    assert.has_error(function()
+      q:quotes(art.text, art.blocks, art:sentences(), ms)
+    end)
+    assert.has_error(function()
+      q:quotes(art.text, {}, art:_sentences(), ms)
+    end)
+  end)
+end)
+
+describe("art:quotes against the naive reference", function()
+  local H = dofile((debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "spec") .. "/helper.lua")
+  local reference = dofile(H.fixtures .. "/quotes_reference.lua")
+  local FIELDS = { "text", "first", "last", "speaker", "speaker_first", "speaker_last", "cue",
+                   "kind", "block", "sentence" }
+  local function rows(list)
+    local out = {}
+    for i, q in ipairs(list) do
+      local r = {}
+      for k, f in ipairs(FIELDS) do r[k] = tostring(q[f]) end
+      out[i] = table.concat(r, "|")
+    end
+    return out
+  end
+  local function same(text, m)
+    local art = np.parse(text)
+    local got = art:quotes(m)
+    local want = reference.find(art, art:entities(m))
+    assert.are.same(rows(want), rows(got))
+    for _, q in ipairs(got) do
+      assert.are.equal(q.text, text:sub(q.first, q.last))
+    end
+  end
+
+  local VOCAB = {
+    "Mira", "Okafor", "Ms", "Mr", "Rana", "Dev", "Tidewater", "Holdings", "He", "he", "She",
+    "she", "They", "they", "said", "says", "told", "adding", "saying", "warned", "and", "but",
+    "that", "which", "who", "with", "according", "to", "According", "has", "was", "also",
+    "later", "On", "Tuesday", "the", "official", "union", "plan", "would", "limited", "It",
+    "is", "a", "Sen", "Ida", "Marr", "asked", "Why", "now", "we", "will", "not", "don't",
+    "Britain’s", "O'Brien", "rock'n'roll", "5", "mother", "of", "two",
+    "\"", "\"", "'", "\u{201C}", "\u{201D}", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}",
+    "\u{2019}", ",", ",", ".", ".", ":", "?", "!", "(", ")", "-", "\u{2014}", "\u{2015}",
+    "\u{2013}", "...", "\255", "\0",
+  }
+  local SEPS = { " ", " ", " ", " ", " ", "", "", "  ", "\t", "\194\160", "\n", "\n\n", "\n\n" }
+  local seed = 5202611
+  local function rand(n)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % n + 1
+  end
+
+  it("gives the same quotes on 600 random texts", function()
+    for _ = 1, 600 do
+      local parts = {}
+      for _ = 1, 10 + rand(200) do
+        parts[#parts + 1] = VOCAB[rand(#VOCAB)]
+        parts[#parts + 1] = SEPS[rand(#SEPS)]
+      end
+      local text = table.concat(parts)
+      same(text)
+      same(text, gaz)
+    end
+  end)
+
+  it("gives the same quotes on the articles in spec/fixtures", function()
+    for name in io.popen("ls " .. H.fixtures .. "/articles"):lines() do
+      if name:match("%.txt$") then
+        local f = assert(io.open(H.fixtures .. "/articles/" .. name, "rb"))
+        local text = f:read("a")
+        f:close()
+        same(text)
+      end
+    end
+  end)
+
+  it("gives the same quotes on every rule of this file", function()
+    same(table.concat({
+      "Ms Okafor said: \u{201C}We will not sell.\u{201D} She added that the plan was "
+        .. "\u{2018}limited\u{2019}.",
+      "\u{201C}It is late,\u{201D} said Dev Rana, the union\u{2019}s secretary. "
+        .. "\u{201C}Why now?\u{201D} Ms Okafor asked.",
+      "\u{201C}This is the second quote with no cue of its own here.\u{201D}",
+      "According to Tidewater Holdings, \u{201C}the deal stands\u{201D}.",
+      "\u{201C}We go on,\u{201D} \u{2015} Jo Quill",
+      "Sen. Ida Marr praised it and said: \"It works.\" He later told reporters: \"Fine.\"",
+      "\u{201C}A long quotation that runs on",
+      "\u{201C}into this paragraph and ends here.\u{201D}",
+    }, "\n\n"), gaz)
+  end)
+end)

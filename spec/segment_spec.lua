@@ -260,3 +260,43 @@ describe("art:sentences", function()
     end
   end)
 end)
+
+describe("seg:split (a Sentences object)", function()
+  local core = require "newsparse.core"
+  local seg = core.segmenter({ mr = "title" })
+  local text = "Title here\n\nMr Smith came. He left.\n\nPhoto: Getty\n\nMr Smith came. He left.\n"
+  local art = np.parse(text)
+
+  it("splits the body blocks once each, with their blocks, and makes new tables", function()
+    local ss = seg:split(text, art.blocks, false)
+    local a, b = ss:tables(), ss:tables()
+    assert.are.equal(#ss, #a)
+    assert.are_not.equal(a[1], b[1])
+    assert.are.same(a, b)
+    for _, st in ipairs(a) do
+      assert.are.equal(text:sub(st.first, st.last), st.text)
+      local bl = art.blocks[st.block]
+      assert.is_true(st.first >= bl.first and st.last <= bl.last)
+      assert.is_nil(bl.dup_of)
+    end
+    assert.is_true(#seg:split(text, art.blocks, true) >= #ss)
+    assert.are.same(art:sentences(), art:_sentences():tables())
+    assert.are.same(art:sentences({ all = true }), art:_sentences(true):tables())
+    assert.matches("newsparse.Sentences", tostring(ss))
+  end)
+
+  it("takes no blocks and empty blocks, and refuses bad ones", function()
+    assert.are.equal(0, #seg:split("", {}, false))
+    assert.are.equal(0, #seg:split("abc", { { kind = "paragraph", first = 2, last = 1 } }, false))
+    assert.has_error(function() seg:split("abc", { 5 }, false) end)
+    assert.has_error(function() seg:split("abc", { { kind = "paragraph" } }, false) end)
+  end)
+
+  it("closes, and a closed Sentences object raises", function()
+    local ss = seg:split(text, art.blocks, false)
+    ss:close()
+    ss:close()
+    assert.has_error(function() ss:tables() end)
+    assert.has_error(function() return #ss end)
+  end)
+end)

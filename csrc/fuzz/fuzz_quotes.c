@@ -1,6 +1,9 @@
 /*
- * fuzz_quotes.c -- the quote finder, which is Lua (lua/newsparse/quotes.lua),
- * run inside an embedded Lua 5.4 with the core (lnewsparse.c) linked in.
+ * fuzz_quotes.c -- art:quotes() and art:entities(): the quote finder
+ * (np_quote.c), the mention passes after discovery (np_coref.c), the
+ * sentences of an article (seg:split) and the tables the binding builds
+ * from them, run through lua/newsparse.lua inside an embedded Lua 5.4
+ * with the core (lnewsparse.c) linked in.
  *
  * Input: byte 0 picks the mode, the rest is the data.
  *   even  np.parse(data) then art:quotes() and art:entities(): they must
@@ -43,12 +46,22 @@ static const char driver[] =
     "           'quote ' .. i .. ' out of range')\n"
     "    assert(sub(t, q.first, q.last) == q.text, 'quote ' .. i .. ' text')\n"
     "    if q.speaker_first then\n"
-    "      assert(q.speaker_first >= 1 and q.speaker_last <= #t, 'speaker span')\n"
+    "      assert(q.speaker_first >= 1 and q.speaker_last <= #t and\n"
+    "             q.speaker_first <= q.speaker_last, 'speaker span')\n"
+    "      assert(type(q.speaker) == 'string' and q.cue, 'speaker ' .. i)\n"
     "    end\n"
     "  end\n"
+    "  local prev = 0\n"
     "  for i, m in ipairs(art:entities(gz)) do\n"
     "    assert(sub(t, m.first, m.last) == m.text, 'mention ' .. i .. ' text')\n"
+    "    assert(m.first >= prev and type(m.name) == 'string', 'mention ' .. i)\n"
+    "    assert(m.gender == nil or m.type == 'PERSON', 'gender ' .. i)\n"
+    "    prev = m.first\n"
     "  end\n"
+    "  for i, st in ipairs(art:sentences({ all = true })) do\n"
+    "    assert(sub(t, st.first, st.last) == st.text, 'sentence ' .. i)\n"
+    "  end\n"
+    "  assert(#art:quotes() >= 0)\n"
     "end\n"
     "return function(mode, s, path)\n"
     "  if mode % 2 == 0 then\n"

@@ -38,18 +38,21 @@
 -- before pos who is not known to be female, she/her to one not known to be
 -- male, they/their to the nearest person or organisation.
 --
--- The token work (gazetteer matches sentence by sentence, discovery, the
--- "the Chancellor" places, pronoun counts) is done in C by a discoverer
--- (csrc/np_entity.c) built once from the word lists below, which stay
--- here, in one place; coreference, roles and gender, which run per
--- mention, stay in Lua.
+-- All of it runs in C, from the word lists below, which stay here, in one
+-- place: the token work (gazetteer matches sentence by sentence,
+-- discovery, the "the Chancellor" places, pronoun counts) in a discoverer
+-- (csrc/np_entity.c), and what follows over the whole article (names
+-- joined, typed and resolved, names in capitals, roles, genders) in a
+-- resolver (csrc/np_coref.c).  The result is a C object (analyse below)
+-- whose tables are made in one go when asked for; antecedent and group
+-- stay here.  spec/fixtures/entities_reference.lua is the naive Lua
+-- reference the specs compare with.
 local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
-local ipairs, next, pairs = ipairs, next, pairs
-local find, lower, sub, upper = string.find, string.lower, string.sub, string.upper
+local ipairs, pairs, rawget, rawset = ipairs, pairs, rawget, rawset
+local lower = string.lower
 local sort = table.sort
-local function math_min(a, b) return a < b and a or b end
 
 local M = {}
 _ENV = nil
@@ -215,211 +218,36 @@ local function get_discoverer()
   return discoverer
 end
 
-local function last_word(name)
-  return name:match("([%w\128-\255'’%-]+)%s*$")
+-- words that open a place's name before a known place ("South Wales",
+-- "Greater Manchester")
+local PLACE_OPENERS = {}
+for w in ([[North South East West Northern Southern Eastern Western Central Upper Lower
+  Greater Inner Outer]]):gmatch("%a+") do
+  PLACE_OPENERS[w] = true
 end
 
--- resolve short forms and roles to full names within the article
-local function corefer(out)
-  -- a discovered name that a gazetteer or a cue types elsewhere takes
-  -- that type ("Donald\u{A0} Trump" beside "Donald Trump")
-  local typed = {}
-  for _, m in ipairs(out) do
-    if m.type ~= "MISC" and not typed[m.name] then typed[m.name] = m end
+-- resolver_lists() -> the lists the resolver (csrc/np_coref.c) reads,
+-- by class, as core.resolver takes them
+function M.resolver_lists()
+  local title_male, title_female, first_male, first_female = {}, {}, {}, {}
+  for w, g in pairs(TITLE_GENDER) do
+    if g == "male" then title_male[w] = true else title_female[w] = true end
   end
-  for _, m in ipairs(out) do
-    local t = m.type == "MISC" and typed[m.name]
-    if t then
-      m.type, m.id = t.type, t.id
-    end
+  for w, g in pairs(FIRST_NAMES) do
+    if g == "male" then first_male[w] = true else first_female[w] = true end
   end
-  -- surnames that an honorific or a role marks as a person ("Mr Seely",
-  -- "President Trump") make a full name ending in them a person too
-  local marked = {}
-  for _, m in ipairs(out) do
-    if m.discovered and m.role and not m.name:find("%s") then marked[m.name] = true end
-  end
-  for _, m in ipairs(out) do
-    if m.type == "MISC" and m.name:find("%s") and marked[last_word(m.name) or ""] then
-      m.type = "PERSON"
-    end
-  end
-  -- one-word names that are the surname of exactly one person named in full
-  local by_surname, seen_person = {}, {}
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" and m.name:find("%s") and not seen_person[m.name] then
-      seen_person[m.name] = true
-      local sn = last_word(m.name)
-      if sn then
-        local list = by_surname[sn]
-        if not list then
-          list = {}
-          by_surname[sn] = list
-        end
-        list[#list + 1] = m.name
-      end
-    end
-  end
-  for _, m in ipairs(out) do
-    if m.discovered and not m.name:find("%s") then
-      local list = by_surname[m.name]
-      if list and #list == 1 then
-        m.name = list[1]
-        m.type = "PERSON"
-        m.resolved = true
-      end
-    end
-  end
-  return out
+  return {
+    role = ROLES, title_male = title_male, title_female = title_female,
+    first_male = first_male, first_female = first_female, place_word = PLACE_WORDS,
+    place_opener = PLACE_OPENERS,
+  }
 end
 
--- overlaps(list) -> a function telling whether [first, last] overlaps a
--- mention of list (spans sorted by first, with the largest last so far:
--- a binary search, not a scan, so that many mentions cost n log n)
-local function overlap_test(list)
-  local firsts, maxlast = {}, {}
-  for i, m in ipairs(list) do firsts[i] = m end
-  sort(firsts, function(a, b) return a.first < b.first end)
-  local hi = -1
-  for i, m in ipairs(firsts) do
-    if m.last > hi then hi = m.last end
-    maxlast[i] = hi
-    firsts[i] = m.first
-  end
-  return function(first, last)
-    -- the mentions that start at or before last: firsts[1..j]
-    local lo, up = 1, #firsts
-    local j = 0
-    while lo <= up do
-      local mid = (lo + up) // 2
-      if firsts[mid] <= last then
-        j = mid
-        lo = mid + 1
-      else
-        up = mid - 1
-      end
-    end
-    return j > 0 and maxlast[j] >= first
-  end
-end
-
--- roles ("Chancellor Sajid Javid") and their later mentions ("the
--- Chancellor"); refs: the "the X [Y]" places the discoverer found, flat
--- (sentence, first and last of X, first and last of Y or 0, 0)
-local function resolve_roles(text, sentences, refs, out)
-  local holders = {}
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" and m.role and ROLES[m.role] and m.name:find("%s") then
-      holders[m.role] = holders[m.role] or m.name
-    end
-  end
-  if next(holders) == nil then return end
-  local overlaps_list = overlap_test(out)
-  local extra = {}
-  for k = 1, #refs, 5 do
-    local si, f1, l1, f2, l2 = refs[k], refs[k + 1], refs[k + 2], refs[k + 3], refs[k + 4]
-    local one = sub(text, f1, l1)
-    local role, last
-    if f2 > 0 then
-      local two = lower(one .. " " .. sub(text, f2, l2))
-      if holders[two] then role, last = two, l2 end
-    end
-    if not role and holders[lower(one)] then role, last = lower(one), l1 end
-    if role and not overlaps_list(f1, last) then
-      extra[#extra + 1] = { first = f1, last = last, text = sub(text, f1, last),
-                            name = holders[role], type = "PERSON", sentence = si,
-                            block = sentences[si].block, resolved = true }
-    end
-  end
-  for _, m in ipairs(extra) do out[#out + 1] = m end
-end
-
--- the gender each person's name has in this article (see the top)
-local function genders(text, sentences, out)
-  local titles, pronouns = {}, {}
-  local function vote(tab, name, g, n)
-    local v = tab[name]
-    if not v then
-      v = { male = 0, female = 0 }
-      tab[name] = v
-    end
-    v[g] = v[g] + (n or 1)
-  end
-  local persons_in = {}   -- sentence index -> person mentions in it
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" then
-      local list = persons_in[m.sentence]
-      if not list then
-        list = {}
-        persons_in[m.sentence] = list
-      end
-      list[#list + 1] = m
-      -- the word right before the mention: "Mrs Okafor", "Sir Keir Starmer"
-      local w = sub(text, m.first > 40 and m.first - 40 or 1, m.first - 1):match("(%a+)%.?[ 	]+$")
-      local g = w and TITLE_GENDER[lower(w)]
-      if g then vote(titles, m.name, g) end
-    end
-  end
-  -- pronouns after a mention, while no other person is named
-  local sole = {}   -- sentence index -> the one name its persons have, or false
-  for si, list in pairs(persons_in) do
-    local name = list[1].name
-    for _, x in ipairs(list) do
-      if x.name ~= name then
-        name = false
-        break
-      end
-    end
-    sole[si] = name
-  end
-  local function only(si, name)
-    return persons_in[si] == nil or sole[si] == name
-  end
-  -- the scans that end at the same place run together in C (one pass for
-  -- many mentions of one name in a long sentence)
-  local scans, order = {}, {}
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" and only(m.sentence, m.name) then
-      local s, nxt = sentences[m.sentence], sentences[m.sentence + 1]
-      local last = s.last
-      if nxt and nxt.block == s.block and only(m.sentence + 1, m.name) then
-        last = nxt.last
-      end
-      local scan = scans[last]
-      if not scan then
-        scan = { starts = {}, names = {} }
-        scans[last] = scan
-        order[#order + 1] = last
-      end
-      scan.starts[#scan.starts + 1] = m.last + 1
-      scan.names[#scan.names + 1] = m.name
-    end
-  end
-  for _, last in ipairs(order) do
-    local scan = scans[last]
-    local counts = get_discoverer():pronoun_counts(text, last, scan.starts)
-    for i, name in ipairs(scan.names) do
-      local male, female = counts[2 * i - 1], counts[2 * i]
-      if male + female > 0 then
-        vote(pronouns, name, "male", male)
-        vote(pronouns, name, "female", female)
-      end
-    end
-  end
-  local function majority(v)
-    if v and v.male ~= v.female then return v.male > v.female and "male" or "female" end
-    return nil
-  end
-  local decided = {}
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" and decided[m.name] == nil then
-      decided[m.name] = majority(titles[m.name]) or FIRST_NAMES[m.name:match("^(%S+)%s")] or
-        majority(pronouns[m.name]) or false
-    end
-  end
-  for _, m in ipairs(out) do
-    if m.type == "PERSON" then m.gender = decided[m.name] or nil end
-  end
+-- the resolver: the lists above, compiled once
+local resolver
+local function get_resolver()
+  resolver = resolver or core.resolver(M.resolver_lists())
+  return resolver
 end
 
 -- antecedent(mentions, pos, pronoun) -> the mention a pronoun at pos refers
@@ -449,248 +277,35 @@ function M.antecedent(mentions, pos, pronoun)
   return nil
 end
 
--- sort mentions by first (no two share one).  They come as a few sorted
--- runs (per sentence: each matcher's matches, then the names found; the
--- roles resolved at the end), so a natural merge sort: O(n log runs), and
--- never worse than n log n (table.sort took minutes on a 1 MB sentence)
-local function sort_by_first(out)
-  local n = #out
-  local starts = { 1 }
-  for i = 2, n do
-    if out[i].first < out[i - 1].first then starts[#starts + 1] = i end
-  end
-  if #starts == 1 then return end
-  starts[#starts + 1] = n + 1
-  local src, dst = out, {}
-  while #starts > 2 do
-    local nstarts = {}
-    for r = 1, #starts - 1, 2 do
-      local a, amid, bend = starts[r], starts[r + 1], starts[r + 2] or starts[r + 1]
-      nstarts[#nstarts + 1] = a
-      local i, j, k = a, amid, a
-      while i < amid and j < bend do
-        if src[j].first < src[i].first then
-          dst[k] = src[j]
-          j = j + 1
-        else
-          dst[k] = src[i]
-          i = i + 1
-        end
-        k = k + 1
-      end
-      while i < amid do dst[k] = src[i]; i = i + 1; k = k + 1 end
-      while j < bend do dst[k] = src[j]; j = j + 1; k = k + 1 end
+-- analyse(art, matchers, opts) -> the mentions as a C object
+-- (newsparse.Mentions): ms:tables() makes the tables, #ms counts them.
+-- Sentence by sentence, the matches of each matcher (an earlier one wins
+-- an overlap), then the names discovered in what they leave
+-- (csrc/np_entity.c); then, over the article, names joined, typed and
+-- resolved, names found in capitals, roles resolved and genders
+-- (csrc/np_coref.c)
+function M.analyse(art, matchers, opts)
+  opts = opts or {}
+  local sentences = art:_sentences(opts.all)
+  local cores, caches = {}, {}
+  for i, m in ipairs(matchers) do
+    cores[i] = m.core
+    -- what entry_of says about the patterns matched so far, kept with
+    -- the matcher (filled in by the C side)
+    local cache = rawget(m, "_entry_cache")
+    if not cache then
+      cache = {}
+      rawset(m, "_entry_cache", cache)
     end
-    nstarts[#nstarts + 1] = n + 1
-    starts = nstarts
-    src, dst = dst, src
+    caches[i] = cache
   end
-  if src ~= out then
-    for i = 1, n do out[i] = src[i] end
-  end
+  return get_resolver():mentions(get_discoverer(), art.text, sentences, cores,
+    opts.discover ~= false, matcher.entry_of, matchers, caches)
 end
-
--- words that open a place's name before a known place ("South Wales",
--- "Greater Manchester")
-local PLACE_OPENERS = {}
-for w in ([[North South East West Northern Southern Eastern Western Central Upper Lower
-  Greater Inner Outer]]):gmatch("%a+") do
-  PLACE_OPENERS[w] = true
-end
-
--- a capitalised gazetteer match and a discovered name side by side, one
--- space apart, are one name (m1 before m2; nil when they stay apart):
---   "Phil Simmons", "Chris Adams" (a known first name or surname and the
---   rest of the name)                                      -> PERSON
---   "Jones Medical Industries Inc", "Halden Shipping Group" (ending in a
---   corporate word), "BBC Radio" (a part of an organisation) -> ORG, MEDIA
---   "Leicester Square", "South Wales"                      -> LOC
---   "Texas Open", "Real Madrid" (a place inside a longer name: an event,
---   a club)                                                -> MISC
--- A nationality before a name stays apart ("Australian Tom Moody"), so does
--- a place or organisation before a person ("EU Trade Commissioner" leaves
--- the role out already), and a word after "the" before a person ("the
--- Exchequer Gordon Brown").
-local function joined_type(text, m1, m2)
-  local g, d = m1, m2
-  if m1.type == "PERSON" and m2.type == "PERSON" and not m1.discovered and
-     not m2.discovered then
-    return "PERSON"   -- a first name and a surname, each known alone
-  end
-  if m1.discovered then
-    if m2.discovered then return nil end
-    g, d = m2, m1
-  elseif not m2.discovered then
-    return nil
-  end
-  local c = text:byte(g.first)
-  if not c or c < 65 or c > 90 then return nil end
-  local gt, dt = g.type, d.type
-  if g == m1 then   -- the match comes first
-    if dt == "ORG" then return "ORG" end
-    if gt == "NORP" or dt == "PERSON" and gt ~= "PERSON" then return nil end
-    if gt == "PERSON" then return "PERSON" end
-    if gt == "ORG" or gt == "MEDIA" then return gt end
-    if (gt == "GPE" or gt == "LOC") and PLACE_WORDS[lower(last_word(d.text) or "")] then
-      return "LOC"
-    end
-    return "MISC"
-  end
-  if gt == "PERSON" then
-    if dt == "ORG" or find(sub(text, d.first > 5 and d.first - 5 or 1, d.first - 1), "%f[%a][Tt]he%s+$") then
-      return nil
-    end
-    return "PERSON"
-  end
-  if gt == "ORG" then return "ORG" end
-  if gt == "GPE" or gt == "LOC" then
-    if dt == "PERSON" then return nil end
-    return PLACE_OPENERS[d.text] and "LOC" or "MISC"
-  end
-  return nil
-end
-
--- join_names(text, out): out sorted by first; joins the pairs above, and
--- types a discovered name followed by a place in brackets as a person
--- ("Hendrik Dreekmann (Germany)", as sports results and candidate lists
--- write them)
-local function join_names(text, out)
-  local n, w = #out, 0
-  local i = 1
-  while i <= n do
-    local x = out[i]
-    local y = out[i + 1]
-    while y and y.sentence == x.sentence and
-          (y.first - x.last == 2 and text:byte(x.last + 1) == 32 or
-           -- an initial: "P. Johnson"
-           y.first - x.last == 3 and x.first == x.last and x.discovered and
-           find(text, "^%u%. ", x.first)) do
-      local typ = joined_type(text, x, y)
-      if not typ then break end
-      local d = x.discovered and x or y
-      local span = sub(text, x.first, y.last)
-      x = { first = x.first, last = y.last, text = span, name = span, type = typ,
-            sentence = x.sentence, block = x.block, discovered = true, role = d.role }
-      i = i + 1
-      y = out[i + 1]
-    end
-    if x.discovered and x.type == "MISC" and y and y.sentence == x.sentence and
-       (y.type == "GPE" or y.type == "LOC") and y.first - x.last <= 4 and
-       find(sub(text, x.last + 1, y.first - 1), "^ ?%( ?$") and
-       find(text, "^ ?%)", y.last + 1) then
-      x.type = "PERSON"
-    end
-    w = w + 1
-    out[w] = x
-    i = i + 1
-  end
-  for k = n, w + 1, -1 do out[k] = nil end
-end
-
--- capitals(text, sentences, out): names in sentences written in capitals
--- ("GOLF - HENKE TAKES LEAD IN MILWAUKEE"), where the discoverer finds
--- nothing (csrc/np_entity.c: shouting): a run of up to four words that is,
--- in capitals, a name typed elsewhere in the article, or the surname of a
--- person named in full there, is a mention of it.  Gazetteer matches there
--- stay.
-local function capitals(text, sentences, out)
-  local loud
-  for si, s in ipairs(sentences) do
-    local _, e = find(text, "^[^a-z]*", s.first)
-    if e >= s.last and find(sub(text, s.first, s.last), "%u%u") then
-      loud = loud or {}
-      loud[#loud + 1] = si
-    end
-  end
-  if not loud then return end
-  local names, surname = {}, {}
-  for _, m in ipairs(out) do
-    if m.type ~= "MISC" then
-      local key = upper(m.text)
-      if key ~= m.text then names[key] = names[key] or m end
-      if m.type == "PERSON" and find(m.name, "%s") then
-        local sn = upper(last_word(m.name) or "")
-        local p = surname[sn]
-        if p == nil then surname[sn] = m elseif p and p.name ~= m.name then surname[sn] = false end
-      end
-    end
-  end
-  if next(names) == nil and next(surname) == nil then return end
-  local taken = overlap_test(out)
-  for _, si in ipairs(loud) do
-    local s = sentences[si]
-    local toks = {}
-    for _, t in ipairs(core.tokens(text, s.first, s.last)) do
-      if t.kind == "word" then toks[#toks + 1] = t end
-    end
-    local i = 1
-    while i <= #toks do
-      local hit, hj
-      local key = toks[i].text
-      for j = i, math_min(#toks, i + 3) do
-        if j > i then
-          if toks[j].first ~= toks[j - 1].last + 2 then break end
-          key = key .. " " .. toks[j].text
-        end
-        local m = names[key] or (j == i and surname[key]) or nil
-        if m then hit, hj = m, j end
-      end
-      if hit and not taken(toks[i].first, toks[hj].last) then
-        out[#out + 1] = { first = toks[i].first, last = toks[hj].last,
-                          text = sub(text, toks[i].first, toks[hj].last), name = hit.name,
-                          type = hit.type, id = hit.id, sentence = si, block = s.block,
-                          resolved = true }
-        i = hj + 1
-      else
-        i = i + 1
-      end
-    end
-  end
-end
-
--- the two passes above, for the reference in spec/fixtures
-M._join_names, M._capitals = join_names, capitals
 
 -- mentions(art, matchers, opts) -> sorted array of mentions
 function M.mentions(art, matchers, opts)
-  opts = opts or {}
-  local text = art.text
-  local sentences = art:_sentences(opts.all)
-  local cores = {}
-  for i, m in ipairs(matchers) do cores[i] = m.core end
-  -- sentence by sentence: the matches of each matcher (an earlier one wins
-  -- an overlap), then the names discovered in what they leave
-  local flat, refs = get_discoverer():mentions(text, sentences, cores, opts.discover ~= false)
-  local out = {}
-  local entry_of = matcher.entry_of
-  for k = 1, #flat, 6 do
-    local first, last, si, mi = flat[k], flat[k + 1], flat[k + 2], flat[k + 3]
-    if mi > 0 then
-      local name, typ, id = entry_of(matchers[mi], flat[k + 4])
-      out[#out + 1] = { first = first, last = last, text = sub(text, first, last), name = name,
-                        type = typ, id = id, sentence = si, block = sentences[si].block }
-    else
-      local span = sub(text, first, last)
-      local name = span
-      if find(span, "[\t\n\v\f\r\194]") or find(span, "  ", 1, true) then
-        name = span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
-      end
-      out[#out + 1] = { first = first, last = last, text = span, name = name,
-                        type = flat[k + 4], sentence = si,
-                        block = sentences[si].block, discovered = true, role = flat[k + 5] or nil }
-    end
-  end
-  sort_by_first(out)
-  join_names(text, out)
-  corefer(out)
-  capitals(text, sentences, out)
-  resolve_roles(text, sentences, refs, out)
-  sort_by_first(out)
-  genders(text, sentences, out)
-  for _, m in ipairs(out) do
-    m.discovered, m.role, m.resolved = nil, nil, nil
-  end
-  return out
+  return M.analyse(art, matchers, opts):tables()
 end
 
 -- group(mentions, types) -> each entity once {name, type, id, gender,

@@ -251,6 +251,16 @@ end
 -- build the match table for rows [r, r2] of a flat spans array (one span)
 local function make_match(self, text, spans, r, r2)
   local first, last = spans[4 * r - 3], spans[4 * r - 2]
+  local pid = spans[4 * r - 1]
+  if r == r2 and not self.more[pid] then
+    -- the common case: one pattern with one owner, as below without the
+    -- lists
+    local i = first_owner(self, pid)
+    local e = entry(self, i)
+    return { name = e.name, type = e.type, id = e.id, data = e.data, index = i,
+             alias = self.own_alias[pid] or nil, first = first, last = last,
+             text = sub(text, first, last) }
+  end
   local all, seen = {}, {}
   local function add(i, alias)
     if seen[i] then return end

@@ -1,0 +1,1192 @@
+/*
+ * np_coref.c -- the mentions of an article, finished (see np_coref.h for
+ * the passes; lua/newsparse/entities.lua documents the rules).
+ *
+ * Each pass is the Lua it replaces, step by step, so that every answer
+ * stays the same: "%s" is the C locale's white space (space, \t \n \v \f
+ * \r), "%a" and upper/lower case are ASCII only, as string.find and
+ * string.lower have them in lua5.4.  Names are compared as bytes; every
+ * map from a name is a hash table (strtab below), so that an article of a
+ * million mentions costs n, not n squared.
+ *
+ * Invariants: out->v is sorted by start when np_coref returns; every name
+ * offset points into out->names; nothing is kept between calls but the
+ * scratch's capacity.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "np_common.h"
+#include "np_coref.h"
+#include "np_token.h"
+
+#define MAX_WORD 63
+
+/*{====================================================================
+ * A byte-string hash table: keys copied into its own buffer, each with an
+ * int value; entries numbered in the order they were added
+ *=====================================================================*/
+
+typedef struct {
+    size_t off;
+    uint32_t len, hash;
+    long val;
+} st_ent;
+
+typedef struct {
+    st_ent *e;
+    size_t n, cap;
+    uint32_t *slot;          /* entry index + 1; 0 = empty */
+    size_t nslot;            /* a power of two, or 0 */
+    char *keys;
+    size_t klen, kcap;
+} strtab;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* the entry of k[0..n), or -1 */
+static long st_find(const strtab *t, const char *k, size_t n)
+{
+    size_t mask, i;
+    uint32_t h;
+
+    if (t->nslot == 0)
+        return -1;
+    h = hash_bytes(k, n);
+    mask = t->nslot - 1;
+    for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
+        const st_ent *e = &t->e[t->slot[i] - 1];
+        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0)
+            return (long)(t->slot[i] - 1);
+    }
+    return -1;
+}
+
+static int st_rehash(strtab *t, size_t nslot)
+{
+    uint32_t *slot = calloc(nslot, sizeof *slot);
+    size_t k;
+
+    if (slot == NULL)
+        return NP_ENOMEM;
+    for (k = 0; k < t->n; k++) {
+        size_t i = t->e[k].hash & (nslot - 1);
+        while (slot[i] != 0)
+            i = (i + 1) & (nslot - 1);
+        slot[i] = (uint32_t)k + 1;
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->nslot = nslot;
+    return NP_OK;
+}
+
+/* the entry of k[0..n), added with val when absent (*added says which) */
+static int st_add(strtab *t, const char *k, size_t n, long val, long *idx,
+                  int *added)
+{
+    long at = st_find(t, k, n);
+    st_ent *e;
+    size_t i, mask;
+
+    *added = 0;
+    if (at >= 0) {
+        *idx = at;
+        return NP_OK;
+    }
+    if (t->n >= 0x7fffffffu || n > 0xffffffffu)
+        return NP_ENOMEM;
+    if ((t->n + 1) * 2 > t->nslot &&
+        st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
+        return NP_ENOMEM;
+    if (np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK ||
+        np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    e = &t->e[t->n];
+    e->off = t->klen;
+    e->len = (uint32_t)n;
+    e->hash = hash_bytes(k, n);
+    e->val = val;
+    if (n > 0)
+        memcpy(t->keys + t->klen, k, n);
+    t->klen += n;
+    mask = t->nslot - 1;
+    for (i = e->hash & mask; t->slot[i] != 0; i = (i + 1) & mask)
+        ;
+    t->slot[i] = (uint32_t)t->n + 1;
+    *idx = (long)t->n;
+    *added = 1;
+    t->n++;
+    return NP_OK;
+}
+
+/* empty the table, keeping its memory unless a big article left it much
+ * bigger than the one before */
+static void st_clear(strtab *t)
+{
+    if (t->nslot > 1024 && t->n * 16 < t->nslot) {
+        free(t->slot);
+        t->slot = NULL;
+        t->nslot = 0;
+    } else if (t->nslot > 0) {
+        memset(t->slot, 0, t->nslot * sizeof *t->slot);
+    }
+    t->n = 0;
+    t->klen = 0;
+}
+
+static void st_free(strtab *t)
+{
+    free(t->e);
+    free(t->slot);
+    free(t->keys);
+    memset(t, 0, sizeof *t);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Resolver and scratch
+ *=====================================================================*/
+
+struct np_resolver {
+    strtab words;            /* val: NP_RW_* classes */
+};
+
+/* per name (by nid) */
+typedef struct {
+    long typed;              /* first mention with a type other than MISC, or -1 */
+    size_t tm, tf;           /* title votes */
+    size_t pm, pf;           /* pronoun votes */
+    unsigned char marked, seen_person, has_pron, decided;
+} name_info;
+
+typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
+
+struct np_coref_scratch {
+    strtab names, sur, cn, cs;
+    name_info *ni;
+    size_t nicap;
+    size_t *sur_nid;         /* per sur entry: the full name's nid */
+    size_t surcap;
+    np_ref *tmp;             /* merge sort */
+    size_t tmpcap;
+    span1 *ov;               /* overlap test */
+    size_t *ovmax;
+    size_t ovcap, ovmaxcap, nov;
+    np_token *tok;
+    size_t tokcap;
+    char *key;
+    size_t keycap;
+    long *sole;              /* per sentence: -1 none, -2 several, else nid */
+    size_t solecap;
+    size_t *from, *male, *female;
+    size_t *pnid;
+    size_t fromcap, malecap, femalecap, pnidcap;
+};
+
+np_resolver *np_resolver_create(void)
+{
+    return calloc(1, sizeof(np_resolver));
+}
+
+void np_resolver_free(np_resolver *r)
+{
+    if (r == NULL)
+        return;
+    st_free(&r->words);
+    free(r);
+}
+
+int np_resolver_add(np_resolver *r, const char *word, size_t len,
+                    unsigned classes)
+{
+    long idx;
+    int added, rc;
+
+    if (len == 0 || len > MAX_WORD || (classes & NP_RW_ALL) == 0)
+        return NP_EINVAL;
+    rc = st_add(&r->words, word, len, (long)(classes & NP_RW_ALL), &idx, &added);
+    if (rc != NP_OK)
+        return rc;
+    if (!added)
+        r->words.e[idx].val |= (long)(classes & NP_RW_ALL);
+    return NP_OK;
+}
+
+/* the classes of word[0..n) as written */
+static unsigned rw_exact(const np_resolver *r, const char *w, size_t n)
+{
+    long at;
+
+    if (n == 0 || n > MAX_WORD)
+        return 0;
+    at = st_find(&r->words, w, n);
+    return at < 0 ? 0 : (unsigned)r->words.e[at].val;
+}
+
+static unsigned char lower_byte(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static unsigned char upper_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
+}
+
+/* the classes of word[0..n) lower-cased */
+static unsigned rw_lower(const np_resolver *r, const char *w, size_t n)
+{
+    char buf[MAX_WORD];
+    size_t i;
+
+    if (n == 0 || n > MAX_WORD)
+        return 0;
+    for (i = 0; i < n; i++)
+        buf[i] = (char)lower_byte((unsigned char)w[i]);
+    return rw_exact(r, buf, n);
+}
+
+np_coref_scratch *np_coref_scratch_create(void)
+{
+    return calloc(1, sizeof(np_coref_scratch));
+}
+
+void np_coref_scratch_free(np_coref_scratch *sc)
+{
+    if (sc == NULL)
+        return;
+    st_free(&sc->names);
+    st_free(&sc->sur);
+    st_free(&sc->cn);
+    st_free(&sc->cs);
+    free(sc->ni);
+    free(sc->sur_nid);
+    free(sc->tmp);
+    free(sc->ov);
+    free(sc->ovmax);
+    free(sc->tok);
+    free(sc->key);
+    free(sc->sole);
+    free(sc->from);
+    free(sc->male);
+    free(sc->female);
+    free(sc->pnid);
+    free(sc);
+}
+
+void np_refs_free(np_refs *out)
+{
+    if (out == NULL)
+        return;
+    free(out->v);
+    free(out->names);
+    memset(out, 0, sizeof *out);
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Small helpers: the Lua patterns the passes used
+ *=====================================================================*/
+
+static int is_space(unsigned char c)        /* %s */
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int is_alpha(unsigned char c)        /* %a */
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int has_space(const char *p, size_t n)  /* find(p, "%s") */
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (is_space((unsigned char)p[i]))
+            return 1;
+    return 0;
+}
+
+/* a byte of [%w\128-\255'’%-] */
+static int word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || is_alpha(c) || c >= 0x80 || c == '\'' ||
+           c == '-';
+}
+
+/* last_word: p:match("([%w\128-\255'’%-]+)%s*$") as [*a, *b), or 0 */
+static int last_word(const char *p, size_t n, size_t *a, size_t *b)
+{
+    size_t e = n, k;
+
+    while (e > 0 && is_space((unsigned char)p[e - 1]))
+        e--;
+    k = e;
+    while (k > 0 && word_byte((unsigned char)p[k - 1]))
+        k--;
+    if (k == e)
+        return 0;
+    *a = k;
+    *b = e;
+    return 1;
+}
+
+static const char *name_of(const np_refs *out, const np_ref *m)
+{
+    return out->names + m->name;
+}
+
+/* append p[0..n) to out->names; its offset in *off */
+static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
+{
+    if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    if (n > 0)
+        memcpy(out->names + out->names_len, p, n);
+    *off = out->names_len;
+    out->names_len += n;
+    return NP_OK;
+}
+
+/* a discovered name: its span, with each run of white space and NBSPs
+ * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
+ * when the span holds [\t\n\v\f\r\194] or two spaces) */
+static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *off)
+{
+    size_t i, w;
+    int plain = 1;
+    char *d;
+
+    for (i = 0; i < n && plain; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if ((c >= '\t' && c <= '\r') || c == 0xC2 ||
+            (c == ' ' && i + 1 < n && p[i + 1] == ' '))
+            plain = 0;
+    }
+    if (plain)
+        return add_name(out, p, n, off);
+    if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    d = out->names + out->names_len;
+    w = 0;
+    i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        int sp = is_space(c) || (c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0xA0);
+        if (!sp) {
+            d[w++] = (char)c;
+            i++;
+            continue;
+        }
+        while (i < n) {
+            c = (unsigned char)p[i];
+            if (is_space(c))
+                i++;
+            else if (c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0xA0)
+                i += 2;
+            else
+                break;
+        }
+        d[w++] = ' ';
+    }
+    *off = out->names_len;
+    out->names_len += w;
+    return NP_OK;
+}
+
+/* stable merge sort of v[0..n) by start */
+static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+{
+    size_t width, i;
+    np_ref *src = v, *dst;
+
+    for (i = 1; i < n; i++)
+        if (v[i].start < v[i - 1].start)
+            break;
+    if (i >= n)
+        return NP_OK;
+    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK)
+        return NP_ENOMEM;
+    dst = sc->tmp;
+    for (width = 1; width < n; width *= 2) {
+        size_t lo;
+        np_ref *t;
+        for (lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                dst[k++] = src[b].start < src[a].start ? src[b++] : src[a++];
+            while (a < mid)
+                dst[k++] = src[a++];
+            while (b < hi)
+                dst[k++] = src[b++];
+        }
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    return NP_OK;
+}
+
+static int cmp_span1(const void *a, const void *b)
+{
+    const span1 *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* the overlap test over v[0..n) as it is now (overlap_test in the Lua):
+ * spans sorted by first, with the largest last so far */
+static int overlap_build(np_coref_scratch *sc, const np_ref *v, size_t n)
+{
+    size_t i, hi = 0;
+
+    if (np_grow((void **)&sc->ov, &sc->ovcap, n + 1, sizeof *sc->ov) != NP_OK ||
+        np_grow((void **)&sc->ovmax, &sc->ovmaxcap, n + 1, sizeof *sc->ovmax) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < n; i++) {
+        sc->ov[i].first = v[i].start + 1;
+        sc->ov[i].last = v[i].end;
+    }
+    qsort(sc->ov, n, sizeof *sc->ov, cmp_span1);
+    for (i = 0; i < n; i++) {
+        if (i == 0 || sc->ov[i].last > hi)
+            hi = sc->ov[i].last;
+        sc->ovmax[i] = hi;
+    }
+    sc->nov = n;
+    return NP_OK;
+}
+
+/* does [first, last] (1-based, inclusive) overlap a span of the test */
+static int overlaps(const np_coref_scratch *sc, size_t first, size_t last)
+{
+    size_t lo = 0, hi = sc->nov;
+
+    while (lo < hi) {          /* j = the spans with first <= last */
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->ov[mid].first <= last)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && sc->ovmax[lo - 1] >= first;
+}
+
+static int push_ref(np_refs *out, const np_ref *m)
+{
+    if (np_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) != NP_OK)
+        return NP_ENOMEM;
+    out->v[out->n++] = *m;
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * join: a match and a discovered name side by side are one name
+ *=====================================================================*/
+
+/* sub(text, d.first - 5 .. d.first - 1) ends in "%f[%a][Tt]he%s+$" */
+static int the_before(const char *s, size_t start)
+{
+    size_t ws = start > 5 ? start - 5 : 0, p;
+
+    for (p = ws; p + 3 < start; p++) {
+        size_t q;
+        if ((s[p] != 'T' && s[p] != 't') || s[p + 1] != 'h' || s[p + 2] != 'e')
+            continue;
+        if (p > ws && is_alpha((unsigned char)s[p - 1]))
+            continue;
+        for (q = p + 3; q < start && is_space((unsigned char)s[q]); q++)
+            ;
+        if (q == start)
+            return 1;
+    }
+    return 0;
+}
+
+/* joined_type in the Lua: the type of m1 and m2 joined, or -1 */
+static int joined_type(const np_resolver *r, const char *s, size_t len,
+                       const np_ref *m1, const np_ref *m2)
+{
+    const np_ref *g = m1, *d = m2;
+    int gt, dt;
+
+    if (m1->type == NP_CT_PERSON && m2->type == NP_CT_PERSON && !m1->discovered &&
+        !m2->discovered)
+        return NP_CT_PERSON;
+    if (m1->discovered) {
+        if (m2->discovered)
+            return -1;
+        g = m2;
+        d = m1;
+    } else if (!m2->discovered) {
+        return -1;
+    }
+    if (g->start >= len || s[g->start] < 'A' || s[g->start] > 'Z')
+        return -1;
+    gt = g->type;
+    dt = d->type;
+    if (g == m1) {
+        size_t a, b;
+        if (dt == NP_CT_ORG)
+            return NP_CT_ORG;
+        if (gt == NP_CT_NORP || (dt == NP_CT_PERSON && gt != NP_CT_PERSON))
+            return -1;
+        if (gt == NP_CT_PERSON)
+            return NP_CT_PERSON;
+        if (gt == NP_CT_ORG || gt == NP_CT_MEDIA)
+            return gt;
+        if ((gt == NP_CT_GPE || gt == NP_CT_LOC) &&
+            last_word(s + d->start, d->end - d->start, &a, &b) &&
+            (rw_lower(r, s + d->start + a, b - a) & NP_RW_PLACE_WORD))
+            return NP_CT_LOC;
+        return NP_CT_MISC;
+    }
+    if (gt == NP_CT_PERSON) {
+        if (dt == NP_CT_ORG || the_before(s, d->start))
+            return -1;
+        return NP_CT_PERSON;
+    }
+    if (gt == NP_CT_ORG)
+        return NP_CT_ORG;
+    if (gt == NP_CT_GPE || gt == NP_CT_LOC) {
+        if (dt == NP_CT_PERSON)
+            return -1;
+        return (rw_exact(r, s + d->start, d->end - d->start) & NP_RW_PLACE_OPENER) ?
+               NP_CT_LOC : NP_CT_MISC;
+    }
+    return -1;
+}
+
+static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *out)
+{
+    size_t n = out->n, w = 0, i = 0;
+    np_ref *v = out->v;
+
+    while (i < n) {
+        np_ref x = v[i];
+        const np_ref *y = i + 1 < n ? &v[i + 1] : NULL;
+        while (y && y->sentence == x.sentence &&
+               ((y->start == x.end + 1 && x.end < len && s[x.end] == ' ') ||
+                (y->start == x.end + 2 && x.start + 1 == x.end && x.discovered &&
+                 x.start + 2 < len && s[x.start] >= 'A' && s[x.start] <= 'Z' &&
+                 s[x.start + 1] == '.' && s[x.start + 2] == ' '))) {
+            int typ = joined_type(r, s, len, &x, y);
+            const np_ref *d;
+            np_ref j;
+            if (typ < 0)
+                break;
+            d = x.discovered ? &x : y;
+            memset(&j, 0, sizeof j);
+            j.start = x.start;
+            j.end = y->end;
+            j.sentence = x.sentence;
+            j.block = x.block;
+            j.type = (unsigned char)typ;
+            j.tentry = j.ientry = NP_REF_NONE;
+            j.discovered = 1;
+            j.role = d->role;
+            j.role_len = d->role_len;
+            if (add_name(out, s + j.start, j.end - j.start, &j.name) != NP_OK)
+                return NP_ENOMEM;
+            j.name_len = j.end - j.start;
+            x = j;
+            i++;
+            y = i + 1 < n ? &v[i + 1] : NULL;
+        }
+        /* "Hendrik Dreekmann (Germany)" */
+        if (x.discovered && x.type == NP_CT_MISC && y && y->sentence == x.sentence &&
+            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x.end &&
+            y->start - x.end <= 3) {
+            size_t a = x.end, b = y->start;
+            if (a < b && s[a] == ' ')
+                a++;
+            if (a < b && s[a] == '(') {
+                a++;
+                if (a < b && s[a] == ' ')
+                    a++;
+                if (a == b) {
+                    size_t c = y->end;
+                    if (c < len && s[c] == ' ')
+                        c++;
+                    if (c < len && s[c] == ')')
+                        x.type = NP_CT_PERSON;
+                }
+            }
+        }
+        v[w++] = x;
+        i++;
+    }
+    out->n = w;
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Names: numbered, then typed across the article and resolved
+ *=====================================================================*/
+
+static int number_names(np_coref_scratch *sc, np_refs *out)
+{
+    size_t i;
+
+    st_clear(&sc->names);
+    for (i = 0; i < out->n; i++) {
+        np_ref *m = &out->v[i];
+        long idx;
+        int added;
+        if (st_add(&sc->names, name_of(out, m), m->name_len, 0, &idx, &added) != NP_OK)
+            return NP_ENOMEM;
+        m->nid = (uint32_t)idx;
+    }
+    if (np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < sc->names.n; i++) {
+        memset(&sc->ni[i], 0, sizeof sc->ni[i]);
+        sc->ni[i].typed = -1;
+    }
+    return NP_OK;
+}
+
+static int corefer(np_coref_scratch *sc, np_refs *out)
+{
+    size_t i, n = out->n;
+    np_ref *v = out->v;
+
+    /* a MISC name typed elsewhere takes that type */
+    for (i = 0; i < n; i++)
+        if (v[i].type != NP_CT_MISC && sc->ni[v[i].nid].typed < 0)
+            sc->ni[v[i].nid].typed = (long)i;
+    for (i = 0; i < n; i++) {
+        if (v[i].type == NP_CT_MISC && sc->ni[v[i].nid].typed >= 0) {
+            const np_ref *t = &v[sc->ni[v[i].nid].typed];
+            v[i].type = t->type;
+            v[i].tentry = t->tentry;
+            v[i].tmatcher = t->tmatcher;
+            v[i].ientry = t->ientry;
+            v[i].imatcher = t->imatcher;
+        }
+    }
+    /* surnames that a role or an honorific marks */
+    for (i = 0; i < n; i++)
+        if (v[i].discovered && v[i].role && !has_space(name_of(out, &v[i]), v[i].name_len))
+            sc->ni[v[i].nid].marked = 1;
+    for (i = 0; i < n; i++) {
+        const char *p = name_of(out, &v[i]);
+        size_t a, b;
+        long at;
+        if (v[i].type != NP_CT_MISC || !has_space(p, v[i].name_len))
+            continue;
+        if (!last_word(p, v[i].name_len, &a, &b))
+            continue;
+        at = st_find(&sc->names, p + a, b - a);
+        if (at >= 0 && sc->ni[at].marked)
+            v[i].type = NP_CT_PERSON;
+    }
+    /* one-word names that are the surname of exactly one person */
+    st_clear(&sc->sur);
+    for (i = 0; i < n; i++) {
+        const char *p = name_of(out, &v[i]);
+        size_t a, b;
+        long idx;
+        int added;
+        if (v[i].type != NP_CT_PERSON || !has_space(p, v[i].name_len) ||
+            sc->ni[v[i].nid].seen_person)
+            continue;
+        sc->ni[v[i].nid].seen_person = 1;
+        if (!last_word(p, v[i].name_len, &a, &b))
+            continue;
+        if (st_add(&sc->sur, p + a, b - a, 0, &idx, &added) != NP_OK ||
+            np_grow((void **)&sc->sur_nid, &sc->surcap, sc->sur.n, sizeof *sc->sur_nid) != NP_OK)
+            return NP_ENOMEM;
+        if (sc->sur.e[idx].val++ == 0)
+            sc->sur_nid[idx] = i;        /* the mention whose name it is */
+    }
+    for (i = 0; i < n; i++) {
+        long at;
+        if (!v[i].discovered || has_space(name_of(out, &v[i]), v[i].name_len))
+            continue;
+        at = st_find(&sc->sur, name_of(out, &v[i]), v[i].name_len);
+        if (at >= 0 && sc->sur.e[at].val == 1) {
+            const np_ref *p = &v[sc->sur_nid[at]];
+            v[i].name = p->name;
+            v[i].name_len = p->name_len;
+            v[i].nid = p->nid;
+            v[i].type = NP_CT_PERSON;
+            v[i].resolved = 1;
+        }
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * capitals: names in sentences written in capitals
+ *=====================================================================*/
+
+/* key = upper(p[0..n)) in sc->key; 1 when it differs from p */
+static int upper_key(np_coref_scratch *sc, const char *p, size_t n, int *differs)
+{
+    size_t i;
+
+    if (np_grow((void **)&sc->key, &sc->keycap, n + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    *differs = 0;
+    for (i = 0; i < n; i++) {
+        sc->key[i] = (char)upper_byte((unsigned char)p[i]);
+        if (sc->key[i] != p[i])
+            *differs = 1;
+    }
+    return NP_OK;
+}
+
+static int loud_sentence(const char *s, const np_span *st)
+{
+    size_t i;
+    int uu = 0;
+
+    for (i = st->start; i < st->end; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z')
+            return 0;
+        if (!uu && i + 1 < st->end && c >= 'A' && c <= 'Z' &&
+            s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+            uu = 1;
+    }
+    return uu;
+}
+
+static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
+                    const size_t *sblock, size_t nsent, np_refs *out)
+{
+    size_t si, i, n0;
+    int any = 0, built = 0;
+
+    for (si = 0; si < nsent && !any; si++)
+        any = loud_sentence(s, &sent[si]);
+    if (!any)
+        return NP_OK;
+    n0 = out->n;
+    st_clear(&sc->cn);
+    st_clear(&sc->cs);
+    for (i = 0; i < n0; i++) {
+        const np_ref *m = &out->v[i];
+        long idx;
+        int added, differs;
+        if (m->type == NP_CT_MISC)
+            continue;
+        if (upper_key(sc, s + m->start, m->end - m->start, &differs) != NP_OK)
+            return NP_ENOMEM;
+        if (differs && st_add(&sc->cn, sc->key, m->end - m->start, (long)i, &idx,
+                              &added) != NP_OK)
+            return NP_ENOMEM;
+        if (m->type == NP_CT_PERSON && has_space(name_of(out, m), m->name_len)) {
+            size_t a = 0, b = 0;
+            if (!last_word(name_of(out, m), m->name_len, &a, &b))
+                a = b = 0;
+            if (upper_key(sc, name_of(out, m) + a, b - a, &differs) != NP_OK ||
+                st_add(&sc->cs, sc->key, b - a, (long)i, &idx, &added) != NP_OK)
+                return NP_ENOMEM;
+            if (!added) {
+                long p = sc->cs.e[idx].val;
+                if (p >= 0 && out->v[p].nid != m->nid)
+                    sc->cs.e[idx].val = -1;
+            }
+        }
+    }
+    if (sc->cn.n == 0 && sc->cs.n == 0)
+        return NP_OK;
+    for (si = 0; si < nsent; si++) {
+        size_t nt = 0, pos, k;
+        np_token t;
+        if (!loud_sentence(s, &sent[si]))
+            continue;
+        if (!built) {
+            if (overlap_build(sc, out->v, n0) != NP_OK)
+                return NP_ENOMEM;
+            built = 1;
+        }
+        pos = sent[si].start;
+        while (np_next_token(s, sent[si].end, &pos, &t)) {
+            if (t.kind != NP_TOK_WORD)
+                continue;
+            if (np_grow((void **)&sc->tok, &sc->tokcap, nt + 1, sizeof *sc->tok) != NP_OK)
+                return NP_ENOMEM;
+            sc->tok[nt++] = t;
+        }
+        k = 0;
+        while (k < nt) {
+            long hit = -1;
+            size_t hj = k, j, klen = 0;
+            for (j = k; j < nt && j <= k + 3; j++) {
+                size_t tl = sc->tok[j].end - sc->tok[j].start;
+                long at;
+                if (j > k) {
+                    if (sc->tok[j].start != sc->tok[j - 1].end + 1)
+                        break;
+                }
+                if (np_grow((void **)&sc->key, &sc->keycap, klen + tl + 2, 1) != NP_OK)
+                    return NP_ENOMEM;
+                if (j > k)
+                    sc->key[klen++] = ' ';
+                memcpy(sc->key + klen, s + sc->tok[j].start, tl);
+                klen += tl;
+                at = st_find(&sc->cn, sc->key, klen);
+                if (at >= 0) {
+                    hit = sc->cn.e[at].val;
+                    hj = j;
+                } else if (j == k && (at = st_find(&sc->cs, sc->key, klen)) >= 0 &&
+                           sc->cs.e[at].val >= 0) {
+                    hit = sc->cs.e[at].val;
+                    hj = j;
+                }
+            }
+            if (hit >= 0 && !overlaps(sc, sc->tok[k].start + 1, sc->tok[hj].end)) {
+                np_ref m = out->v[hit];     /* name, type, entries */
+                m.start = sc->tok[k].start;
+                m.end = sc->tok[hj].end;
+                m.sentence = si;
+                m.block = sblock[si];
+                m.discovered = 0;
+                m.resolved = 1;
+                m.role = NULL;
+                m.role_len = 0;
+                m.gender = NP_GENDER_NONE;
+                if (push_ref(out, &m) != NP_OK)
+                    return NP_ENOMEM;
+                k = hj + 1;
+            } else {
+                k++;
+            }
+        }
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * roles: "the Chancellor" where the article names the Chancellor
+ *=====================================================================*/
+
+typedef struct {
+    const char *role;
+    size_t role_len;
+    size_t holder;        /* a mention with the holder's name */
+} holder;
+
+/* the holder whose role is key[0..n), or -1 */
+static long find_holder(const holder *h, size_t nh, const char *key, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < nh; i++)
+        if (h[i].role_len == n && memcmp(h[i].role, key, n) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char *s,
+                         const size_t *sblock, size_t nsent,
+                         const np_role_refs *refs, np_refs *out)
+{
+    /* at most one holder per role word of the resolver */
+    holder *h = NULL;
+    size_t nh = 0, hcap = 0, i, n0 = out->n;
+    int rc = NP_OK;
+
+    for (i = 0; i < n0; i++) {
+        const np_ref *m = &out->v[i];
+        if (m->type != NP_CT_PERSON || m->role == NULL ||
+            !(rw_exact(r, m->role, m->role_len) & NP_RW_ROLE) ||
+            !has_space(name_of(out, m), m->name_len) ||
+            find_holder(h, nh, m->role, m->role_len) >= 0)
+            continue;
+        if (np_grow((void **)&h, &hcap, nh + 1, sizeof *h) != NP_OK) {
+            free(h);
+            return NP_ENOMEM;
+        }
+        h[nh].role = m->role;
+        h[nh].role_len = m->role_len;
+        h[nh].holder = i;
+        nh++;
+    }
+    if (nh == 0 || refs == NULL)
+        goto done;
+    if ((rc = overlap_build(sc, out->v, n0)) != NP_OK)
+        goto done;
+    for (i = 0; i < refs->n; i++) {
+        const np_role_ref *f = &refs->v[i];
+        size_t l1 = f->end1 - f->start1, l2 = f->end2 - f->start2, k, last = 0;
+        long at = -1;
+        if (f->sentence >= nsent)
+            continue;
+        if (f->end2 > f->start2) {
+            if (np_grow((void **)&sc->key, &sc->keycap, l1 + l2 + 2, 1) != NP_OK) {
+                rc = NP_ENOMEM;
+                goto done;
+            }
+            for (k = 0; k < l1; k++)
+                sc->key[k] = (char)lower_byte((unsigned char)s[f->start1 + k]);
+            sc->key[l1] = ' ';
+            for (k = 0; k < l2; k++)
+                sc->key[l1 + 1 + k] = (char)lower_byte((unsigned char)s[f->start2 + k]);
+            at = find_holder(h, nh, sc->key, l1 + 1 + l2);
+            last = f->end2;
+        }
+        if (at < 0) {
+            if (np_grow((void **)&sc->key, &sc->keycap, l1 + 1, 1) != NP_OK) {
+                rc = NP_ENOMEM;
+                goto done;
+            }
+            for (k = 0; k < l1; k++)
+                sc->key[k] = (char)lower_byte((unsigned char)s[f->start1 + k]);
+            at = find_holder(h, nh, sc->key, l1);
+            last = f->end1;
+        }
+        if (at >= 0 && !overlaps(sc, f->start1 + 1, last)) {
+            np_ref m;
+            const np_ref *hm = &out->v[h[at].holder];
+            memset(&m, 0, sizeof m);
+            m.start = f->start1;
+            m.end = last;
+            m.sentence = f->sentence;
+            m.block = sblock[f->sentence];
+            m.name = hm->name;
+            m.name_len = hm->name_len;
+            m.nid = hm->nid;
+            m.type = NP_CT_PERSON;
+            m.tentry = m.ientry = NP_REF_NONE;
+            m.resolved = 1;
+            if ((rc = push_ref(out, &m)) != NP_OK)
+                goto done;
+        }
+    }
+done:
+    free(h);
+    return rc;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * genders: titles, first names, pronouns
+ *=====================================================================*/
+
+/* the word before a mention: sub(text, first - 40 .. first - 1):match(
+ * "(%a+)%.?[ \t]+$"), as [*a, *b) */
+static int title_before(const char *s, size_t start, size_t *a, size_t *b)
+{
+    size_t ws = start >= 40 ? start - 40 : 0, k = start, q;
+
+    while (k > ws && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+        k--;
+    if (k == start)
+        return 0;
+    if (k > ws && s[k - 1] == '.')
+        k--;
+    q = k;
+    while (k > ws && is_alpha((unsigned char)s[k - 1]))
+        k--;
+    if (k == q)
+        return 0;
+    *a = k;
+    *b = q;
+    return 1;
+}
+
+static int majority(size_t m, size_t f)
+{
+    if (m == f)
+        return NP_GENDER_NONE;
+    return m > f ? NP_GENDER_MALE : NP_GENDER_FEMALE;
+}
+
+/* only(si, nid): no person in sentence si, or all of them named nid */
+static int only(const np_coref_scratch *sc, size_t si, uint32_t nid)
+{
+    return sc->sole[si] == -1 || sc->sole[si] == (long)nid;
+}
+
+static int genders(const np_resolver *r, const np_discoverer *d,
+                   np_entity_scratch *esc, np_coref_scratch *sc, const char *s,
+                   const np_span *sent, const size_t *sblock, size_t nsent,
+                   np_refs *out)
+{
+    size_t i, n = out->n, k;
+    np_ref *v = out->v;
+
+    if (np_grow((void **)&sc->sole, &sc->solecap, nsent + 1, sizeof *sc->sole) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < nsent; i++)
+        sc->sole[i] = -1;
+    for (i = 0; i < n; i++) {
+        size_t a, b;
+        unsigned c;
+        if (v[i].type != NP_CT_PERSON)
+            continue;
+        if (sc->sole[v[i].sentence] == -1)
+            sc->sole[v[i].sentence] = (long)v[i].nid;
+        else if (sc->sole[v[i].sentence] != (long)v[i].nid)
+            sc->sole[v[i].sentence] = -2;
+        if (title_before(s, v[i].start, &a, &b) &&
+            (c = rw_lower(r, s + a, b - a) & (NP_RW_TITLE_MALE | NP_RW_TITLE_FEMALE))) {
+            if (c & NP_RW_TITLE_FEMALE)      /* the later list won in the Lua */
+                sc->ni[v[i].nid].tf++;
+            else
+                sc->ni[v[i].nid].tm++;
+        }
+    }
+    /* the pronoun scans: mentions whose scan ends at the same place run
+     * together (those are consecutive: sentences ascend with the mentions) */
+    i = 0;
+    while (i < n) {
+        size_t last = 0, cnt = 0;
+        for (; i < n; i++) {
+            const np_ref *m = &v[i];
+            size_t si = m->sentence, l;
+            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid))
+                continue;
+            l = sent[si].end;
+            if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
+                l = sent[si + 1].end;
+            if (cnt > 0 && l != last)
+                break;
+            last = l;
+            if (np_grow((void **)&sc->from, &sc->fromcap, cnt + 1, sizeof *sc->from) != NP_OK ||
+                np_grow((void **)&sc->pnid, &sc->pnidcap, cnt + 1, sizeof *sc->pnid) != NP_OK)
+                return NP_ENOMEM;
+            sc->from[cnt] = m->end;
+            sc->pnid[cnt] = m->nid;
+            cnt++;
+        }
+        if (cnt == 0)
+            break;
+        if (np_grow((void **)&sc->male, &sc->malecap, cnt, sizeof *sc->male) != NP_OK ||
+            np_grow((void **)&sc->female, &sc->femalecap, cnt, sizeof *sc->female) != NP_OK)
+            return NP_ENOMEM;
+        if (np_pronoun_counts(d, esc, s, last, sc->from, cnt, sc->male, sc->female) != NP_OK)
+            return NP_ENOMEM;
+        for (k = 0; k < cnt; k++) {
+            if (sc->male[k] + sc->female[k] > 0) {
+                sc->ni[sc->pnid[k]].pm += sc->male[k];
+                sc->ni[sc->pnid[k]].pf += sc->female[k];
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        name_info *ni;
+        if (v[i].type != NP_CT_PERSON)
+            continue;
+        ni = &sc->ni[v[i].nid];
+        if (!ni->decided) {
+            int g = majority(ni->tm, ni->tf);
+            if (g == NP_GENDER_NONE) {
+                const char *p = name_of(out, &v[i]);
+                size_t w = 0;
+                while (w < v[i].name_len && !is_space((unsigned char)p[w]))
+                    w++;
+                if (w > 0 && w < v[i].name_len) {
+                    unsigned c = rw_exact(r, p, w);
+                    if (c & NP_RW_FIRST_FEMALE)
+                        g = NP_GENDER_FEMALE;
+                    else if (c & NP_RW_FIRST_MALE)
+                        g = NP_GENDER_MALE;
+                }
+            }
+            if (g == NP_GENDER_NONE)
+                g = majority(ni->pm, ni->pf);
+            ni->decided = (unsigned char)(g + 1);
+        }
+        v[i].gender = (unsigned char)(ni->decided - 1);
+    }
+    return NP_OK;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * np_coref
+ *=====================================================================*/
+
+static const unsigned char disc_type[] = {
+    NP_CT_NIL, NP_CT_PERSON, NP_CT_ORG, NP_CT_GPE, NP_CT_MISC
+};
+
+int np_coref(const np_resolver *r, const np_discoverer *d,
+             np_entity_scratch *esc, np_coref_scratch *sc,
+             const char *s, size_t len, const np_span *sent,
+             const size_t *sblock, size_t nsent, const np_mentions *in,
+             const np_entry_ref *ent, const np_role_refs *refs,
+             np_refs *out)
+{
+    size_t i;
+    int rc;
+
+    out->n = 0;
+    out->names_len = 0;
+    if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < in->n; i++) {
+        const np_mention *x = &in->v[i];
+        np_ref *m = &out->v[i];
+        if (x->start > x->end || x->end > len || x->sentence >= nsent)
+            return NP_EINVAL;
+        memset(m, 0, sizeof *m);
+        m->start = x->start;
+        m->end = x->end;
+        m->sentence = x->sentence;
+        m->block = sblock[x->sentence];
+        if (x->type == NP_ENT_NONE) {
+            const np_entry_ref *e = &ent[i];
+            m->type = e->type;
+            m->tentry = m->ientry = e->entry;
+            m->tmatcher = m->imatcher = e->matcher;
+            m->name_len = e->len;
+            rc = add_name(out, e->name, e->len, &m->name);
+        } else {
+            size_t off;
+            m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
+            m->tentry = m->ientry = NP_REF_NONE;
+            m->discovered = 1;
+            if (x->role != NP_ENT_NO_ROLE)
+                m->role = np_discoverer_word(d, x->role, &m->role_len);
+            off = out->names_len;
+            rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
+            m->name_len = out->names_len - off;
+        }
+        if (rc != NP_OK)
+            return rc;
+        out->n++;
+    }
+    if ((rc = sort_by_start(sc, out->v, out->n)) != NP_OK ||
+        (rc = join_names(r, s, len, out)) != NP_OK ||
+        (rc = number_names(sc, out)) != NP_OK ||
+        (rc = corefer(sc, out)) != NP_OK ||
+        (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
+        (rc = resolve_roles(r, sc, s, sblock, nsent, refs, out)) != NP_OK ||
+        (rc = sort_by_start(sc, out->v, out->n)) != NP_OK ||
+        (rc = genders(r, d, esc, sc, s, sent, sblock, nsent, out)) != NP_OK)
+        return rc;
+    return NP_OK;
+}
+
+/*}====================================================================*/

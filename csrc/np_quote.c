@@ -1,0 +1,961 @@
+/*
+ * np_quote.c -- quotations and their speakers (see np_quote.h; the rules
+ * are documented at the top of lua/newsparse/quotes.lua).
+ *
+ * The code follows the Lua it replaced function by function, with its
+ * 1-based inclusive positions, so that every answer stays the same; the
+ * Lua is kept as spec/fixtures/quotes_reference.lua and the specs compare
+ * the two.  Lua patterns become byte tests in the C locale: "%s" is space,
+ * \t \n \v \f \r; "%p" ASCII punctuation; "%u"/"%l" ASCII capitals and
+ * small letters; lower() ASCII only.
+ *
+ * Marks (fixed here, as the quote syntax): opening “ ‘ " ', each closed by
+ * ” ’ " '; a ’ or ' between letters or digits is an apostrophe.  Dashes
+ * that sign a quote: ― — – -.  Punctuation allowed inside "X, the Y,
+ * said": , . ( ) ' ’ -.
+ *
+ * Invariants: tokens are those of np_next_token over the same ranges as
+ * core.tokens(text, first, last) read them; mark searches remember their
+ * last answer per mark (as the Lua's finder did), so each mark is read
+ * through the text about once per article.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "np_common.h"
+#include "np_quote.h"
+#include "np_token.h"
+
+#define MAX_QWORD 31
+#define NONE ((size_t)-1)
+
+/*{====================================================================
+ * Word lists
+ *=====================================================================*/
+
+typedef struct {
+    char w[MAX_QWORD + 1];
+    unsigned char len;
+    unsigned cls;
+} qword;
+
+struct np_quoter {
+    qword *w;
+    size_t n, cap;
+    uint32_t *slot;          /* word index + 1, by hash; built by ready */
+    size_t nslot;            /* a power of two, or 0 */
+    size_t max_len;
+};
+
+np_quoter *np_quoter_create(void)
+{
+    return calloc(1, sizeof(np_quoter));
+}
+
+void np_quoter_free(np_quoter *q)
+{
+    if (q == NULL)
+        return;
+    free(q->w);
+    free(q->slot);
+    free(q);
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int qword_sort(const void *x, const void *y)
+{
+    const qword *a = x, *b = y;
+    int c = memcmp(a->w, b->w, a->len < b->len ? a->len : b->len);
+    if (c != 0)
+        return c;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
+{
+    if (len == 0 || len > MAX_QWORD || (classes & NP_QW_ALL) == 0)
+        return NP_EINVAL;
+    if (np_grow((void **)&q->w, &q->cap, q->n + 1, sizeof *q->w) != NP_OK)
+        return NP_ENOMEM;
+    memset(&q->w[q->n], 0, sizeof q->w[q->n]);
+    memcpy(q->w[q->n].w, word, len);
+    q->w[q->n].len = (unsigned char)len;
+    q->w[q->n].cls = classes & NP_QW_ALL;
+    q->n++;
+    return NP_OK;
+}
+
+int np_quoter_ready(np_quoter *q)
+{
+    size_t nslot = 16, i, w = 0;
+    uint32_t *slot;
+
+    /* one entry per word, its classes merged */
+    if (q->n > 1)
+        qsort(q->w, q->n, sizeof *q->w, qword_sort);
+    for (i = 0; i < q->n; i++) {
+        if (w > 0 && qword_sort(&q->w[w - 1], &q->w[i]) == 0)
+            q->w[w - 1].cls |= q->w[i].cls;
+        else
+            q->w[w++] = q->w[i];
+    }
+    q->n = w;
+    while (nslot < 4 * q->n)
+        nslot *= 2;
+    slot = calloc(nslot, sizeof *slot);
+    if (slot == NULL)
+        return NP_ENOMEM;
+    q->max_len = 0;
+    for (i = 0; i < q->n; i++) {
+        size_t k = hash_bytes(q->w[i].w, q->w[i].len) & (nslot - 1);
+        while (slot[k] != 0)
+            k = (k + 1) & (nslot - 1);
+        slot[k] = (uint32_t)i + 1;
+        if (q->w[i].len > q->max_len)
+            q->max_len = q->w[i].len;
+    }
+    free(q->slot);
+    q->slot = slot;
+    q->nslot = nslot;
+    return NP_OK;
+}
+
+static unsigned char lower_byte(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* the classes of p[0..n) lower-cased */
+static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+{
+    char buf[MAX_QWORD];
+    size_t i, k;
+    uint32_t h = 2166136261u;
+
+    if (n == 0 || n > q->max_len || q->nslot == 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        buf[i] = (char)lower_byte((unsigned char)p[i]);
+        h = (h ^ (unsigned char)buf[i]) * 16777619u;
+    }
+    for (k = h & (q->nslot - 1); q->slot[k] != 0; k = (k + 1) & (q->nslot - 1)) {
+        const qword *w = &q->w[q->slot[k] - 1];
+        if (w->len == n && memcmp(w->w, buf, n) == 0)
+            return w->cls;
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Scratch, tokens and small tests
+ *=====================================================================*/
+
+typedef struct {
+    size_t first, last;       /* 1-based, inclusive */
+    unsigned char kind;
+} qtok;
+
+typedef struct {
+    qtok *v;
+    size_t n, cap;
+} qtoks;
+
+enum { M_LDQ, M_RDQ, M_LSQ, M_RSQ, M_DQ, M_SQ, N_MARKS };
+
+static const char *const marks[N_MARKS] = {
+    "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99", "\"", "'"
+};
+static const size_t mark_len[N_MARKS] = { 3, 3, 3, 3, 1, 1 };
+static const int opens[4] = { M_LDQ, M_LSQ, M_DQ, M_SQ };
+
+static int close_of(int open)
+{
+    switch (open) {
+    case M_LDQ: return M_RDQ;
+    case M_LSQ: return M_RSQ;
+    default: return open;
+    }
+}
+
+struct np_quote_scratch {
+    qtoks a, b;
+    size_t base[N_MARKS], pos[N_MARKS];   /* the finder: NONE = unset / none */
+};
+
+np_quote_scratch *np_quote_scratch_create(void)
+{
+    return calloc(1, sizeof(np_quote_scratch));
+}
+
+void np_quote_scratch_free(np_quote_scratch *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->a.v);
+    free(sc->b.v);
+    free(sc);
+}
+
+void np_quote_list_free(np_quote_list *out)
+{
+    if (out == NULL)
+        return;
+    free(out->v);
+    memset(out, 0, sizeof *out);
+}
+
+/* everything one article's run needs */
+typedef struct {
+    const np_quoter *q;
+    np_quote_scratch *sc;
+    const char *s;
+    size_t len;
+    const np_qblock *blocks;
+    size_t nblocks;
+    const np_span *sent;
+    const size_t *sblock;
+    size_t nsent;
+    const np_refs *ms;
+} run;
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int is_punct(unsigned char c)        /* %p */
+{
+    return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+           (c >= 123 && c <= 126);
+}
+
+/* the byte text[i], 1-based; -1 outside */
+static int byte_at(const run *r, size_t i)
+{
+    return i >= 1 && i <= r->len ? (unsigned char)r->s[i - 1] : -1;
+}
+
+/* words(text, first, last): the tokens of text[first..last] (as
+ * core.tokens clips) into t */
+static int words(const run *r, size_t first, size_t last, qtoks *t)
+{
+    size_t pos;
+    np_token tk;
+
+    t->n = 0;
+    if (first < 1)
+        first = 1;
+    if (last > r->len)
+        last = r->len;
+    if (last < first)
+        return NP_OK;
+    pos = first - 1;
+    while (np_next_token(r->s, last, &pos, &tk)) {
+        if (np_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) != NP_OK)
+            return NP_ENOMEM;
+        t->v[t->n].first = tk.start + 1;
+        t->v[t->n].last = tk.end;
+        t->v[t->n].kind = tk.kind;
+        t->n++;
+    }
+    return NP_OK;
+}
+
+/* toks[k], 1-based, or NULL */
+static const qtok *tk(const qtoks *t, long k)
+{
+    return k >= 1 && (size_t)k <= t->n ? &t->v[k - 1] : NULL;
+}
+
+static const char *ttext(const run *r, const qtok *t)
+{
+    return r->s + t->first - 1;
+}
+
+static size_t tlen(const qtok *t)
+{
+    return t->last - t->first + 1;
+}
+
+/* t.text == lit */
+static int t_is(const run *r, const qtok *t, const char *lit)
+{
+    size_t n = strlen(lit);
+    return t && tlen(t) == n && memcmp(ttext(r, t), lit, n) == 0;
+}
+
+/* lower(t.text) == lit (lit in lower case) */
+static int t_lower_is(const run *r, const qtok *t, const char *lit)
+{
+    size_t n = strlen(lit), i;
+    const char *p;
+
+    if (!t || tlen(t) != n)
+        return 0;
+    p = ttext(r, t);
+    for (i = 0; i < n; i++)
+        if (lower_byte((unsigned char)p[i]) != (unsigned char)lit[i])
+            return 0;
+    return 1;
+}
+
+static unsigned t_cls(const run *r, const qtok *t)
+{
+    return t ? classes_of(r->q, ttext(r, t), tlen(t)) : 0;
+}
+
+static int is_word(const qtok *t)
+{
+    return t && t->kind == NP_TOK_WORD;
+}
+
+static int is_capital(const run *r, const qtok *t)
+{
+    return is_word(t) && r->s[t->first - 1] >= 'A' && r->s[t->first - 1] <= 'Z';
+}
+
+/* a speaker phrase and its cue */
+typedef struct {
+    size_t first, last;
+    const char *cue;
+    size_t cue_len;
+} phrase;
+
+static int found(phrase *p, size_t first, size_t last, const char *cue, size_t cue_len)
+{
+    p->first = first;
+    p->last = last;
+    p->cue = cue;
+    p->cue_len = cue_len;
+    return 1;
+}
+
+static int found_tok(const run *r, phrase *p, size_t first, size_t last, const qtok *cue)
+{
+    return found(p, first, last, ttext(r, cue), tlen(cue));
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Marks
+ *=====================================================================*/
+
+/* find(text, mark, i, true): the first occurrence at or after i, or 0 */
+static size_t find_mark(const run *r, int m, size_t i)
+{
+    const char *p = marks[m];
+    size_t ml = mark_len[m], k;
+
+    if (i < 1)
+        i = 1;
+    if (i > r->len)
+        return 0;
+    for (k = i - 1; k + ml <= r->len; k++) {
+        const char *hit = memchr(r->s + k, p[0], r->len - k - ml + 1);
+        if (hit == NULL)
+            return 0;
+        k = (size_t)(hit - r->s);
+        if (memcmp(hit, p, ml) == 0)
+            return k + 1;
+    }
+    return 0;
+}
+
+/* the finder: find_mark remembering each mark's last answer */
+static size_t at(const run *r, int m, size_t i)
+{
+    np_quote_scratch *sc = r->sc;
+    size_t a;
+
+    if (sc->base[m] != NONE && sc->base[m] <= i) {
+        a = sc->pos[m];
+        if (a == 0)
+            return 0;
+        if (a >= i)
+            return a;
+    }
+    a = find_mark(r, m, i);
+    sc->base[m] = i;
+    sc->pos[m] = a;
+    return a;
+}
+
+static int letter_at(const run *r, size_t i)
+{
+    int c = byte_at(r, i);
+    if (c < 0)
+        return 0;
+    if (c >= 0x80)
+        return 1;
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int space_before(const run *r, size_t i)
+{
+    int c;
+
+    if (i <= 1)
+        return 1;
+    c = byte_at(r, i - 1);
+    if (is_space((unsigned char)c) || c == '(' || c == '[')
+        return 1;
+    if (i >= 3 && byte_at(r, i - 2) == 0xC2 && byte_at(r, i - 1) == 0xA0)
+        return 1;
+    return i >= 4 && byte_at(r, i - 3) == 0xE2 && byte_at(r, i - 2) == 0x80 &&
+           byte_at(r, i - 1) == 0x94;
+}
+
+/* the next opening mark in [i, last]: at a word start, before a non-space */
+static size_t next_open(const run *r, size_t i, size_t last, int *mark)
+{
+    while (i <= last) {
+        size_t best = 0, after;
+        int k, bm = -1;
+        for (k = 0; k < 4; k++) {
+            size_t a = at(r, opens[k], i);
+            if (a && a <= last && (!best || a < best)) {
+                best = a;
+                bm = opens[k];
+            }
+        }
+        if (!best)
+            return 0;
+        after = best + mark_len[bm];
+        if (space_before(r, best) && after <= last && !is_space((unsigned char)r->s[after - 1])) {
+            *mark = bm;
+            return best;
+        }
+        i = best + mark_len[bm];
+    }
+    return 0;
+}
+
+/* the closing mark for open in [i, last], skipping apostrophes: *b its
+ * last byte */
+static size_t find_close(const run *r, size_t i, size_t last, int open, size_t *b)
+{
+    int close = close_of(open);
+
+    while (i <= last) {
+        size_t a = at(r, close, i), e;
+        if (!a)
+            return 0;
+        e = a + mark_len[close] - 1;
+        if (e > last)
+            return 0;
+        if (!((close == M_RSQ || close == M_SQ) && letter_at(r, a - 1) && letter_at(r, e + 1))) {
+            *b = e;
+            return a;
+        }
+        i = e + 1;
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Speakers
+ *=====================================================================*/
+
+/* the mention that names the phrase [first, last]: one that ends it */
+static const np_ref *mention_at(const run *r, size_t first, size_t last)
+{
+    const np_refs *ms = r->ms;
+    size_t tail = last, lo = 0, hi = ms->n, k;
+
+    while (tail > first && (is_punct((unsigned char)r->s[tail - 1]) ||
+                            is_space((unsigned char)r->s[tail - 1])))
+        tail--;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ms->v[mid].start + 1 < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (k = lo; k < ms->n; k++) {
+        const np_ref *m = &ms->v[k];
+        if (m->start + 1 > last)
+            break;
+        if (m->end >= tail)
+            return m;
+    }
+    return NULL;
+}
+
+/* entities.antecedent: the mention a pronoun (class) at pos refers to */
+static const np_ref *antecedent(const run *r, size_t pos, unsigned cls)
+{
+    const np_refs *ms = r->ms;
+    long lo = 1, hi = (long)ms->n, k;
+    int plural = (cls & NP_QW_THEY) != 0;
+    int other = (cls & NP_QW_HE) ? NP_GENDER_FEMALE : NP_GENDER_MALE;
+
+    while (lo <= hi) {
+        long mid = (lo + hi) / 2;
+        if (ms->v[mid - 1].start + 1 < pos)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    for (k = hi; k >= 1; k--) {
+        const np_ref *m = &ms->v[k - 1];
+        int t = m->type;
+        if (m->end < pos &&
+            ((plural && (t == NP_CT_PERSON || t == NP_CT_ORG || t == NP_CT_MEDIA)) ||
+             (t == NP_CT_PERSON && !plural && m->gender != other)))
+            return m;
+    }
+    return NULL;
+}
+
+#define PRONOUN (NP_QW_HE | NP_QW_SHE | NP_QW_THEY)
+
+/* the subject a sentence opens with (toks, before upto): *ka, *kb */
+static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, long *kb)
+{
+    long k = 1, b;
+    const qtok *x;
+
+    while (tk(t, k) && tk(t, k)->kind != NP_TOK_WORD)
+        k++;
+    if (tk(t, k) && (t_cls(r, tk(t, k)) & NP_QW_OPENER)) {
+        long c = k;
+        while (c < upto && c - k < 8 && !t_is(r, tk(t, c), ","))
+            c++;
+        if (tk(t, c) && t_is(r, tk(t, c), ","))
+            k = c + 1;
+    }
+    x = tk(t, k);
+    if (!x || k >= upto)
+        return 0;
+    if (t_cls(r, x) & PRONOUN) {
+        *ka = *kb = k;
+        return 1;
+    }
+    if (!is_capital(r, x))
+        return 0;
+    b = k;
+    while (b + 1 < upto && (is_capital(r, tk(t, b + 1)) ||
+                            (t_is(r, tk(t, b + 1), ".") && is_capital(r, tk(t, b + 2)))))
+        b++;
+    *ka = k;
+    *kb = b;
+    return 1;
+}
+
+static int is_dash(const run *r, const qtok *t)
+{
+    return t_is(r, t, "\xE2\x80\x95") || t_is(r, t, "\xE2\x80\x94") ||
+           t_is(r, t, "\xE2\x80\x93") || t_is(r, t, "-");
+}
+
+static int apposition_punct(const run *r, const qtok *t)
+{
+    return t_is(r, t, ",") || t_is(r, t, ".") || t_is(r, t, "(") || t_is(r, t, ")") ||
+           t_is(r, t, "'") || t_is(r, t, "\xE2\x80\x99") || t_is(r, t, "-");
+}
+
+/* speaker phrase after a closing mark: ", X said", ", said X", "― X" */
+static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
+                         size_t open_at, phrase *out, int *err)
+{
+    qtoks *t = &r->sc->a;
+    long k = 1, a, b, c, j, n, lim;
+
+    if (words(r, from, last, t) != NP_OK) {
+        *err = NP_ENOMEM;
+        return 0;
+    }
+    n = (long)t->n;
+    if (tk(t, k) && t_is(r, tk(t, k), ","))
+        k = 2;
+    if (!tk(t, k))
+        return 0;
+    if (k == 1 && is_dash(r, tk(t, 1)) && is_capital(r, tk(t, 2))) {
+        b = 2;
+        while (b - 2 < 6 && (is_capital(r, tk(t, b + 1)) ||
+                             (tk(t, b + 1) && t_is(r, tk(t, b + 1), ".") &&
+                              tlen(tk(t, b)) == 1)))
+            b++;
+        if (tk(t, b)->kind == NP_TOK_PUNCT)
+            b--;
+        return found_tok(r, out, tk(t, 2)->first, tk(t, b)->last, tk(t, 1));
+    }
+    if (is_word(tk(t, k)) && (t_cls(r, tk(t, k)) & NP_QW_SPEECH)) {
+        a = k + 1;
+        b = k;
+        while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
+            b++;
+        if (b >= a)
+            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, tk(t, k));
+        return 0;
+    }
+    a = k;
+    b = -1;
+    lim = n < k + 30 ? n : k + 30;
+    for (j = k; j <= lim; j++) {
+        const qtok *x = tk(t, j);
+        if (is_word(x) && (t_cls(r, x) & NP_QW_SPEECH)) {
+            b = j - 1;
+            break;
+        }
+        if (x->kind == NP_TOK_PUNCT && !apposition_punct(r, x))
+            break;
+    }
+    if (b < 0 || b < a)
+        return 0;
+    if (b == a && (t_lower_is(r, tk(t, a), "and") || t_lower_is(r, tk(t, a), "but")) && sfirst) {
+        qtoks *bt = &r->sc->b;
+        long sa, sb;
+        if (words(r, sfirst, open_at - 1, bt) != NP_OK) {
+            *err = NP_ENOMEM;
+            return 0;
+        }
+        if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
+            return found_tok(r, out, tk(bt, sa)->first, tk(bt, sb)->last, tk(t, b + 1));
+        return 0;
+    }
+    c = a;
+    while (c < b && !t_is(r, tk(t, c + 1), ",") && !t_is(r, tk(t, c + 1), "("))
+        c++;
+    if (tk(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
+        return 0;
+    for (j = a; j <= c; j++)
+        if (t_cls(r, tk(t, j)) & NP_QW_STOP_BACK)
+            return 0;
+    for (j = c + 1; j <= b; j++) {
+        unsigned w = t_cls(r, tk(t, j));
+        if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
+            return 0;
+    }
+    return found_tok(r, out, tk(t, a)->first, tk(t, c)->last, tk(t, b + 1));
+}
+
+/* speaker phrase before an opening mark: "X said:", "according to X," */
+static int speaker_before(const run *r, size_t first, size_t open_at, phrase *out,
+                          int *err)
+{
+    qtoks *t = &r->sc->b;
+    long n, j;
+    const qtok *participle = NULL;
+
+    if (words(r, first, open_at - 1, t) != NP_OK) {
+        *err = NP_ENOMEM;
+        return 0;
+    }
+    n = (long)t->n;
+    for (j = n - 1; j >= 1; j--) {
+        if (t_lower_is(r, tk(t, j), "according") && t_lower_is(r, tk(t, j + 1), "to")) {
+            long a = j + 2, b = j + 2;
+            while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD)
+                b++;
+            if (tk(t, a))
+                return found(out, tk(t, a)->first, tk(t, b)->last, "according to", 12);
+        }
+    }
+    for (j = n; j >= 1; j--) {
+        const qtok *x = tk(t, j), *prev = tk(t, j - 1);
+        int verb = is_word(x) && (t_cls(r, x) & NP_QW_SPEECH);
+        long b, a;
+        if (verb && tlen(x) >= 3 && memcmp(ttext(r, x) + tlen(x) - 3, "ing", 3) == 0 &&
+            (!prev || prev->kind == NP_TOK_PUNCT || (t_cls(r, prev) & NP_QW_PARTICIPLE))) {
+            if (!participle)
+                participle = x;
+            continue;
+        }
+        if (!verb)
+            continue;
+        b = j - 1;
+        if (t_lower_is(r, tk(t, b), "and") || t_lower_is(r, tk(t, b), "but")) {
+            long sa, sb;
+            if (sentence_subject(r, t, b, &sa, &sb))
+                return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, x);
+            return 0;
+        }
+        if (t_lower_is(r, tk(t, b), "that") || t_lower_is(r, tk(t, b), "which"))
+            return 0;
+        if (b >= 1 && t_is(r, tk(t, b), ",")) {
+            long c = b - 1, y;
+            int name;
+            while (c >= 1 && !t_is(r, tk(t, c), ","))
+                c--;
+            name = c >= 1 && b - c >= 2 && b - c <= 5;
+            for (y = c + 1; y <= b - 1 && name; y++)
+                name = is_capital(r, tk(t, y));
+            if (name)
+                return found_tok(r, out, tk(t, c + 1)->first, tk(t, b - 1)->last, x);
+            if (c >= 2)
+                b = c - 1;
+        }
+        while (b >= 1 && (t_cls(r, tk(t, b)) & NP_QW_AUXILIARY))
+            b--;
+        a = b;
+        if (!(b >= 1 && (t_cls(r, tk(t, b)) & PRONOUN))) {
+            while (a > 1 && b - a < 5 && tk(t, a - 1)->kind == NP_TOK_WORD &&
+                   !(t_cls(r, tk(t, a - 1)) & NP_QW_STOP_BACK))
+                a--;
+        }
+        if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
+            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, x);
+        return 0;
+    }
+    if (participle) {
+        long sa, sb;
+        if (sentence_subject(r, t, n, &sa, &sb))
+            return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, participle);
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * np_quotes
+ *=====================================================================*/
+
+/* the sentence holding pos (1-based), 1-based, or 0 (the Lua's binary
+ * search, step for step) */
+static size_t sentence_of(const run *r, size_t pos)
+{
+    long lo = 1, hi = (long)r->nsent;
+
+    while (lo <= hi) {
+        long mid = (lo + hi) / 2;
+        const np_span *x = &r->sent[mid - 1];
+        if (pos < x->start + 1)
+            hi = mid - 1;
+        else if (pos > x->end)
+            lo = mid + 1;
+        else
+            return (size_t)mid;
+    }
+    return 0;
+}
+
+static size_t s_first(const run *r, size_t si) { return r->sent[si - 1].start + 1; }
+static size_t s_last(const run *r, size_t si) { return r->sent[si - 1].end; }
+static size_t s_block(const run *r, size_t si) { return r->sblock[si - 1]; }
+
+static int is_para(const run *r, size_t bi)
+{
+    return bi >= 1 && bi <= r->nblocks && r->blocks[bi].para;
+}
+
+static size_t next_para(const run *r, size_t from)
+{
+    size_t k;
+
+    for (k = from; k <= r->nblocks; k++)
+        if (is_para(r, k))
+            return k;
+    return 0;
+}
+
+static size_t count_words(const char *p, size_t n)   /* select_count */
+{
+    size_t i = 0, c = 0;
+
+    while (i < n) {
+        while (i < n && is_space((unsigned char)p[i]))
+            i++;
+        if (i < n)
+            c++;
+        while (i < n && !is_space((unsigned char)p[i]))
+            i++;
+    }
+    return c;
+}
+
+static int find_quotes(const run *r, np_quote_list *out)
+{
+    size_t bi = next_para(r, 1), i = bi ? r->blocks[bi].first : 0;
+
+    while (bi) {
+        const np_qblock *b = &r->blocks[bi];
+        int mark = 0;
+        size_t open_at = next_open(r, i, b->last, &mark), cfirst, ca, cb = 0, end_block;
+        size_t clast, resume;
+        if (!open_at) {
+            bi = next_para(r, bi + 1);
+            i = bi ? r->blocks[bi].first : 0;
+            continue;
+        }
+        cfirst = open_at + mark_len[mark];
+        ca = find_close(r, cfirst, b->last, mark, &cb);
+        end_block = bi;
+        if (!ca) {
+            size_t nb = bi + 1, ml = mark_len[mark];
+            while (is_para(r, nb) && r->blocks[nb].first + ml - 1 <= r->len &&
+                   memcmp(r->s + r->blocks[nb].first - 1, marks[mark], ml) == 0) {
+                ca = find_close(r, r->blocks[nb].first + ml, r->blocks[nb].last, mark, &cb);
+                end_block = nb;
+                if (ca)
+                    break;
+                nb++;
+            }
+        }
+        if (ca) {
+            clast = ca - 1;
+            resume = cb + 1;
+        } else {
+            clast = r->blocks[end_block].last;
+            resume = clast + 1;
+            cb = 0;
+        }
+        while (clast >= cfirst && is_space((unsigned char)r->s[clast - 1]))
+            clast--;
+        if (clast >= cfirst) {
+            np_quote *q;
+            if (np_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) != NP_OK)
+                return NP_ENOMEM;
+            q = &out->v[out->n++];
+            memset(q, 0, sizeof *q);
+            q->first = cfirst;
+            q->last = clast;
+            q->block = bi;
+            q->end_block = end_block;
+            q->open_at = open_at;
+            q->close_end = cb;
+            q->closed = ca != 0;
+        }
+        bi = end_block;
+        i = resume;
+        if (i > r->blocks[bi].last) {
+            bi = next_para(r, bi + 1);
+            i = bi ? r->blocks[bi].first : 0;
+        }
+    }
+    return NP_OK;
+}
+
+static int speakers(const run *r, np_quote_list *out)
+{
+    size_t qi;
+    const np_quote *prev = NULL;
+    int err = NP_OK;
+
+    for (qi = 0; qi < out->n; qi++) {
+        np_quote *q = &out->v[qi];
+        size_t si = sentence_of(r, q->open_at), nw;
+        phrase p;
+        int have = 0, lower_start, standalone;
+        q->sentence = si;
+        if (q->closed) {
+            size_t i2 = sentence_of(r, q->close_end);
+            size_t lim = i2 ? s_last(r, i2) : r->blocks[q->end_block].last;
+            if (i2 && s_last(r, i2) <= q->close_end && i2 + 1 <= r->nsent &&
+                s_block(r, i2 + 1) == s_block(r, i2))
+                lim = s_last(r, i2 + 1);
+            have = speaker_after(r, q->close_end + 1, lim, si ? s_first(r, si) : 0,
+                                 q->open_at, &p, &err);
+        }
+        if (!have && si)
+            have = speaker_before(r, s_first(r, si), q->open_at, &p, &err);
+        if (err != NP_OK)
+            return err;
+        nw = count_words(r->s + q->first - 1, q->last - q->first + 1);
+        lower_start = r->s[q->first - 1] >= 'a' && r->s[q->first - 1] <= 'z';
+        q->kind = lower_start ? NP_QUOTE_PARTIAL : NP_QUOTE_DIRECT;
+        standalone = si && s_first(r, si) == q->open_at;
+        if (!have && standalone && prev && !lower_start && prev->speaker &&
+            (prev->block == q->block || prev->end_block + 1 == q->block ||
+             prev->end_block == q->block)) {
+            q->speaker = prev->speaker;
+            q->speaker_len = prev->speaker_len;
+            q->sp_first = prev->sp_first;
+            q->sp_last = prev->sp_last;
+            q->cue = "follows";
+            q->cue_len = 7;
+        } else if (!have && standalone && !lower_start && nw > 4) {
+            size_t pb = q->block - 1;
+            if (pb >= 1 && r->blocks[pb].para) {
+                size_t pi = sentence_of(r, r->blocks[pb].last);
+                if (pi && s_block(r, pi) == pb) {
+                    const np_ref *m;
+                    have = speaker_before(r, s_first(r, pi), s_last(r, pi) + 1, &p, &err);
+                    if (err != NP_OK)
+                        return err;
+                    m = have ? mention_at(r, p.first, p.last) : NULL;
+                    if (!(m && m->type == NP_CT_PERSON))
+                        have = 0;
+                }
+            }
+        } else if (!have && nw <= 4) {
+            q->kind = NP_QUOTE_SCARE;
+        }
+        if (have) {
+            const np_ref *m = mention_at(r, p.first, p.last);
+            unsigned pc = classes_of(r->q, r->s + p.first - 1, p.last - p.first + 1) & PRONOUN;
+            q->speaker = r->s + p.first - 1;
+            q->speaker_len = p.last - p.first + 1;
+            if (pc) {
+                const np_ref *a = antecedent(r, p.first, pc);
+                if (a) {
+                    q->speaker = r->ms->names + a->name;
+                    q->speaker_len = a->name_len;
+                }
+            } else if (m) {
+                q->speaker = r->ms->names + m->name;
+                q->speaker_len = m->name_len;
+            }
+            q->sp_first = p.first;
+            q->sp_last = p.last;
+            q->cue = p.cue;
+            q->cue_len = p.cue_len;
+        }
+        if (q->kind != NP_QUOTE_SCARE)
+            prev = q;
+    }
+    return NP_OK;
+}
+
+int np_quotes(const np_quoter *q, np_quote_scratch *sc, const char *s, size_t len,
+              const np_qblock *blocks, size_t nblocks, const np_span *sent,
+              const size_t *sblock, size_t nsent, const np_refs *mentions,
+              np_quote_list *out)
+{
+    run r;
+    size_t i;
+
+    out->n = 0;
+    for (i = 1; i <= nblocks; i++)
+        if (blocks[i].first < 1 || blocks[i].last > len || blocks[i].last + 1 < blocks[i].first)
+            return NP_EINVAL;
+    for (i = 0; i < nsent; i++)
+        if (sent[i].start > sent[i].end || sent[i].end > len || sblock[i] > nblocks)
+            return NP_EINVAL;
+    for (i = 0; i < N_MARKS; i++) {
+        sc->base[i] = NONE;
+        sc->pos[i] = 0;
+    }
+    r.q = q;
+    r.sc = sc;
+    r.s = s;
+    r.len = len;
+    r.blocks = blocks;
+    r.nblocks = nblocks;
+    r.sent = sent;
+    r.sblock = sblock;
+    r.nsent = nsent;
+    r.ms = mentions;
+    if (find_quotes(&r, out) != NP_OK)
+        return NP_ENOMEM;
+    return speakers(&r, out);
+}
+
+/*}====================================================================*/

@@ -1,0 +1,101 @@
+-- spec/coref_spec.lua: core.resolver and the Mentions object (csrc/np_coref.c),
+-- the second half of art:entities: joining, typing across the article,
+-- short forms, capitals, roles and genders.  spec/discoverer_spec.lua
+-- compares the whole of art:entities with the naive Lua reference.
+local np = require "newsparse"
+local core = require "newsparse.core"
+local entities = require "newsparse.entities"
+
+local function find(list, text)
+  for _, m in ipairs(list) do if m.text == text then return m end end
+  return nil
+end
+
+describe("core.resolver", function()
+  it("takes word sets or lists by class and refuses unknown classes", function()
+    assert.is_userdata(core.resolver(entities.resolver_lists()))
+    assert.is_userdata(core.resolver({ role = { "mayor" }, first_male = { "Tom" } }))
+    assert.has_error(function() core.resolver({ colour = { "red" } }) end,
+      "newsparse.resolver: unknown word class 'colour'")
+    assert.has_error(function() core.resolver({ role = { "" } }) end)
+    assert.has_error(function() core.resolver({ role = { ("x"):rep(64) } }) end)
+    assert.has_error(function() core.resolver({ role = { 1 } }) end)
+    assert.has_error(function() core.resolver({ role = "mayor" }) end)
+  end)
+
+  it("closes, and a closed resolver raises", function()
+    local r = core.resolver({})
+    assert.matches("newsparse.Resolver", tostring(r))
+    r:close()
+    r:close()
+    assert.matches("closed", tostring(r))
+    assert.has_error(function()
+      r:mentions(core.discoverer({}), "x", {}, {}, true, function() end, {})
+    end)
+  end)
+end)
+
+describe("entities.analyse (a Mentions object)", function()
+  local text = "Chancellor Mira Okafor spoke in Lisbon.\n\nThe Chancellor said she would stay. "
+    .. "Okafor smiled.\n\nMS OKAFOR VISITS LISBON"
+  local gaz = np.matcher({ { "Lisbon", type = "GPE", id = "Q597" },
+                           { "Kestrel", type = "BIRD", id = { wings = 2 } },
+                           "Okafor Street" })
+  local art = np.parse(text)
+  local ms = entities.analyse(art, { gaz }, {})
+
+  it("counts with # and makes new tables on every call", function()
+    local a, b = ms:tables(), ms:tables()
+    assert.are.equal(#ms, #a)
+    assert.are_not.equal(a[1], b[1])
+    assert.are.same(a, b)
+    assert.matches("newsparse.Mentions", tostring(ms))
+  end)
+
+  it("resolves a surname, a role and names in capitals; gives genders", function()
+    local list = ms:tables()
+    for _, m in ipairs(list) do
+      assert.are.equal(text:sub(m.first, m.last), m.text)
+    end
+    assert.are.equal("Mira Okafor", find(list, "Okafor").name)
+    assert.are.equal("PERSON", find(list, "Okafor").type)
+    assert.are.equal("Mira Okafor", find(list, "Chancellor").name)
+    assert.are.equal("female", find(list, "Mira Okafor").gender)
+    local loud = find(list, "LISBON")
+    assert.are.equal("Lisbon", loud.name)
+    assert.are.equal("Q597", loud.id)
+    assert.are.equal("GPE", loud.type)
+  end)
+
+  it("keeps an entry's own type and id values as they are", function()
+    local a = np.parse("A Kestrel flew over Okafor Street.")
+    local list = entities.analyse(a, { gaz }, {}):tables()
+    local k = find(list, "Kestrel")
+    assert.are.equal("BIRD", k.type)
+    assert.are.same({ wings = 2 }, k.id)
+    local s = find(list, "Okafor Street")
+    assert.is_nil(s.type)
+    assert.is_nil(s.id)
+  end)
+
+  it("is what art:entities gives", function()
+    assert.are.same(entities.analyse(art, { np.gazetteer() }, {}):tables(), art:entities())
+  end)
+
+  it("closes, and a closed Mentions object raises", function()
+    local m2 = entities.analyse(art, { gaz }, {})
+    m2:close()
+    m2:close()
+    assert.has_error(function() m2:tables() end)
+    assert.has_error(function() return #m2 end)
+  end)
+
+  it("REGRESSION: white space and NBSPs in a discovered name become one space", function()
+    for _, t in ipairs({ "Jo\194\160 Quill", "Jo\194\160Quill", "Jo  Quill" }) do
+      local a = np.parse("Mr " .. t .. " said so.")
+      local m = a:entities(np.matcher({ "nothing here" }))[1]
+      assert.are.equal("Jo Quill", m.name)
+      assert.are.equal(t, m.text)
+    end
+  end)
+end)
