@@ -4,7 +4,7 @@
  * gazetteer matches and discovered names (np_entities with the default
  * gazetteer).  Quotes and coreference are Lua-only and not part of it.
  *
- *   entities_bench [--min-time SEC] [--dump FILE] SETUP_DIR LIST_FILE
+ *   entities_bench [--min-time SEC] [--dump FILE] [--stage NAME] SETUP_DIR LIST_FILE
  *
  * SETUP_DIR is written by bench/entities_speed.lua from the Lua side, so
  * that both run on exactly the same rules and word lists:
@@ -20,7 +20,7 @@
  *   +match    ... + np_entities(discover = 0): gazetteer matches only
  *   +discover ... + np_entities(discover = 1): the whole C pipeline
  * Prints MB/s (1e6 bytes) per stage and the counts of one pass.
- * --dump FILE first writes every answer of the full pipeline to FILE, one
+ * --stage NAME times that stage alone (for perf record).  --dump FILE first writes every answer of the full pipeline to FILE, one
  * line each, after a line "A path" per article: "B start end kind dup_of
  * rule site_start site_end" per block, "S start end" per sentence and
  * "M start end sentence type matcher pattern role" per mention (0-based,
@@ -239,7 +239,7 @@ static const char *const stage_names[] = { "parse", "+segment", "+match", "+disc
 int main(int argc, char **argv)
 {
     double min_time = 1;
-    int ai = 1, stage, first_stage = 0;
+    int ai = 1, stage, first_stage = 0, last_stage = NSTAGES - 1;
     FILE *dump = NULL;
     texts paths = {0};
     char path[4096];
@@ -265,13 +265,22 @@ int main(int argc, char **argv)
             dump = fopen(argv[ai + 1], "w");
             if (dump == NULL)
                 die("cannot write ", argv[ai + 1]);
+        } else if (strcmp(argv[ai], "--stage") == 0) {
+            for (stage = 0; stage < NSTAGES; stage++)
+                if (strcmp(argv[ai + 1], stage_names[stage]) == 0 ||
+                    strcmp(argv[ai + 1], stage_names[stage] + (stage > 0)) == 0)
+                    break;
+            if (stage == NSTAGES)
+                die("unknown stage ", argv[ai + 1]);
+            first_stage = last_stage = stage;
         } else {
             break;
         }
         ai += 2;
     }
     if (argc - ai != 2)
-        die("usage: entities_bench [--min-time SEC] [--dump FILE] SETUP_DIR LIST_FILE", NULL);
+        die("usage: entities_bench [--min-time SEC] [--dump FILE] [--stage NAME] "
+            "SETUP_DIR LIST_FILE", NULL);
     if (rules == NULL || sg == NULL || d == NULL || esc == NULL)
         die("out of memory", NULL);
     snprintf(path, sizeof path, "%s/boilerplate.txt", argv[ai]);
@@ -300,9 +309,7 @@ int main(int argc, char **argv)
            (double)total / 1e6);
 
     /* stage -1: one untimed pass of the whole pipeline for --dump */
-    if (dump != NULL)
-        first_stage = -1;
-    for (stage = first_stage; stage < NSTAGES; stage++) {
+    for (stage = dump != NULL ? -1 : first_stage; stage <= last_stage; stage++) {
         int st = stage < 0 ? S_DISCOVER : stage;
         double t0 = now(), el;
         size_t passes = 0, nsent = 0, nment = 0, ndisc = 0;
@@ -360,6 +367,7 @@ int main(int argc, char **argv)
         if (stage < 0) {
             if (fclose(dump) != 0)
                 die("cannot write the dump", NULL);
+            stage = first_stage - 1;
             continue;
         }
         printf("%-10s %8.1f MB/s  (%zu passes; one pass: %zu sentences, %zu mentions, "
