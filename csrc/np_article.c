@@ -31,6 +31,7 @@
 #include "np_article.h"
 #include "np_common.h"
 #include "np_regex.h"
+#include "np_scan.h"
 #include "np_utf8.h"
 
 /* Lines longer than this are never tested against boilerplate patterns:
@@ -946,10 +947,6 @@ static int is_body(int kind)
            kind == NP_BLOCK_HEADING;
 }
 
-/* Bytes that may end a sentence: . ! ? and the lead byte of … */
-static const unsigned char stop_byte[256] = {
-    ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
-};
 
 static int ascii_space(unsigned char c)
 {
@@ -1011,8 +1008,7 @@ static int index_sentences(np_article *a, size_t blk)
 
     a->bsent[2 * blk] = a->nsents;
     while (i < y) {
-        while (i < y && !stop_byte[u[i]])
-            i++;
+        i = np_next_stop(u, i, y, 0);
         if (i >= y)
             break;
         if (u[i] == 0xE2 && !(i + 2 < y && u[i + 1] == 0x80 && u[i + 2] == 0xA6)) {

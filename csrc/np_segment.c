@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "np_common.h"
+#include "np_scan.h"
 #include "np_segment.h"
 #include "np_utf8.h"
 
@@ -185,7 +186,7 @@ typedef struct scan {
 enum { STYLE_DOT = 1, STYLE_PAREN, STYLE_DOT_PAREN };
 
 /* bytes where a sentence may end: . ! ? the lead byte of … and bullets,
- * line breaks */
+ * line breaks (np_next_stop with lines set finds the same bytes) */
 static const unsigned char stop_byte[256] = {
     ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, ['\r'] = 1, [0xE2] = 1,
 };
@@ -706,11 +707,8 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
 
         if (!sc.list && !sc.bullet) {
             /* outside lists only the stop bytes matter: run to the next */
-            const unsigned char *u = sc.u;
-            size_t end = sc.len;
-            while (i < end && !stop_byte[u[i]])
-                i++;
-            if (i >= end)
+            i = np_next_stop(sc.u, i, sc.len, 1);
+            if (i >= sc.len)
                 break;
         }
         c = sc.u[i];
