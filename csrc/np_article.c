@@ -948,46 +948,60 @@ static int is_body(int kind)
 }
 
 
-static int ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
+/* 1: ASCII white space (space, tab, LF, CR, FF, VT); 2: 0xC2, the lead
+ * byte of NBSP */
+static const unsigned char space_kind[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+    [0xC2] = 2,
+};
 
 /* Length of white space at s[i] that the comparisons below collapse:
  * ASCII white space and NBSP. */
-static size_t collapsible(const char *s, size_t i, size_t end)
+static inline size_t collapsible(const char *s, size_t i, size_t end)
 {
     const unsigned char *u = (const unsigned char *)s;
+    unsigned k = space_kind[u[i]];
 
-    if (ascii_space(u[i]))
-        return 1;
-    if (u[i] == 0xC2 && i + 1 < end && u[i + 1] == 0xA0)
-        return 2;
-    return 0;
+    if (k != 2)
+        return k;
+    return i + 1 < end && u[i + 1] == 0xA0 ? 2 : 0;
 }
 
-/* Record sentence [x,y) of block blk (trimmed; nothing if empty). */
+/* Record sentence [x,y) of block blk (trimmed; nothing if empty).  Its
+ * key hashes the first KEY_BYTES bytes that collapsible() does not skip,
+ * gathered without a branch per byte (a space is written, then
+ * overwritten), and their number. */
 static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
 {
+    const unsigned char *u = (const unsigned char *)a->s;
+    unsigned char head[KEY_BYTES + 1] = {0};
     sentence *st;
-    uint64_t h = 1469598103934665603ull;
-    size_t i, n, keyed = 0;
+    uint64_t w0, w1, h;
+    size_t i, keyed = 0;
 
     np_trim(a->s, y, &x, &y);
     if (x >= y)
         return NP_OK;
-    if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
+    if (a->nsents == a->scap &&
+        np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
                 sizeof(sentence)) != NP_OK)
         return NP_ENOMEM;
     for (i = x; i < y && keyed < KEY_BYTES; i++) {
-        if ((n = collapsible(a->s, i, y)) > 0) {
-            i += n - 1;
-            continue;
-        }
-        h = (h ^ (unsigned char)a->s[i]) * 1099511628211ull;
-        keyed++;
+        unsigned c = u[i];
+        /* ASCII white space, or either byte of NBSP (C2 A0) */
+        unsigned skip = space_kind[c] & 1u;
+        if (c == 0xC2 && i + 1 < y && u[i + 1] == 0xA0)
+            skip = 1;
+        else if (c == 0xA0 && i > x && u[i - 1] == 0xC2)
+            skip = 1;
+        head[keyed] = (unsigned char)c;
+        keyed += !skip;
     }
+    head[keyed] = 0;
+    memcpy(&w0, head, 8);
+    memcpy(&w1, head + 8, 8);
+    h = (w0 ^ (keyed * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    h = ((h ^ (h >> 32)) ^ w1) * 0xC4CEB9FE1A85EC53ull;
     st = &a->sents[a->nsents++];
     st->block = blk;
     st->start = x;
