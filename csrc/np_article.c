@@ -73,8 +73,9 @@ struct np_article_rules {
     size_t credit_len, credit_cap;
     size_t *credit_off;         /* start of each name in credit_buf, +1 end */
     size_t ncredits, credit_off_cap;
-    size_t *credit_order;       /* indices, longest name first */
-    unsigned char credit_first[256];
+    size_t *credit_order;       /* indices by first byte, then longest first */
+    size_t credit_from[257];    /* credit_order[credit_from[c] ..
+                                   credit_from[c + 1]) start with byte c */
     np_regex *re;
     int *site_groups;
     size_t nsite;
@@ -149,17 +150,20 @@ int np_article_rules_add_credit(np_article_rules *r, const char *name,
         return NP_ENOMEM;
     r->ncredits++;
     r->credit_off[r->ncredits] = r->credit_len;
-    r->credit_first[(unsigned char)name[0]] = 1;
     return NP_OK;
 }
 
 static int credit_cmp_len(const void *x, const void *y, void *ctx);
 
-/* insertion sort: credit lists are short and qsort has no context arg */
-static void sort_credits(np_article_rules *r)
+/* insertion sort: credit lists are short and qsort has no context arg;
+ * then a stable counting sort by first byte, so that credit_at tries only
+ * the names that can match, longest first as before */
+static int sort_credits(np_article_rules *r)
 {
-    size_t i, j;
+    size_t i, j, *by_len = malloc(r->ncredits * sizeof(size_t));
 
+    if (by_len == NULL)
+        return NP_ENOMEM;
     for (i = 0; i < r->ncredits; i++)
         r->credit_order[i] = i;
     for (i = 1; i < r->ncredits; i++) {
@@ -169,6 +173,23 @@ static void sort_credits(np_article_rules *r)
             r->credit_order[j] = r->credit_order[j - 1];
         r->credit_order[j] = v;
     }
+    memset(r->credit_from, 0, sizeof r->credit_from);
+    for (i = 0; i < r->ncredits; i++)
+        r->credit_from[(unsigned char)r->credit_buf[r->credit_off[i]] + 1]++;
+    for (i = 1; i < 257; i++)
+        r->credit_from[i] += r->credit_from[i - 1];
+    memcpy(by_len, r->credit_order, r->ncredits * sizeof(size_t));
+    {
+        size_t next[256];
+        memcpy(next, r->credit_from, sizeof next);
+        for (i = 0; i < r->ncredits; i++) {
+            size_t c = by_len[i];
+            unsigned char f = (unsigned char)r->credit_buf[r->credit_off[c]];
+            r->credit_order[next[f]++] = c;
+        }
+    }
+    free(by_len);
+    return NP_OK;
 }
 
 static int credit_cmp_len(const void *x, const void *y, void *ctx)
@@ -191,9 +212,8 @@ int np_article_rules_compile(np_article_rules *r, char *errmsg,
         return NP_OK;
     if (r->ncredits) {
         r->credit_order = malloc(r->ncredits * sizeof(size_t));
-        if (r->credit_order == NULL)
+        if (r->credit_order == NULL || sort_credits(r) != NP_OK)
             return NP_ENOMEM;
-        sort_credits(r);
     }
     if (r->nboiler) {
         char *full = NULL;
@@ -309,11 +329,22 @@ const np_block *np_article_blocks(const np_article *a)
  * Small text tests
  *=====================================================================*/
 
+/* A hash of s[0..n), n <= 32: FNV-1a a byte at a time when short, four
+ * multiplied 8-byte words for a full 32 (the head of a paragraph). */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     size_t i;
 
+    if (n == 32) {
+        uint64_t w[4];
+        memcpy(w, s, 32);
+        for (i = 0; i < 4; i++) {
+            h = (h ^ w[i]) * 0xFF51AFD7ED558CCDull;
+            h ^= h >> 32;
+        }
+        return h ^ (h >> 29);
+    }
     for (i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
@@ -560,11 +591,10 @@ static int glued_seam(const char *s, size_t i, size_t b, int all_caps)
 static size_t credit_at(const np_article_rules *r, const char *s, size_t a,
                         size_t b)
 {
+    unsigned char f = (unsigned char)s[a];
     size_t k;
 
-    if (!r->credit_first[(unsigned char)s[a]])
-        return 0;
-    for (k = 0; k < r->ncredits; k++) {
+    for (k = r->credit_from[f]; k < r->credit_from[f + 1]; k++) {
         size_t c = r->credit_order[k];
         const char *name = r->credit_buf + r->credit_off[c];
         size_t n = r->credit_off[c + 1] - r->credit_off[c];
