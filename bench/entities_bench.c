@@ -23,7 +23,8 @@
  * --stage NAME times that stage alone (for perf record).  --dump FILE first writes every answer of the full pipeline to FILE, one
  * line each, after a line "A path" per article: "B start end kind dup_of
  * rule site_start site_end" per block, "S start end" per sentence and
- * "M start end sentence type matcher pattern role" per mention (0-based,
+ * "M start end sentence type matcher pattern role" per mention and "R
+ * sentence start1 end1 start2 end2" per role reference (0-based,
  * half-open; "-" for NP_NONE), so that speed work can be checked byte for
  * byte against a dump of the code before it.
  */
@@ -206,9 +207,11 @@ static void put_index(FILE *f, size_t v)
         fprintf(f, " %zu", v);
 }
 
-/* the --dump lines of one article: blocks, sentences, mentions */
+/* the --dump lines of one article: blocks, sentences, mentions, role
+ * references */
 static void dump_article(FILE *f, const char *path, const np_article *art,
-                         const np_spans *sent, const np_mentions *out)
+                         const np_spans *sent, const np_mentions *out,
+                         const np_role_refs *refs)
 {
     const np_block *b = np_article_blocks(art);
     size_t nb = np_article_count(art), k;
@@ -233,6 +236,9 @@ static void dump_article(FILE *f, const char *path, const np_article *art,
         else
             fprintf(f, " %u\n", (unsigned)mm->role);
     }
+    for (k = 0; k < refs->n; k++)
+        fprintf(f, "R %zu %zu %zu %zu %zu\n", refs->v[k].sentence, refs->v[k].start1,
+                refs->v[k].end1, refs->v[k].start2, refs->v[k].end2);
 }
 static const char *const stage_names[] = { "parse", "+segment", "+match", "+discover" };
 
@@ -356,7 +362,7 @@ int main(int argc, char **argv)
                                 st == S_DISCOVER, &out, &refs) != NP_OK)
                     die("np_entities failed", NULL);
                 if (stage < 0)
-                    dump_article(dump, paths.v[i], art, &spans, &out);
+                    dump_article(dump, paths.v[i], art, &spans, &out, &refs);
                 nment += out.n;
                 for (k = 0; k < out.n; k++)
                     ndisc += out.v[k].type != NP_ENT_NONE;
