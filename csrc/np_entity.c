@@ -95,6 +95,53 @@ static long find_entry(const np_discoverer *d, const char *s, size_t n,
     return -1;
 }
 
+/* the entry whose key is s[0..n) (as written when !fold, else ASCII
+ * lower-cased), given h, the hash of that key; -1 if none */
+static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
+                  int fold)
+{
+    size_t mask = d->nslots - 1, i, j;
+
+    for (i = h & mask; d->slots[i] != 0; i = (i + 1) & mask) {
+        const entry *e = &d->ents[d->slots[i] - 1];
+        const unsigned char *k;
+        if (e->len != n)
+            continue;
+        k = (const unsigned char *)d->pool + e->off;
+        for (j = 0; j < n; j++)
+            if (k[j] != (fold ? lower_byte((unsigned char)s[j]) : (unsigned char)s[j]))
+                break;
+        if (j == n)
+            return (long)(d->slots[i] - 1);
+    }
+    return -1;
+}
+
+/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low,
+ * both hashes in one pass; a word without an ASCII capital is its own
+ * lower-cased form, so then one probe answers both */
+static void find_both(const np_discoverer *d, const char *s, size_t n,
+                      long *exact, long *low)
+{
+    uint32_t h = 2166136261u, hl = 2166136261u;
+    unsigned upper = 0;
+    size_t i;
+
+    if (d->nslots == 0 || n == 0 || n > d->max_len) {
+        *exact = *low = -1;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned char l = lower_byte(c);
+        upper |= c != l;
+        h = (h ^ c) * 16777619u;
+        hl = (hl ^ l) * 16777619u;
+    }
+    *low = probe(d, hl, s, n, 1);
+    *exact = upper ? probe(d, h, s, n, 0) : *low;
+}
+
 static int rehash(np_discoverer *d, size_t nslots)
 {
     uint32_t *slots = calloc(nslots, sizeof *slots);
@@ -303,10 +350,10 @@ static int starts_cap(const char *s, size_t a, size_t b)
 static unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
 {
     if (!t->looked) {
-        size_t n = t->end - t->start;
-        long e = find_entry(d, s + t->start, n, 0);
-        unsigned cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-        long lo = find_entry(d, s + t->start, n, 1);
+        long e, lo;
+        unsigned cls;
+        find_both(d, s + t->start, t->end - t->start, &e, &lo);
+        cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
         if (lo >= 0) {
             cls |= d->ents[lo].classes & ~NP_EW_EXACT;
             t->low_id = (uint32_t)lo;
