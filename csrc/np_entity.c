@@ -44,7 +44,11 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    uint32_t *slots;             /* entry index + 1; 0 = empty */
+    struct slot {                /* the key's hash beside its entry, so
+                                    that a probe reads one cache line */
+        uint32_t hash;
+        uint32_t ent;            /* entry index + 1; 0 = empty */
+    } *slots;
     size_t nslots;               /* a power of two, or 0 */
     size_t max_len;
 };
@@ -66,45 +70,20 @@ static uint32_t hash_bytes(const char *s, size_t n, int fold)
     return h;
 }
 
-/* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
-static long find_entry(const np_discoverer *d, const char *s, size_t n,
-                       int fold)
-{
-    size_t mask, i;
-
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
-        return -1;
-    mask = d->nslots - 1;
-    for (i = hash_bytes(s, n, fold) & mask; d->slots[i] != 0; i = (i + 1) & mask) {
-        const entry *e = &d->ents[d->slots[i] - 1];
-        if (e->len == n) {
-            const char *k = d->pool + e->off;
-            size_t j;
-            if (!fold) {
-                if (memcmp(k, s, n) == 0)
-                    return (long)(d->slots[i] - 1);
-                continue;
-            }
-            for (j = 0; j < n; j++)
-                if ((unsigned char)k[j] != lower_byte((unsigned char)s[j]))
-                    break;
-            if (j == n)
-                return (long)(d->slots[i] - 1);
-        }
-    }
-    return -1;
-}
-
 /* the entry whose key is s[0..n) (as written when !fold, else ASCII
- * lower-cased), given h, the hash of that key; -1 if none */
+ * lower-cased), given h, the hash of that key; -1 if none.  Only a slot
+ * with the same hash costs a look at the entry and its key. */
 static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
                   int fold)
 {
     size_t mask = d->nslots - 1, i, j;
 
-    for (i = h & mask; d->slots[i] != 0; i = (i + 1) & mask) {
-        const entry *e = &d->ents[d->slots[i] - 1];
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const entry *e;
         const unsigned char *k;
+        if (d->slots[i].hash != h)
+            continue;
+        e = &d->ents[d->slots[i].ent - 1];
         if (e->len != n)
             continue;
         k = (const unsigned char *)d->pool + e->off;
@@ -112,9 +91,18 @@ static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
             if (k[j] != (fold ? lower_byte((unsigned char)s[j]) : (unsigned char)s[j]))
                 break;
         if (j == n)
-            return (long)(d->slots[i] - 1);
+            return (long)(d->slots[i].ent - 1);
     }
     return -1;
+}
+
+/* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
+static long find_entry(const np_discoverer *d, const char *s, size_t n,
+                       int fold)
+{
+    if (d->nslots == 0 || n == 0 || n > d->max_len)
+        return -1;
+    return probe(d, hash_bytes(s, n, fold), s, n, fold);
 }
 
 /* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low,
@@ -144,17 +132,19 @@ static void find_both(const np_discoverer *d, const char *s, size_t n,
 
 static int rehash(np_discoverer *d, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    struct slot *slots = calloc(nslots, sizeof *slots);
     size_t k;
 
     if (slots == NULL)
         return NP_ENOMEM;
     for (k = 0; k < d->nents; k++) {
         const entry *e = &d->ents[k];
-        size_t i = hash_bytes(d->pool + e->off, e->len, 0) & (nslots - 1);
-        while (slots[i] != 0)
+        uint32_t h = hash_bytes(d->pool + e->off, e->len, 0);
+        size_t i = h & (nslots - 1);
+        while (slots[i].ent != 0)
             i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)k + 1;
+        slots[i].hash = h;
+        slots[i].ent = (uint32_t)k + 1;
     }
     free(d->slots);
     d->slots = slots;
@@ -194,10 +184,12 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
         d->max_len = n;
     {
         size_t mask = d->nslots - 1;
-        size_t i = hash_bytes(key, n, 0) & mask;
-        while (d->slots[i] != 0)
+        uint32_t h = hash_bytes(key, n, 0);
+        size_t i = h & mask;
+        while (d->slots[i].ent != 0)
             i = (i + 1) & mask;
-        d->slots[i] = (uint32_t)d->nents;
+        d->slots[i].hash = h;
+        d->slots[i].ent = (uint32_t)d->nents;
     }
     return NP_OK;
 }
