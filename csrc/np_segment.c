@@ -52,6 +52,7 @@ typedef struct word_entry {
 struct np_segmenter {
     word_entry *tab;
     size_t cap, n;          /* cap is a power of two */
+    unsigned char ascii_cls[128];   /* np_cp_class of each ASCII byte */
 };
 
 /*{====================================================================
@@ -76,6 +77,7 @@ static unsigned char ascii_lower(unsigned char c)
 np_segmenter *np_segmenter_create(void)
 {
     np_segmenter *sg = calloc(1, sizeof *sg);
+    size_t i;
 
     if (sg == NULL)
         return NULL;
@@ -85,6 +87,8 @@ np_segmenter *np_segmenter_create(void)
         free(sg);
         return NULL;
     }
+    for (i = 0; i < 128; i++)
+        sg->ascii_cls[i] = (unsigned char)np_cp_class((uint32_t)i);
     return sg;
 }
 
@@ -191,26 +195,42 @@ static const unsigned char stop_byte[256] = {
     ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, ['\r'] = 1, [0xE2] = 1,
 };
 
+/* np_space_len(s, len, i) with ASCII answered here: space, tab, LF, VT,
+ * FF, CR; only the lead bytes of non-ASCII spaces go to np_space_len */
+static inline size_t space_len(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+
+    if (c < 0x80)
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    if (c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+        return 0;
+    return np_space_len(s, len, i);
+}
+
 static size_t space_at(const scan *sc, size_t i)
 {
-    return i < sc->len ? np_space_len(sc->s, sc->len, i) : 0;
+    return i < sc->len ? space_len(sc->s, sc->len, i) : 0;
 }
 
 static size_t skip_space(const scan *sc, size_t i)
 {
     size_t n;
 
-    while (i < sc->len && (n = np_space_len(sc->s, sc->len, i)) > 0)
+    while (i < sc->len && (n = space_len(sc->s, sc->len, i)) > 0)
         i += n;
     return i;
 }
 
+/* np_class_at, ASCII from the segmenter's table */
 static int cls_at(const scan *sc, size_t i)
 {
     size_t n;
 
     if (i >= sc->len)
         return NP_CP_OTHER;
+    if (sc->u[i] < 0x80)
+        return sc->sg->ascii_cls[sc->u[i]];
     return np_class_at(sc->s, sc->len, i, &n);
 }
 
@@ -396,9 +416,13 @@ static int emit(scan *sc, size_t end)
 {
     size_t a = sc->start, b = end;
 
-    np_trim(sc->s, b, &a, &b);
+    /* np_trim, called only when an end may be white space */
+    if (a < b && (space_len(sc->s, b, a) != 0 || (unsigned char)sc->s[b - 1] >= 0x80 ||
+                  space_len(sc->s, b, b - 1) != 0))
+        np_trim(sc->s, b, &a, &b);
     if (a < b) {
-        if (np_grow((void **)&sc->out->v, &sc->out->cap, sc->out->n + 1,
+        if (sc->out->n == sc->out->cap &&
+            np_grow((void **)&sc->out->v, &sc->out->cap, sc->out->n + 1,
                     sizeof(np_span)) != NP_OK)
             return NP_ENOMEM;
         sc->out->v[sc->out->n].start = a;
@@ -469,7 +493,7 @@ static size_t words_before(const scan *sc, size_t i)
     int in_word = 0;
 
     while (k < i) {
-        size_t n = np_space_len(sc->s, i, k);
+        size_t n = space_len(sc->s, i, k);
         if (n) {
             in_word = 0;
             k += n;
