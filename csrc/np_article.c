@@ -352,6 +352,31 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h ^ (h >> 29);
 }
 
+/* 1: ASCII white space (space, tab, LF, CR, FF, VT); 2: 0xC2, the lead
+ * byte of NBSP */
+static const unsigned char space_kind[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+    [0xC2] = 2,
+};
+
+/* np_trim(s, len, start, end): ASCII white space is trimmed here, and
+ * np_trim is called only when an end is then a non-ASCII byte (which may
+ * begin or end a Unicode space) */
+static inline void trim(const char *s, size_t len, size_t *start, size_t *end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t a = *start, b = *end;
+
+    while (a < b && space_kind[u[a]] == 1)
+        a++;
+    while (b > a && space_kind[u[b - 1]] == 1)
+        b--;
+    if (a < b && (u[a] >= 0x80 || u[b - 1] >= 0x80))
+        np_trim(s, len, &a, &b);
+    *start = a;
+    *end = b;
+}
+
 static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -636,7 +661,7 @@ static int split_lines(np_article *a)
         }
         ta = ls;
         tb = le;
-        np_trim(s, le, &ta, &tb);
+        trim(s, le, &ta, &tb);
         if (ta == tb) {
             gap++;
             continue;
@@ -716,7 +741,7 @@ static int match_boilerplate(np_article *a, size_t x, size_t y, int *rule,
         size_t g = (size_t)r->site_groups[k];
         if (ov[2 * g] != NP_REGEX_UNSET && ov[2 * g + 1] > ov[2 * g]) {
             size_t ss = ov[2 * g], se = ov[2 * g + 1];
-            np_trim(a->s, se, &ss, &se);
+            trim(a->s, se, &ss, &se);
             if (ss < se) {
                 *site_s = ss;
                 *site_e = se;
@@ -978,13 +1003,6 @@ static int is_body(int kind)
 }
 
 
-/* 1: ASCII white space (space, tab, LF, CR, FF, VT); 2: 0xC2, the lead
- * byte of NBSP */
-static const unsigned char space_kind[256] = {
-    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
-    [0xC2] = 2,
-};
-
 /* Length of white space at s[i] that the comparisons below collapse:
  * ASCII white space and NBSP. */
 static inline size_t collapsible(const char *s, size_t i, size_t end)
@@ -1009,7 +1027,7 @@ static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
     uint64_t w0, w1, h;
     size_t i, keyed = 0;
 
-    np_trim(a->s, y, &x, &y);
+    trim(a->s, y, &x, &y);
     if (x >= y)
         return NP_OK;
     if (a->nsents == a->scap &&
