@@ -34,6 +34,8 @@
  * The word table: open addressing, keys in one pool
  *=====================================================================*/
 
+#define SIG_BITS 8192
+
 typedef struct entry {
     uint32_t off, len;
     unsigned classes;
@@ -51,11 +53,27 @@ struct np_discoverer {
     } *slots;
     size_t nslots;               /* a power of two, or 0 */
     size_t max_len;
+    /* a bit per (length, first byte, last byte) signature of every key:
+     * a word whose signature is missing is no key, and costs no hash */
+    uint64_t sig[SIG_BITS / 64];
 };
 
 static unsigned char lower_byte(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* the signature bit of a key of n >= 1 bytes that begins with byte f and
+ * ends with byte l */
+static inline uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
+{
+    uint32_t x = ((uint32_t)f << 16 | (uint32_t)l << 8 | (uint32_t)(n & 0xff)) * 0x9E3779B1u;
+    return x >> (32 - 13);
+}
+
+static inline int sig_has(const np_discoverer *d, uint32_t bit)
+{
+    return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
 static uint32_t hash_bytes(const char *s, size_t n, int fold)
@@ -102,32 +120,48 @@ static long find_entry(const np_discoverer *d, const char *s, size_t n,
 {
     if (d->nslots == 0 || n == 0 || n > d->max_len)
         return -1;
+    if (!sig_has(d, fold ? sig_bit(n, lower_byte((unsigned char)s[0]),
+                                   lower_byte((unsigned char)s[n - 1]))
+                         : sig_bit(n, (unsigned char)s[0], (unsigned char)s[n - 1])))
+        return -1;
     return probe(d, hash_bytes(s, n, fold), s, n, fold);
 }
 
-/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low,
- * both hashes in one pass; a word without an ASCII capital is its own
- * lower-cased form, so then one probe answers both */
+/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
+ * no hash when neither signature is a key's, both hashes in one pass
+ * otherwise; a word without an ASCII capital is its own lower-cased form,
+ * so then one probe answers both */
 static void find_both(const np_discoverer *d, const char *s, size_t n,
                       long *exact, long *low)
 {
     uint32_t h = 2166136261u, hl = 2166136261u;
     unsigned upper = 0;
+    unsigned char f, l;
+    int want_exact, want_low;
     size_t i;
 
-    if (d->nslots == 0 || n == 0 || n > d->max_len) {
-        *exact = *low = -1;
+    *exact = *low = -1;
+    if (d->nslots == 0 || n == 0 || n > d->max_len)
         return;
-    }
+    f = (unsigned char)s[0];
+    l = (unsigned char)s[n - 1];
+    want_exact = sig_has(d, sig_bit(n, f, l));
+    want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
+    if (!want_exact && !want_low)
+        return;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        unsigned char l = lower_byte(c);
-        upper |= c != l;
+        unsigned char lc = lower_byte(c);
+        upper |= c != lc;
         h = (h ^ c) * 16777619u;
-        hl = (hl ^ l) * 16777619u;
+        hl = (hl ^ lc) * 16777619u;
     }
-    *low = probe(d, hl, s, n, 1);
-    *exact = upper ? probe(d, h, s, n, 0) : *low;
+    if (want_low)
+        *low = probe(d, hl, s, n, 1);
+    if (!upper)
+        *exact = *low;            /* the same key, the same signature */
+    else if (want_exact)
+        *exact = probe(d, h, s, n, 0);
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -182,6 +216,10 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     d->nents++;
     if (n > d->max_len)
         d->max_len = n;
+    {
+        uint32_t bit = sig_bit(n, (unsigned char)key[0], (unsigned char)key[n - 1]);
+        d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
     {
         size_t mask = d->nslots - 1;
         uint32_t h = hash_bytes(key, n, 0);
