@@ -595,7 +595,7 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
 
 static int cap_word(const np_entity_scratch *sc, const tok *t)
 {
-    return t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN && t->cap &&
+    return t->cap && t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN &&
            !taken_overlaps(sc, t->start, t->end);
 }
 
@@ -928,94 +928,76 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
-/* tokens of every sentence into sc->t, sc->first_tok[i] the first of
- * sentence i */
-static int tokenize(np_entity_scratch *sc, const char *s, const np_span *sent,
-                    size_t nsent)
+/* One pass over the sentences before any is searched: the tokens of each
+ * into sc->t (sc->first_tok[i] the first of sentence i, each sentence
+ * read as s[0..sentence end) from its start, as core.tokens did), then,
+ * while they are fresh, in one loop over them: its capitalised words
+ * inside sentences that end a name into the caps set (entities.lua:
+ * capitals) and, when refs is not NULL, its "the X [Y]" places (capitalised
+ * X and Y) into refs (entities.lua: resolve_roles). */
+static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
+                          const char *s, const np_span *sent, size_t nsent,
+                          np_role_refs *refs)
 {
-    size_t i, pos;
+    size_t i, k, pos;
     np_token tk;
+    int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
         return NP_ENOMEM;
+    if (sc->capslots)
+        memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
+    sc->ncaps = 0;
     sc->nt = 0;
     for (i = 0; i < nsent; i++) {
-        sc->first_tok[i] = sc->nt;
+        size_t lo = sc->nt, hi, fw = (size_t)-1;
+        tok *t;
+        sc->first_tok[i] = lo;
         pos = sent[i].start;
         while (np_next_token(s, sent[i].end, &pos, &tk)) {
-            tok *t;
             if (sc->nt == sc->tcap &&
                 np_grow((void **)&sc->t, &sc->tcap, sc->nt + 1, sizeof *sc->t) != NP_OK)
                 return NP_ENOMEM;
-            t = &sc->t[sc->nt++];
+            t = &sc->t[sc->nt];
             t->start = tk.start;
             t->end = tk.end;
             t->kind = tk.kind;
             t->form = tk.form;
             t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
             t->looked = 0;
+            if (fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
+                fw = sc->nt;
+            sc->nt++;
+        }
+        hi = sc->nt;
+        t = sc->t;
+        for (k = lo; k < hi; k++) {
+            int next_cap = k + 1 < hi && t[k + 1].cap;
+            np_role_ref *r;
+            if (t[k].cap && t[k].kind == NP_TOK_WORD && !next_cap &&
+                !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
+                return rc;
+            if (refs == NULL || !next_cap || t[k].end - t[k].start != 3 ||
+                lower_byte((unsigned char)s[t[k].start]) != 't' ||
+                lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
+                lower_byte((unsigned char)s[t[k].start + 2]) != 'e')
+                continue;
+            if (refs->n == refs->cap &&
+                np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
+                return NP_ENOMEM;
+            r = &refs->v[refs->n++];
+            r->sentence = i;
+            r->start1 = t[k + 1].start;
+            r->end1 = t[k + 1].end;
+            if (k + 2 < hi && t[k + 2].cap) {
+                r->start2 = t[k + 2].start;
+                r->end2 = t[k + 2].end;
+            } else {
+                r->start2 = r->end2 = t[k + 1].end;
+            }
         }
     }
     sc->first_tok[nsent] = sc->nt;
-    return NP_OK;
-}
-
-/* capitalised words inside sentences that end a name (entities.lua:
- * capitals) */
-static int capitals(const np_discoverer *d, np_entity_scratch *sc,
-                    const char *s, size_t nsent)
-{
-    size_t i, k;
-    int rc;
-
-    if (sc->capslots)
-        memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
-    sc->ncaps = 0;
-    for (i = 0; i < nsent; i++) {
-        size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1], fw = (size_t)-1;
-        tok *t = sc->t;
-        for (k = lo; k < hi; k++)
-            if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
-                fw = k;
-                break;
-            }
-        for (k = lo; k < hi; k++) {
-            if (t[k].kind == NP_TOK_WORD && t[k].cap && !(k + 1 < hi && t[k + 1].cap) &&
-                !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
-                return rc;
-        }
-    }
-    return NP_OK;
-}
-
-/* "the X [Y]" with capitalised X (and Y) in sentence si (entities.lua:
- * resolve_roles) */
-static int role_refs(np_entity_scratch *sc, const char *s, size_t si,
-                     np_role_refs *refs)
-{
-    size_t lo = sc->first_tok[si], hi = sc->first_tok[si + 1], k;
-    const tok *t = sc->t;
-
-    for (k = lo; k + 1 < hi; k++) {
-        np_role_ref *r;
-        if (t[k].end - t[k].start != 3 || lower_byte((unsigned char)s[t[k].start]) != 't' ||
-            lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
-            lower_byte((unsigned char)s[t[k].start + 2]) != 'e' || !t[k + 1].cap)
-            continue;
-        if (refs->n == refs->cap &&
-            np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
-            return NP_ENOMEM;
-        r = &refs->v[refs->n++];
-        r->sentence = si;
-        r->start1 = t[k + 1].start;
-        r->end1 = t[k + 1].end;
-        if (k + 2 < hi && t[k + 2].cap) {
-            r->start2 = t[k + 2].start;
-            r->end2 = t[k + 2].end;
-        } else {
-            r->start2 = r->end2 = t[k + 1].end;
-        }
-    }
     return NP_OK;
 }
 
@@ -1033,11 +1015,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     for (i = 0; i < nsent; i++)
         if (sent[i].start > sent[i].end || sent[i].end > len)
             return NP_EINVAL;
-    if (discover_names) {
-        if ((rc = tokenize(sc, s, sent, nsent)) != NP_OK ||
-            (rc = capitals(d, sc, s, nsent)) != NP_OK)
-            return rc;
-    }
+    if (discover_names && (rc = read_sentences(d, sc, s, sent, nsent, refs)) != NP_OK)
+        return rc;
     for (i = 0; i < nsent; i++) {
         size_t a = sent[i].start, b = sent[i].end;
         sc->ntaken = 0;
@@ -1052,8 +1031,6 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
         if (discover_names) {
             rc = discover(d, sc, s, sc->first_tok[i], sc->first_tok[i + 1], i, out);
             if (rc != NP_OK)
-                return rc;
-            if (refs != NULL && (rc = role_refs(sc, s, i, refs)) != NP_OK)
                 return rc;
         }
     }
