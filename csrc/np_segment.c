@@ -42,6 +42,7 @@
 #include "np_utf8.h"
 
 #define WORD_MAX 31
+#define SIG_BITS 4096
 
 typedef struct word_entry {
     char w[WORD_MAX + 1];
@@ -53,7 +54,19 @@ struct np_segmenter {
     word_entry *tab;
     size_t cap, n;          /* cap is a power of two */
     unsigned char ascii_cls[128];   /* np_cp_class of each ASCII byte */
+    /* a bit per (length, first byte, last byte) signature of every word:
+     * a word whose signature is missing is not in the table, and costs
+     * no hash */
+    uint64_t sig[SIG_BITS / 64];
 };
+
+/* the signature bit of a lower-cased word of n >= 1 bytes that begins
+ * with f and ends with l */
+static uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
+{
+    uint32_t x = ((uint32_t)f << 16 | (uint32_t)l << 8 | (uint32_t)n) * 0x9E3779B1u;
+    return x >> (32 - 12);
+}
 
 /*{====================================================================
  * Word table
@@ -134,6 +147,10 @@ int np_segmenter_add_word(np_segmenter *sg, const char *word, size_t len,
         sg->cap = ncap;
     }
     e = word_slot(sg->tab, sg->cap, buf, len);
+    {
+        uint32_t bit = sig_bit(len, (unsigned char)buf[0], (unsigned char)buf[len - 1]);
+        sg->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
     if (!e->len) {
         memcpy(e->w, buf, len);
         e->len = (unsigned char)len;
@@ -152,6 +169,9 @@ static unsigned word_classes(const np_segmenter *sg, const char *s, size_t a,
     size_t i, n = b - a;
 
     if (n == 0 || n > WORD_MAX)
+        return 0;
+    i = sig_bit(n, ascii_lower((unsigned char)s[a]), ascii_lower((unsigned char)s[b - 1]));
+    if (!((sg->sig[i >> 6] >> (i & 63)) & 1u))
         return 0;
     for (i = 0; i < n; i++)
         buf[i] = (char)ascii_lower((unsigned char)s[a + i]);
