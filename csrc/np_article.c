@@ -17,6 +17,8 @@
  *             collapsed) and indexed by hash; a paragraph whose sentences
  *             all occur in other blocks -- the last one possibly cut short --
  *             and at least one of them in an earlier paragraph, is a caption.
+ *             The stop bytes and the key bytes are found 16 at a time
+ *             (SSE2; np_scan.h, key_head), a byte at a time elsewhere.
  *
  * Invariants: blocks come out in text order, each a trimmed, non-empty span
  * inside [0, len); the parser reads s only within [0, len); all scratch is
