@@ -4,7 +4,8 @@
  * gazetteer matches and discovered names (np_entities with the default
  * gazetteer).  Quotes and coreference are Lua-only and not part of it.
  *
- *   entities_bench [--min-time SEC] SETUP_DIR LIST_FILE
+ *   entities_bench [--min-time SEC] [--dump FILE] [--stage NAME] [--cpu]
+ *                  SETUP_DIR LIST_FILE
  *
  * SETUP_DIR is written by bench/entities_speed.lua from the Lua side, so
  * that both run on exactly the same rules and word lists:
@@ -20,6 +21,14 @@
  *   +match    ... + np_entities(discover = 0): gazetteer matches only
  *   +discover ... + np_entities(discover = 1): the whole C pipeline
  * Prints MB/s (1e6 bytes) per stage and the counts of one pass.
+ * --stage NAME times that stage alone (for perf record); --cpu times CPU
+ * time instead of wall time.  --dump FILE first writes every answer of the full pipeline to FILE, one
+ * line each, after a line "A path" per article: "B start end kind dup_of
+ * rule site_start site_end" per block, "S start end" per sentence and
+ * "M start end sentence type matcher pattern role" per mention and "R
+ * sentence start1 end1 start2 end2" per role reference (0-based,
+ * half-open; "-" for NP_NONE), so that speed work can be checked byte for
+ * byte against a dump of the code before it.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -69,10 +78,13 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-static double now(void)
+/* wall time, or with --cpu the process's CPU time (which leaves out the
+ * time other processes or the hypervisor took: steadier on a busy
+ * machine, but not what a user waits) */
+static double now(int cpu)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -156,30 +168,91 @@ static void add_word(void *ctx, char *p, size_t n)
 
 typedef struct { char **v; size_t *len; size_t n, cap; } texts;
 
-static void add_path(void *ctx, char *p, size_t n)
+static void push_text(texts *t, char *v, size_t len)
 {
-    texts *t = ctx;
-    char *path = xrealloc(NULL, n + 1);
-
-    memcpy(path, p, n);
-    path[n] = '\0';
     if (t->n == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 256;
         t->v = xrealloc(t->v, t->cap * sizeof *t->v);
         t->len = xrealloc(t->len, t->cap * sizeof *t->len);
     }
-    t->v[t->n] = read_file(path, &t->len[t->n]);
+    t->v[t->n] = v;
+    t->len[t->n] = len;
     t->n++;
+}
+
+/* keeps the line itself (an article's path, for --dump) */
+static void add_name(void *ctx, char *p, size_t n)
+{
+    char *name = xrealloc(NULL, n + 1);
+
+    memcpy(name, p, n);
+    name[n] = '\0';
+    push_text(ctx, name, n);
+}
+
+static void add_path(void *ctx, char *p, size_t n)
+{
+    char *path = xrealloc(NULL, n + 1), *text;
+    size_t len;
+
+    memcpy(path, p, n);
+    path[n] = '\0';
+    text = read_file(path, &len);
+    push_text(ctx, text, len);
     free(path);
 }
 
 enum { S_PARSE, S_SEGMENT, S_MATCH, S_DISCOVER, NSTAGES };
+
+static void put_index(FILE *f, size_t v)
+{
+    if (v == NP_NONE)
+        fputs(" -", f);
+    else
+        fprintf(f, " %zu", v);
+}
+
+/* the --dump lines of one article: blocks, sentences, mentions, role
+ * references */
+static void dump_article(FILE *f, const char *path, const np_article *art,
+                         const np_spans *sent, const np_mentions *out,
+                         const np_role_refs *refs)
+{
+    const np_block *b = np_article_blocks(art);
+    size_t nb = np_article_count(art), k;
+
+    fprintf(f, "A %s\n", path);
+    for (k = 0; k < nb; k++) {
+        fprintf(f, "B %zu %zu %s", b[k].start, b[k].end, np_block_kind_name(b[k].kind));
+        put_index(f, b[k].dup_of);
+        fprintf(f, " %d", b[k].rule);
+        put_index(f, b[k].site_start);
+        put_index(f, b[k].site_end);
+        fputc('\n', f);
+    }
+    for (k = 0; k < sent->n; k++)
+        fprintf(f, "S %zu %zu\n", sent->v[k].start, sent->v[k].end);
+    for (k = 0; k < out->n; k++) {
+        const np_mention *mm = &out->v[k];
+        fprintf(f, "M %zu %zu %zu %u %u %u", mm->start, mm->end, mm->sentence,
+                (unsigned)mm->type, (unsigned)mm->matcher, (unsigned)mm->pattern);
+        if (mm->role == NP_ENT_NO_ROLE)
+            fputs(" -\n", f);
+        else
+            fprintf(f, " %u\n", (unsigned)mm->role);
+    }
+    for (k = 0; k < refs->n; k++)
+        fprintf(f, "R %zu %zu %zu %zu %zu\n", refs->v[k].sentence, refs->v[k].start1,
+                refs->v[k].end1, refs->v[k].start2, refs->v[k].end2);
+}
 static const char *const stage_names[] = { "parse", "+segment", "+match", "+discover" };
 
 int main(int argc, char **argv)
 {
     double min_time = 1;
-    int ai = 1, stage;
+    int ai = 1, cpu = 0, stage, first_stage = 0, last_stage = NSTAGES - 1;
+    FILE *dump = NULL;
+    texts paths = {0};
     char path[4096];
     np_article_rules *rules = np_article_rules_create();
     np_article *art;
@@ -196,12 +269,33 @@ int main(int argc, char **argv)
     texts tx = {0};
     char msg[256];
 
-    if (argc > 2 && strcmp(argv[1], "--min-time") == 0) {
-        min_time = atof(argv[2]);
-        ai = 3;
+    while (argc - ai > 2) {
+        if (strcmp(argv[ai], "--min-time") == 0) {
+            min_time = atof(argv[ai + 1]);
+        } else if (strcmp(argv[ai], "--dump") == 0) {
+            dump = fopen(argv[ai + 1], "w");
+            if (dump == NULL)
+                die("cannot write ", argv[ai + 1]);
+        } else if (strcmp(argv[ai], "--cpu") == 0) {
+            cpu = 1;
+            ai++;
+            continue;
+        } else if (strcmp(argv[ai], "--stage") == 0) {
+            for (stage = 0; stage < NSTAGES; stage++)
+                if (strcmp(argv[ai + 1], stage_names[stage]) == 0 ||
+                    strcmp(argv[ai + 1], stage_names[stage] + (stage > 0)) == 0)
+                    break;
+            if (stage == NSTAGES)
+                die("unknown stage ", argv[ai + 1]);
+            first_stage = last_stage = stage;
+        } else {
+            break;
+        }
+        ai += 2;
     }
     if (argc - ai != 2)
-        die("usage: entities_bench [--min-time SEC] SETUP_DIR LIST_FILE", NULL);
+        die("usage: entities_bench [--min-time SEC] [--dump FILE] [--stage NAME] "
+            "[--cpu] SETUP_DIR LIST_FILE", NULL);
     if (rules == NULL || sg == NULL || d == NULL || esc == NULL)
         die("out of memory", NULL);
     snprintf(path, sizeof path, "%s/boilerplate.txt", argv[ai]);
@@ -222,13 +316,17 @@ int main(int argc, char **argv)
     if (art == NULL || msc == NULL)
         die("out of memory", NULL);
     each_line(argv[ai + 1], add_path, &tx);
+    if (dump != NULL)
+        each_line(argv[ai + 1], add_name, &paths);
     for (i = 0; i < tx.n; i++)
         total += tx.len[i];
     printf("entities_bench: %zu articles, %.2f MB, C core only, one core\n", tx.n,
            (double)total / 1e6);
 
-    for (stage = 0; stage < NSTAGES; stage++) {
-        double t0 = now(), el;
+    /* stage -1: one untimed pass of the whole pipeline for --dump */
+    for (stage = dump != NULL ? -1 : first_stage; stage <= last_stage; stage++) {
+        int st = stage < 0 ? S_DISCOVER : stage;
+        double t0 = now(cpu), el;
         size_t passes = 0, nsent = 0, nment = 0, ndisc = 0;
         do {
             nsent = nment = ndisc = 0;
@@ -240,7 +338,7 @@ int main(int argc, char **argv)
                 np_match_scratch *sv[1];
                 if (np_article_parse(art, s, tx.len[i]) != NP_OK)
                     die("parse failed", NULL);
-                if (stage == S_PARSE)
+                if (st == S_PARSE)
                     continue;
                 nb = np_article_count(art);
                 b = np_article_blocks(art);
@@ -264,21 +362,29 @@ int main(int argc, char **argv)
                     }
                 }
                 nsent += spans.n;
-                if (stage == S_SEGMENT)
+                if (st == S_SEGMENT)
                     continue;
                 mv[0] = m;
                 sv[0] = msc;
                 out.n = refs.n = 0;
                 if (np_entities(d, esc, s, tx.len[i], spans.v, spans.n, mv, sv, 1,
-                                stage == S_DISCOVER, &out, &refs) != NP_OK)
+                                st == S_DISCOVER, &out, &refs) != NP_OK)
                     die("np_entities failed", NULL);
+                if (stage < 0)
+                    dump_article(dump, paths.v[i], art, &spans, &out, &refs);
                 nment += out.n;
                 for (k = 0; k < out.n; k++)
                     ndisc += out.v[k].type != NP_ENT_NONE;
             }
             passes++;
-            el = now() - t0;
-        } while (el < min_time);
+            el = now(cpu) - t0;
+        } while (stage >= 0 && el < min_time);
+        if (stage < 0) {
+            if (fclose(dump) != 0)
+                die("cannot write the dump", NULL);
+            stage = first_stage - 1;
+            continue;
+        }
         printf("%-10s %8.1f MB/s  (%zu passes; one pass: %zu sentences, %zu mentions, "
                "%zu discovered)\n", stage_names[stage],
                (double)total * (double)passes / el / 1e6, passes, nsent, nment, ndisc);
@@ -287,6 +393,10 @@ int main(int argc, char **argv)
         free(tx.v[i]);
     free(tx.v);
     free(tx.len);
+    for (i = 0; i < paths.n; i++)
+        free(paths.v[i]);
+    free(paths.v);
+    free(paths.len);
     np_spans_free(&spans);
     np_spans_free(&block);
     np_mentions_free(&out);

@@ -17,6 +17,8 @@
  *             collapsed) and indexed by hash; a paragraph whose sentences
  *             all occur in other blocks -- the last one possibly cut short --
  *             and at least one of them in an earlier paragraph, is a caption.
+ *             The stop bytes and the key bytes are found 16 at a time
+ *             (SSE2; np_scan.h, key_head), a byte at a time elsewhere.
  *
  * Invariants: blocks come out in text order, each a trimmed, non-empty span
  * inside [0, len); the parser reads s only within [0, len); all scratch is
@@ -31,6 +33,7 @@
 #include "np_article.h"
 #include "np_common.h"
 #include "np_regex.h"
+#include "np_scan.h"
 #include "np_utf8.h"
 
 /* Lines longer than this are never tested against boilerplate patterns:
@@ -72,8 +75,9 @@ struct np_article_rules {
     size_t credit_len, credit_cap;
     size_t *credit_off;         /* start of each name in credit_buf, +1 end */
     size_t ncredits, credit_off_cap;
-    size_t *credit_order;       /* indices, longest name first */
-    unsigned char credit_first[256];
+    size_t *credit_order;       /* indices by first byte, then longest first */
+    size_t credit_from[257];    /* credit_order[credit_from[c] ..
+                                   credit_from[c + 1]) start with byte c */
     np_regex *re;
     int *site_groups;
     size_t nsite;
@@ -148,17 +152,20 @@ int np_article_rules_add_credit(np_article_rules *r, const char *name,
         return NP_ENOMEM;
     r->ncredits++;
     r->credit_off[r->ncredits] = r->credit_len;
-    r->credit_first[(unsigned char)name[0]] = 1;
     return NP_OK;
 }
 
 static int credit_cmp_len(const void *x, const void *y, void *ctx);
 
-/* insertion sort: credit lists are short and qsort has no context arg */
-static void sort_credits(np_article_rules *r)
+/* insertion sort: credit lists are short and qsort has no context arg;
+ * then a stable counting sort by first byte, so that credit_at tries only
+ * the names that can match, longest first as before */
+static int sort_credits(np_article_rules *r)
 {
-    size_t i, j;
+    size_t i, j, *by_len = malloc(r->ncredits * sizeof(size_t));
 
+    if (by_len == NULL)
+        return NP_ENOMEM;
     for (i = 0; i < r->ncredits; i++)
         r->credit_order[i] = i;
     for (i = 1; i < r->ncredits; i++) {
@@ -168,6 +175,23 @@ static void sort_credits(np_article_rules *r)
             r->credit_order[j] = r->credit_order[j - 1];
         r->credit_order[j] = v;
     }
+    memset(r->credit_from, 0, sizeof r->credit_from);
+    for (i = 0; i < r->ncredits; i++)
+        r->credit_from[(unsigned char)r->credit_buf[r->credit_off[i]] + 1]++;
+    for (i = 1; i < 257; i++)
+        r->credit_from[i] += r->credit_from[i - 1];
+    memcpy(by_len, r->credit_order, r->ncredits * sizeof(size_t));
+    {
+        size_t next[256];
+        memcpy(next, r->credit_from, sizeof next);
+        for (i = 0; i < r->ncredits; i++) {
+            size_t c = by_len[i];
+            unsigned char f = (unsigned char)r->credit_buf[r->credit_off[c]];
+            r->credit_order[next[f]++] = c;
+        }
+    }
+    free(by_len);
+    return NP_OK;
 }
 
 static int credit_cmp_len(const void *x, const void *y, void *ctx)
@@ -190,9 +214,8 @@ int np_article_rules_compile(np_article_rules *r, char *errmsg,
         return NP_OK;
     if (r->ncredits) {
         r->credit_order = malloc(r->ncredits * sizeof(size_t));
-        if (r->credit_order == NULL)
+        if (r->credit_order == NULL || sort_credits(r) != NP_OK)
             return NP_ENOMEM;
-        sort_credits(r);
     }
     if (r->nboiler) {
         char *full = NULL;
@@ -308,16 +331,52 @@ const np_block *np_article_blocks(const np_article *a)
  * Small text tests
  *=====================================================================*/
 
+/* A hash of s[0..n), n <= 32: FNV-1a a byte at a time when short, four
+ * multiplied 8-byte words for a full 32 (the head of a paragraph). */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     size_t i;
 
+    if (n == 32) {
+        uint64_t w[4];
+        memcpy(w, s, 32);
+        for (i = 0; i < 4; i++) {
+            h = (h ^ w[i]) * 0xFF51AFD7ED558CCDull;
+            h ^= h >> 32;
+        }
+        return h ^ (h >> 29);
+    }
     for (i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
     return h ^ (h >> 29);
+}
+
+/* 1: ASCII white space (space, tab, LF, CR, FF, VT); 2: 0xC2, the lead
+ * byte of NBSP */
+static const unsigned char space_kind[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+    [0xC2] = 2,
+};
+
+/* np_trim(s, len, start, end): ASCII white space is trimmed here, and
+ * np_trim is called only when an end is then a non-ASCII byte (which may
+ * begin or end a Unicode space) */
+static inline void trim(const char *s, size_t len, size_t *start, size_t *end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t a = *start, b = *end;
+
+    while (a < b && space_kind[u[a]] == 1)
+        a++;
+    while (b > a && space_kind[u[b - 1]] == 1)
+        b--;
+    if (a < b && (u[a] >= 0x80 || u[b - 1] >= 0x80))
+        np_trim(s, len, &a, &b);
+    *start = a;
+    *end = b;
 }
 
 static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
@@ -559,11 +618,10 @@ static int glued_seam(const char *s, size_t i, size_t b, int all_caps)
 static size_t credit_at(const np_article_rules *r, const char *s, size_t a,
                         size_t b)
 {
+    unsigned char f = (unsigned char)s[a];
     size_t k;
 
-    if (!r->credit_first[(unsigned char)s[a]])
-        return 0;
-    for (k = 0; k < r->ncredits; k++) {
+    for (k = r->credit_from[f]; k < r->credit_from[f + 1]; k++) {
         size_t c = r->credit_order[k];
         const char *name = r->credit_buf + r->credit_off[c];
         size_t n = r->credit_off[c + 1] - r->credit_off[c];
@@ -605,7 +663,7 @@ static int split_lines(np_article *a)
         }
         ta = ls;
         tb = le;
-        np_trim(s, le, &ta, &tb);
+        trim(s, le, &ta, &tb);
         if (ta == tb) {
             gap++;
             continue;
@@ -685,7 +743,7 @@ static int match_boilerplate(np_article *a, size_t x, size_t y, int *rule,
         size_t g = (size_t)r->site_groups[k];
         if (ov[2 * g] != NP_REGEX_UNSET && ov[2 * g + 1] > ov[2 * g]) {
             size_t ss = ov[2 * g], se = ov[2 * g + 1];
-            np_trim(a->s, se, &ss, &se);
+            trim(a->s, se, &ss, &se);
             if (ss < se) {
                 *site_s = ss;
                 *site_e = se;
@@ -946,51 +1004,92 @@ static int is_body(int kind)
            kind == NP_BLOCK_HEADING;
 }
 
-/* Bytes that may end a sentence: . ! ? and the lead byte of … */
-static const unsigned char stop_byte[256] = {
-    ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
-};
-
-static int ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
 
 /* Length of white space at s[i] that the comparisons below collapse:
  * ASCII white space and NBSP. */
-static size_t collapsible(const char *s, size_t i, size_t end)
+static inline size_t collapsible(const char *s, size_t i, size_t end)
 {
     const unsigned char *u = (const unsigned char *)s;
+    unsigned k = space_kind[u[i]];
 
-    if (ascii_space(u[i]))
-        return 1;
-    if (u[i] == 0xC2 && i + 1 < end && u[i + 1] == 0xA0)
-        return 2;
-    return 0;
+    if (k != 2)
+        return k;
+    return i + 1 < end && u[i + 1] == 0xA0 ? 2 : 0;
 }
 
-/* Record sentence [x,y) of block blk (trimmed; nothing if empty). */
+/* The first KEY_BYTES bytes of [x,y) that collapsible() does not skip,
+ * into head; returns how many there are.  A byte is skipped when it is
+ * ASCII white space, a C2 with A0 after it (before y), or an A0 after
+ * such a C2 (from x on): what a left-to-right walk with collapsible()
+ * skips.  With SSE2, 16 bytes are classified at a time while 17 remain
+ * before y (the lane after the last one is read for the C2 test); the
+ * rest a byte at a time, without a branch per byte (a skipped byte is
+ * written, then overwritten). */
+static size_t key_head(const unsigned char *u, size_t x, size_t y,
+                       unsigned char head[KEY_BYTES + 1])
+{
+    size_t i = x, keyed = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+    while (keyed < KEY_BYTES && y - i > 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
+        __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
+                           : _mm_slli_si128(v, 1);
+        /* signed bytes: 0x80..0xFF are negative, so 8 < c < 14 is 9..13 */
+        __m128i sp = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+            _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                          _mm_cmplt_epi8(v, _mm_set1_epi8(14))));
+        __m128i nb = _mm_or_si128(
+            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                          _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xA0))),
+            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
+                          _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2))));
+        unsigned keep = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(sp, nb)) & 0xFFFFu;
+        while (keep != 0 && keyed < KEY_BYTES) {
+            head[keyed++] = u[i + (size_t)__builtin_ctz(keep)];
+            keep &= keep - 1;
+        }
+        i += 16;
+    }
+#endif
+    for (; i < y && keyed < KEY_BYTES; i++) {
+        unsigned c = u[i];
+        unsigned skip = space_kind[c] & 1u;
+        if (c == 0xC2 && i + 1 < y && u[i + 1] == 0xA0)
+            skip = 1;
+        else if (c == 0xA0 && i > x && u[i - 1] == 0xC2)
+            skip = 1;
+        head[keyed] = (unsigned char)c;
+        keyed += !skip;
+    }
+    head[keyed] = 0;
+    return keyed;
+}
+
+/* Record sentence [x,y) of block blk (trimmed; nothing if empty).  Its
+ * key hashes key_head() as two words, and their number. */
 static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
 {
+    const unsigned char *u = (const unsigned char *)a->s;
+    unsigned char head[KEY_BYTES + 1] = {0};
     sentence *st;
-    uint64_t h = 1469598103934665603ull;
-    size_t i, n, keyed = 0;
+    uint64_t w0, w1, h;
+    size_t keyed;
 
-    np_trim(a->s, y, &x, &y);
+    trim(a->s, y, &x, &y);
     if (x >= y)
         return NP_OK;
-    if (np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
+    if (a->nsents == a->scap &&
+        np_grow((void **)&a->sents, &a->scap, a->nsents + 1,
                 sizeof(sentence)) != NP_OK)
         return NP_ENOMEM;
-    for (i = x; i < y && keyed < KEY_BYTES; i++) {
-        if ((n = collapsible(a->s, i, y)) > 0) {
-            i += n - 1;
-            continue;
-        }
-        h = (h ^ (unsigned char)a->s[i]) * 1099511628211ull;
-        keyed++;
-    }
+    keyed = key_head(u, x, y, head);
+    memcpy(&w0, head, 8);
+    memcpy(&w1, head + 8, 8);
+    h = (w0 ^ (keyed * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    h = ((h ^ (h >> 32)) ^ w1) * 0xC4CEB9FE1A85EC53ull;
     st = &a->sents[a->nsents++];
     st->block = blk;
     st->start = x;
@@ -1011,8 +1110,7 @@ static int index_sentences(np_article *a, size_t blk)
 
     a->bsent[2 * blk] = a->nsents;
     while (i < y) {
-        while (i < y && !stop_byte[u[i]])
-            i++;
+        i = np_next_stop(u, i, y, 0);
         if (i >= y)
             break;
         if (u[i] == 0xE2 && !(i + 2 < y && u[i + 1] == 0x80 && u[i + 2] == 0xA6)) {

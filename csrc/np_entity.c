@@ -34,6 +34,8 @@
  * The word table: open addressing, keys in one pool
  *=====================================================================*/
 
+#define SIG_BITS 8192
+
 typedef struct entry {
     uint32_t off, len;
     unsigned classes;
@@ -44,14 +46,34 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    uint32_t *slots;             /* entry index + 1; 0 = empty */
+    struct slot {                /* the key's hash beside its entry, so
+                                    that a probe reads one cache line */
+        uint32_t hash;
+        uint32_t ent;            /* entry index + 1; 0 = empty */
+    } *slots;
     size_t nslots;               /* a power of two, or 0 */
     size_t max_len;
+    /* a bit per (length, first byte, last byte) signature of every key:
+     * a word whose signature is missing is no key, and costs no hash */
+    uint64_t sig[SIG_BITS / 64];
 };
 
 static unsigned char lower_byte(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* the signature bit of a key of n >= 1 bytes that begins with byte f and
+ * ends with byte l */
+static inline uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
+{
+    uint32_t x = ((uint32_t)f << 16 | (uint32_t)l << 8 | (uint32_t)(n & 0xff)) * 0x9E3779B1u;
+    return x >> (32 - 13);
+}
+
+static inline int sig_has(const np_discoverer *d, uint32_t bit)
+{
+    return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
 static uint32_t hash_bytes(const char *s, size_t n, int fold)
@@ -66,48 +88,97 @@ static uint32_t hash_bytes(const char *s, size_t n, int fold)
     return h;
 }
 
-/* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
-static long find_entry(const np_discoverer *d, const char *s, size_t n,
-                       int fold)
+/* the entry whose key is s[0..n) (as written when !fold, else ASCII
+ * lower-cased), given h, the hash of that key; -1 if none.  Only a slot
+ * with the same hash costs a look at the entry and its key. */
+static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
+                  int fold)
 {
-    size_t mask, i;
+    size_t mask = d->nslots - 1, i, j;
 
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
-        return -1;
-    mask = d->nslots - 1;
-    for (i = hash_bytes(s, n, fold) & mask; d->slots[i] != 0; i = (i + 1) & mask) {
-        const entry *e = &d->ents[d->slots[i] - 1];
-        if (e->len == n) {
-            const char *k = d->pool + e->off;
-            size_t j;
-            if (!fold) {
-                if (memcmp(k, s, n) == 0)
-                    return (long)(d->slots[i] - 1);
-                continue;
-            }
-            for (j = 0; j < n; j++)
-                if ((unsigned char)k[j] != lower_byte((unsigned char)s[j]))
-                    break;
-            if (j == n)
-                return (long)(d->slots[i] - 1);
-        }
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const entry *e;
+        const unsigned char *k;
+        if (d->slots[i].hash != h)
+            continue;
+        e = &d->ents[d->slots[i].ent - 1];
+        if (e->len != n)
+            continue;
+        k = (const unsigned char *)d->pool + e->off;
+        for (j = 0; j < n; j++)
+            if (k[j] != (fold ? lower_byte((unsigned char)s[j]) : (unsigned char)s[j]))
+                break;
+        if (j == n)
+            return (long)(d->slots[i].ent - 1);
     }
     return -1;
 }
 
+/* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
+static long find_entry(const np_discoverer *d, const char *s, size_t n,
+                       int fold)
+{
+    if (d->nslots == 0 || n == 0 || n > d->max_len)
+        return -1;
+    if (!sig_has(d, fold ? sig_bit(n, lower_byte((unsigned char)s[0]),
+                                   lower_byte((unsigned char)s[n - 1]))
+                         : sig_bit(n, (unsigned char)s[0], (unsigned char)s[n - 1])))
+        return -1;
+    return probe(d, hash_bytes(s, n, fold), s, n, fold);
+}
+
+/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
+ * no hash when neither signature is a key's, both hashes in one pass
+ * otherwise; a word without an ASCII capital is its own lower-cased form,
+ * so then one probe answers both */
+static void find_both(const np_discoverer *d, const char *s, size_t n,
+                      long *exact, long *low)
+{
+    uint32_t h = 2166136261u, hl = 2166136261u;
+    unsigned upper = 0;
+    unsigned char f, l;
+    int want_exact, want_low;
+    size_t i;
+
+    *exact = *low = -1;
+    if (d->nslots == 0 || n == 0 || n > d->max_len)
+        return;
+    f = (unsigned char)s[0];
+    l = (unsigned char)s[n - 1];
+    want_exact = sig_has(d, sig_bit(n, f, l));
+    want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
+    if (!want_exact && !want_low)
+        return;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned char lc = lower_byte(c);
+        upper |= c != lc;
+        h = (h ^ c) * 16777619u;
+        hl = (hl ^ lc) * 16777619u;
+    }
+    if (want_low)
+        *low = probe(d, hl, s, n, 1);
+    if (!upper)
+        *exact = *low;            /* the same key, the same signature */
+    else if (want_exact)
+        *exact = probe(d, h, s, n, 0);
+}
+
 static int rehash(np_discoverer *d, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    struct slot *slots = calloc(nslots, sizeof *slots);
     size_t k;
 
     if (slots == NULL)
         return NP_ENOMEM;
     for (k = 0; k < d->nents; k++) {
         const entry *e = &d->ents[k];
-        size_t i = hash_bytes(d->pool + e->off, e->len, 0) & (nslots - 1);
-        while (slots[i] != 0)
+        uint32_t h = hash_bytes(d->pool + e->off, e->len, 0);
+        size_t i = h & (nslots - 1);
+        while (slots[i].ent != 0)
             i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)k + 1;
+        slots[i].hash = h;
+        slots[i].ent = (uint32_t)k + 1;
     }
     free(d->slots);
     d->slots = slots;
@@ -146,11 +217,17 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     if (n > d->max_len)
         d->max_len = n;
     {
+        uint32_t bit = sig_bit(n, (unsigned char)key[0], (unsigned char)key[n - 1]);
+        d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
+    {
         size_t mask = d->nslots - 1;
-        size_t i = hash_bytes(key, n, 0) & mask;
-        while (d->slots[i] != 0)
+        uint32_t h = hash_bytes(key, n, 0);
+        size_t i = h & mask;
+        while (d->slots[i].ent != 0)
             i = (i + 1) & mask;
-        d->slots[i] = (uint32_t)d->nents;
+        d->slots[i].hash = h;
+        d->slots[i].ent = (uint32_t)d->nents;
     }
     return NP_OK;
 }
@@ -303,10 +380,10 @@ static int starts_cap(const char *s, size_t a, size_t b)
 static unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
 {
     if (!t->looked) {
-        size_t n = t->end - t->start;
-        long e = find_entry(d, s + t->start, n, 0);
-        unsigned cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-        long lo = find_entry(d, s + t->start, n, 1);
+        long e, lo;
+        unsigned cls;
+        find_both(d, s + t->start, t->end - t->start, &e, &lo);
+        cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
         if (lo >= 0) {
             cls |= d->ents[lo].classes & ~NP_EW_EXACT;
             t->low_id = (uint32_t)lo;
@@ -518,7 +595,7 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
 
 static int cap_word(const np_entity_scratch *sc, const tok *t)
 {
-    return t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN && t->cap &&
+    return t->cap && t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN &&
            !taken_overlaps(sc, t->start, t->end);
 }
 
@@ -851,94 +928,76 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
-/* tokens of every sentence into sc->t, sc->first_tok[i] the first of
- * sentence i */
-static int tokenize(np_entity_scratch *sc, const char *s, const np_span *sent,
-                    size_t nsent)
+/* One pass over the sentences before any is searched: the tokens of each
+ * into sc->t (sc->first_tok[i] the first of sentence i, each sentence
+ * read as s[0..sentence end) from its start, as core.tokens did), then,
+ * while they are fresh, in one loop over them: its capitalised words
+ * inside sentences that end a name into the caps set (entities.lua:
+ * capitals) and, when refs is not NULL, its "the X [Y]" places (capitalised
+ * X and Y) into refs (entities.lua: resolve_roles). */
+static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
+                          const char *s, const np_span *sent, size_t nsent,
+                          np_role_refs *refs)
 {
-    size_t i, pos;
+    size_t i, k, pos;
     np_token tk;
+    int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
         return NP_ENOMEM;
+    if (sc->capslots)
+        memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
+    sc->ncaps = 0;
     sc->nt = 0;
     for (i = 0; i < nsent; i++) {
-        sc->first_tok[i] = sc->nt;
+        size_t lo = sc->nt, hi, fw = (size_t)-1;
+        tok *t;
+        sc->first_tok[i] = lo;
         pos = sent[i].start;
         while (np_next_token(s, sent[i].end, &pos, &tk)) {
-            tok *t;
             if (sc->nt == sc->tcap &&
                 np_grow((void **)&sc->t, &sc->tcap, sc->nt + 1, sizeof *sc->t) != NP_OK)
                 return NP_ENOMEM;
-            t = &sc->t[sc->nt++];
+            t = &sc->t[sc->nt];
             t->start = tk.start;
             t->end = tk.end;
             t->kind = tk.kind;
             t->form = tk.form;
             t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
             t->looked = 0;
+            if (fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
+                fw = sc->nt;
+            sc->nt++;
+        }
+        hi = sc->nt;
+        t = sc->t;
+        for (k = lo; k < hi; k++) {
+            int next_cap = k + 1 < hi && t[k + 1].cap;
+            np_role_ref *r;
+            if (t[k].cap && t[k].kind == NP_TOK_WORD && !next_cap &&
+                !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
+                return rc;
+            if (refs == NULL || !next_cap || t[k].end - t[k].start != 3 ||
+                lower_byte((unsigned char)s[t[k].start]) != 't' ||
+                lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
+                lower_byte((unsigned char)s[t[k].start + 2]) != 'e')
+                continue;
+            if (refs->n == refs->cap &&
+                np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
+                return NP_ENOMEM;
+            r = &refs->v[refs->n++];
+            r->sentence = i;
+            r->start1 = t[k + 1].start;
+            r->end1 = t[k + 1].end;
+            if (k + 2 < hi && t[k + 2].cap) {
+                r->start2 = t[k + 2].start;
+                r->end2 = t[k + 2].end;
+            } else {
+                r->start2 = r->end2 = t[k + 1].end;
+            }
         }
     }
     sc->first_tok[nsent] = sc->nt;
-    return NP_OK;
-}
-
-/* capitalised words inside sentences that end a name (entities.lua:
- * capitals) */
-static int capitals(const np_discoverer *d, np_entity_scratch *sc,
-                    const char *s, size_t nsent)
-{
-    size_t i, k;
-    int rc;
-
-    if (sc->capslots)
-        memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
-    sc->ncaps = 0;
-    for (i = 0; i < nsent; i++) {
-        size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1], fw = (size_t)-1;
-        tok *t = sc->t;
-        for (k = lo; k < hi; k++)
-            if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
-                fw = k;
-                break;
-            }
-        for (k = lo; k < hi; k++) {
-            if (t[k].kind == NP_TOK_WORD && t[k].cap && !(k + 1 < hi && t[k + 1].cap) &&
-                !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
-                return rc;
-        }
-    }
-    return NP_OK;
-}
-
-/* "the X [Y]" with capitalised X (and Y) in sentence si (entities.lua:
- * resolve_roles) */
-static int role_refs(np_entity_scratch *sc, const char *s, size_t si,
-                     np_role_refs *refs)
-{
-    size_t lo = sc->first_tok[si], hi = sc->first_tok[si + 1], k;
-    const tok *t = sc->t;
-
-    for (k = lo; k + 1 < hi; k++) {
-        np_role_ref *r;
-        if (t[k].end - t[k].start != 3 || lower_byte((unsigned char)s[t[k].start]) != 't' ||
-            lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
-            lower_byte((unsigned char)s[t[k].start + 2]) != 'e' || !t[k + 1].cap)
-            continue;
-        if (refs->n == refs->cap &&
-            np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
-            return NP_ENOMEM;
-        r = &refs->v[refs->n++];
-        r->sentence = si;
-        r->start1 = t[k + 1].start;
-        r->end1 = t[k + 1].end;
-        if (k + 2 < hi && t[k + 2].cap) {
-            r->start2 = t[k + 2].start;
-            r->end2 = t[k + 2].end;
-        } else {
-            r->start2 = r->end2 = t[k + 1].end;
-        }
-    }
     return NP_OK;
 }
 
@@ -956,11 +1015,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     for (i = 0; i < nsent; i++)
         if (sent[i].start > sent[i].end || sent[i].end > len)
             return NP_EINVAL;
-    if (discover_names) {
-        if ((rc = tokenize(sc, s, sent, nsent)) != NP_OK ||
-            (rc = capitals(d, sc, s, nsent)) != NP_OK)
-            return rc;
-    }
+    if (discover_names && (rc = read_sentences(d, sc, s, sent, nsent, refs)) != NP_OK)
+        return rc;
     for (i = 0; i < nsent; i++) {
         size_t a = sent[i].start, b = sent[i].end;
         sc->ntaken = 0;
@@ -975,8 +1031,6 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
         if (discover_names) {
             rc = discover(d, sc, s, sc->first_tok[i], sc->first_tok[i + 1], i, out);
             if (rc != NP_OK)
-                return rc;
-            if (refs != NULL && (rc = role_refs(sc, s, i, refs)) != NP_OK)
                 return rc;
         }
     }

@@ -1,10 +1,11 @@
 /*
  * np_segment.c -- sentence boundaries in news text.
  *
- * One left-to-right pass.  A 256-entry table finds the bytes that can end
- * a sentence (. ! ? … and line breaks); everything else is skipped without
- * a function call.  At each candidate the rules look a few characters back
- * (the word before the full stop) and ahead (the next word), in this order:
+ * One left-to-right pass.  np_next_stop (np_scan.h, 16 bytes at a time)
+ * finds the bytes that can end a sentence (. ! ? … and line breaks);
+ * everything else is skipped without a function call.  At each candidate
+ * the rules look a few characters back (the word before the full stop) and
+ * ahead (the next word), in this order:
  *
  *   decimals, URLs, e-mail   "3.5", "example.com", "jane.doe@x.org": no end
  *   glued sentences          "world.Today" (lower/digit . Upper lower): end
@@ -37,10 +38,12 @@
 #include <string.h>
 
 #include "np_common.h"
+#include "np_scan.h"
 #include "np_segment.h"
 #include "np_utf8.h"
 
 #define WORD_MAX 31
+#define SIG_BITS 4096
 
 typedef struct word_entry {
     char w[WORD_MAX + 1];
@@ -51,7 +54,20 @@ typedef struct word_entry {
 struct np_segmenter {
     word_entry *tab;
     size_t cap, n;          /* cap is a power of two */
+    unsigned char ascii_cls[128];   /* np_cp_class of each ASCII byte */
+    /* a bit per (length, first byte, last byte) signature of every word:
+     * a word whose signature is missing is not in the table, and costs
+     * no hash */
+    uint64_t sig[SIG_BITS / 64];
 };
+
+/* the signature bit of a lower-cased word of n >= 1 bytes that begins
+ * with f and ends with l */
+static uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
+{
+    uint32_t x = ((uint32_t)f << 16 | (uint32_t)l << 8 | (uint32_t)n) * 0x9E3779B1u;
+    return x >> (32 - 12);
+}
 
 /*{====================================================================
  * Word table
@@ -75,6 +91,7 @@ static unsigned char ascii_lower(unsigned char c)
 np_segmenter *np_segmenter_create(void)
 {
     np_segmenter *sg = calloc(1, sizeof *sg);
+    size_t i;
 
     if (sg == NULL)
         return NULL;
@@ -84,6 +101,8 @@ np_segmenter *np_segmenter_create(void)
         free(sg);
         return NULL;
     }
+    for (i = 0; i < 128; i++)
+        sg->ascii_cls[i] = (unsigned char)np_cp_class((uint32_t)i);
     return sg;
 }
 
@@ -129,6 +148,10 @@ int np_segmenter_add_word(np_segmenter *sg, const char *word, size_t len,
         sg->cap = ncap;
     }
     e = word_slot(sg->tab, sg->cap, buf, len);
+    {
+        uint32_t bit = sig_bit(len, (unsigned char)buf[0], (unsigned char)buf[len - 1]);
+        sg->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
     if (!e->len) {
         memcpy(e->w, buf, len);
         e->len = (unsigned char)len;
@@ -147,6 +170,9 @@ static unsigned word_classes(const np_segmenter *sg, const char *s, size_t a,
     size_t i, n = b - a;
 
     if (n == 0 || n > WORD_MAX)
+        return 0;
+    i = sig_bit(n, ascii_lower((unsigned char)s[a]), ascii_lower((unsigned char)s[b - 1]));
+    if (!((sg->sig[i >> 6] >> (i & 63)) & 1u))
         return 0;
     for (i = 0; i < n; i++)
         buf[i] = (char)ascii_lower((unsigned char)s[a + i]);
@@ -185,31 +211,47 @@ typedef struct scan {
 enum { STYLE_DOT = 1, STYLE_PAREN, STYLE_DOT_PAREN };
 
 /* bytes where a sentence may end: . ! ? the lead byte of … and bullets,
- * line breaks */
+ * line breaks (np_next_stop with lines set finds the same bytes) */
 static const unsigned char stop_byte[256] = {
     ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, ['\r'] = 1, [0xE2] = 1,
 };
 
+/* np_space_len(s, len, i) with ASCII answered here: space, tab, LF, VT,
+ * FF, CR; only the lead bytes of non-ASCII spaces go to np_space_len */
+static inline size_t space_len(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+
+    if (c < 0x80)
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    if (c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+        return 0;
+    return np_space_len(s, len, i);
+}
+
 static size_t space_at(const scan *sc, size_t i)
 {
-    return i < sc->len ? np_space_len(sc->s, sc->len, i) : 0;
+    return i < sc->len ? space_len(sc->s, sc->len, i) : 0;
 }
 
 static size_t skip_space(const scan *sc, size_t i)
 {
     size_t n;
 
-    while (i < sc->len && (n = np_space_len(sc->s, sc->len, i)) > 0)
+    while (i < sc->len && (n = space_len(sc->s, sc->len, i)) > 0)
         i += n;
     return i;
 }
 
+/* np_class_at, ASCII from the segmenter's table */
 static int cls_at(const scan *sc, size_t i)
 {
     size_t n;
 
     if (i >= sc->len)
         return NP_CP_OTHER;
+    if (sc->u[i] < 0x80)
+        return sc->sg->ascii_cls[sc->u[i]];
     return np_class_at(sc->s, sc->len, i, &n);
 }
 
@@ -395,9 +437,13 @@ static int emit(scan *sc, size_t end)
 {
     size_t a = sc->start, b = end;
 
-    np_trim(sc->s, b, &a, &b);
+    /* np_trim, called only when an end may be white space */
+    if (a < b && (space_len(sc->s, b, a) != 0 || (unsigned char)sc->s[b - 1] >= 0x80 ||
+                  space_len(sc->s, b, b - 1) != 0))
+        np_trim(sc->s, b, &a, &b);
     if (a < b) {
-        if (np_grow((void **)&sc->out->v, &sc->out->cap, sc->out->n + 1,
+        if (sc->out->n == sc->out->cap &&
+            np_grow((void **)&sc->out->v, &sc->out->cap, sc->out->n + 1,
                     sizeof(np_span)) != NP_OK)
             return NP_ENOMEM;
         sc->out->v[sc->out->n].start = a;
@@ -468,7 +514,7 @@ static size_t words_before(const scan *sc, size_t i)
     int in_word = 0;
 
     while (k < i) {
-        size_t n = np_space_len(sc->s, i, k);
+        size_t n = space_len(sc->s, i, k);
         if (n) {
             in_word = 0;
             k += n;
@@ -706,11 +752,8 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
 
         if (!sc.list && !sc.bullet) {
             /* outside lists only the stop bytes matter: run to the next */
-            const unsigned char *u = sc.u;
-            size_t end = sc.len;
-            while (i < end && !stop_byte[u[i]])
-                i++;
-            if (i >= end)
+            i = np_next_stop(sc.u, i, sc.len, 1);
+            if (i >= sc.len)
                 break;
         }
         c = sc.u[i];
