@@ -1817,11 +1817,12 @@ static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
  * state after it.  The longest pattern that passes the word and case tests
  * is the match at that place.  With literals only (greedy) the search then
  * goes on after the match, which gives the leftmost-longest non-overlapping
- * matches directly; with rules too, every place's longest literal is a
- * candidate for np_match_run's sweep. */
+ * matches directly, appended to out in their final order; with rules too
+ * (out NULL), every place's longest literal is a candidate for
+ * np_match_run's sweep. */
 static int scan_words(const np_matcher *m, np_match_scratch *sc,
                       const char *s, size_t len, size_t from, int first_only,
-                      int greedy)
+                      int greedy, np_matches *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
@@ -1872,14 +1873,30 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
             end = walk(m, s, len, i, i, 0, (size_t)-1, &term);
         }
         if (end != (size_t)-1) {
+            size_t first_of_group = (size_t)-1;
             for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
                 const pat *p = &m->pats[m->term_pat[k]];
                 if (m->fold && !p->insensitive &&
                     (end - i != p->raw_len ||
                      memcmp(s + i, m->raw + p->raw_off, p->raw_len) != 0))
                     continue;
-                if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
-                    return NP_ENOMEM;
+                if (out == NULL) {
+                    if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
+                        return NP_ENOMEM;
+                } else {
+                    np_match *o;
+                    if (np_grow((void **)&out->v, &out->cap, out->n + 1,
+                                sizeof(np_match)) != NP_OK)
+                        return NP_ENOMEM;
+                    o = &out->v[out->n];
+                    o->start = i;
+                    o->end = end;
+                    o->pattern = m->term_pat[k];
+                    o->primary = (uint32_t)(first_of_group < out->n
+                                            ? first_of_group : out->n);
+                    first_of_group = o->primary;
+                    out->n++;
+                }
             }
             if (first_only)
                 break;
@@ -1944,8 +1961,10 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
     sc->n = 0;
     if (from > len)
         return NP_OK;
+    if ((m->flags & NP_MATCH_WORDS) && m->nregex == 0)   /* final order */
+        return scan_words(m, sc, s, len, from, first_only, 1, out);
     rc = (m->flags & NP_MATCH_WORDS)
-         ? scan_words(m, sc, s, len, from, first_only, m->nregex == 0)
+         ? scan_words(m, sc, s, len, from, first_only, 0, NULL)
          : scan_literals(m, sc, s, len, from, first_only);
     if (rc != NP_OK ||
         (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
