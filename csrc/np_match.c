@@ -1567,7 +1567,8 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
             for (;;) {
                 while (mk) {
                     size_t at = b->base + 32 * (size_t)k + (size_t)__builtin_ctz(mk);
-                    if (may_start3(m, u, len, at))
+                    if (len - at > 2 ? may_start3(m, u, len, at)
+                                     : (unsigned)may_start(m, u, len, at))
                         return at;
                     mk &= mk - 1;
                 }
@@ -1579,27 +1580,32 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
         }
         if (i >= len)
             return len;
+        b->base = i;
         if (i > 0 && len - i >= BLOCK_ROOM) {
-            b->base = i;
 #ifdef NP_MATCH_AVX2
             if (m->avx2)
                 b->n = blocks_avx2(m, u, i, len, b->mask);
             else
 #endif
                 b->n = blocks_scalar(m, u, i, len, b->mask);
-            continue;
+        } else {
+            /* the first block and the last: on a copy with a non-word byte
+             * before the text and NULs after it (which end a word too) */
+            unsigned char pad[1 + BLOCK_ROOM + 8];
+            size_t n = len - i < BLOCK_ROOM ? len - i : BLOCK_ROOM;
+            memset(pad, 0, sizeof pad);
+            pad[0] = i > 0 ? u[i - 1] : (unsigned char)' ';
+            memcpy(pad + 1, u + i, n);
+#ifdef NP_MATCH_AVX2
+            if (m->avx2)
+                blocks_avx2(m, pad + 1, 0, BLOCK_ROOM, b->mask);
+            else
+#endif
+                blocks_scalar(m, pad + 1, 0, BLOCK_ROOM, b->mask);
+            if (n < 32)
+                b->mask[0] &= ((uint32_t)1 << n) - 1;
+            b->n = 1;
         }
-        /* the first byte and the last few: one at a time */
-        for (; i < len; i++) {
-            if (i > 0 && np_ascii_word[u[i - 1]])
-                continue;
-            if (may_start(m, u, len, i))
-                return i;
-            if (i > 0 && len - i >= BLOCK_ROOM)
-                break;
-        }
-        if (i >= len)
-            return len;
     }
 }
 
