@@ -1330,7 +1330,71 @@ static l_mentions *check_mentions(lua_State *L, int idx)
     return u;
 }
 
-static const struct { const char *name; unsigned cls; } resolver_classes[] = {
+/* A word-class table: a class name and its bit. */
+typedef struct word_class {
+    const char *name;
+    unsigned cls;
+} word_class;
+
+/* add a word of class cls to obj: NP_OK, NP_EINVAL (empty or too long) or
+ * NP_ENOMEM */
+typedef int (*add_word_fn)(void *obj, const char *w, size_t len, unsigned cls);
+
+/* Read the table at index 1 -- class name -> a set of words (word = true)
+ * or a list -- into obj through add; what names the object in errors
+ * ("newsparse.quoter"), maxlen is its longest word. */
+static void load_word_classes(lua_State *L, const char *what,
+                              const word_class *classes, size_t nclasses,
+                              add_word_fn add, void *obj, int maxlen)
+{
+    size_t c;
+
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < nclasses; c++)
+            if (strcmp(k, classes[c].name) == 0)
+                break;
+        if (k == NULL || c == nclasses) {
+            luaL_error(L, "%s: unknown word class '%s'", what,
+                       k ? k : luaL_typename(L, -2));
+            return;
+        }
+        if (!lua_istable(L, -1)) {
+            luaL_error(L, "%s: %s: a table of words expected", what, k);
+            return;
+        }
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else {
+                luaL_error(L, "%s: %s: words must be strings", what, k);
+                return;
+            }
+            rc = add(obj, w, wl, classes[c].cls);
+            if (rc == NP_EINVAL)
+                luaL_error(L, "%s: %s: '%s' is empty or longer than %d bytes",
+                           what, k, w, maxlen);
+            else if (rc != NP_OK)
+                luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static int resolver_add(void *r, const char *w, size_t len, unsigned cls)
+{
+    return np_resolver_add(r, w, len, cls);
+}
+
+static const word_class resolver_classes[] = {
     {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
     {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
     {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
@@ -1345,7 +1409,6 @@ static const struct { const char *name; unsigned cls; } resolver_classes[] = {
 static int l_resolver_new(lua_State *L)
 {
     l_resolver *u;
-    size_t c;
 
     luaL_checktype(L, 1, LUA_TTABLE);
     u = lua_newuserdatauv(L, sizeof *u, 0);
@@ -1355,38 +1418,8 @@ static int l_resolver_new(lua_State *L)
     u->sc = np_coref_scratch_create();
     if (u->r == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        for (c = 0; k && c < N_RESOLVER_CLASSES; c++)
-            if (strcmp(k, resolver_classes[c].name) == 0)
-                break;
-        if (k == NULL || c == N_RESOLVER_CLASSES)
-            return luaL_error(L, "newsparse.resolver: unknown word class '%s'",
-                              k ? k : luaL_typename(L, -2));
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse.resolver: %s: a table of words expected", k);
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            size_t wl;
-            const char *w;
-            int rc;
-            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
-                w = lua_tolstring(L, -2, &wl);        /* a set */
-            else if (lua_type(L, -1) == LUA_TSTRING)
-                w = lua_tolstring(L, -1, &wl);        /* a list */
-            else
-                return luaL_error(L, "newsparse.resolver: %s: words must be strings", k);
-            rc = np_resolver_add(u->r, w, wl, resolver_classes[c].cls);
-            if (rc == NP_EINVAL)
-                return luaL_error(L, "newsparse.resolver: %s: '%s' is empty or longer "
-                                  "than 63 bytes", k, w);
-            if (rc != NP_OK)
-                return luaL_error(L, "newsparse: out of memory");
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
+    load_word_classes(L, "newsparse.resolver", resolver_classes,
+                      N_RESOLVER_CLASSES, resolver_add, u->r, 63);
     return 1;
 }
 
@@ -1652,7 +1685,12 @@ static l_quoter *check_quoter(lua_State *L, int idx)
     return u;
 }
 
-static const struct { const char *name; unsigned cls; } quoter_classes[] = {
+static int quoter_add(void *q, const char *w, size_t len, unsigned cls)
+{
+    return np_quoter_add(q, w, len, cls);
+}
+
+static const word_class quoter_classes[] = {
     {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
     {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
     {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
@@ -1666,7 +1704,6 @@ static const struct { const char *name; unsigned cls; } quoter_classes[] = {
 static int l_quoter_new(lua_State *L)
 {
     l_quoter *u;
-    size_t c;
 
     luaL_checktype(L, 1, LUA_TTABLE);
     u = lua_newuserdatauv(L, sizeof *u, 0);
@@ -1676,38 +1713,8 @@ static int l_quoter_new(lua_State *L)
     u->sc = np_quote_scratch_create();
     if (u->q == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        for (c = 0; k && c < N_QUOTER_CLASSES; c++)
-            if (strcmp(k, quoter_classes[c].name) == 0)
-                break;
-        if (k == NULL || c == N_QUOTER_CLASSES)
-            return luaL_error(L, "newsparse.quoter: unknown word class '%s'",
-                              k ? k : luaL_typename(L, -2));
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse.quoter: %s: a table of words expected", k);
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            size_t wl;
-            const char *w;
-            int rc;
-            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
-                w = lua_tolstring(L, -2, &wl);        /* a set */
-            else if (lua_type(L, -1) == LUA_TSTRING)
-                w = lua_tolstring(L, -1, &wl);        /* a list */
-            else
-                return luaL_error(L, "newsparse.quoter: %s: words must be strings", k);
-            rc = np_quoter_add(u->q, w, wl, quoter_classes[c].cls);
-            if (rc == NP_EINVAL)
-                return luaL_error(L, "newsparse.quoter: %s: '%s' is empty or longer "
-                                  "than 31 bytes", k, w);
-            if (rc != NP_OK)
-                return luaL_error(L, "newsparse: out of memory");
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
+    load_word_classes(L, "newsparse.quoter", quoter_classes,
+                      N_QUOTER_CLASSES, quoter_add, u->q, 31);
     if (np_quoter_ready(u->q) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
     return 1;

@@ -1197,6 +1197,22 @@ static int push_cand(np_match_scratch *sc, size_t start, size_t end,
     return NP_OK;
 }
 
+/* The character at s[*pos] (not ASCII) folded, as the automaton reads
+ * it: its UTF-8 bytes in buf (INVALID_BYTE for invalid UTF-8); *pos moves
+ * past it.  Returns the number of bytes. */
+static inline size_t fold_next(const char *s, size_t len, size_t *pos,
+                               char buf[4])
+{
+    uint32_t cp;
+
+    *pos += np_utf8_decode(s, len, *pos, &cp);
+    if (cp == NP_UTF8_BAD) {
+        buf[0] = (char)INVALID_BYTE;
+        return 1;
+    }
+    return np_utf8_encode(np_fold(cp), buf);
+}
+
 /* Test the patterns ending at automaton state st, text position end. */
 static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
                   size_t len, size_t from, size_t end, uint32_t st)
@@ -1680,15 +1696,7 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
             i++;
         } else {
             char buf[4];
-            size_t nb, k;
-            uint32_t cp;
-            i += np_utf8_decode(s, len, i, &cp);
-            if (cp == NP_UTF8_BAD) {
-                buf[0] = (char)INVALID_BYTE;
-                nb = 1;
-            } else {
-                nb = np_utf8_encode(np_fold(cp), buf);
-            }
+            size_t nb = fold_next(s, len, &i, buf), k;
             for (k = 0; k < nb; k++)
                 st = step(m, st, (unsigned char)buf[k]);
         }
@@ -1787,15 +1795,7 @@ static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
             pos++;
         } else {
             char buf[4];
-            size_t nb, k;
-            uint32_t cp;
-            pos += np_utf8_decode(s, len, pos, &cp);
-            if (cp == NP_UTF8_BAD) {
-                buf[0] = (char)INVALID_BYTE;
-                nb = 1;
-            } else {
-                nb = np_utf8_encode(np_fold(cp), buf);
-            }
+            size_t nb = fold_next(s, len, &pos, buf), k;
             for (k = 0; k < nb; k++) {
                 unsigned b = (unsigned char)buf[k];
                 st = root && k == 0 ? m->root_next[b] : go(m, st, b);
