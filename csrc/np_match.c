@@ -621,6 +621,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
             }
             free(kb);
             kb = sk;
+            total = at;     /* folding may lengthen a key (Ⱥ: 2 -> 3 bytes) */
         }
     }
 

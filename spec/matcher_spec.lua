@@ -172,6 +172,17 @@ describe("np.matcher entries", function()
 end)
 
 describe("np.matcher on odd input", function()
+  it("builds caseless patterns that folding makes longer (Ⱥ: 2 bytes, ⱥ: 3)", function()
+    -- REGRESSION: the builder sized its trie by the bytes as written, and
+    -- wrote past it when the folded keys were longer
+    assert.are.same({ "ⱥ", "Ⱥ" }, texts(np.matcher({ "Ⱥ" }, { case = "insensitive" }), "ⱥ Ⱥ"))
+    local pats = {}
+    for n = 1, 40 do pats[n] = ("Ⱥ"):rep(n) end
+    local m = np.matcher(pats, { case = "insensitive" })
+    local text = ("ⱥ"):rep(7) .. " " .. ("Ⱥ"):rep(40) .. " xȺ"
+    assert.are.same({ ("ⱥ"):rep(7), ("Ⱥ"):rep(40) }, texts(m, text))
+  end)
+
   it("matches patterns holding NUL bytes or invalid UTF-8 byte for byte", function()
     local m = np.matcher({ "a\0b", "\255\254", "caf\233" }, { words = false })
     assert.are.same({ "a\0b", "\255\254", "caf\233" }, texts(m, "xa\0by \255\254 caf\233 a\0c"))
