@@ -9,8 +9,9 @@
  * digits and "_" begins, only a pattern that begins with that same word.
  * So the search goes from place to place where a match may begin -- found
  * 32 bytes at a time with AVX2 nibble tables on the first three bytes (the
- * Teddy idea of Hyperscan), no word byte before -- hashes the word there,
- * looks it up in the word table (a filter bit, then the slot), and when
+ * Teddy idea of Hyperscan), no ASCII word byte before (word_before then
+ * checks the others) -- hashes the word there, looks it up in the word
+ * table (a filter bit first where the table is large), and when
  * some pattern begins with it follows the trie from the state after the
  * word; the longest pattern that passes the tests there is the match, and
  * the search goes on after it.  No automaton steps over the words in
@@ -1050,8 +1051,6 @@ static void prepare_search(np_matcher *m)
     /* the filter (64 KiB) helps where the table would not stay in a core's
      * cache and it is at most an eighth full */
     m->use_filter = m->nwslots > 4096 && m->nwslots <= WFILTER_BITS / 4;
-#ifdef NP_MATCH_AVX2
-#endif
     for (k = 0; k < 3; k++) {
         unsigned j = k < n ? k : 0;     /* unused: a copy of the first */
         m->start_lo[k] = (unsigned char)(n ? lo[j] : 1);
@@ -1765,7 +1764,7 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
         return d;
     for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
         const pat *p = &m->pats[m->term_pat[k]];
-        if (!m->fold || p->insensitive ||
+        if (p->insensitive ||
             (pos - i == p->raw_len &&
              memcmp(s + i, m->raw + p->raw_off, p->raw_len) == 0))
             return d;
@@ -1816,7 +1815,7 @@ static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
 }
 
 /* The whole-word search.  A match begins where no word character comes
- * before it, so from each such place where a pattern may start (skip_root
+ * before it, so from each such place where a pattern may start (next_start
  * finds them, then word_before decides) the trie is followed from the root
  * -- or, when a word of ASCII letters, digits and "_" begins there, the
  * word is looked up in the word table: not there, no pattern begins at it

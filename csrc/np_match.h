@@ -1,7 +1,8 @@
 /*
- * np_match.h -- a compiled gazetteer: literal patterns (an Aho-Corasick
- * automaton) and PCRE2 rules, matched whole-word, leftmost-longest and
- * without overlaps.
+ * np_match.h -- a compiled gazetteer: literal patterns (a trie, with a
+ * word table for whole-word search and Aho-Corasick failure links for
+ * substring search) and PCRE2 rules, matched whole-word, leftmost-longest
+ * and without overlaps.
  *
  * Semantics (DESIGN.md "Matching"): at the leftmost position where some
  * pattern matches, the longest one wins; candidates that fail the word test
@@ -10,7 +11,7 @@
  * wins over a longer one that does not.  Literal and regex patterns take
  * part in the same contest.  Case: a pattern is sensitive or insensitive
  * (Unicode simple case folding); when any pattern is insensitive the
- * automaton reads folded text, and sensitive patterns are confirmed
+ * search reads folded text, and sensitive patterns are confirmed
  * against the original bytes.
  *
  * Objects: a builder collects patterns; np_mb_build turns it into an
