@@ -1011,7 +1011,71 @@ static l_disc *check_disc(lua_State *L, int idx)
     return u;
 }
 
-static const struct { const char *name; unsigned cls; } disc_classes[] = {
+/* A word-class table: a class name and its bit. */
+typedef struct word_class {
+    const char *name;
+    unsigned cls;
+} word_class;
+
+/* add a word of class cls to obj: NP_OK, NP_EINVAL (empty or too long) or
+ * NP_ENOMEM */
+typedef int (*add_word_fn)(void *obj, const char *w, size_t len, unsigned cls);
+
+/* Read the table at index 1 -- class name -> a set of words (word = true)
+ * or a list -- into obj through add; what names the object in errors
+ * ("newsparse.quoter"), maxlen is its longest word. */
+static void load_word_classes(lua_State *L, const char *what,
+                              const word_class *classes, size_t nclasses,
+                              add_word_fn add, void *obj, int maxlen)
+{
+    size_t c;
+
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (c = 0; k && c < nclasses; c++)
+            if (strcmp(k, classes[c].name) == 0)
+                break;
+        if (k == NULL || c == nclasses) {
+            luaL_error(L, "%s: unknown word class '%s'", what,
+                       k ? k : luaL_typename(L, -2));
+            return;
+        }
+        if (!lua_istable(L, -1)) {
+            luaL_error(L, "%s: %s: a table of words expected", what, k);
+            return;
+        }
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            size_t wl;
+            const char *w;
+            int rc;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
+                w = lua_tolstring(L, -2, &wl);        /* a set */
+            else if (lua_type(L, -1) == LUA_TSTRING)
+                w = lua_tolstring(L, -1, &wl);        /* a list */
+            else {
+                luaL_error(L, "%s: %s: words must be strings", what, k);
+                return;
+            }
+            rc = add(obj, w, wl, classes[c].cls);
+            if (rc == NP_EINVAL)
+                luaL_error(L, "%s: %s: '%s' is empty or longer than %d bytes",
+                           what, k, w, maxlen);
+            else if (rc != NP_OK)
+                luaL_error(L, "newsparse: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static int disc_add(void *d, const char *w, size_t len, unsigned cls)
+{
+    return np_discoverer_add(d, w, len, cls);
+}
+
+static const word_class disc_classes[] = {
     {"honorific", NP_EW_HONORIFIC}, {"role", NP_EW_ROLE},
     {"connector", NP_EW_CONNECTOR}, {"common", NP_EW_COMMON},
     {"org", NP_EW_ORG}, {"speech", NP_EW_SPEECH},
@@ -1026,7 +1090,6 @@ static const struct { const char *name; unsigned cls; } disc_classes[] = {
 static int l_disc_new(lua_State *L)
 {
     l_disc *u;
-    size_t c;
 
     luaL_checktype(L, 1, LUA_TTABLE);
     u = lua_newuserdatauv(L, sizeof *u, 0);
@@ -1036,48 +1099,9 @@ static int l_disc_new(lua_State *L)
     u->sc = np_entity_scratch_create();
     if (u->d == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {        /* check the class names first */
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        for (c = 0; k && c < sizeof disc_classes / sizeof disc_classes[0]; c++)
-            if (strcmp(k, disc_classes[c].name) == 0)
-                break;
-        if (k == NULL || c == sizeof disc_classes / sizeof disc_classes[0])
-            return luaL_error(L, "newsparse.discoverer: unknown word class '%s'",
-                              k ? k : luaL_typename(L, -2));
-        lua_pop(L, 1);
-    }
-    for (c = 0; c < sizeof disc_classes / sizeof disc_classes[0]; c++) {
-        int t = lua_getfield(L, 1, disc_classes[c].name);
-        if (t == LUA_TNIL) {
-            lua_pop(L, 1);
-            continue;
-        }
-        if (t != LUA_TTABLE)
-            return luaL_error(L, "newsparse.discoverer: %s: a table of words expected",
-                              disc_classes[c].name);
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            size_t wl;
-            const char *w;
-            int rc;
-            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
-                w = lua_tolstring(L, -2, &wl);        /* a set */
-            else if (lua_type(L, -1) == LUA_TSTRING)
-                w = lua_tolstring(L, -1, &wl);        /* a list */
-            else
-                return luaL_error(L, "newsparse.discoverer: %s: words must be strings",
-                                  disc_classes[c].name);
-            rc = np_discoverer_add(u->d, w, wl, disc_classes[c].cls);
-            if (rc == NP_EINVAL)
-                return luaL_error(L, "newsparse.discoverer: %s: '%s' is empty or longer "
-                                  "than 63 bytes", disc_classes[c].name, w);
-            if (rc != NP_OK)
-                return luaL_error(L, "newsparse: out of memory");
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
+    load_word_classes(L, "newsparse.discoverer", disc_classes,
+                      sizeof disc_classes / sizeof disc_classes[0], disc_add,
+                      u->d, 63);
     return 1;
 }
 
@@ -1328,65 +1352,6 @@ static l_mentions *check_mentions(lua_State *L, int idx)
     if (!u->live)
         luaL_error(L, "attempt to use a closed newsparse mentions object");
     return u;
-}
-
-/* A word-class table: a class name and its bit. */
-typedef struct word_class {
-    const char *name;
-    unsigned cls;
-} word_class;
-
-/* add a word of class cls to obj: NP_OK, NP_EINVAL (empty or too long) or
- * NP_ENOMEM */
-typedef int (*add_word_fn)(void *obj, const char *w, size_t len, unsigned cls);
-
-/* Read the table at index 1 -- class name -> a set of words (word = true)
- * or a list -- into obj through add; what names the object in errors
- * ("newsparse.quoter"), maxlen is its longest word. */
-static void load_word_classes(lua_State *L, const char *what,
-                              const word_class *classes, size_t nclasses,
-                              add_word_fn add, void *obj, int maxlen)
-{
-    size_t c;
-
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        for (c = 0; k && c < nclasses; c++)
-            if (strcmp(k, classes[c].name) == 0)
-                break;
-        if (k == NULL || c == nclasses) {
-            luaL_error(L, "%s: unknown word class '%s'", what,
-                       k ? k : luaL_typename(L, -2));
-            return;
-        }
-        if (!lua_istable(L, -1)) {
-            luaL_error(L, "%s: %s: a table of words expected", what, k);
-            return;
-        }
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            size_t wl;
-            const char *w;
-            int rc;
-            if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1))
-                w = lua_tolstring(L, -2, &wl);        /* a set */
-            else if (lua_type(L, -1) == LUA_TSTRING)
-                w = lua_tolstring(L, -1, &wl);        /* a list */
-            else {
-                luaL_error(L, "%s: %s: words must be strings", what, k);
-                return;
-            }
-            rc = add(obj, w, wl, classes[c].cls);
-            if (rc == NP_EINVAL)
-                luaL_error(L, "%s: %s: '%s' is empty or longer than %d bytes",
-                           what, k, w, maxlen);
-            else if (rc != NP_OK)
-                luaL_error(L, "newsparse: out of memory");
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
 }
 
 static int resolver_add(void *r, const char *w, size_t len, unsigned cls)
