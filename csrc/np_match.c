@@ -1185,6 +1185,22 @@ static int word_after(const char *s, size_t len, size_t i)
     return np_is_wordchar(np_cp_class(cp), cp);
 }
 
+/* append a match to out; primary: the index of the first with its span */
+static int add_match(np_matches *out, size_t start, size_t end,
+                     uint32_t pattern, size_t primary)
+{
+    np_match *o;
+
+    if (np_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(np_match)) != NP_OK)
+        return NP_ENOMEM;
+    o = &out->v[out->n++];
+    o->start = start;
+    o->end = end;
+    o->pattern = pattern;
+    o->primary = (uint32_t)primary;
+    return NP_OK;
+}
+
 static int push_cand(np_match_scratch *sc, size_t start, size_t end,
                      uint32_t pattern)
 {
@@ -1821,14 +1837,14 @@ static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
  * word is looked up in the word table: not there, no pattern begins at it
  * and the search moves past it; there, the trie is followed on from the
  * state after it.  The longest pattern that passes the word and case tests
- * is the match at that place.  With literals only (greedy) the search then
- * goes on after the match, which gives the leftmost-longest non-overlapping
- * matches directly, appended to out in their final order; with rules too
- * (out NULL), every place's longest literal is a candidate for
- * np_match_run's sweep. */
+ * is the match at that place.  With literals only (out given) the search
+ * then goes on after the match, which gives the leftmost-longest
+ * non-overlapping matches directly, appended to out in their final order;
+ * with rules too (out NULL), every place's longest literal is a candidate
+ * for np_match_run's sweep. */
 static int scan_words(const np_matcher *m, np_match_scratch *sc,
                       const char *s, size_t len, size_t from, int first_only,
-                      int greedy, np_matches *out)
+                      np_matches *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
@@ -1890,23 +1906,16 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                     if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
                         return NP_ENOMEM;
                 } else {
-                    np_match *o;
-                    if (np_grow((void **)&out->v, &out->cap, out->n + 1,
-                                sizeof(np_match)) != NP_OK)
+                    if (first_of_group == (size_t)-1)
+                        first_of_group = out->n;
+                    if (add_match(out, i, end, m->term_pat[k],
+                                  first_of_group) != NP_OK)
                         return NP_ENOMEM;
-                    o = &out->v[out->n];
-                    o->start = i;
-                    o->end = end;
-                    o->pattern = m->term_pat[k];
-                    o->primary = (uint32_t)(first_of_group < out->n
-                                            ? first_of_group : out->n);
-                    first_of_group = o->primary;
-                    out->n++;
                 }
             }
             if (first_only)
                 break;
-            if (greedy) {
+            if (out != NULL) {
                 i = end;
                 continue;
             }
@@ -1968,9 +1977,9 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
     if (from > len)
         return NP_OK;
     if ((m->flags & NP_MATCH_WORDS) && m->nregex == 0)   /* final order */
-        return scan_words(m, sc, s, len, from, first_only, 1, out);
+        return scan_words(m, sc, s, len, from, first_only, out);
     rc = (m->flags & NP_MATCH_WORDS)
-         ? scan_words(m, sc, s, len, from, first_only, 0, NULL)
+         ? scan_words(m, sc, s, len, from, first_only, NULL)
          : scan_literals(m, sc, s, len, from, first_only);
     if (rc != NP_OK ||
         (rc = scan_regexes(m, sc, s, len, from, first_only)) != NP_OK)
@@ -1979,7 +1988,6 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
         sort_cands(sc->c, sc->n);
     for (i = 0; i < sc->n; i++) {
         const cand *c = &sc->c[i];
-        np_match *o;
         int same = out->n > 0 && i > 0 && c->start == sc->c[i - 1].start &&
                    c->end == sc->c[i - 1].end &&
                    out->v[out->n - 1].start == c->start &&
@@ -1990,17 +1998,10 @@ int np_match_run(const np_matcher *m, np_match_scratch *sc, const char *s,
         if (!same && first_only && groups > 0)
             break;
         groups += !same;
-        if (np_grow((void **)&out->v, &out->cap, out->n + 1,
-                    sizeof(np_match)) != NP_OK)
-            return NP_ENOMEM;
-        o = &out->v[out->n];
-        o->start = c->start;
-        o->end = c->end;
-        o->pattern = c->pattern;
         if (!same)
             primary = out->n;
-        o->primary = (uint32_t)primary;
-        out->n++;
+        if (add_match(out, c->start, c->end, c->pattern, primary) != NP_OK)
+            return NP_ENOMEM;
         cursor = c->end;
     }
     return NP_OK;
