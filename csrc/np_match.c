@@ -41,9 +41,9 @@
  *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
- *   the word table (version 4): wtab slots, a filter of WFILTER_BITS
- *   bits and the pool of words (see "Word table"); whole-word matchers
- *   keep one hot row only.
+ *   the word table (version 5): wtab slots, a control byte per slot
+ *   (wctl) and the pool of words, with eight zero bytes after the last
+ *   (see "Word table"); whole-word matchers keep one hot row only.
  * Building sorts the keys and lays the trie out one depth at a time (see
  * "Automaton construction"); memory is O(total pattern bytes).
  */
@@ -71,16 +71,17 @@
 #endif
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 4u
+#define FILE_VERSION 5u
 /* the first HOT_STATES states (breadth first: the shallow ones, where the
  * search spends its time) get full 256-entry rows with the failure links
  * folded in, so a step there is one load */
 #define HOT_STATES 4096u
 #define INVALID_BYTE 0xFFu   /* fed for invalid UTF-8 in folded mode */
-/* the longest first word the word table holds (see "Word table") */
+/* the longest word the word table holds (see "Word table") */
 #define WORD_MAX 64u
-/* bits in the word filter: a bit per word hash, before the table */
-#define WFILTER_BITS (1u << 19)
+/* the word table's slots in a group: their control bytes are compared
+ * with a key's at once */
+#define WGROUP 16u
 #define STATE_ENDS 1u
 #define STATE_KIDS 2u
 #define sflag(m, s) (((m)->sflags[(s) / 4] >> (2 * ((s) % 4))) & 3u)
@@ -96,16 +97,16 @@ typedef struct pat {
  * (two sets of eight bits): see nibble_tables */
 typedef unsigned char nibtab[2][3][2][16];
 
-/* a slot of the word table: the first word of some pattern (folded bytes
- * when the matcher folds) and the trie state it leads to; len 0: empty */
+/* a slot of the word table: a word of some pattern (folded bytes when
+ * the matcher folds) that begins at trie state from, and the state it
+ * leads to (its control byte in wctl says whether it is used) */
 typedef struct wslot {
     uint32_t state;
-    uint32_t term;              /* the state's terminal number + 1 when
-                                   patterns end there (STATE_ENDS), or 0 */
+    uint32_t from;
     uint32_t off;               /* the word in wpool */
     uint8_t len;
-    uint8_t kids;               /* edges leave the state (STATE_KIDS) */
-    uint16_t fp;                /* 16 bits of the word's hash */
+    uint8_t flags;              /* state's STATE_ENDS and STATE_KIDS */
+    uint16_t unused;            /* zero */
 } wslot;
 
 struct np_matcher_builder {
@@ -126,10 +127,10 @@ struct np_matcher {
     const uint32_t *root_next;
     const uint32_t *hot;        /* nhot rows of 256 next states */
     uint32_t nhot;
-    const wslot *wtab;          /* the word table: nwslots (a power of 2) */
-    const uint8_t *wfilter;     /* WFILTER_BITS bits: wfilter_bit */
-    int use_filter;             /* the table is larger than the filter and
-                                   the filter not too full to help */
+    const wslot *wtab;          /* the word table: nwslots (a power of 2,
+                                   at least WGROUP) */
+    const uint8_t *wctl;        /* a byte per slot: 0 empty, else 0x80 |
+                                   7 bits of the key's hash */
     /* two bits a state, four states a byte: STATE_ENDS, patterns end
      * there (its own, not a suffix's); STATE_KIDS, edges leave it */
     const uint8_t *sflags;
@@ -157,6 +158,11 @@ struct np_matcher {
      * loose those for text with a character that folds to ASCII */
     nibtab nib, loose;
     int avx2;                   /* the CPU has AVX2 */
+    int probe_words;            /* next_start leaves words to the table
+                                   (it is large: may_start3 would pass
+                                   most words anyway) */
+    int all_folded;             /* fold, and every pattern insensitive: a
+                                   state's terminals need no case test */
     const pat *pats;
     const char *raw;
     size_t raw_len;
@@ -260,7 +266,7 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
     size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
-           root_next, hot, wtab, wfilter, sflags, wpool, pats, raw, blob,
+           root_next, hot, wtab, wctl, sflags, wpool, pats, raw, blob,
            total;
 } layout;
 
@@ -280,15 +286,17 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
         return NP_EINVAL;
     l->edge_off = at;  at = align8(at + 4 * (nstates + 1));
     l->edge_byte = at; at = align8(at + nedges);
-    l->fail = at;      at = align8(at + 4 * nstates);
+    /* no failure links nor hot rows without the automaton (nhot 0: the
+     * whole-word matchers) */
+    l->fail = at;      at = align8(at + (nhot ? 4 * nstates : 0));
     l->dict = at;      at = align8(at + 4 * nstates);
-    l->tnext = at;     at = align8(at + 4 * nts);
+    l->tnext = at;     at = align8(at + (nhot ? 4 * nts : 0));
     l->toff = at;      at = align8(at + 4 * (nts + 1));
     l->term_pat = at;  at = align8(at + 4 * nterm);
     l->root_next = at; at = align8(at + 4 * 256);
     l->hot = at;       at = align8(at + 4 * 256 * nhot);
     l->wtab = at;      at = align8(at + sizeof(wslot) * nwslots);
-    l->wfilter = at;   at = align8(at + WFILTER_BITS / 8);
+    l->wctl = at;      at = align8(at + nwslots);
     l->sflags = at;    at = align8(at + (nstates + 3) / 4);
     l->wpool = at;     at = align8(at + wpool_len);
     l->pats = at;      at = align8(at + sizeof(pat) * npats);
@@ -304,15 +312,15 @@ static void point(np_matcher *m, const char *base, const layout *l)
 {
     m->edge_off = (const uint32_t *)(base + l->edge_off);
     m->edge_byte = (const uint8_t *)(base + l->edge_byte);
-    m->fail = (const uint32_t *)(base + l->fail);
+    m->fail = m->nhot ? (const uint32_t *)(base + l->fail) : NULL;
     m->dict = (const uint32_t *)(base + l->dict);
-    m->tnext = (const uint32_t *)(base + l->tnext);
+    m->tnext = m->nhot ? (const uint32_t *)(base + l->tnext) : NULL;
     m->toff = (const uint32_t *)(base + l->toff);
     m->term_pat = (const uint32_t *)(base + l->term_pat);
     m->root_next = (const uint32_t *)(base + l->root_next);
-    m->hot = (const uint32_t *)(base + l->hot);
+    m->hot = m->nhot ? (const uint32_t *)(base + l->hot) : NULL;
     m->wtab = (const wslot *)(const void *)(base + l->wtab);
-    m->wfilter = (const uint8_t *)(base + l->wfilter);
+    m->wctl = (const uint8_t *)(base + l->wctl);
     m->sflags = (const uint8_t *)(base + l->sflags);
     m->wpool = base + l->wpool;
     m->pats = (const pat *)(base + l->pats);
@@ -335,73 +343,112 @@ static uint64_t mix64(uint64_t x)
  * In whole-word mode a match begins where a word may begin, and a pattern
  * that begins with a word (a run of ASCII letters, digits and "_" ended by
  * any other byte or by the pattern's end) can only match where the text's
- * word is that same run.  The word table maps each such first word (at
- * most WORD_MAX bytes; folded when the matcher folds) to the trie state it
- * leads to, so the search hashes a word of the text once and either skips
- * it or goes on from that state; the words themselves sit in wpool, to
- * confirm a hit.  It is built with the trie and saved with it.
+ * word is that same run; the same holds for a word inside a pattern after
+ * an ASCII byte that is not a word byte ("York" in "New York").  The word
+ * table maps each such word (at most WORD_MAX bytes; folded when the
+ * matcher folds), keyed by the trie state where it begins (0 for a first
+ * word), to the state it leads to.  So the search hashes a word of the
+ * text once and either skips it or goes on from that state, and a pattern
+ * of several words is followed a word at a time.  The words themselves
+ * sit in wpool, to confirm a hit; eight zero bytes end the pool, so that a
+ * short word is read and compared as one 64-bit value.  The table is
+ * built with the trie and saved with it.
  *=====================================================================*/
 
-/* the hash of w[0..n) (n <= WORD_MAX), ASCII capitals lowered when fold;
- * avail >= n bytes of w may be read (eight at a time where they are there) */
-static inline uint64_t word_hash(const unsigned char *w, size_t n,
-                                 size_t avail, int fold)
+/* the bits of the n bytes (0 < n <= 8) word_bits reads */
+static inline uint64_t byte_mask(size_t n)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1), v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return ~(uint64_t)0 >> (8 * (8 - n));
+#else
+    return ~(uint64_t)0 << (8 * (8 - n));
+#endif
+}
+
+/* the bytes w[0..n) (n <= 8) as a 64-bit value, zeros above (any order
+ * both sides agree on); avail >= n bytes of w may be read */
+static inline uint64_t word_bits(const unsigned char *w, size_t n,
+                                 size_t avail)
+{
+    uint64_t v = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (avail >= 8) {
+        memcpy(&v, w, 8);
+        return v & byte_mask(n);
+    }
+#else
+    (void)avail;
+#endif
+    memcpy(&v, w, n);
+    return v;
+}
+
+/* The words are ASCII letters, digits and "_" only: with 0x20 set in each
+ * byte (a capital's lower case; digits have it; "_" becomes 0x7F, which
+ * no other of them does) a word is the same whatever its case. */
+#define CASE_BITS UINT64_C(0x2020202020202020)
+
+/* w[0..n) as one 64-bit value for the hash (0 < n <= WORD_MAX): the bytes
+ * themselves up to 8, a hash of them beyond; with fold, whatever the case
+ * of the letters.  avail >= n bytes of w may be read. */
+static inline uint64_t word_value(const unsigned char *w, size_t n,
+                                  size_t avail, int fold)
+{
+    uint64_t h, v, k;
     size_t i;
 
+    if (n <= 8) {
+        v = word_bits(w, n, avail);
+        return fold ? v | (CASE_BITS & byte_mask(n)) : v;
+    }
+    h = 0x9E3779B97F4A7C15ull * n;
     for (i = 0; i < n; i += 8) {
-        size_t r = n - i;
-        if (r >= 8) {
-            memcpy(&v, w + i, 8);
-        }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        else if (avail - i >= 8) {
-            memcpy(&v, w + i, 8);
-            v &= ~(uint64_t)0 >> (8 * (8 - r));
-        }
-#endif
-        else {
-            v = 0;
-            memcpy(&v, w + i, r);
-        }
+        k = n - i < 8 ? n - i : 8;
+        v = word_bits(w + i, k, avail - i);
         if (fold)
-            v = np_swar_lower(v);
+            v |= CASE_BITS & byte_mask(k);
         h = (h ^ v) * 0xC2B2AE3D27D4EB4Full;
         h ^= h >> 31;
     }
-    return mix64(h);
+    return h;
 }
 
-/* a first word while the table is made: its state, and where it is in
- * the pool */
+/* the table's hash for the word value wv beginning at state from */
+static inline uint64_t key_hash(uint64_t wv, uint32_t from)
+{
+    uint64_t h = (wv ^ ((uint64_t)from * 0xD6E8FEB86659FD93ull)) *
+                 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+/* a word while the table is made: the states it goes from and to, and
+ * where it is in the pool */
 typedef struct fword {
-    uint32_t state, off, len;
+    uint32_t from, state, off, len;
 } fword;
 
-/* the bit of the word filter for hash h: bits the table's slot number
- * (the low ones) does not use */
-static inline uint32_t wfilter_bit(uint64_t h)
-{
-    return (uint32_t)(h >> 40) & (WFILTER_BITS - 1);
-}
+/* the control byte of a key with hash h, and its first group */
+#define WCTL(h) ((uint8_t)(0x80u | (uint32_t)((h) >> 57)))
+#define WGROUP_OF(h, nslots) ((uint32_t)(h) & ((nslots) / WGROUP - 1))
 
-/* fill tab (nslots, a power of 2 > n, zeroed) with the n words of v, and
- * their bits in filter (zeroed) */
-static void fill_words(wslot *tab, uint32_t nslots, uint8_t *filter,
+/* fill tab and ctl (nslots, a power of 2 > n and >= WGROUP, zeroed) with
+ * the n words of v: each in the first free slot of its group or of the
+ * groups after it */
+static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
                        const char *pool, const fword *v, size_t n, int fold)
 {
     size_t k;
 
     for (k = 0; k < n; k++) {
-        uint64_t h = word_hash((const unsigned char *)pool + v[k].off,
-                               v[k].len, v[k].len, fold);
-        uint32_t at = (uint32_t)h & (nslots - 1);
-        filter[wfilter_bit(h) / 8] |= (uint8_t)(1u << (wfilter_bit(h) % 8));
-        while (tab[at].len != 0)
+        uint64_t h = key_hash(word_value((const unsigned char *)pool + v[k].off,
+                                         v[k].len, v[k].len, fold), v[k].from);
+        uint32_t at = WGROUP_OF(h, nslots) * WGROUP;
+        while (ctl[at] != 0)
             at = (at + 1) & (nslots - 1);
-        tab[at].fp = (uint16_t)(h >> 48);
+        ctl[at] = WCTL(h);
         tab[at].state = v[k].state;
+        tab[at].from = v[k].from;
         tab[at].off = v[k].off;
         tab[at].len = (uint8_t)v[k].len;
     }
@@ -507,10 +554,11 @@ static int sort_keys(skey *keys, size_t n)
 
 typedef struct run {
     uint32_t lo, hi, state;
-    int allword;        /* the prefix is ASCII letters, digits and "_" */
+    uint32_t ws, wd;    /* the state and depth where the last word began */
+    int allword;        /* the bytes since are ASCII letters, digits, "_" */
 } run;
 
-/* the first words found while the trie is built (see "Word table") */
+/* the words found while the trie is built (see "Word table") */
 typedef struct words {
     fword *v;
     size_t n, cap;
@@ -518,11 +566,13 @@ typedef struct words {
     size_t pool_len, pool_cap;
 } wordlist;
 
-static int add_word(wordlist *w, uint32_t state, const char *word, size_t len)
+static int add_word(wordlist *w, uint32_t from, uint32_t state,
+                    const char *word, size_t len)
 {
     if (np_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v) ||
-        np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len, 1))
+        np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len + 8, 1))
         return NP_ENOMEM;
+    w->v[w->n].from = from;
     w->v[w->n].state = state;
     w->v[w->n].off = (uint32_t)w->pool_len;
     w->v[w->n].len = (uint32_t)len;
@@ -553,8 +603,9 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     size_t nts = 0, nhot;
     uint8_t *edge_byte;
     wordlist fw;
-    uint32_t nwslots = 16;
+    uint32_t nwslots = WGROUP;
     int fold = 0, rc = NP_ENOMEM;
+    int words = (b->flags & NP_MATCH_WORDS) != 0;
 
     *out = NULL;
     memset(&fw, 0, sizeof fw);
@@ -643,6 +694,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         cur[0].lo = 0;
         cur[0].hi = (uint32_t)nkeys;
         cur[0].state = 0;
+        cur[0].ws = cur[0].wd = 0;
         cur[0].allword = 1;
         ncur = 1;
     } else {
@@ -652,7 +704,7 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         nnext = 0;
         for (k = 0; k < ncur; k++) {
             uint32_t j = cur[k].lo, hi = cur[k].hi;
-            int word_ends = 0;    /* a key's first word ends after d bytes */
+            int word_ends = 0;    /* a key's word ends after d bytes */
             e_off[cur[k].state] = (uint32_t)nedges;
             /* keys that end here sort first in the run */
             while (j < hi && keys[j].len == d) {
@@ -670,13 +722,24 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                 next[nnext].lo = j;
                 next[nnext].hi = q;
                 next[nnext].state = (uint32_t)nstates++;
-                next[nnext].allword = cur[k].allword && np_ascii_word[c];
-                word_ends |= !np_ascii_word[c];
+                if (np_ascii_word[c]) {             /* the word goes on */
+                    next[nnext].ws = cur[k].ws;
+                    next[nnext].wd = cur[k].wd;
+                    next[nnext].allword = cur[k].allword;
+                } else {        /* a word may begin after an ASCII byte */
+                    next[nnext].ws = next[nnext].state;
+                    next[nnext].wd = (uint32_t)d + 1;
+                    next[nnext].allword = c < 0x80;
+                    word_ends = 1;
+                }
                 nnext++;
                 j = q;
             }
-            if (word_ends && cur[k].allword && d > 0 && d <= WORD_MAX &&
-                add_word(&fw, cur[k].state, kb + keys[cur[k].lo].off, d) != NP_OK)
+            if (word_ends && cur[k].allword && d > cur[k].wd && words &&
+                d - cur[k].wd <= WORD_MAX &&
+                add_word(&fw, cur[k].ws, cur[k].state,
+                         kb + keys[cur[k].lo].off + cur[k].wd,
+                         d - cur[k].wd) != NP_OK)
                 goto done;
         }
         {
@@ -693,10 +756,15 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     for (i = 0; i < nt; i++)
         nts += (i == 0 || t_state[i] != t_state[i - 1]);
     /* the whole-word search does not run the automaton (scan_words) */
-    nhot = (b->flags & NP_MATCH_WORDS) ? 1
+    nhot = (b->flags & NP_MATCH_WORDS) ? 0
            : nstates < HOT_STATES ? nstates : HOT_STATES;
-    while (nwslots < 2 * fw.n)           /* at most half full */
+    while (nwslots < fw.n + fw.n / 2 + 1)    /* at most two thirds full */
         nwslots *= 2;
+    fw.pool_len += 8;                       /* zeros: see "Word table" */
+    if (fw.pool_len > UINT32_MAX) {
+        rc = NP_EINVAL;
+        goto done;
+    }
     if (plan(&l, 0, nstates, nedges, nts, nt, nhot, nwslots, fw.pool_len,
              b->npats, b->raw_len, 0) != NP_OK) {
         rc = NP_EINVAL;
@@ -721,10 +789,10 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     hot = (uint32_t *)(base + l.hot);
     memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
     memcpy(edge_byte, e_byte, nedges);
-    if (fw.pool_len)
-        memcpy(base + l.wpool, fw.pool, fw.pool_len);
-    fill_words((wslot *)(void *)(base + l.wtab), nwslots,
-               (uint8_t *)(base + l.wfilter), fw.pool, fw.v, fw.n, fold);
+    if (fw.pool_len > 8)
+        memcpy(base + l.wpool, fw.pool, fw.pool_len - 8);
+    fill_words((wslot *)(void *)(base + l.wtab), (uint8_t *)(base + l.wctl),
+               nwslots, fw.pool, fw.v, fw.n, fold);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
     memcpy(base + l.raw, b->raw, b->raw_len);
     {
@@ -751,10 +819,26 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     point(m, base, &l);
     m->raw_len = b->raw_len;
 
-    /* 4. failure and dictionary links: states are already breadth first */
+    /* 4. failure and dictionary links: states are already breadth first.
+     * The whole-word search runs no automaton: there dict[s] is s's own
+     * terminal number + 1 or 0, and there are no failure links. */
     for (k = edge_off[0]; k < edge_off[1]; k++)
         root_next[edge_byte[k]] = (uint32_t)k + 1;
-    {
+    if (words) {
+        size_t t = 0;
+        uint8_t *sf = (uint8_t *)(base + l.sflags);
+        wslot *tab = (wslot *)(void *)(base + l.wtab);
+        for (; t < nts; t++)
+            dict[tstate[t]] = (uint32_t)t + 1;
+        for (i = 0; i < nstates; i++) {
+            unsigned f = (i > 0 && dict[i] != 0 ? STATE_ENDS : 0) |
+                         (edge_off[i] != edge_off[i + 1] ? STATE_KIDS : 0);
+            sf[i / 4] |= (uint8_t)(f << (2 * (i % 4)));
+        }
+        for (i = 0; i < nwslots; i++)
+            if (tab[i].len != 0)
+                tab[i].flags = (uint8_t)sflag(m, tab[i].state);
+    } else {
         size_t t = 0;
         for (i = 0; i < nstates; i++) {
             uint32_t s2 = (uint32_t)i;
@@ -783,27 +867,6 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         }
         for (t = 0; t < nts; t++)
             tnext[t] = dict[fail[tstate[t]]];
-        {
-            /* the state flags of the whole-word search, copied into the
-             * word table's slots */
-            uint8_t *sf = (uint8_t *)(base + l.sflags);
-            wslot *tab = (wslot *)(void *)(base + l.wtab);
-            for (i = 0; i < nstates; i++) {
-                unsigned f = 0;
-                if (i > 0 && dict[i] != 0 && dict[i] != dict[fail[i]])
-                    f |= STATE_ENDS;
-                if (edge_off[i] != edge_off[i + 1])
-                    f |= STATE_KIDS;
-                sf[i / 4] |= (uint8_t)(f << (2 * (i % 4)));
-            }
-            for (i = 0; i < nwslots; i++) {
-                if (tab[i].len == 0)
-                    continue;
-                tab[i].term = (sflag(m, tab[i].state) & STATE_ENDS)
-                              ? dict[tab[i].state] : 0;
-                tab[i].kids = (sflag(m, tab[i].state) & STATE_KIDS) != 0;
-            }
-        }
         /* hot rows: fail[s] < s, so its row is ready when s's is made */
         for (i = 0; i < nhot; i++) {
             unsigned c;
@@ -918,6 +981,8 @@ static void nib_after_word(nibtab nib, int k, unsigned bit)
 /* do patterns end at state st itself (not only at a suffix of it)? */
 static int own_end(const np_matcher *m, uint32_t st)
 {
+    if (m->fail == NULL)        /* whole-word: dict has own ends only */
+        return m->dict[st] != 0;
     return m->dict[st] != 0 && m->dict[st] != m->dict[m->fail[st]];
 }
 
@@ -1050,7 +1115,10 @@ static void prepare_search(np_matcher *m)
 #endif
     /* the filter (64 KiB) helps where the table would not stay in a core's
      * cache and it is at most an eighth full */
-    m->use_filter = m->nwslots > 4096 && m->nwslots <= WFILTER_BITS / 4;
+    m->probe_words = m->nwslots > 1024;
+    m->all_folded = m->fold;
+    for (k = 0; k < m->npats && m->all_folded; k++)
+        m->all_folded = m->pats[k].insensitive || m->pats[k].is_regex;
     for (k = 0; k < 3; k++) {
         unsigned j = k < n ? k : 0;     /* unused: a copy of the first */
         m->start_lo[k] = (unsigned char)(n ? lo[j] : 1);
@@ -1451,6 +1519,8 @@ typedef struct starts {
     size_t base;        /* the blocks: u[base .. base + 32 * n) */
     unsigned n;
     uint32_t mask[BLOCKS];
+    uint32_t word[BLOCKS];      /* bit k: byte k of the block is an ASCII
+                                   letter, digit or "_" */
 } starts;
 
 #define BLOCK_ROOM 34   /* bytes from base a block needs (may_start3 too) */
@@ -1489,14 +1559,28 @@ static uint32_t block_scalar(const np_matcher *m, const unsigned char *u,
     return mk;
 }
 
+/* the ASCII word bytes of the block at u */
+static uint32_t word_scalar(const unsigned char *u)
+{
+    uint32_t w = 0;
+    int k;
+
+    for (k = 0; k < 32; k++)
+        w |= (uint32_t)np_ascii_word[u[k]] << k;
+    return w;
+}
+
 static unsigned blocks_scalar(const np_matcher *m, const unsigned char *u,
-                              size_t i, size_t len, uint32_t *mask)
+                              size_t i, size_t len, uint32_t *mask,
+                              uint32_t *word)
 {
     unsigned n;
 
-    for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32)
+    for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32) {
         mask[n] = block_scalar(m, u + i, m->fold && wide_block(u + i)
                                ? m->loose : m->nib);
+        word[n] = word_scalar(u + i);
+    }
     return n;
 }
 
@@ -1527,7 +1611,8 @@ static inline __m256i nib_class32(__m256i v)
 
 __attribute__((target("avx2")))
 static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
-                            size_t i, size_t len, uint32_t *mask)
+                            size_t i, size_t len, uint32_t *mask,
+                            uint32_t *word_mask)
 {
     const __m256i lo0 = TABLE256(m->nib[0][0][0]), hi0 = TABLE256(m->nib[0][0][1]);
     const __m256i lo1 = TABLE256(m->nib[0][1][0]), hi1 = TABLE256(m->nib[0][1][1]);
@@ -1548,6 +1633,14 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
         __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
         __m256i v2 = LOADU256(u + i + 2), p = LOADU256(u + i - 1);
         __m256i g, l, word;
+        l = _mm256_or_si256(v0, x20);
+        word = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
+                                             _mm256_cmpgt_epi8(z1, l)),
+                            _mm256_and_si256(_mm256_cmpgt_epi8(v0, d1),
+                                             _mm256_cmpgt_epi8(n1, v0))),
+            _mm256_cmpeq_epi8(v0, us));
+        word_mask[n] = (uint32_t)_mm256_movemask_epi8(word);
         if (fold) {
             __m256i wide = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
@@ -1598,9 +1691,12 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
             uint32_t mk = b->mask[k] & (~(uint32_t)0 << ((i - b->base) % 32));
             for (;;) {
                 while (mk) {
-                    size_t at = b->base + 32 * (size_t)k + (size_t)__builtin_ctz(mk);
-                    if (len - at > 2 ? may_start3(m, u, len, at)
-                                     : (unsigned)may_start(m, u, len, at))
+                    unsigned bit = (unsigned)__builtin_ctz(mk);
+                    size_t at = b->base + 32 * (size_t)k + bit;
+                    /* a word: the word table is the finer test */
+                    if ((m->probe_words & (int)(b->word[k] >> bit)) ||
+                        (len - at > 2 ? may_start3(m, u, len, at)
+                                      : (unsigned)may_start(m, u, len, at)))
                         return at;
                     mk &= mk - 1;
                 }
@@ -1616,10 +1712,10 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
         if (i > 0 && len - i >= BLOCK_ROOM) {
 #ifdef NP_MATCH_AVX2
             if (m->avx2)
-                b->n = blocks_avx2(m, u, i, len, b->mask);
+                b->n = blocks_avx2(m, u, i, len, b->mask, b->word);
             else
 #endif
-                b->n = blocks_scalar(m, u, i, len, b->mask);
+                b->n = blocks_scalar(m, u, i, len, b->mask, b->word);
         } else {
             /* the first block and the last: on a copy with a non-word byte
              * before the text and NULs after it (which end a word too) */
@@ -1630,10 +1726,10 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
             memcpy(pad + 1, u + i, n);
 #ifdef NP_MATCH_AVX2
             if (m->avx2)
-                blocks_avx2(m, pad + 1, 0, BLOCK_ROOM, b->mask);
+                blocks_avx2(m, pad + 1, 0, BLOCK_ROOM, b->mask, b->word);
             else
 #endif
-                blocks_scalar(m, pad + 1, 0, BLOCK_ROOM, b->mask);
+                blocks_scalar(m, pad + 1, 0, BLOCK_ROOM, b->mask, b->word);
             if (n < 32)
                 b->mask[0] &= ((uint32_t)1 << n) - 1;
             b->n = 1;
@@ -1643,6 +1739,23 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
 
 /* In folded mode a match begins on a character: is i inside a well-formed
  * character that starts before it? */
+/* The end of the ASCII word that begins at i, a place next_start gave
+ * (so in b's blocks), from the blocks' word masks. */
+static inline size_t word_end(const starts *b, const char *s, size_t len,
+                              size_t i)
+{
+    size_t off = i - b->base;
+    unsigned k = (unsigned)(off / 32);
+    uint32_t x = ~b->word[k] >> (off % 32);
+
+    if (x != 0)
+        return i + (size_t)__builtin_ctz(x);
+    for (k++; k < b->n; k++)
+        if (b->word[k] != (uint32_t)~0u)
+            return b->base + 32 * (size_t)k + (size_t)__builtin_ctz(~b->word[k]);
+    return np_ascii_run_end(s, len, b->base + 32 * (size_t)b->n);
+}
+
 static int inside_char(const char *s, size_t len, size_t i)
 {
     size_t k;
@@ -1724,59 +1837,81 @@ static int scan_literals(const np_matcher *m, np_match_scratch *sc,
     return NP_OK;
 }
 
-/* The word table's state for the word u[0..n) of the text (n <= WORD_MAX,
- * avail >= n bytes readable), or NULL when no pattern begins with it. */
-static inline const wslot *word_state(const np_matcher *m,
+/* the slots of the group at c whose control byte is ctl (bits of *hits),
+ * and whether the group has an empty slot */
+static inline void group_match(const uint8_t *c, unsigned ctl,
+                               unsigned *hits, unsigned *empty)
+{
+#ifdef __SSE2__
+    __m128i g = _mm_loadu_si128((const __m128i *)(const void *)c);
+    *hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(g, _mm_set1_epi8((char)ctl)));
+    *empty = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(g, _mm_setzero_si128()));
+#else
+    unsigned k;
+    *hits = *empty = 0;
+    for (k = 0; k < WGROUP; k++) {
+        *hits |= (unsigned)(c[k] == ctl) << k;
+        *empty |= (unsigned)(c[k] == 0) << k;
+    }
+#endif
+}
+
+/* The word table's slot for the word u[0..n) of the text (0 < n <=
+ * WORD_MAX, avail >= n bytes readable) beginning at trie state from, or
+ * NULL when no pattern has that word there. */
+static inline __attribute__((always_inline)) const wslot *word_probe(const np_matcher *m, uint32_t from,
                                       const unsigned char *u, size_t n,
                                       size_t avail)
 {
-    uint64_t h = word_hash(u, n, avail, m->fold);
-    uint32_t fp = (uint32_t)(h >> 48), mask = m->nwslots - 1;
-    uint32_t at = (uint32_t)h & mask, bit = wfilter_bit(h);
+    uint64_t v = 0, h;
+    uint32_t g, ngroups = m->nwslots / WGROUP;
+    unsigned ctl;
 
-    if (m->use_filter && !((m->wfilter[bit / 8] >> (bit % 8)) & 1))
-        return NULL;
-
-    for (;; at = (at + 1) & mask) {
-        const wslot *w = &m->wtab[at];
-        const unsigned char *p;
-        size_t k;
-        if (w->len == 0)
-            return NULL;
-        if (w->fp != fp || w->len != n)
-            continue;
-        p = (const unsigned char *)m->wpool + w->off;
-        if (!m->fold) {
-            for (k = 0; k < n && p[k] == u[k]; k++)
-                ;
+    v = word_value(u, n, avail, m->fold);
+    h = key_hash(v, from);
+    ctl = WCTL(h);
+    for (g = WGROUP_OF(h, m->nwslots);; g = (g + 1) & (ngroups - 1)) {
+        const uint8_t *c = m->wctl + (size_t)g * WGROUP;
+        unsigned hits, empty;
+        group_match(c, ctl, &hits, &empty);
+        for (; hits; hits &= hits - 1) {
+            const wslot *w = &m->wtab[(size_t)g * WGROUP + (unsigned)__builtin_ctz(hits)];
+            const unsigned char *p;
+            size_t k;
+            if (w->len != n || w->from != from)
+                continue;
+            p = (const unsigned char *)m->wpool + w->off;
+            if (n <= 8) {
+                if (word_value(p, n, 8, m->fold) == v)
+                    return w;
+                continue;
+            }
+            if (!m->fold) {
+                if (memcmp(p, u, n) == 0)
+                    return w;
+                continue;
+            }
+            for (k = 0; k < n; k++)
+                if ((unsigned)u[k] + (((unsigned)u[k] - 'A' < 26u) << 5) != (unsigned)p[k])
+                    break;
             if (k == n)
                 return w;
-            continue;
         }
-        for (k = 0; k < n; k++)
-            if ((unsigned)u[k] + (((unsigned)u[k] - 'A' < 26u) << 5) != (unsigned)p[k])
-                break;
-        if (k == n)
-            return w;
+        if (empty)
+            return NULL;
     }
 }
 
-/* Is st a state where patterns end (its own, not those of a suffix), and
- * does one of them match s[i..pos) -- the case test for a sensitive
- * pattern in a folding matcher -- with no word character at pos?  Returns
- * the terminal number + 1, or 0. */
-static inline uint32_t ends_here(const np_matcher *m, const char *s,
-                                 size_t len, size_t i, size_t pos, uint32_t st)
+/* The terminal number + 1 of the patterns that end at state st (its own,
+ * STATE_ENDS, not those of a suffix) when one of them matches s[i..pos)
+ * -- the case test for a sensitive pattern in a folding matcher --, else
+ * 0.  The word test is the caller's. */
+static inline uint32_t own_terms(const np_matcher *m, const char *s, size_t i,
+                                 size_t pos, uint32_t st)
 {
-    uint32_t d, k;
+    uint32_t d = m->dict[st], k;
 
-    /* the word test first: inside a word it settles it, from the text */
-    if (pos < len && (unsigned char)s[pos] < 0x80
-        ? np_ascii_word[(unsigned char)s[pos]] : word_after(s, len, pos))
-        return 0;
-    if (!(sflag(m, st) & STATE_ENDS) || (d = m->dict[st]) == 0)
-        return 0;
-    if (!m->fold)
+    if (m->all_folded || !m->fold)
         return d;
     for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
         const pat *p = &m->pats[m->term_pat[k]];
@@ -1788,13 +1923,29 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
     return 0;
 }
 
+/* Is st a state where patterns end, and does one of them match s[i..pos)
+ * with no word character at pos?  Returns the terminal number + 1, or 0. */
+static inline uint32_t ends_here(const np_matcher *m, const char *s,
+                                 size_t len, size_t i, size_t pos, uint32_t st)
+{
+    /* the word test first: inside a word it settles it, from the text */
+    if (pos < len && (unsigned char)s[pos] < 0x80
+        ? np_ascii_word[(unsigned char)s[pos]] : word_after(s, len, pos))
+        return 0;
+    if (!(sflag(m, st) & STATE_ENDS) || m->dict[st] == 0)
+        return 0;
+    return own_terms(m, s, i, pos, st);
+}
+
 /* From state st at text position pos (the match would begin at i; st 0:
  * at the root, pos == i), follow the trie as far as the (folded) text
- * goes.  Returns the end of the longest pattern that ends_here after pos,
- * or best (the caller's answer at pos, or (size_t)-1); its terminal number
- * + 1 goes to *term. */
-static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
-                   size_t pos, uint32_t st, size_t best, uint32_t *term)
+ * goes: a word at a time through the word table where a word of the text
+ * begins after an ASCII byte, else a byte at a time.  Returns the end of
+ * the longest pattern that ends_here after pos, or best (the caller's
+ * answer at pos, or (size_t)-1); its terminal number + 1 goes to *term. */
+static size_t walk(const np_matcher *m, const char *s, size_t len,
+                   const starts *blk, size_t i, size_t pos, uint32_t st,
+                   size_t best, uint32_t *term)
 {
     const unsigned char *u = (const unsigned char *)s;
     int root = st == 0;
@@ -1804,6 +1955,29 @@ static size_t walk(const np_matcher *m, const char *s, size_t len, size_t i,
         uint32_t d;
         if (!root && !(sflag(m, st) & STATE_KIDS))
             break;
+        if (!root && c < 0x80 && np_ascii_word[c] && u[pos - 1] < 0x80 &&
+            !np_ascii_word[u[pos - 1]]) {
+            /* a word begins: the table has every word of a pattern that
+             * begins at st (st was entered on that ASCII byte) */
+            size_t e = pos - blk->base < 32 * (size_t)blk->n
+                       ? word_end(blk, s, len, pos)
+                       : np_ascii_run_end(s, len, pos + 1);
+            if (e - pos <= WORD_MAX && (e == len || u[e] < 0x80)) {
+                const wslot *w = word_probe(m, st, u + pos, e - pos, len - pos);
+                if (w == NULL)
+                    break;
+                st = w->state;
+                pos = e;        /* no word byte follows */
+                if ((w->flags & STATE_ENDS) && m->dict[st] != 0 &&
+                    (d = own_terms(m, s, i, pos, st)) != 0) {
+                    best = pos;
+                    *term = d;
+                }
+                if (!(w->flags & STATE_KIDS))
+                    break;
+                continue;
+            }
+        }
         if (!m->fold || c < 0x80) {
             if (m->fold)
                 c += (c - 'A' < 26u) << 5;
@@ -1848,7 +2022,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
-    starts blk = { (size_t)-1, 0, { 0 } };
+    starts blk = { (size_t)-1, 0, { 0 }, { 0 } };
 
     if (m->nterm == 0)
         return NP_OK;
@@ -1857,48 +2031,48 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
         uint32_t term = 0, k;
         unsigned c = u[i];
 
-        if (m->fold && (c & 0xC0) == 0x80 && inside_char(s, len, i)) {
-            i++;
-            continue;
-        }
         if (c < 0x80 && np_ascii_word[c]) {
-            /* inside the run no match can begin */
-            next = np_ascii_run_end(s, len, i + 1);
-            if (i > 0 && word_before(s, len, i)) {
+            /* inside the run no match can begin; next_start saw no ASCII
+             * word byte before i */
+            next = word_end(&blk, s, len, i);
+            if (i > 0 && u[i - 1] >= 0x80 && word_before(s, len, i)) {
                 i = next;
                 continue;
             }
             if (next - i <= WORD_MAX && (next == len || u[next] < 0x80)) {
-                const wslot *w = word_state(m, u + i, next - i, len - i);
+                const wslot *w = word_probe(m, 0, u + i, next - i, len - i);
                 if (w == NULL) {
                     i = next;
                     continue;
                 }
-                /* a pattern ends with the word, or goes on from it */
-                if (m->fold)
-                    term = ends_here(m, s, len, i, next, w->state);
-                else
-                    term = w->term;
+                /* a pattern ends with the word (no word byte follows it),
+                 * or goes on from it */
+                if ((w->flags & STATE_ENDS) && m->dict[w->state] != 0)
+                    term = own_terms(m, s, i, next, w->state);
                 end = term ? next : (size_t)-1;
-                if (w->kids)
-                    end = walk(m, s, len, i, next, w->state, end, &term);
+                if (w->flags & STATE_KIDS)
+                    end = walk(m, s, len, &blk, i, next, w->state, end, &term);
             } else {
-                end = walk(m, s, len, i, i, 0, (size_t)-1, &term);
+                end = walk(m, s, len, &blk, i, i, 0, (size_t)-1, &term);
             }
         } else {
             uint32_t cp;
+            if (m->fold && (c & 0xC0) == 0x80 && inside_char(s, len, i)) {
+                i++;
+                continue;
+            }
             next = i + (m->fold && c >= 0x80 ? np_utf8_decode(s, len, i, &cp) : 1);
             if (i > 0 && word_before(s, len, i)) {
                 i = next;
                 continue;
             }
-            end = walk(m, s, len, i, i, 0, (size_t)-1, &term);
+            end = walk(m, s, len, &blk, i, i, 0, (size_t)-1, &term);
         }
         if (end != (size_t)-1) {
             size_t first_of_group = (size_t)-1;
             for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
                 const pat *p = &m->pats[m->term_pat[k]];
-                if (m->fold && !p->insensitive &&
+                if (m->fold && !m->all_folded && !p->insensitive &&
                     (end - i != p->raw_len ||
                      memcmp(s + i, m->raw + p->raw_off, p->raw_len) != 0))
                     continue;
@@ -2093,15 +2267,18 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf, &h, sizeof h);
     memcpy(buf + l.edge_off, m->edge_off, 4 * ((size_t)m->nstates + 1));
     memcpy(buf + l.edge_byte, m->edge_byte, m->nedges);
-    memcpy(buf + l.fail, m->fail, 4 * (size_t)m->nstates);
+    if (m->nhot)
+        memcpy(buf + l.fail, m->fail, 4 * (size_t)m->nstates);
     memcpy(buf + l.dict, m->dict, 4 * (size_t)m->nstates);
-    memcpy(buf + l.tnext, m->tnext, 4 * (size_t)m->nts);
+    if (m->nhot)
+        memcpy(buf + l.tnext, m->tnext, 4 * (size_t)m->nts);
     memcpy(buf + l.toff, m->toff, 4 * ((size_t)m->nts + 1));
     memcpy(buf + l.term_pat, m->term_pat, 4 * (size_t)m->nterm);
     memcpy(buf + l.root_next, m->root_next, 4 * 256);
-    memcpy(buf + l.hot, m->hot, 4 * 256 * (size_t)m->nhot);
+    if (m->nhot)
+        memcpy(buf + l.hot, m->hot, 4 * 256 * (size_t)m->nhot);
     memcpy(buf + l.wtab, m->wtab, sizeof(wslot) * m->nwslots);
-    memcpy(buf + l.wfilter, m->wfilter, WFILTER_BITS / 8);
+    memcpy(buf + l.wctl, m->wctl, m->nwslots);
     memcpy(buf + l.sflags, m->sflags, ((size_t)m->nstates + 3) / 4);
     if (m->wpool_len)
         memcpy(buf + l.wpool, m->wpool, m->wpool_len);
@@ -2138,24 +2315,27 @@ static int validate(const np_matcher *m)
 
     if (m->nstates == 0 || m->nedges != m->nstates - 1 ||
         m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
-        m->toff[0] != 0 || m->toff[m->nts] != m->nterm || m->fail[0] != 0 ||
-        m->dict[0] != 0)
+        m->toff[0] != 0 || m->toff[m->nts] != m->nterm || m->dict[0] != 0)
+        return 0;
+    /* the automaton's arrays: only without NP_MATCH_WORDS */
+    if ((m->nhot == 0) != ((m->flags & NP_MATCH_WORDS) != 0) ||
+        m->nhot > m->nstates || (m->nhot && m->fail[0] != 0))
         return 0;
     /* simple loops, one array each, so the compiler vectorises them */
     for (i = 0; i < m->nstates; i++)
         bad |= m->edge_off[i] > m->edge_off[i + 1];
-    for (i = 1; i < m->nstates; i++)
+    for (i = 1; i < m->nstates && m->nhot; i++)
         bad |= m->fail[i] >= i;
     for (i = 0; i < m->nstates; i++)
         bad |= m->dict[i] > m->nts;
     for (i = 0; i < m->nts; i++)
-        bad |= (m->tnext[i] > i) | (m->toff[i] > m->toff[i + 1]);
+        bad |= m->toff[i] > m->toff[i + 1];
+    for (i = 0; i < m->nts && m->nhot; i++)
+        bad |= m->tnext[i] > i;
     for (i = 0; i < m->nterm; i++)
         bad |= m->term_pat[i] >= m->npats;
     for (i = 0; i < 256; i++)
         bad |= m->root_next[i] >= m->nstates;
-    if (m->nhot == 0 || m->nhot > m->nstates)
-        return 0;
     for (i = 0; i < 256 * m->nhot; i++)
         bad |= m->hot[i] >= m->nstates;
     for (i = 0; i < m->npats; i++)
@@ -2163,14 +2343,15 @@ static int validate(const np_matcher *m)
                (m->pats[i].raw_len == 0);
     /* the word table: a power of 2 with an empty slot (so a probe ends),
      * every word in the pool and no longer than WORD_MAX */
-    if (m->nwslots == 0 || (m->nwslots & (m->nwslots - 1)) != 0)
+    if (m->nwslots < WGROUP || (m->nwslots & (m->nwslots - 1)) != 0)
         return 0;
     empty = 0;
     for (i = 0; i < m->nwslots; i++) {
         const wslot *w = &m->wtab[i];
-        empty += w->len == 0;
-        bad |= (w->state >= m->nstates) | (w->len > WORD_MAX) |
-               ((uint64_t)w->off + w->len > m->wpool_len) | (w->term > m->nts);
+        empty += m->wctl[i] == 0;
+        bad |= (w->state >= m->nstates) | (w->from >= m->nstates) |
+               (w->len > WORD_MAX) |
+               ((uint64_t)w->off + w->len + 8 > m->wpool_len);
     }
     return !bad && empty > 0;
 }

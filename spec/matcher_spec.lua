@@ -417,15 +417,22 @@ describe("m:save and np.load_matcher", function()
     local d = f:read("a")
     f:close()
     -- the layout of np_match.c (plan()): header, then 8-aligned arrays
-    local _, _, _, nstates, nedges, _, nterm, nts, _, _, _, nhot =
-      string.unpack("<c8I4I4I4I4I4I4I4I4I4I4I4", d)
+    local _, _, _, nstates, nedges, _, nterm, nts, _, _, _, nhot, nwslots, wpool_len =
+      string.unpack("<c8I4I4I4I4I4I4I4I4I4I4I4I4I4", d)
     local function a8(n) return (n + 7) & ~7 end
-    local at = a8(72)
+    -- the header: magic, 13 32-bit counts, 4 bytes of padding, raw_len and
+    -- blob_len (64-bit)
+    local at = a8(80)
+    -- edge_off, edge_byte, fail, dict, tnext, toff, term_pat, root_next,
+    -- hot, word table slots and control bytes, state flags, word pool
     for _, size in ipairs { 4 * (nstates + 1), nedges, 4 * nstates, 4 * nstates, 4 * nts,
-                            4 * (nts + 1), 4 * nterm, 4 * 256, 4 * 256 * nhot } do
+                            4 * (nts + 1), 4 * nterm, 4 * 256, 4 * 256 * nhot,
+                            16 * nwslots, nwslots, (nstates + 3) // 4, wpool_len } do
       at = a8(at + size)
     end
     local pat1 = at + 16                      -- pattern 1 ("x"): raw_off, raw_len
+    -- the bytes forged are pattern 1's: "x", 1 byte
+    assert.are.equal(string.pack("<I4", 1), d:sub(pat1 + 5, pat1 + 8))
     d = d:sub(1, pat1) .. string.pack("<I4I4", 0, 10) .. d:sub(pat1 + 9)
     -- the checksum of np_match.c, recomputed over the forged bytes
     local function mix(x)
