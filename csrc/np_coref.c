@@ -1059,18 +1059,19 @@ static int genders(const np_resolver *r, const np_discoverer *d,
      * together (those are consecutive: sentences ascend with the mentions) */
     i = 0;
     while (i < n) {
-        size_t last = 0, cnt = 0;
+        size_t last = 0, lastj = 0, cnt = 0;
         for (; i < n; i++) {
             const np_ref *m = &v[i];
-            size_t si = m->sentence, l;
+            size_t si = m->sentence, l, lj = si;
             if (m->type != NP_CT_PERSON || !only(sc, si, m->nid))
                 continue;
-            l = sent[si].end;
             if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
-                l = sent[si + 1].end;
+                lj = si + 1;
+            l = sent[lj].end;
             if (cnt > 0 && l != last)
                 break;
             last = l;
+            lastj = lj;
             if (np_grow((void **)&sc->from, &sc->fromcap, cnt + 1, sizeof *sc->from) != NP_OK ||
                 np_grow((void **)&sc->pnid, &sc->pnidcap, cnt + 1, sizeof *sc->pnid) != NP_OK)
                 return NP_ENOMEM;
@@ -1083,7 +1084,8 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         if (np_grow((void **)&sc->male, &sc->malecap, cnt, sizeof *sc->male) != NP_OK ||
             np_grow((void **)&sc->female, &sc->femalecap, cnt, sizeof *sc->female) != NP_OK)
             return NP_ENOMEM;
-        if (np_pronoun_counts(d, esc, s, last, sc->from, cnt, sc->male, sc->female) != NP_OK)
+        if (np_pronoun_counts_at(d, esc, s, last, lastj, sc->from, cnt, sc->male,
+                                 sc->female) != NP_OK)
             return NP_ENOMEM;
         for (k = 0; k < cnt; k++) {
             if (sc->male[k] + sc->female[k] > 0) {
