@@ -324,6 +324,7 @@ struct np_entity_scratch {
     np_span *merge;              /* room to merge into taken */
     size_t mergecap;
     np_matches mt;
+    np_tokens tk;                /* one sentence's tokens, as made */
     uint32_t *caps;              /* set of capital words: token index + 1 */
     size_t ncaps, capslots;
     struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
@@ -356,6 +357,7 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->taken);
     free(sc->merge);
     np_matches_free(&sc->mt);
+    np_tokens_free(&sc->tk);
     free(sc->caps);
     free(sc->ps);
     free(sc->send);
@@ -967,8 +969,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, k, pos;
-    np_token tk;
+    size_t i, k;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
@@ -978,22 +979,23 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     sc->ncaps = 0;
     sc->nt = 0;
     for (i = 0; i < nsent; i++) {
-        size_t lo = sc->nt, hi, fw = (size_t)-1;
+        size_t lo = sc->nt, hi, fw = (size_t)-1, j;
         tok *t;
         sc->first_tok[i] = lo;
-        pos = sent[i].start;
-        while (np_next_token(s, sent[i].end, &pos, &tk)) {
-            if (sc->nt == sc->tcap &&
-                np_grow((void **)&sc->t, &sc->tcap, sc->nt + 1, sizeof *sc->t) != NP_OK)
-                return NP_ENOMEM;
+        sc->tk.n = 0;
+        if (np_tokenize_span(s, sent[i].start, sent[i].end, &sc->tk) != NP_OK ||
+            np_grow((void **)&sc->t, &sc->tcap, sc->nt + sc->tk.n + 1, sizeof *sc->t) != NP_OK)
+            return NP_ENOMEM;
+        for (j = 0; j < sc->tk.n; j++) {
+            const np_token *tk = &sc->tk.v[j];
             t = &sc->t[sc->nt];
-            t->start = tk.start;
-            t->end = tk.end;
-            t->kind = tk.kind;
-            t->form = tk.form;
-            t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+            t->start = tk->start;
+            t->end = tk->end;
+            t->kind = tk->kind;
+            t->form = tk->form;
+            t->cap = (unsigned char)starts_cap(s, tk->start, tk->end);
             t->looked = 0;
-            if (fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
+            if (fw == (size_t)-1 && (tk->kind == NP_TOK_WORD || tk->kind == NP_TOK_NUMBER))
                 fw = sc->nt;
             sc->nt++;
         }
