@@ -256,14 +256,32 @@ if opts.cbench then
   local rows = {}
   for _, w in ipairs(order) do rows[#rows + 1] = w .. "\t" .. abbrev[w] end
   write("abbrev.tsv", rows)
-  rows = {}
-  for class, set in pairs(entities.word_lists()) do
-    for w in pairs(set) do rows[#rows + 1] = class .. "\t" .. w end
+  -- class TAB word, sorted, for each word-list object
+  local function write_words(name, lists)
+    rows = {}
+    for class, set in pairs(lists) do
+      for w in pairs(set) do rows[#rows + 1] = class .. "\t" .. w end
+    end
+    table.sort(rows)
+    write(name, rows)
   end
-  table.sort(rows)
-  write("words.tsv", rows)
+  write_words("words.tsv", entities.word_lists())
+  write_words("resolver.tsv", entities.resolver_lists())
+  write_words("quoter.tsv", require("newsparse.quotes").quoter_lists())
   write("list.txt", paths)
   gaz:save(setup .. "/gazetteer.npm")
+  -- what matcher.entry_of says of each pattern (0-based pid), as
+  -- core.resolver asks it: name, and type ("" none, "?" not a string)
+  local entry_of = require("newsparse.matcher").entry_of
+  rows = {}
+  for pid = 1, gaz.npats do
+    local name, ty = entry_of(gaz, pid)
+    if name:find("[\t\n]") then die("a gazetteer name with a tab or newline: " .. name) end
+    ty = ty == nil and "" or type(ty) == "string" and ty or "?"
+    if ty:find("[\t\n]") then die("a gazetteer type with a tab or newline: " .. ty) end
+    rows[pid] = (pid - 1) .. "\t" .. name .. "\t" .. ty
+  end
+  write("entries.tsv", rows)
   cout = run(q(opts.cbench) .. " --min-time " .. opts.min_time .. " " .. q(setup) .. " " ..
     q(setup .. "/list.txt"))
   io.stderr:write(cout)
@@ -303,7 +321,7 @@ if opts.results then
   put("")
   if cout then
     put("The same corpus through the C core alone (bench/entities_bench.c: parse,")
-    put("segment, gazetteer match, discovery; no Lua):")
+    put("segment, gazetteer match, discovery, resolution, quotes; no Lua):")
     put("")
     put("```")
     for line in cout:gmatch("[^\n]+") do put(line) end

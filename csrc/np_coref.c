@@ -171,14 +171,18 @@ typedef struct {
 
 typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
 
+typedef struct { size_t start, i; } sort_key;
+
 struct np_coref_scratch {
     strtab names, sur, cn, cs;
     name_info *ni;
     size_t nicap;
     size_t *sur_nid;         /* per sur entry: the full name's nid */
     size_t surcap;
-    np_ref *tmp;             /* merge sort */
+    np_ref *tmp;             /* sort_by_start */
     size_t tmpcap;
+    sort_key *keys;
+    size_t keyscap;
     span1 *ov;               /* overlap test */
     size_t *ovmax;
     size_t ovcap, ovmaxcap, nov;
@@ -272,6 +276,7 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     free(sc->ni);
     free(sc->sur_nid);
     free(sc->tmp);
+    free(sc->keys);
     free(sc->ov);
     free(sc->ovmax);
     free(sc->tok);
@@ -406,27 +411,41 @@ static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *of
     return NP_OK;
 }
 
-/* stable merge sort of v[0..n) by start */
+/* stable sort of v[0..n) by start: a merge sort of (start, index) keys,
+ * which are small (a ref is not), then the refs moved once into their
+ * places.  A merge whose halves are already in order is a copy, so the
+ * nearly sorted input np_coref gets (sentence by sentence, matches then
+ * names) costs little. */
 static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
 {
     size_t width, i;
-    np_ref *src = v, *dst;
+    sort_key *src, *dst;
 
     for (i = 1; i < n; i++)
         if (v[i].start < v[i - 1].start)
             break;
     if (i >= n)
         return NP_OK;
-    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK)
+    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK ||
+        np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys) != NP_OK)
         return NP_ENOMEM;
-    dst = sc->tmp;
+    src = sc->keys;
+    dst = sc->keys + n;
+    for (i = 0; i < n; i++) {
+        src[i].start = v[i].start;
+        src[i].i = i;
+    }
     for (width = 1; width < n; width *= 2) {
         size_t lo;
-        np_ref *t;
+        sort_key *t;
         for (lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n;
             size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t a = lo, b = mid, k = lo;
+            if (mid >= hi || src[mid - 1].start <= src[mid].start) {
+                memcpy(dst + lo, src + lo, (hi - lo) * sizeof *dst);
+                continue;
+            }
             while (a < mid && b < hi)
                 dst[k++] = src[b].start < src[a].start ? src[b++] : src[a++];
             while (a < mid)
@@ -438,8 +457,9 @@ static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
         src = dst;
         dst = t;
     }
-    if (src != v)
-        memcpy(v, src, n * sizeof *v);
+    for (i = 0; i < n; i++)
+        sc->tmp[i] = v[src[i].i];
+    memcpy(v, sc->tmp, n * sizeof *v);
     return NP_OK;
 }
 
@@ -462,7 +482,11 @@ static int overlap_build(np_coref_scratch *sc, const np_ref *v, size_t n)
         sc->ov[i].first = v[i].start + 1;
         sc->ov[i].last = v[i].end;
     }
-    qsort(sc->ov, n, sizeof *sc->ov, cmp_span1);
+    for (i = 1; i < n; i++)           /* v is mostly sorted already */
+        if (sc->ov[i].first < sc->ov[i - 1].first)
+            break;
+    if (i < n)
+        qsort(sc->ov, n, sizeof *sc->ov, cmp_span1);
     for (i = 0; i < n; i++) {
         if (i == 0 || sc->ov[i].last > hi)
             hi = sc->ov[i].last;
@@ -1059,18 +1083,19 @@ static int genders(const np_resolver *r, const np_discoverer *d,
      * together (those are consecutive: sentences ascend with the mentions) */
     i = 0;
     while (i < n) {
-        size_t last = 0, cnt = 0;
+        size_t last = 0, lastj = 0, cnt = 0;
         for (; i < n; i++) {
             const np_ref *m = &v[i];
-            size_t si = m->sentence, l;
+            size_t si = m->sentence, l, lj = si;
             if (m->type != NP_CT_PERSON || !only(sc, si, m->nid))
                 continue;
-            l = sent[si].end;
             if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
-                l = sent[si + 1].end;
+                lj = si + 1;
+            l = sent[lj].end;
             if (cnt > 0 && l != last)
                 break;
             last = l;
+            lastj = lj;
             if (np_grow((void **)&sc->from, &sc->fromcap, cnt + 1, sizeof *sc->from) != NP_OK ||
                 np_grow((void **)&sc->pnid, &sc->pnidcap, cnt + 1, sizeof *sc->pnid) != NP_OK)
                 return NP_ENOMEM;
@@ -1083,7 +1108,8 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         if (np_grow((void **)&sc->male, &sc->malecap, cnt, sizeof *sc->male) != NP_OK ||
             np_grow((void **)&sc->female, &sc->femalecap, cnt, sizeof *sc->female) != NP_OK)
             return NP_ENOMEM;
-        if (np_pronoun_counts(d, esc, s, last, sc->from, cnt, sc->male, sc->female) != NP_OK)
+        if (np_pronoun_counts_at(d, esc, s, last, lastj, sc->from, cnt, sc->male,
+                                 sc->female) != NP_OK)
             return NP_ENOMEM;
         for (k = 0; k < cnt; k++) {
             if (sc->male[k] + sc->female[k] > 0) {

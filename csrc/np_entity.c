@@ -56,6 +56,11 @@ struct np_discoverer {
     /* a bit per (length, first byte, last byte) signature of every key:
      * a word whose signature is missing is no key, and costs no hash */
     uint64_t sig[SIG_BITS / 64];
+    /* the pronouns (NP_EW_MALE, NP_EW_FEMALE): their shortest and longest
+     * length and a bit per first byte, so that most tokens are no pronoun
+     * without a look-up */
+    size_t pron_min, pron_max;
+    uint64_t pron_first[4];
 };
 
 static unsigned char lower_byte(unsigned char c)
@@ -269,6 +274,14 @@ int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
         }
         if ((rc = add_key(d, low, len, classes & ~NP_EW_EXACT)) != NP_OK)
             return rc;
+        if (classes & (NP_EW_MALE | NP_EW_FEMALE)) {
+            unsigned char f = (unsigned char)low[0];
+            if (d->pron_max == 0 || len < d->pron_min)
+                d->pron_min = len;
+            if (len > d->pron_max)
+                d->pron_max = len;
+            d->pron_first[f >> 6] |= (uint64_t)1 << (f & 63);
+        }
         /* "prime minister": mark "minister", so that only a word that may
          * end such a role costs a look-up of the words before it */
         if ((classes & NP_EW_ROLE) && sp != NULL && sp + 1 < low + len &&
@@ -311,10 +324,23 @@ struct np_entity_scratch {
     np_span *merge;              /* room to merge into taken */
     size_t mergecap;
     np_matches mt;
+    np_tokens tk;                /* one sentence's tokens, as made */
     uint32_t *caps;              /* set of capital words: token index + 1 */
     size_t ncaps, capslots;
     struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
     size_t pscap;
+    /* the tokens above, kept after np_entities for np_pronoun_counts_at:
+     * the text they are of (NULL: none kept), the end of each sentence,
+     * and per token the pronouns from it to its sentence's end (made for
+     * a sentence when first asked, sufdone) */
+    const char *tok_s;
+    size_t tok_nsent;
+    size_t *send;
+    size_t sendcap;
+    struct psuf { size_t male, female; } *suf;
+    size_t sufcap;
+    unsigned char *sufdone;
+    size_t sufdonecap;
 };
 
 np_entity_scratch *np_entity_scratch_create(void)
@@ -331,8 +357,12 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->taken);
     free(sc->merge);
     np_matches_free(&sc->mt);
+    np_tokens_free(&sc->tk);
     free(sc->caps);
     free(sc->ps);
+    free(sc->send);
+    free(sc->suf);
+    free(sc->sufdone);
     free(sc);
 }
 
@@ -939,8 +969,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, k, pos;
-    np_token tk;
+    size_t i, k;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
@@ -950,22 +979,23 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     sc->ncaps = 0;
     sc->nt = 0;
     for (i = 0; i < nsent; i++) {
-        size_t lo = sc->nt, hi, fw = (size_t)-1;
+        size_t lo = sc->nt, hi, fw = (size_t)-1, j;
         tok *t;
         sc->first_tok[i] = lo;
-        pos = sent[i].start;
-        while (np_next_token(s, sent[i].end, &pos, &tk)) {
-            if (sc->nt == sc->tcap &&
-                np_grow((void **)&sc->t, &sc->tcap, sc->nt + 1, sizeof *sc->t) != NP_OK)
-                return NP_ENOMEM;
+        sc->tk.n = 0;
+        if (np_tokenize_span(s, sent[i].start, sent[i].end, &sc->tk) != NP_OK ||
+            np_grow((void **)&sc->t, &sc->tcap, sc->nt + sc->tk.n + 1, sizeof *sc->t) != NP_OK)
+            return NP_ENOMEM;
+        for (j = 0; j < sc->tk.n; j++) {
+            const np_token *tk = &sc->tk.v[j];
             t = &sc->t[sc->nt];
-            t->start = tk.start;
-            t->end = tk.end;
-            t->kind = tk.kind;
-            t->form = tk.form;
-            t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+            t->start = tk->start;
+            t->end = tk->end;
+            t->kind = tk->kind;
+            t->form = tk->form;
+            t->cap = (unsigned char)starts_cap(s, tk->start, tk->end);
             t->looked = 0;
-            if (fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
+            if (fw == (size_t)-1 && (tk->kind == NP_TOK_WORD || tk->kind == NP_TOK_NUMBER))
                 fw = sc->nt;
             sc->nt++;
         }
@@ -998,6 +1028,14 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
         }
     }
     sc->first_tok[nsent] = sc->nt;
+    if (np_grow((void **)&sc->send, &sc->sendcap, nsent + 1, sizeof *sc->send) != NP_OK ||
+        np_grow((void **)&sc->sufdone, &sc->sufdonecap, nsent + 1, 1) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < nsent; i++)
+        sc->send[i] = sent[i].end;
+    memset(sc->sufdone, 0, nsent);
+    sc->tok_s = s;
+    sc->tok_nsent = nsent;
     return NP_OK;
 }
 
@@ -1010,6 +1048,7 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     size_t i, mi;
     int rc;
 
+    sc->tok_s = NULL;
     if (nm > 0xffff)
         return NP_EINVAL;
     for (i = 0; i < nsent; i++)
@@ -1037,7 +1076,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     return NP_OK;
 }
 
-static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk);
+static int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                         size_t a, size_t b);
 
 void np_pronouns(const np_discoverer *d, const char *s, size_t from,
                  size_t to, size_t *male, size_t *female)
@@ -1047,19 +1087,26 @@ void np_pronouns(const np_discoverer *d, const char *s, size_t from,
 
     *male = *female = 0;
     while (np_next_token(s, to, &pos, &tk)) {
-        int c = pronoun_class(d, s, &tk);
+        int c = pronoun_class(d, s, tk.kind, tk.start, tk.end);
         *male += c == 1;
         *female += c == 2;
     }
 }
 
-static int pronoun_class(const np_discoverer *d, const char *s, const np_token *tk)
+/* 1 for a male pronoun token s[a..b), 2 for a female one, else 0 */
+static int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                         size_t a, size_t b)
 {
     long e;
+    size_t n = b - a;
+    unsigned char f;
 
-    if (tk->kind != NP_TOK_WORD)
+    if (kind != NP_TOK_WORD || n < d->pron_min || n > d->pron_max)
         return 0;
-    e = find_entry(d, s + tk->start, tk->end - tk->start, 1);
+    f = lower_byte((unsigned char)s[a]);
+    if (!((d->pron_first[f >> 6] >> (f & 63)) & 1u))
+        return 0;
+    e = find_entry(d, s + a, n, 1);
     if (e < 0)
         return 0;
     if (d->ents[e].classes & NP_EW_MALE)
@@ -1067,20 +1114,77 @@ static int pronoun_class(const np_discoverer *d, const char *s, const np_token *
     return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
 }
 
-int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
-                      const char *s, size_t to, const size_t *from, size_t n,
-                      size_t *male, size_t *female)
+/* the kept tokens of sentence j, with their pronoun counts to the
+ * sentence's end (made now if not yet): *ct, *suf and their number */
+static int kept_sentence(const np_discoverer *d, np_entity_scratch *sc,
+                         const char *s, size_t j, const tok **ct,
+                         const struct psuf **suf, size_t *n)
 {
-    size_t i, np = 0, pos, m = 0, f = 0;
+    size_t lo = sc->first_tok[j], hi = sc->first_tok[j + 1], k;
+
+    if (!sc->sufdone[j]) {
+        size_t m = 0, f = 0;
+        if (np_grow((void **)&sc->suf, &sc->sufcap, sc->nt + 1, sizeof *sc->suf) != NP_OK)
+            return NP_ENOMEM;
+        for (k = hi; k-- > lo;) {
+            int c = pronoun_class(d, s, sc->t[k].kind, sc->t[k].start, sc->t[k].end);
+            m += c == 1;
+            f += c == 2;
+            sc->suf[k].male = m;
+            sc->suf[k].female = f;
+        }
+        sc->sufdone[j] = 1;
+    }
+    *ct = sc->t + lo;
+    *suf = sc->suf + lo;
+    *n = hi - lo;
+    return NP_OK;
+}
+
+/* the index of the token of ct[0..n) that starts at p, or n */
+static size_t kept_at(const tok *ct, size_t n, size_t p)
+{
+    size_t lo = 0, hi = n;
+
+    if (n == 0 || p < ct[0].start || p > ct[n - 1].start)
+        return n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ct[mid].start < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ct[lo].start == p ? lo : n;
+}
+
+/* np_pronoun_counts, where ct[0..nct) are tokens of s[0..to) made from
+ * one start (with suf[k] the pronouns of ct[k..nct)), or nct = 0: a scan
+ * that reaches a token start of ct goes on as ct does, so it stops there
+ * and takes suf's counts */
+static int pronoun_scans(const np_discoverer *d, np_entity_scratch *sc,
+                         const char *s, size_t to, const tok *ct,
+                         const struct psuf *suf, size_t nct, const size_t *from,
+                         size_t n, size_t *male, size_t *female)
+{
+    size_t i, np = 0, pos, m = 0, f = 0, k;
     np_token tk;
 
     if (n == 0)
         return NP_OK;
-    /* the first scan: every token start, with the counts before it */
+    /* the first scan: every token start, with the counts before it, up to
+     * the first kept token */
     pos = from[0];
     while (np_next_token(s, to, &pos, &tk)) {
-        int c = pronoun_class(d, s, &tk);
-        if (np_grow((void **)&sc->ps, &sc->pscap, np + 1, sizeof *sc->ps) != NP_OK)
+        int c;
+        if ((k = kept_at(ct, nct, tk.start)) < nct) {
+            m += suf[k].male;
+            f += suf[k].female;
+            break;
+        }
+        c = pronoun_class(d, s, tk.kind, tk.start, tk.end);
+        if (np == sc->pscap &&
+            np_grow((void **)&sc->ps, &sc->pscap, np + 1, sizeof *sc->ps) != NP_OK)
             return NP_ENOMEM;
         sc->ps[np].start = tk.start;
         sc->ps[np].male = m;
@@ -1098,6 +1202,12 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
         while (np_next_token(s, to, &pos, &tk)) {
             int c;
             size_t hi = np;
+            if ((k = kept_at(ct, nct, tk.start)) < nct) {
+                male[i] = pm + suf[k].male;
+                female[i] = pf + suf[k].female;
+                joined_scan = 1;
+                break;
+            }
             while (lo < hi) {     /* the first scan's token at or after tk */
                 size_t mid = lo + (hi - lo) / 2;
                 if (sc->ps[mid].start < tk.start)
@@ -1111,7 +1221,7 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
                 joined_scan = 1;
                 break;
             }
-            c = pronoun_class(d, s, &tk);
+            c = pronoun_class(d, s, tk.kind, tk.start, tk.end);
             pm += c == 1;
             pf += c == 2;
         }
@@ -1121,6 +1231,28 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
         }
     }
     return NP_OK;
+}
+
+int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
+                      const char *s, size_t to, const size_t *from, size_t n,
+                      size_t *male, size_t *female)
+{
+    return pronoun_scans(d, sc, s, to, NULL, NULL, 0, from, n, male, female);
+}
+
+int np_pronoun_counts_at(const np_discoverer *d, np_entity_scratch *sc,
+                         const char *s, size_t to, size_t j, const size_t *from,
+                         size_t n, size_t *male, size_t *female)
+{
+    const tok *ct = NULL;
+    const struct psuf *suf = NULL;
+    size_t nct = 0;
+    int rc;
+
+    if (sc->tok_s == s && j < sc->tok_nsent && sc->send[j] == to &&
+        (rc = kept_sentence(d, sc, s, j, &ct, &suf, &nct)) != NP_OK)
+        return rc;
+    return pronoun_scans(d, sc, s, to, ct, suf, nct, from, n, male, female);
 }
 
 /*}====================================================================*/

@@ -170,6 +170,7 @@ typedef struct {
 typedef struct {
     qtok *v;
     size_t n, cap;
+    np_tokens raw;            /* as the tokenizer makes them */
 } qtoks;
 
 enum { M_LDQ, M_RDQ, M_LSQ, M_RSQ, M_DQ, M_SQ, N_MARKS };
@@ -205,6 +206,8 @@ void np_quote_scratch_free(np_quote_scratch *sc)
         return;
     free(sc->a.v);
     free(sc->b.v);
+    np_tokens_free(&sc->a.raw);
+    np_tokens_free(&sc->b.raw);
     free(sc);
 }
 
@@ -251,8 +254,7 @@ static int byte_at(const run *r, size_t i)
  * core.tokens clips) into t */
 static int words(const run *r, size_t first, size_t last, qtoks *t)
 {
-    size_t pos;
-    np_token tk;
+    size_t k;
 
     t->n = 0;
     if (first < 1)
@@ -261,15 +263,16 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
         last = r->len;
     if (last < first)
         return NP_OK;
-    pos = first - 1;
-    while (np_next_token(r->s, last, &pos, &tk)) {
-        if (np_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) != NP_OK)
-            return NP_ENOMEM;
-        t->v[t->n].first = tk.start + 1;
-        t->v[t->n].last = tk.end;
-        t->v[t->n].kind = tk.kind;
-        t->n++;
+    t->raw.n = 0;
+    if (np_tokenize_span(r->s, first - 1, last, &t->raw) != NP_OK ||
+        np_grow((void **)&t->v, &t->cap, t->raw.n + 1, sizeof *t->v) != NP_OK)
+        return NP_ENOMEM;
+    for (k = 0; k < t->raw.n; k++) {
+        t->v[k].first = t->raw.v[k].start + 1;
+        t->v[k].last = t->raw.v[k].end;
+        t->v[k].kind = t->raw.v[k].kind;
     }
+    t->n = t->raw.n;
     return NP_OK;
 }
 

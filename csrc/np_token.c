@@ -183,15 +183,17 @@ static size_t url_at(const char *s, size_t len, size_t i)
 }
 
 /* The class of each byte, which drives the token loop.  B_SLOW: the
- * general rules decide (every byte >= 0x80, and . ! ? - ' @ # whose tokens
- * may run on). */
+ * general rules decide (every byte >= 0x80, and ' @ # whose tokens may
+ * run on). */
 enum {
     B_SLOW,
     B_BLANK,        /* ASCII white space and controls: skipped between tokens */
     B_ALPHA,        /* ASCII letter or "_": a word starts */
     B_DIGIT,        /* 0-9: a number or a word such as "5G" starts */
     B_PUNCT,        /* a punctuation mark that is always a token of its own */
-    B_SYMBOL        /* a symbol that is always a token of its own */
+    B_SYMBOL,       /* a symbol that is always a token of its own */
+    B_RUN           /* . ! ? -: a punctuation token of a run of them (a run
+                       of "!" and "?" mixed, else of one mark) */
 };
 
 static const unsigned char byte_class[256] = {
@@ -208,6 +210,7 @@ static const unsigned char byte_class[256] = {
     [')'] = B_PUNCT, ['*'] = B_PUNCT, [','] = B_PUNCT, ['/'] = B_PUNCT,
     [':'] = B_PUNCT, [';'] = B_PUNCT, ['['] = B_PUNCT, ['\\'] = B_PUNCT,
     [']'] = B_PUNCT, ['{'] = B_PUNCT, ['}'] = B_PUNCT,
+    ['.'] = B_RUN, ['!'] = B_RUN, ['?'] = B_RUN, ['-'] = B_RUN,
     ['$'] = B_SYMBOL, ['+'] = B_SYMBOL, ['<'] = B_SYMBOL, ['='] = B_SYMBOL,
     ['>'] = B_SYMBOL, ['^'] = B_SYMBOL, ['`'] = B_SYMBOL, ['|'] = B_SYMBOL,
     ['~'] = B_SYMBOL,
@@ -484,6 +487,18 @@ static NP_INLINE int next_token(const char *s, size_t len, size_t *pos,
             tok->kind = c == B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
             r = i + 1;
             goto found;
+        } else if (c == B_RUN) {
+            /* as slow_token's punctuation runs */
+            unsigned char m = (unsigned char)s[i];
+            tok->kind = NP_TOK_PUNCT;
+            r = i + 1;
+            if (m == '!' || m == '?')
+                while (r < len && (s[r] == '!' || s[r] == '?'))
+                    r++;
+            else
+                while (r < len && (unsigned char)s[r] == m)
+                    r++;
+            goto found;
         }
         if (slow_token(s, len, &i, tok)) {
             *pos = i;
@@ -505,16 +520,26 @@ int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
 
 int np_tokenize(const char *s, size_t len, np_tokens *out)
 {
-    size_t pos = 0;
-    np_token t;
+    return np_tokenize_span(s, 0, len, out);
+}
 
-    while (next_token(s, len, &pos, &t)) {
-        if (out->n == out->cap &&
-            np_grow((void **)&out->v, &out->cap, out->n + 1,
-                    sizeof(np_token)) != NP_OK)
+int np_tokenize_span(const char *s, size_t from, size_t to, np_tokens *out)
+{
+    size_t pos = from, n = out->n;
+
+    /* n in a local: stores into out->v cannot change it; each token is
+     * made in place, with room for one more always there */
+    for (;;) {
+        if (n == out->cap &&
+            np_grow((void **)&out->v, &out->cap, n + 1, sizeof(np_token)) != NP_OK) {
+            out->n = n;
             return NP_ENOMEM;
-        out->v[out->n++] = t;
+        }
+        if (!next_token(s, to, &pos, &out->v[n]))
+            break;
+        n++;
     }
+    out->n = n;
     return NP_OK;
 }
 

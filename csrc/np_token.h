@@ -60,6 +60,11 @@ int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok);
 /* np_tokenize: append every token of s[0..len) to out (not cleared). */
 int np_tokenize(const char *s, size_t len, np_tokens *out);
 
+/* np_tokenize_span: append to out (not cleared) the tokens that
+ * np_next_token(s, to, &pos, ...) gives from pos = from on: those of a
+ * span read as s[0..to) from its start, in one loop. */
+int np_tokenize_span(const char *s, size_t from, size_t to, np_tokens *out);
+
 /* np_count_words: tokens of kind word or number, clitics left out. */
 size_t np_count_words(const char *s, size_t len);
 

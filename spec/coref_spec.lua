@@ -67,6 +67,19 @@ describe("entities.analyse (a Mentions object)", function()
     assert.are.equal("GPE", loud.type)
   end)
 
+  it("counts the pronouns after a person to the end of the next sentence of its block, "
+     .. "with discovery or without", function()
+    local m = np.matcher({ { "Zorbu Kettle", type = "PERSON" }, { "Quill", type = "PERSON" } })
+    local t = "Zorbu Kettle arrived. She said she was fine, and she-he left.\n\n"
+      .. "Quill-led talks went on; he waited.\n\nZorbu Kettle and Quill met."
+    for _, discover in ipairs({ true, false }) do
+      local a = np.parse(t)
+      local list = a:entities(m, { discover = discover })
+      assert.are.equal("female", find(list, "Zorbu Kettle").gender)
+      assert.are.equal("male", find(list, "Quill").gender)
+    end
+  end)
+
   it("keeps an entry's own type and id values as they are", function()
     local a = np.parse("A Kestrel flew over Okafor Street.")
     local list = entities.analyse(a, { gaz }, {}):tables()

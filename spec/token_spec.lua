@@ -104,6 +104,12 @@ describe("np.tokens", function()
       shapes("Wait... what?! -- \u{2026}"))
   end)
 
+  it("keeps each run to one mark (\"!\" and \"?\" mix), glued to words or not", function()
+    assert.are.same({ "!?!/punct", "./punct", "-/punct", "?/punct", "../punct", "--/punct",
+                      "x/word", "-/punct", "5/number", "e-mail/word", "ok/word", "-/punct" },
+      shapes("!?!.-?..--x -5 e-mail ok-"))
+  end)
+
   it("skips white space, controls and invalid bytes with exact positions", function()
     local t = "a\0b \xFF c\u{00A0}d\r\n\te"
     local list = np.tokens(t)
