@@ -106,7 +106,9 @@ typedef struct wslot {
     uint32_t off;               /* the word in wpool */
     uint8_t len;
     uint8_t flags;              /* state's STATE_ENDS and STATE_KIDS */
-    uint16_t unused;            /* zero */
+    uint8_t sep;                /* the byte between from and the word, or 0
+                                   (see "Word table") */
+    uint8_t unused;             /* zero */
 } wslot;
 
 struct np_matcher_builder {
@@ -158,6 +160,8 @@ struct np_matcher {
      * loose those for text with a character that folds to ASCII */
     nibtab nib, loose;
     int avx2;                   /* the CPU has AVX2 */
+    int prefetch;               /* the word table is too large for a
+                                   core's cache: see prefetch_words */
     int probe_words;            /* next_start leaves words to the table
                                    (it is large: may_start3 would pass
                                    most words anyway) */
@@ -347,11 +351,15 @@ static uint64_t mix64(uint64_t x)
  * an ASCII byte that is not a word byte ("York" in "New York").  The word
  * table maps each such word (at most WORD_MAX bytes; folded when the
  * matcher folds), keyed by the trie state where it begins (0 for a first
- * word), to the state it leads to.  So the search hashes a word of the
+ * word), to the state it leads to.  Where that byte itself follows an
+ * ASCII word byte (" " in "New York") the key is rather the state before
+ * it and the byte (sep), so that the search steps over a one-byte gap
+ * between two words and the next word with one look-up.  So the search hashes a word of the
  * text once and either skips it or goes on from that state, and a pattern
  * of several words is followed a word at a time.  The words themselves
- * sit in wpool, to confirm a hit; eight zero bytes end the pool, so that a
- * short word is read and compared as one 64-bit value.  The table is
+ * sit in wpool (in a folding matcher with 0x20 set in each byte, as
+ * word_value sees them), to confirm a hit; eight zero bytes end the pool,
+ * so that a short word is read and compared as one 64-bit value.  The table is
  * built with the trie and saved with it.
  *=====================================================================*/
 
@@ -414,10 +422,10 @@ static inline uint64_t word_value(const unsigned char *w, size_t n,
     return h;
 }
 
-/* the table's hash for the word value wv beginning at state from */
-static inline uint64_t key_hash(uint64_t wv, uint32_t from)
+/* the table's hash for the word value wv after state from and byte sep */
+static inline uint64_t key_hash(uint64_t wv, uint32_t from, unsigned sep)
 {
-    uint64_t h = (wv ^ ((uint64_t)from * 0xD6E8FEB86659FD93ull)) *
+    uint64_t h = (wv ^ (((uint64_t)from << 8 | sep) * 0xD6E8FEB86659FD93ull)) *
                  0x9E3779B97F4A7C15ull;
     return h ^ (h >> 29);
 }
@@ -425,7 +433,7 @@ static inline uint64_t key_hash(uint64_t wv, uint32_t from)
 /* a word while the table is made: the states it goes from and to, and
  * where it is in the pool */
 typedef struct fword {
-    uint32_t from, state, off, len;
+    uint32_t from, state, off, len, sep;
 } fword;
 
 /* the control byte of a key with hash h, and its first group */
@@ -442,13 +450,15 @@ static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
 
     for (k = 0; k < n; k++) {
         uint64_t h = key_hash(word_value((const unsigned char *)pool + v[k].off,
-                                         v[k].len, v[k].len, fold), v[k].from);
+                                         v[k].len, v[k].len, fold),
+                              v[k].from, v[k].sep);
         uint32_t at = WGROUP_OF(h, nslots) * WGROUP;
         while (ctl[at] != 0)
             at = (at + 1) & (nslots - 1);
         ctl[at] = WCTL(h);
         tab[at].state = v[k].state;
         tab[at].from = v[k].from;
+        tab[at].sep = (uint8_t)v[k].sep;
         tab[at].off = v[k].off;
         tab[at].len = (uint8_t)v[k].len;
     }
@@ -554,8 +564,12 @@ static int sort_keys(skey *keys, size_t n)
 
 typedef struct run {
     uint32_t lo, hi, state;
-    uint32_t ws, wd;    /* the state and depth where the last word began */
-    int allword;        /* the bytes since are ASCII letters, digits, "_" */
+    uint32_t ws, wd;    /* the last word began at depth wd; its key: state
+                           ws and byte wsep (see "Word table") */
+    unsigned char wsep;
+    unsigned char allword;      /* the bytes since are ASCII letters,
+                                   digits and "_" */
+    unsigned char lastword;     /* the byte into this state is one */
 } run;
 
 /* the words found while the trie is built (see "Word table") */
@@ -566,18 +580,23 @@ typedef struct words {
     size_t pool_len, pool_cap;
 } wordlist;
 
-static int add_word(wordlist *w, uint32_t from, uint32_t state,
-                    const char *word, size_t len)
+static int add_word(wordlist *w, uint32_t from, unsigned sep, uint32_t state,
+                    const char *word, size_t len, int fold)
 {
+    size_t k;
+
     if (np_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v) ||
         np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len + 8, 1))
         return NP_ENOMEM;
     w->v[w->n].from = from;
+    w->v[w->n].sep = sep;
     w->v[w->n].state = state;
     w->v[w->n].off = (uint32_t)w->pool_len;
     w->v[w->n].len = (uint32_t)len;
     w->n++;
-    memcpy(w->pool + w->pool_len, word, len);
+    /* folded: as word_value sees the words, whatever their case */
+    for (k = 0; k < len; k++)
+        w->pool[w->pool_len + k] = (char)(word[k] | (fold ? 0x20 : 0));
     w->pool_len += len;
     return NP_OK;
 }
@@ -695,7 +714,9 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         cur[0].hi = (uint32_t)nkeys;
         cur[0].state = 0;
         cur[0].ws = cur[0].wd = 0;
+        cur[0].wsep = 0;
         cur[0].allword = 1;
+        cur[0].lastword = 0;
         ncur = 1;
     } else {
         e_off[0] = 0;
@@ -724,12 +745,17 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
                 next[nnext].state = (uint32_t)nstates++;
                 if (np_ascii_word[c]) {             /* the word goes on */
                     next[nnext].ws = cur[k].ws;
+                    next[nnext].wsep = cur[k].wsep;
                     next[nnext].wd = cur[k].wd;
                     next[nnext].allword = cur[k].allword;
+                    next[nnext].lastword = 1;
                 } else {        /* a word may begin after an ASCII byte */
-                    next[nnext].ws = next[nnext].state;
+                    int gap = c < 0x80 && cur[k].lastword;
+                    next[nnext].ws = gap ? cur[k].state : next[nnext].state;
+                    next[nnext].wsep = gap ? c : 0;
                     next[nnext].wd = (uint32_t)d + 1;
                     next[nnext].allword = c < 0x80;
+                    next[nnext].lastword = 0;
                     word_ends = 1;
                 }
                 nnext++;
@@ -737,9 +763,9 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
             }
             if (word_ends && cur[k].allword && d > cur[k].wd && words &&
                 d - cur[k].wd <= WORD_MAX &&
-                add_word(&fw, cur[k].ws, cur[k].state,
+                add_word(&fw, cur[k].ws, cur[k].wsep, cur[k].state,
                          kb + keys[cur[k].lo].off + cur[k].wd,
-                         d - cur[k].wd) != NP_OK)
+                         d - cur[k].wd, fold) != NP_OK)
                 goto done;
         }
         {
@@ -1116,6 +1142,7 @@ static void prepare_search(np_matcher *m)
     /* the filter (64 KiB) helps where the table would not stay in a core's
      * cache and it is at most an eighth full */
     m->probe_words = m->nwslots > 1024;
+    m->prefetch = m->nwslots >= 65536;
     m->all_folded = m->fold;
     for (k = 0; k < m->npats && m->all_folded; k++)
         m->all_folded = m->pats[k].insensitive || m->pats[k].is_regex;
@@ -1844,7 +1871,8 @@ static inline void group_match(const uint8_t *c, unsigned ctl,
 {
 #ifdef __SSE2__
     __m128i g = _mm_loadu_si128((const __m128i *)(const void *)c);
-    *hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(g, _mm_set1_epi8((char)ctl)));
+    __m128i k = _mm_set1_epi64x((long long)(ctl * NP_SWAR_ONES));
+    *hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(g, k));
     *empty = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(g, _mm_setzero_si128()));
 #else
     unsigned k;
@@ -1859,16 +1887,16 @@ static inline void group_match(const uint8_t *c, unsigned ctl,
 /* The word table's slot for the word u[0..n) of the text (0 < n <=
  * WORD_MAX, avail >= n bytes readable) beginning at trie state from, or
  * NULL when no pattern has that word there. */
-static inline __attribute__((always_inline)) const wslot *word_probe(const np_matcher *m, uint32_t from,
-                                      const unsigned char *u, size_t n,
-                                      size_t avail)
+static inline __attribute__((always_inline)) const wslot *
+word_probe(const np_matcher *m, uint32_t from, unsigned sep,
+           const unsigned char *u, size_t n, size_t avail)
 {
     uint64_t v = 0, h;
     uint32_t g, ngroups = m->nwslots / WGROUP;
     unsigned ctl;
 
     v = word_value(u, n, avail, m->fold);
-    h = key_hash(v, from);
+    h = key_hash(v, from, sep);
     ctl = WCTL(h);
     for (g = WGROUP_OF(h, m->nwslots);; g = (g + 1) & (ngroups - 1)) {
         const uint8_t *c = m->wctl + (size_t)g * WGROUP;
@@ -1878,11 +1906,11 @@ static inline __attribute__((always_inline)) const wslot *word_probe(const np_ma
             const wslot *w = &m->wtab[(size_t)g * WGROUP + (unsigned)__builtin_ctz(hits)];
             const unsigned char *p;
             size_t k;
-            if (w->len != n || w->from != from)
+            if (w->len != n || w->from != from || w->sep != sep)
                 continue;
             p = (const unsigned char *)m->wpool + w->off;
             if (n <= 8) {
-                if (word_value(p, n, 8, m->fold) == v)
+                if (word_bits(p, n, 8) == v)
                     return w;
                 continue;
             }
@@ -1891,9 +1919,8 @@ static inline __attribute__((always_inline)) const wslot *word_probe(const np_ma
                     return w;
                 continue;
             }
-            for (k = 0; k < n; k++)
-                if ((unsigned)u[k] + (((unsigned)u[k] - 'A' < 26u) << 5) != (unsigned)p[k])
-                    break;
+            for (k = 0; k < n && (u[k] | 0x20) == p[k]; k++)
+                ;
             if (k == n)
                 return w;
         }
@@ -1937,6 +1964,34 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
     return own_terms(m, s, i, pos, st);
 }
 
+/* Where the walk, at a state st entered on s[pos - 1] (pos > i, the
+ * match's start), may look the next word up in the word table: with the
+ * key (st, s[pos]) when s[pos] is a one-byte gap between two ASCII words
+ * (*sep = that byte), or (st, 0) when the word begins at pos after a gap
+ * that did not follow a word or began the match -- the key the build
+ * gave such a word (see "Word table").  Returns where the word begins, or
+ * 0: no look-up (the trie is then followed a byte at a time, which is
+ * always right; a byte >= 0x80 before the gap may fold to a word byte). */
+static inline size_t word_key(const unsigned char *u, size_t len, size_t i,
+                              size_t pos, unsigned *sep)
+{
+    unsigned c = u[pos], b = u[pos - 1];
+
+    if (!np_ascii_word[c]) {
+        if (pos + 1 < len && np_ascii_word[u[pos + 1]] && np_ascii_word[b]) {
+            *sep = c;
+            return pos + 1;
+        }
+        return 0;
+    }
+    if (b < 0x80 && !np_ascii_word[b] &&
+        (pos - 1 == i || (u[pos - 2] < 0x80 && !np_ascii_word[u[pos - 2]]))) {
+        *sep = 0;
+        return pos;
+    }
+    return 0;
+}
+
 /* From state st at text position pos (the match would begin at i; st 0:
  * at the root, pos == i), follow the trie as far as the (folded) text
  * goes: a word at a time through the word table where a word of the text
@@ -1949,21 +2004,22 @@ static size_t walk(const np_matcher *m, const char *s, size_t len,
 {
     const unsigned char *u = (const unsigned char *)s;
     int root = st == 0;
+    size_t ws;
+    unsigned sep;
 
     while (pos < len) {
         unsigned c = u[pos];
         uint32_t d;
         if (!root && !(sflag(m, st) & STATE_KIDS))
             break;
-        if (!root && c < 0x80 && np_ascii_word[c] && u[pos - 1] < 0x80 &&
-            !np_ascii_word[u[pos - 1]]) {
-            /* a word begins: the table has every word of a pattern that
-             * begins at st (st was entered on that ASCII byte) */
-            size_t e = pos - blk->base < 32 * (size_t)blk->n
-                       ? word_end(blk, s, len, pos)
-                       : np_ascii_run_end(s, len, pos + 1);
-            if (e - pos <= WORD_MAX && (e == len || u[e] < 0x80)) {
-                const wslot *w = word_probe(m, st, u + pos, e - pos, len - pos);
+        if (!root && c < 0x80 && (ws = word_key(u, len, i, pos, &sep)) != 0) {
+            /* a word begins at ws: the table has every word of a pattern
+             * there, under the key the build gave it (word_key) */
+            size_t e = ws - blk->base < 32 * (size_t)blk->n
+                       ? word_end(blk, s, len, ws)
+                       : np_ascii_run_end(s, len, ws + 1);
+            if (e - ws <= WORD_MAX && (e == len || u[e] < 0x80)) {
+                const wslot *w = word_probe(m, st, sep, u + ws, e - ws, len - ws);
                 if (w == NULL)
                     break;
                 st = w->state;
@@ -2004,6 +2060,34 @@ static size_t walk(const np_matcher *m, const char *s, size_t len,
     return best;
 }
 
+/* Where the word table is larger than a core's cache, the look-ups of the
+ * words that begin in new blocks are started before the first of them is
+ * made, so that their cache misses overlap: the control bytes of each
+ * word's first group and its first slots. */
+static void prefetch_words(const np_matcher *m, const starts *b,
+                           const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned k;
+
+    for (k = 0; k < b->n; k++) {
+        uint32_t mk = b->mask[k] & b->word[k];
+        for (; mk; mk &= mk - 1) {
+            size_t i = b->base + 32 * (size_t)k + (unsigned)__builtin_ctz(mk);
+            size_t e = word_end(b, s, len, i);
+            uint64_t h;
+            uint32_t g;
+            if (e - i > WORD_MAX)
+                continue;
+            h = key_hash(word_value(u + i, e - i, len - i, m->fold), 0, 0);
+            g = WGROUP_OF(h, m->nwslots);
+            __builtin_prefetch(m->wctl + (size_t)g * WGROUP);
+            __builtin_prefetch(m->wtab + (size_t)g * WGROUP);
+            __builtin_prefetch(m->wtab + (size_t)g * WGROUP + 4);
+        }
+    }
+}
+
 /* The whole-word search.  A match begins where no word character comes
  * before it, so from each such place where a pattern may start (next_start
  * finds them, then word_before decides) the trie is followed from the root
@@ -2023,6 +2107,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
     starts blk = { (size_t)-1, 0, { 0 }, { 0 } };
+    size_t seen = (size_t)-1;       /* the blocks prefetch_words saw */
 
     if (m->nterm == 0)
         return NP_OK;
@@ -2031,6 +2116,10 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
         uint32_t term = 0, k;
         unsigned c = u[i];
 
+        if (m->prefetch && blk.base != seen) {
+            seen = blk.base;
+            prefetch_words(m, &blk, s, len);
+        }
         if (c < 0x80 && np_ascii_word[c]) {
             /* inside the run no match can begin; next_start saw no ASCII
              * word byte before i */
@@ -2040,7 +2129,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 continue;
             }
             if (next - i <= WORD_MAX && (next == len || u[next] < 0x80)) {
-                const wslot *w = word_probe(m, 0, u + i, next - i, len - i);
+                const wslot *w = word_probe(m, 0, 0, u + i, next - i, len - i);
                 if (w == NULL) {
                     i = next;
                     continue;

@@ -314,6 +314,64 @@ describe("np.matcher against a naive reference", function()
     assert.are.equal(with, without)
   end)
 
+  it("follows patterns of several words across every kind of gap, in both case modes", function()
+    -- the search looks a pattern's words up one at a time; the gaps
+    -- between them (one byte, several, punctuation) and the word lengths
+    -- around 8 bytes (one 64-bit value) and 64 (the longest looked up)
+    -- are where that could go wrong
+    math.randomseed(11)
+    local words = { "new", "york", "NEW", "York", "u", "s", "abcdefgh", "abcdefghi",
+                    "x_y", "a1", ("q"):rep(64), ("q"):rep(65) }
+    local gaps = { " ", "  ", "-", ", ", ".", " & ", "." }
+    local function phrase(n)
+      local p = { words[math.random(#words)] }
+      for _ = 2, n do
+        p[#p + 1] = gaps[math.random(#gaps)]
+        p[#p + 1] = words[math.random(#words)]
+      end
+      return table.concat(p)
+    end
+    local function naive_case(patterns, text, fold)
+      if not fold then return naive(patterns, text, true) end
+      local lp = {}
+      for k, q in ipairs(patterns) do lp[k] = q:lower() end
+      local out = {}
+      for _, x in ipairs(naive(lp, text:lower(), true)) do
+        local a, b = x:match("^(%d+)-(%d+):")
+        out[#out + 1] = ("%s-%s:%s"):format(a, b, text:sub(tonumber(a), tonumber(b)))
+      end
+      return out
+    end
+    for _ = 1, 150 do
+      local patterns, seen = {}, {}
+      for _ = 1, math.random(1, 8) do
+        local q = phrase(math.random(1, 3))
+        if not seen[q] then
+          seen[q] = true
+          patterns[#patterns + 1] = q
+        end
+      end
+      local parts = {}
+      for _ = 1, math.random(1, 12) do
+        parts[#parts + 1] = math.random(3) == 1 and patterns[math.random(#patterns)] or phrase(math.random(1, 3))
+        parts[#parts + 1] = gaps[math.random(#gaps)]
+      end
+      local text = table.concat(parts)
+      for _, fold in ipairs({ false, true }) do
+        local m = np.matcher(patterns, { case = fold and "insensitive" or "sensitive" })
+        assert.are.same(naive_case(patterns, text, fold), spans(m, text),
+          ("patterns %q text %q fold %s"):format(table.concat(patterns, "|"), text, tostring(fold)))
+      end
+    end
+  end)
+
+  it("follows a folded pattern's words where the text spells a letter with K", function()
+    -- a character that folds to an ASCII letter just before the gap
+    local m = np.matcher({ "mark abc", "(reuters) news", "the k. k. office" }, { case = "insensitive" })
+    assert.are.same({ "MAR\u{212A} ABC", "mark abc", "(REUTERS) NEWS", "the \u{212A}. K. office" },
+      texts(m, "MAR\u{212A} ABC, mark abc; (REUTERS) NEWS - the \u{212A}. K. office"))
+  end)
+
   it("knows every character that folds to an ASCII letter", function()
     -- the search's 32-byte filter treats these three specially
     -- (csrc/np_match.c, nibble_tables)
