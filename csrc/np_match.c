@@ -967,12 +967,10 @@ static inline unsigned triple_bit(unsigned a, unsigned b, unsigned c)
 }
 
 /* the class of text byte x in the nibble tables: itself, or in folded mode
- * lowered if an ASCII capital, 0x80 if not ASCII */
+ * 0x80 if not ASCII (the tables take ASCII capitals as they are) */
 static inline unsigned nib_class(const np_matcher *m, unsigned x)
 {
-    if (!m->fold)
-        return x;
-    return x >= 0x80 ? 0x80 : x + ((x - 'A' < 26u) << 5);
+    return m->fold && x >= 0x80 ? 0x80 : x;
 }
 
 /* the ASCII letters some non-ASCII character folds to */
@@ -1013,7 +1011,8 @@ static int own_end(const np_matcher *m, uint32_t st)
 }
 
 /* Fill nib from the trie's first three levels.  In folded mode the text
- * is seen unfolded but for ASCII capitals, and every other byte >= 0x80 is
+ * is seen unfolded, ASCII capitals too (they are added at the end), and
+ * every byte >= 0x80 is
  * one class, 0x80; where a pattern's beginning is not ASCII the bytes
  * after it are not known by position, so its group takes any byte there.
  * The loose tables (wide) also allow for the three characters that fold to
@@ -1068,9 +1067,43 @@ static void nibble_tables(np_matcher *m, nibtab nib, int wide)
         }
     }
 #undef LOOSE
+    if (m->fold) {
+        /* the text's ASCII capitals as they are: high nibble 4 goes with
+         * 6 and 5 with 7 (the low nibble is the same in both cases) */
+        int set, k;
+        for (set = 0; set < 2; set++)
+            for (k = 0; k < 3; k++) {
+                nib[set][k][1][4] |= nib[set][k][1][6];
+                nib[set][k][1][5] |= nib[set][k][1][7];
+            }
+    }
 }
 
 /* the tables a built or loaded matcher derives for its search */
+/* In folded mode the tables above take the text's ASCII capitals as they
+ * are: each bit of a lower-case letter is set for its capital too (in
+ * triple_bit only the third byte's case shows) */
+static void case_variants(np_matcher *m)
+{
+    unsigned a, b, c;
+
+    for (a = 'A'; a <= 'Z'; a++) {
+        m->alone[a] = m->alone[a + 32];
+        memcpy(m->pair + a * 32, m->pair + (a + 32) * 32, 32);
+    }
+    for (a = 0; a < 256; a++)
+        for (b = 'A'; b <= 'Z'; b++)
+            if ((m->pair[a * 32 + (b + 32) / 8] >> ((b + 32) % 8)) & 1)
+                m->pair[a * 32 + b / 8] |= (unsigned char)(1u << (b % 8));
+    for (a = 0; a < 32; a++)
+        for (b = 0; b < 32; b++)
+            for (c = 'A'; c <= 'Z'; c++) {
+                unsigned lo = triple_bit(a, b, c + 32), up = triple_bit(a, b, c);
+                if ((m->triple[lo / 8] >> (lo % 8)) & 1)
+                    m->triple[up / 8] |= (unsigned char)(1u << (up % 8));
+            }
+}
+
 static void prepare_search(np_matcher *m)
 {
     unsigned c;
@@ -1111,6 +1144,8 @@ static void prepare_search(np_matcher *m)
             }
         }
     }
+    if (m->fold)
+        case_variants(m);
     /* the runs of start bytes; then, while more than three, the two runs
      * with the smallest gap between them become one */
     for (c = 0; c < 256; c++) {
@@ -1434,7 +1469,8 @@ static inline __m128i in_range(__m128i v, __m128i lo, __m128i w)
 /* May a pattern begin at at?  The byte there must be in m->start and, in
  * m->pair, go with the byte after it, and the three bytes from at must be
  * in m->triple unless the first is a pattern by itself (in folded mode
- * these tests are made on ASCII bytes only; near the end of the text on
+ * the tables hold ASCII capitals too, see case_variants, and these tests
+ * are made on ASCII bytes only; near the end of the text on
  * the bytes there are). */
 static inline int may_start(const np_matcher *m, const unsigned char *u,
                             size_t len, size_t at)
@@ -1444,22 +1480,15 @@ static inline int may_start(const np_matcher *m, const unsigned char *u,
     if (at + 1 >= len)
         return m->start[a];
     b = u[at + 1];
-    if (m->fold) {
-        if (a >= 0x80 || b >= 0x80)
-            return m->start[a];
-        a += (a - 'A' < 26u) << 5;
-        b += (b - 'A' < 26u) << 5;
-    }
+    if (m->fold && (a >= 0x80 || b >= 0x80))
+        return m->start[a];
     if (!((m->pair[a * 32 + b / 8] >> (b % 8)) & 1))
         return 0;
     if (at + 2 >= len || m->alone[a])
         return 1;
     c = u[at + 2];
-    if (m->fold) {
-        if (c >= 0x80)
-            return 1;
-        c += (c - 'A' < 26u) << 5;
-    }
+    if (m->fold && c >= 0x80)
+        return 1;
     bit = triple_bit(a, b, c);
     return (m->triple[bit / 8] >> (bit % 8)) & 1;
 }
@@ -1472,13 +1501,8 @@ static inline unsigned may_start3(const np_matcher *m, const unsigned char *u,
 {
     unsigned a = u[at], b = u[at + 1], c = u[at + 2], bit;
 
-    if (m->fold) {
-        if ((a | b | c) >= 0x80)
-            return (unsigned)may_start(m, u, len, at);
-        a += (a - 'A' < 26u) << 5;
-        b += (b - 'A' < 26u) << 5;
-        c += (c - 'A' < 26u) << 5;
-    }
+    if (m->fold && (a | b | c) >= 0x80)
+        return (unsigned)may_start(m, u, len, at);
     bit = triple_bit(a, b, c);
     return (m->pair[a * 32 + b / 8] >> (b % 8)) &
            ((m->triple[bit / 8] >> (bit % 8)) | m->alone[a]) & 1u;
@@ -1626,13 +1650,10 @@ static inline __m256i nib_lookup(__m256i v, __m256i lo, __m256i hi)
         _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 }
 
-/* nib_class of 32 bytes */
+/* nib_class of 32 bytes in folded mode */
 __attribute__((target("avx2")))
 static inline __m256i nib_class32(__m256i v)
 {
-    __m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('A' - 1)),
-                                  _mm256_cmpgt_epi8(_mm256_set1_epi8('Z' + 1), v));
-    v = _mm256_add_epi8(v, _mm256_and_si256(up, _mm256_set1_epi8(0x20)));
     return _mm256_blendv_epi8(v, _mm256_set1_epi8((char)0x80), v);
 }
 
