@@ -214,8 +214,13 @@ static void set_span(lua_State *L, const char *s, size_t start, size_t end)
     lua_setfield(L, -2, "text");
 }
 
-/* parser:parse(text) -> array of blocks
- * {kind, first, last, text [, dup_of] [, site, site_first, site_last]} */
+/* upvalues of parser:parse(): field names, then the kind names */
+enum { BV_KIND = 1, BV_FIRST, BV_LAST, BV_TEXT, BV_DUP_OF, BV_SITE, BV_KIND0 };
+#define N_BLOCK_UV (BV_KIND0 + NP_BLOCK_NKINDS - 1)
+
+/* parser:parse(text) -> array of blocks {kind, first, last, text [, dup_of]
+ * [, site]}: each table sized for its fields, keys and kinds pushed from
+ * the upvalues (no string is looked up per block) */
 static int l_parser_parse(lua_State *L)
 {
     np_article *a = check_parser(L, 1);
@@ -230,22 +235,54 @@ static int l_parser_parse(lua_State *L)
     b = np_article_blocks(a);
     lua_createtable(L, (int)(n < 0x7fffffff ? n : 0), 0);
     for (i = 0; i < n; i++) {
-        lua_createtable(L, 0, 5);
-        lua_pushstring(L, np_block_kind_name(b[i].kind));
-        lua_setfield(L, -2, "kind");
-        set_span(L, s, b[i].start, b[i].end);
-        if (b[i].dup_of != NP_NONE) {
+        int dup = b[i].dup_of != NP_NONE, site = b[i].site_start != NP_NONE;
+        if (b[i].kind < 0 || b[i].kind >= NP_BLOCK_NKINDS)
+            return luaL_error(L, "newsparse.parse: bad block kind %d", b[i].kind);
+        lua_createtable(L, 0, 4 + dup + site);
+        lua_pushvalue(L, lua_upvalueindex(BV_KIND));
+        lua_pushvalue(L, lua_upvalueindex(BV_KIND0 + b[i].kind));
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_FIRST));
+        lua_pushinteger(L, (lua_Integer)b[i].start + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_LAST));
+        lua_pushinteger(L, (lua_Integer)b[i].end);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_TEXT));
+        lua_pushlstring(L, s + b[i].start, b[i].end - b[i].start);
+        lua_rawset(L, -3);
+        if (dup) {
+            lua_pushvalue(L, lua_upvalueindex(BV_DUP_OF));
             lua_pushinteger(L, (lua_Integer)b[i].dup_of + 1);
-            lua_setfield(L, -2, "dup_of");
+            lua_rawset(L, -3);
         }
-        if (b[i].site_start != NP_NONE) {
+        if (site) {
+            lua_pushvalue(L, lua_upvalueindex(BV_SITE));
             lua_pushlstring(L, s + b[i].site_start,
                             b[i].site_end - b[i].site_start);
-            lua_setfield(L, -2, "site");
+            lua_rawset(L, -3);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
+}
+
+/* the methods table of Parser gets parse() with its upvalues */
+static void open_parser(lua_State *L)
+{
+    static const char *const fields[] = { "kind", "first", "last", "text", "dup_of",
+        "site" };
+    int i;
+
+    luaL_getmetatable(L, PARSER_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    for (i = 0; i < NP_BLOCK_NKINDS; i++)
+        lua_pushstring(L, np_block_kind_name(i));
+    lua_pushcclosure(L, l_parser_parse, N_BLOCK_UV);
+    lua_setfield(L, -2, "parse");
+    lua_pop(L, 2);
 }
 
 static int l_parser_gc(lua_State *L)
@@ -1536,19 +1573,31 @@ static int l_mentions_tables(lua_State *L)
     lua_createtable(L, (int)(r->n < 0x7fffffff ? r->n : 0), 0);
     for (i = 0; i < r->n; i++) {
         const np_ref *m = &r->v[i];
-        lua_createtable(L, 0, 9);
+        const char *name = r->names + m->name;
+        size_t tlen = m->end - m->start;
+        int has_type = m->type == NP_CT_OTHER ? m->tentry != NP_REF_NONE
+                                               : m->type != NP_CT_NIL;
+        int has_gender = m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE;
+        /* the exact number of fields: 6 to 9 (8 or fewer take half the
+         * memory of 9, as the hash part is a power of two) */
+        lua_createtable(L, 0, 6 + has_type + (m->ientry != NP_REF_NONE) + has_gender);
         lua_pushvalue(L, lua_upvalueindex(UV_FIRST));
         lua_pushinteger(L, (lua_Integer)m->start + 1);
         lua_rawset(L, -3);
         lua_pushvalue(L, lua_upvalueindex(UV_LAST));
         lua_pushinteger(L, (lua_Integer)m->end);
         lua_rawset(L, -3);
+        lua_pushlstring(L, s + m->start, tlen);       /* the text */
         lua_pushvalue(L, lua_upvalueindex(UV_TEXT));
-        lua_pushlstring(L, s + m->start, m->end - m->start);
-        lua_rawset(L, -3);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
         lua_pushvalue(L, lua_upvalueindex(UV_NAME));
-        lua_pushlstring(L, r->names + m->name, m->name_len);
-        lua_rawset(L, -3);
+        if (m->name_len == tlen && memcmp(name, s + m->start, tlen) == 0)
+            lua_pushvalue(L, -2);                     /* the name is the text */
+        else
+            lua_pushlstring(L, name, m->name_len);
+        lua_rawset(L, -4);
+        lua_pop(L, 1);
         if (m->type == NP_CT_OTHER) {
             if (m->tentry != NP_REF_NONE) {
                 lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
@@ -1575,7 +1624,7 @@ static int l_mentions_tables(lua_State *L)
         lua_pushvalue(L, lua_upvalueindex(UV_BLOCK));
         lua_pushinteger(L, (lua_Integer)m->block);
         lua_rawset(L, -3);
-        if (m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE) {
+        if (has_gender) {
             lua_pushvalue(L, lua_upvalueindex(UV_GENDER));
             lua_pushvalue(L, lua_upvalueindex(m->gender == NP_GENDER_MALE ? UV_MALE : UV_FEMALE));
             lua_rawset(L, -3);
@@ -1743,7 +1792,8 @@ static int l_quoter_quotes(lua_State *L)
     lua_createtable(L, (int)(u->out.n < 0x7fffffff ? u->out.n : 0), 0);
     for (i = 0; i < u->out.n; i++) {
         const np_quote *q = &u->out.v[i];
-        lua_createtable(L, 0, 10);
+        /* the exact number of fields: 5 to 10 */
+        lua_createtable(L, 0, 5 + (q->speaker ? 3 : 0) + (q->cue != NULL) + (q->sentence != 0));
         lua_pushvalue(L, lua_upvalueindex(QV_TEXT));
         lua_pushlstring(L, s + q->first - 1, q->last - q->first + 1);
         lua_rawset(L, -3);
@@ -2464,15 +2514,21 @@ static int l_counters_tostring(lua_State *L)
 
 /*}====================================================================*/
 
+/* A metatable: __index the methods, __close (and __gc when finalize; an
+ * object that owns nothing outside its own block, such as Sentences and
+ * Mentions, needs no finalizer, and one per article costs the collector
+ * a call and an extra cycle) and __tostring. */
 static void new_type(lua_State *L, const char *name, const luaL_Reg *methods,
-                     lua_CFunction gc, lua_CFunction tostring)
+                     lua_CFunction gc, lua_CFunction tostring, int finalize)
 {
     luaL_newmetatable(L, name);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__gc");
+    if (finalize) {
+        lua_pushcfunction(L, gc);
+        lua_setfield(L, -2, "__gc");
+    }
     lua_pushcfunction(L, gc);
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, tostring);
@@ -2485,7 +2541,6 @@ static const luaL_Reg rules_methods[] = {
 };
 
 static const luaL_Reg parser_methods[] = {
-    {"parse", l_parser_parse},
     {"close", l_parser_gc},
     {NULL, NULL}
 };
@@ -2597,20 +2652,21 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L);
 
 LUAMOD_API int luaopen_newsparse_core(lua_State *L)
 {
-    new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring);
-    new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
-    new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
-    new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring);
-    new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring);
-    new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
-    new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
-    new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring);
-    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
-    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
+    new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring, 1);
+    new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring, 1);
+    open_parser(L);
+    new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring, 1);
+    new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring, 1);
+    new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring, 1);
+    new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring, 1);
+    new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring, 1);
+    new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring, 1);
+    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring, 1);
+    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring, 0);
     open_mentions(L);
-    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring);
+    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring, 0);
     open_sents(L);
-    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring);
+    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring, 1);
     open_quoter(L);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);
