@@ -250,8 +250,15 @@ end
 
 -- the matchers for art:entities(m): a matcher, a list of them, or nil for
 -- the default gazetteer
+local default_list
 local function matcher_list(m)
-  if m == nil then return { M.gazetteer() } end
+  if m == nil then
+    local gaz = M.gazetteer()
+    if not default_list or default_list[1] ~= gaz or default_list[2] ~= nil then
+      default_list = { gaz }
+    end
+    return default_list
+  end
   if getmetatable(m) == matcher.Matcher then return { m } end
   if type(m) == "table" then
     for i, x in ipairs(m) do
@@ -275,7 +282,7 @@ end
 local function default_mentions(art)
   local cached = rawget(art, "_mentions")
   if not cached then
-    cached = entities.analyse(art, matcher_list(nil), {})
+    cached = entities.analyse(art, matcher_list(nil))
     rawset(art, "_mentions", cached)
   end
   return cached
@@ -296,7 +303,7 @@ end
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
   if m == nil then return quotes.find(self, default_mentions(self)) end
-  return quotes.find(self, entities.analyse(self, matcher_list(m), {}))
+  return quotes.find(self, entities.analyse(self, matcher_list(m)))
 end
 
 local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },
