@@ -5,6 +5,7 @@
  * Types (one metatable each, named "newsparse.<Type>"):
  *   Rules    compiled article rules (boilerplate patterns, credits)
  *   Parser   an np_article bound to a Rules (kept alive in its user value)
+ *   Blocks   one article's blocks (parser:parse); its tables are art.blocks
  *
  * Positions change convention here and only here: the core's 0-based
  * half-open [start, end) becomes Lua's 1-based inclusive first = start + 1,
@@ -45,6 +46,7 @@
 
 #define RULES_MT  "newsparse.Rules"
 #define PARSER_MT "newsparse.Parser"
+#define BLOCKS_MT "newsparse.Blocks"
 #define SEG_MT    "newsparse.Segmenter"
 #define SENTS_MT  "newsparse.Sentences"
 #define MATCHER_MT "newsparse.CoreMatcher"
@@ -214,38 +216,242 @@ static void set_span(lua_State *L, const char *s, size_t start, size_t end)
     lua_setfield(L, -2, "text");
 }
 
-/* parser:parse(text) -> array of blocks
- * {kind, first, last, text [, dup_of] [, site, site_first, site_last]} */
+/* a Blocks object: the blocks of one article, as the parser found them;
+ * user value 1 is the text; the blocks follow it in the same block.  The
+ * block tables (art.blocks) are made from it only when asked for, and
+ * seg:split and q:quotes read it without going through them. */
+typedef struct {
+    size_t n;
+    int live;
+    np_block v[];
+} l_blocks;
+
+static l_blocks *check_blocks(lua_State *L, int idx)
+{
+    l_blocks *u = luaL_checkudata(L, idx, BLOCKS_MT);
+    if (!u->live)
+        luaL_error(L, "attempt to use a closed newsparse blocks object");
+    return u;
+}
+
+/* parser:parse(text) -> Blocks (bs:tables() makes art.blocks) */
 static int l_parser_parse(lua_State *L)
 {
     np_article *a = check_parser(L, 1);
-    size_t len, i, n;
+    size_t len, n;
     const char *s = luaL_checklstring(L, 2, &len);
-    const np_block *b;
+    l_blocks *u;
     int rc = np_article_parse(a, s, len);
 
     if (rc != NP_OK)
         return luaL_error(L, "newsparse.parse: %s", np_strerror(rc));
     n = np_article_count(a);
-    b = np_article_blocks(a);
+    if (n > ((size_t)-1 - sizeof *u) / sizeof(np_block))
+        return luaL_error(L, "newsparse: out of memory");
+    u = lua_newuserdatauv(L, sizeof *u + n * sizeof(np_block), 1);
+    u->n = n;
+    u->live = 1;
+    if (n > 0)
+        memcpy(u->v, np_article_blocks(a), n * sizeof(np_block));
+    luaL_setmetatable(L, BLOCKS_MT);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+/* upvalues of bs:tables(): field names, then the kind names */
+enum { BV_KIND = 1, BV_FIRST, BV_LAST, BV_TEXT, BV_DUP_OF, BV_SITE, BV_KIND0 };
+#define N_BLOCK_UV (BV_KIND0 + NP_BLOCK_NKINDS - 1)
+
+/* bs:tables() -> a new array of blocks {kind, first, last, text [, dup_of]
+ * [, site]}: each table sized for its fields, keys and kinds pushed from
+ * the upvalues (no string is looked up per block) */
+static int l_blocks_tables(lua_State *L)
+{
+    l_blocks *u = check_blocks(L, 1);
+    const np_block *b = u->v;
+    size_t len, i, n = u->n;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
     lua_createtable(L, (int)(n < 0x7fffffff ? n : 0), 0);
     for (i = 0; i < n; i++) {
-        lua_createtable(L, 0, 5);
-        lua_pushstring(L, np_block_kind_name(b[i].kind));
-        lua_setfield(L, -2, "kind");
-        set_span(L, s, b[i].start, b[i].end);
-        if (b[i].dup_of != NP_NONE) {
+        int dup = b[i].dup_of != NP_NONE, site = b[i].site_start != NP_NONE;
+        if (b[i].kind < 0 || b[i].kind >= NP_BLOCK_NKINDS)
+            return luaL_error(L, "newsparse.parse: bad block kind %d", b[i].kind);
+        lua_createtable(L, 0, 4 + dup + site);
+        lua_pushvalue(L, lua_upvalueindex(BV_KIND));
+        lua_pushvalue(L, lua_upvalueindex(BV_KIND0 + b[i].kind));
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_FIRST));
+        lua_pushinteger(L, (lua_Integer)b[i].start + 1);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_LAST));
+        lua_pushinteger(L, (lua_Integer)b[i].end);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, lua_upvalueindex(BV_TEXT));
+        lua_pushlstring(L, s + b[i].start, b[i].end - b[i].start);
+        lua_rawset(L, -3);
+        if (dup) {
+            lua_pushvalue(L, lua_upvalueindex(BV_DUP_OF));
             lua_pushinteger(L, (lua_Integer)b[i].dup_of + 1);
-            lua_setfield(L, -2, "dup_of");
+            lua_rawset(L, -3);
         }
-        if (b[i].site_start != NP_NONE) {
+        if (site) {
+            lua_pushvalue(L, lua_upvalueindex(BV_SITE));
             lua_pushlstring(L, s + b[i].site_start,
                             b[i].site_end - b[i].site_start);
-            lua_setfield(L, -2, "site");
+            lua_rawset(L, -3);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
+}
+
+/* bs:title() -> the text of the first title block, or nil */
+static int l_blocks_title(lua_State *L)
+{
+    l_blocks *u = check_blocks(L, 1);
+    size_t len, i;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    for (i = 0; i < u->n; i++)
+        if (u->v[i].kind == NP_BLOCK_TITLE) {
+            lua_pushlstring(L, s + u->v[i].start, u->v[i].end - u->v[i].start);
+            return 1;
+        }
+    lua_pushnil(L);
+    return 1;
+}
+
+/* bs:sites() -> array of the site of each block that names one, in order */
+static int l_blocks_sites(lua_State *L)
+{
+    l_blocks *u = check_blocks(L, 1);
+    size_t len, i;
+    lua_Integer k = 0;
+    const char *s;
+
+    lua_getiuservalue(L, 1, 1);
+    s = lua_tolstring(L, -1, &len);
+    lua_newtable(L);
+    for (i = 0; i < u->n; i++)
+        if (u->v[i].site_start != NP_NONE) {
+            lua_pushlstring(L, s + u->v[i].site_start,
+                            u->v[i].site_end - u->v[i].site_start);
+            lua_rawseti(L, -2, ++k);
+        }
+    return 1;
+}
+
+static int l_blocks_len(lua_State *L)
+{
+    l_blocks *u = check_blocks(L, 1);
+    lua_pushinteger(L, (lua_Integer)u->n);
+    return 1;
+}
+
+static int l_blocks_close(lua_State *L)
+{
+    l_blocks *u = luaL_checkudata(L, 1, BLOCKS_MT);
+    u->live = 0;
+    u->n = 0;
+    return 0;
+}
+
+static int l_blocks_tostring(lua_State *L)
+{
+    l_blocks *u = luaL_checkudata(L, 1, BLOCKS_MT);
+    return push_name(L, "newsparse.Blocks", u->live ? (const void *)u : NULL, u);
+}
+
+/* the methods table of Blocks gets tables() with its upvalues */
+static void open_blocks(lua_State *L)
+{
+    static const char *const fields[] = { "kind", "first", "last", "text", "dup_of",
+        "site" };
+    int i;
+
+    luaL_getmetatable(L, BLOCKS_MT);
+    lua_getfield(L, -1, "__index");
+    for (i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+        lua_pushstring(L, fields[i]);
+    for (i = 0; i < NP_BLOCK_NKINDS; i++)
+        lua_pushstring(L, np_block_kind_name(i));
+    lua_pushcclosure(L, l_blocks_tables, N_BLOCK_UV);
+    lua_setfield(L, -2, "tables");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_blocks_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
+}
+
+/* A block as seg:split and q:quotes read it, from a Blocks object or from
+ * a table of block tables ({first, last, kind [, dup_of]}). */
+typedef struct {
+    lua_Integer first, last;       /* 1-based, inclusive, as written */
+    int ok;                        /* first and last are integers */
+    int body;                      /* title, bullet, paragraph or heading */
+    int para;                      /* a paragraph */
+    int dup;                       /* repeats another block */
+} l_block_view;
+
+/* the number of blocks at idx, a Blocks object (*ub) or a table (*ub NULL) */
+static size_t blocks_count(lua_State *L, int idx, l_blocks **ub)
+{
+    *ub = luaL_testudata(L, idx, BLOCKS_MT);
+    if (*ub != NULL) {
+        if (!(*ub)->live)
+            luaL_error(L, "attempt to use a closed newsparse blocks object");
+        return (*ub)->n;
+    }
+    luaL_checktype(L, idx, LUA_TTABLE);
+    return (size_t)luaL_len(L, idx);
+}
+
+static int sentence_block(const char *kind)
+{
+    return strcmp(kind, "title") == 0 || strcmp(kind, "bullet") == 0 ||
+           strcmp(kind, "paragraph") == 0 || strcmp(kind, "heading") == 0;
+}
+
+/* block bi (1-based) of the blocks at idx into *v; raises when an entry of
+ * a table is not a table */
+static void block_view(lua_State *L, int idx, const l_blocks *ub, size_t bi,
+                       l_block_view *v)
+{
+    int ok1, ok2;
+    const char *kind;
+
+    if (ub != NULL) {
+        const np_block *b = &ub->v[bi - 1];
+        v->first = (lua_Integer)b->start + 1;
+        v->last = (lua_Integer)b->end;
+        v->ok = 1;
+        v->body = b->kind == NP_BLOCK_TITLE || b->kind == NP_BLOCK_BULLET ||
+                  b->kind == NP_BLOCK_PARAGRAPH || b->kind == NP_BLOCK_HEADING;
+        v->para = b->kind == NP_BLOCK_PARAGRAPH;
+        v->dup = b->dup_of != NP_NONE;
+        return;
+    }
+    lua_geti(L, idx, (lua_Integer)bi);
+    if (!lua_istable(L, -1))
+        luaL_error(L, "newsparse: block %d is not a table", (int)bi);
+    lua_getfield(L, -1, "kind");
+    lua_getfield(L, -2, "dup_of");
+    lua_getfield(L, -3, "first");
+    lua_getfield(L, -4, "last");
+    kind = lua_type(L, -4) == LUA_TSTRING ? lua_tostring(L, -4) : NULL;
+    v->first = lua_tointegerx(L, -2, &ok1);
+    v->last = lua_tointegerx(L, -1, &ok2);
+    v->ok = ok1 && ok2;
+    v->body = kind != NULL && sentence_block(kind);
+    v->para = kind != NULL && strcmp(kind, "paragraph") == 0;
+    v->dup = lua_toboolean(L, -3);
+    lua_pop(L, 5);
 }
 
 static int l_parser_gc(lua_State *L)
@@ -404,17 +610,11 @@ static l_sents *check_sents(lua_State *L, int idx)
     return u;
 }
 
-static int sentence_block(const char *kind)
-{
-    return strcmp(kind, "title") == 0 || strcmp(kind, "bullet") == 0 ||
-           strcmp(kind, "paragraph") == 0 || strcmp(kind, "heading") == 0;
-}
-
 /* seg:split(text, blocks, all) -> Sentences: the sentences of each block
- * ({first, last, kind [, dup_of]}, as art.blocks) in order, lines joined
- * (a sentence never crosses a block); without all, only title, bullet,
- * paragraph and heading blocks that repeat no other (what art:sentences()
- * reads) */
+ * (a Blocks object, or block tables {first, last, kind [, dup_of]} as
+ * art.blocks) in order, lines joined (a sentence never crosses a block);
+ * without all, only title, bullet, paragraph and heading blocks that
+ * repeat no other (what art:sentences() reads) */
 static int l_seg_split(lua_State *L)
 {
     l_seg *u = check_seg(L, 1);
@@ -423,32 +623,20 @@ static int l_seg_split(lua_State *L)
     int all = lua_toboolean(L, 4);
     size_t n = 0;
     l_sents *ss;
+    l_blocks *ub;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
-    nb = (size_t)luaL_len(L, 3);
+    nb = blocks_count(L, 3, &ub);
     for (bi = 1; bi <= nb; bi++) {
         lua_Integer f, l;
-        int ok1, ok2, take;
-        lua_geti(L, 3, (lua_Integer)bi);
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse: block %d is not a table", (int)bi);
-        lua_getfield(L, -1, "kind");
-        lua_getfield(L, -2, "dup_of");
-        take = all || (lua_type(L, -2) == LUA_TSTRING && sentence_block(lua_tostring(L, -2)) &&
-                       !lua_toboolean(L, -1));
-        lua_pop(L, 2);
-        if (!take) {
-            lua_pop(L, 1);
+        l_block_view v;
+        block_view(L, 3, ub, bi, &v);
+        if (!all && (!v.body || v.dup))
             continue;
-        }
-        lua_getfield(L, -1, "first");
-        lua_getfield(L, -2, "last");
-        f = lua_tointegerx(L, -2, &ok1);
-        l = lua_tointegerx(L, -1, &ok2);
-        if (!ok1 || !ok2)
+        if (!v.ok)
             return luaL_error(L, "newsparse: block %d: first and last must be "
                               "integers", (int)bi);
-        lua_pop(L, 3);
+        f = v.first;
+        l = v.last;
         if (f < 1)
             f = 1;
         if (l > (lua_Integer)len)
@@ -1536,19 +1724,31 @@ static int l_mentions_tables(lua_State *L)
     lua_createtable(L, (int)(r->n < 0x7fffffff ? r->n : 0), 0);
     for (i = 0; i < r->n; i++) {
         const np_ref *m = &r->v[i];
-        lua_createtable(L, 0, 9);
+        const char *name = r->names + m->name;
+        size_t tlen = m->end - m->start;
+        int has_type = m->type == NP_CT_OTHER ? m->tentry != NP_REF_NONE
+                                               : m->type != NP_CT_NIL;
+        int has_gender = m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE;
+        /* the exact number of fields: 6 to 9 (8 or fewer take half the
+         * memory of 9, as the hash part is a power of two) */
+        lua_createtable(L, 0, 6 + has_type + (m->ientry != NP_REF_NONE) + has_gender);
         lua_pushvalue(L, lua_upvalueindex(UV_FIRST));
         lua_pushinteger(L, (lua_Integer)m->start + 1);
         lua_rawset(L, -3);
         lua_pushvalue(L, lua_upvalueindex(UV_LAST));
         lua_pushinteger(L, (lua_Integer)m->end);
         lua_rawset(L, -3);
+        lua_pushlstring(L, s + m->start, tlen);       /* the text */
         lua_pushvalue(L, lua_upvalueindex(UV_TEXT));
-        lua_pushlstring(L, s + m->start, m->end - m->start);
-        lua_rawset(L, -3);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
         lua_pushvalue(L, lua_upvalueindex(UV_NAME));
-        lua_pushlstring(L, r->names + m->name, m->name_len);
-        lua_rawset(L, -3);
+        if (m->name_len == tlen && memcmp(name, s + m->start, tlen) == 0)
+            lua_pushvalue(L, -2);                     /* the name is the text */
+        else
+            lua_pushlstring(L, name, m->name_len);
+        lua_rawset(L, -4);
+        lua_pop(L, 1);
         if (m->type == NP_CT_OTHER) {
             if (m->tentry != NP_REF_NONE) {
                 lua_pushvalue(L, lua_upvalueindex(UV_TYPE));
@@ -1575,7 +1775,7 @@ static int l_mentions_tables(lua_State *L)
         lua_pushvalue(L, lua_upvalueindex(UV_BLOCK));
         lua_pushinteger(L, (lua_Integer)m->block);
         lua_rawset(L, -3);
-        if (m->type == NP_CT_PERSON && m->gender != NP_GENDER_NONE) {
+        if (has_gender) {
             lua_pushvalue(L, lua_upvalueindex(UV_GENDER));
             lua_pushvalue(L, lua_upvalueindex(m->gender == NP_GENDER_MALE ? UV_MALE : UV_FEMALE));
             lua_rawset(L, -3);
@@ -1703,35 +1903,23 @@ static int l_quoter_quotes(lua_State *L)
     const char *s = luaL_checklstring(L, 2, &len);
     l_sents *ss;
     l_mentions *mu;
+    l_blocks *ub;
     int rc;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    nb = blocks_count(L, 3, &ub);
     ss = check_sents(L, 4);
     mu = check_mentions(L, 5);
-    nb = (size_t)luaL_len(L, 3);
     if (np_grow((void **)&u->blocks, &u->bcap, nb + 1, sizeof *u->blocks) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
     for (i = 1; i <= nb; i++) {
-        lua_Integer f, l;
-        int ok1, ok2;
-        const char *kind;
-        lua_geti(L, 3, (lua_Integer)i);
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "newsparse: block %d is not a table", (int)i);
-        lua_getfield(L, -1, "first");
-        lua_getfield(L, -2, "last");
-        lua_getfield(L, -3, "kind");
-        lua_getfield(L, -4, "dup_of");
-        f = lua_tointegerx(L, -4, &ok1);
-        l = lua_tointegerx(L, -3, &ok2);
-        if (!ok1 || !ok2 || f < 1 || l < f - 1 || l > (lua_Integer)len)
+        l_block_view v;
+        block_view(L, 3, ub, i, &v);
+        if (!v.ok || v.first < 1 || v.last < v.first - 1 || v.last > (lua_Integer)len)
             return luaL_error(L, "newsparse: block %d: first and last must be "
                               "positions in the text", (int)i);
-        kind = lua_tostring(L, -2);
-        u->blocks[i].first = (size_t)f;
-        u->blocks[i].last = (size_t)l;
-        u->blocks[i].para = kind && strcmp(kind, "paragraph") == 0 && !lua_toboolean(L, -1);
-        lua_pop(L, 5);
+        u->blocks[i].first = (size_t)v.first;
+        u->blocks[i].last = (size_t)v.last;
+        u->blocks[i].para = v.para && !v.dup;
     }
     for (i = 0; i < ss->n; i++)
         if (ss->v[i].end > len || ss->block[i] > nb)
@@ -1743,7 +1931,8 @@ static int l_quoter_quotes(lua_State *L)
     lua_createtable(L, (int)(u->out.n < 0x7fffffff ? u->out.n : 0), 0);
     for (i = 0; i < u->out.n; i++) {
         const np_quote *q = &u->out.v[i];
-        lua_createtable(L, 0, 10);
+        /* the exact number of fields: 5 to 10 */
+        lua_createtable(L, 0, 5 + (q->speaker ? 3 : 0) + (q->cue != NULL) + (q->sentence != 0));
         lua_pushvalue(L, lua_upvalueindex(QV_TEXT));
         lua_pushlstring(L, s + q->first - 1, q->last - q->first + 1);
         lua_rawset(L, -3);
@@ -2464,15 +2653,21 @@ static int l_counters_tostring(lua_State *L)
 
 /*}====================================================================*/
 
+/* A metatable: __index the methods, __close (and __gc when finalize; an
+ * object that owns nothing outside its own block, such as Sentences and
+ * Mentions, needs no finalizer, and one per article costs the collector
+ * a call and an extra cycle) and __tostring. */
 static void new_type(lua_State *L, const char *name, const luaL_Reg *methods,
-                     lua_CFunction gc, lua_CFunction tostring)
+                     lua_CFunction gc, lua_CFunction tostring, int finalize)
 {
     luaL_newmetatable(L, name);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__gc");
+    if (finalize) {
+        lua_pushcfunction(L, gc);
+        lua_setfield(L, -2, "__gc");
+    }
     lua_pushcfunction(L, gc);
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, tostring);
@@ -2487,6 +2682,13 @@ static const luaL_Reg rules_methods[] = {
 static const luaL_Reg parser_methods[] = {
     {"parse", l_parser_parse},
     {"close", l_parser_gc},
+    {NULL, NULL}
+};
+
+static const luaL_Reg blocks_methods[] = {
+    {"title", l_blocks_title},
+    {"sites", l_blocks_sites},
+    {"close", l_blocks_close},
     {NULL, NULL}
 };
 
@@ -2597,20 +2799,22 @@ LUAMOD_API int luaopen_newsparse_core(lua_State *L);
 
 LUAMOD_API int luaopen_newsparse_core(lua_State *L)
 {
-    new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring);
-    new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring);
-    new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring);
-    new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring);
-    new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring);
-    new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring);
-    new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring);
-    new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring);
-    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring);
-    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring);
+    new_type(L, RULES_MT, rules_methods, l_rules_gc, l_rules_tostring, 1);
+    new_type(L, PARSER_MT, parser_methods, l_parser_gc, l_parser_tostring, 1);
+    new_type(L, BLOCKS_MT, blocks_methods, l_blocks_close, l_blocks_tostring, 0);
+    open_blocks(L);
+    new_type(L, SEG_MT, seg_methods, l_seg_gc, l_seg_tostring, 1);
+    new_type(L, MATCHER_MT, matcher_methods, l_matcher_gc, l_matcher_tostring, 1);
+    new_type(L, REGEX_MT, regex_methods, l_regex_gc, l_regex_tostring, 1);
+    new_type(L, READER_MT, reader_methods, l_reader_gc, l_reader_tostring, 1);
+    new_type(L, COUNTERS_MT, counters_methods, l_counters_gc, l_counters_tostring, 1);
+    new_type(L, DISC_MT, disc_methods, l_disc_gc, l_disc_tostring, 1);
+    new_type(L, RESOLVER_MT, resolver_methods, l_resolver_gc, l_resolver_tostring, 1);
+    new_type(L, MENTIONS_MT, mentions_methods, l_mentions_gc, l_mentions_tostring, 0);
     open_mentions(L);
-    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring);
+    new_type(L, SENTS_MT, sents_methods, l_sents_gc, l_sents_tostring, 0);
     open_sents(L);
-    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring);
+    new_type(L, QUOTER_MT, quoter_methods, l_quoter_gc, l_quoter_tostring, 1);
     open_quoter(L);
     luaL_newlib(L, core_functions);
     lua_pushliteral(L, NEWSPARSE_VERSION);

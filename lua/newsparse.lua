@@ -20,6 +20,8 @@ local format, lower = string.format, string.lower
 local M = { version = core.version }
 _ENV = nil
 
+local NO_OPTS = {}
+
 --{====================================================================
 -- Rules and parsers (compiled once, cached)
 --=====================================================================
@@ -135,47 +137,58 @@ M.Article = Article
 
 
 -- source: the first boilerplate block whose site names a known outlet;
--- failing that, the first site named at all, as written.
-local function guess_source(blocks)
+-- failing that, the first site named at all, as written.  sites: the site
+-- of each block that names one, in block order.
+local function guess_source(sites)
   local fallback
   local index = outlets.default()
-  for _, b in ipairs(blocks) do
-    if b.site then
-      local o = index:find(b.site)
-      if o then return o end
-      if not fallback then
-        local site = b.site
-        local domain = site:find("^[%w-]+%.[%w.-]+$") and lower(site) or nil
-        fallback = { name = site, domain = domain }
-      end
+  for _, site in ipairs(sites) do
+    local o = index:find(site)
+    if o then return o end
+    if not fallback then
+      local domain = site:find("^[%w-]+%.[%w.-]+$") and lower(site) or nil
+      fallback = { name = site, domain = domain }
     end
   end
   return fallback
 end
 
--- the fields np.parse leaves for later, and the work that fills them in
-local LAZY = { blocks = true, title = true, source = true }
-
-local function parse_blocks(art)
-  local blocks = rawget(art, "_parser"):parse(art.text)
-  rawset(art, "blocks", blocks)
-  rawset(art, "_parser", nil)
-  if rawget(art, "title") == nil then
-    for _, b in ipairs(blocks) do
-      if b.kind == "title" then rawset(art, "title", b.text) break end
-    end
+-- art:_blocks() -> the blocks as a C object (newsparse.Blocks: bs:tables()
+-- makes art.blocks, #bs counts them), found once per article; sentences,
+-- entities and quotes read it, so that only a caller of art.blocks pays
+-- for the block tables (internal)
+function Article:_blocks()
+  local bs = rawget(self, "_blocks_c")
+  if not bs then
+    bs = (rawget(self, "_parser") or parser_for(NO_OPTS)):parse(self.text)
+    rawset(self, "_blocks_c", bs)
+    rawset(self, "_parser", nil)
   end
-  if rawget(art, "source") == nil then rawset(art, "source", guess_source(blocks)) end
+  return bs
+end
+
+-- the fields np.parse leaves for later: blocks (the tables, made once),
+-- title and source (worked out from the C blocks, once)
+local function lazy_field(art, key)
+  if key == "blocks" then
+    local blocks = art:_blocks():tables()
+    rawset(art, "blocks", blocks)
+    return blocks
+  end
+  if (key == "title" or key == "source") and not rawget(art, "_meta") then
+    local bs = art:_blocks()
+    rawset(art, "_meta", true)
+    if rawget(art, "title") == nil then rawset(art, "title", bs:title()) end
+    if rawget(art, "source") == nil then rawset(art, "source", guess_source(bs:sites())) end
+    return rawget(art, key)
+  end
+  return nil
 end
 
 Article.__index = function(art, key)
   local method = Article[key]
   if method ~= nil then return method end
-  if LAZY[key] and rawget(art, "_parser") then
-    parse_blocks(art)
-    return rawget(art, key)
-  end
-  return nil
+  return lazy_field(art, key)
 end
 
 -- np.parse(text [, opts]) -> Article
@@ -232,7 +245,7 @@ function Article:sentences(opts)
   if opts == nil or opts.abbreviations == nil then
     return self:_sentences(opts and opts.all):tables()
   end
-  return segmenter_for(opts):split(self.text, self.blocks, opts.all):tables()
+  return segmenter_for(opts):split(self.text, self:_blocks(), opts.all):tables()
 end
 
 -- art:_sentences(all) -> the sentences of art:sentences({all = all}) as a C
@@ -242,7 +255,7 @@ function Article:_sentences(all)
   local key = all and "_sentences_all" or "_sentences_body"
   local cached = rawget(self, key)
   if not cached then
-    cached = segmenter_for(nil):split(self.text, self.blocks, all)
+    cached = segmenter_for(nil):split(self.text, self:_blocks(), all)
     rawset(self, key, cached)
   end
   return cached
@@ -250,8 +263,15 @@ end
 
 -- the matchers for art:entities(m): a matcher, a list of them, or nil for
 -- the default gazetteer
+local default_list
 local function matcher_list(m)
-  if m == nil then return { M.gazetteer() } end
+  if m == nil then
+    local gaz = M.gazetteer()
+    if not default_list or default_list[1] ~= gaz or default_list[2] ~= nil then
+      default_list = { gaz }
+    end
+    return default_list
+  end
   if getmetatable(m) == matcher.Matcher then return { m } end
   if type(m) == "table" then
     for i, x in ipairs(m) do
@@ -275,7 +295,7 @@ end
 local function default_mentions(art)
   local cached = rawget(art, "_mentions")
   if not cached then
-    cached = entities.analyse(art, matcher_list(nil), {})
+    cached = entities.analyse(art, matcher_list(nil))
     rawset(art, "_mentions", cached)
   end
   return cached
@@ -296,7 +316,7 @@ end
 -- newsparse.quotes); m as for art:entities, used to resolve speakers
 function Article:quotes(m)
   if m == nil then return quotes.find(self, default_mentions(self)) end
-  return quotes.find(self, entities.analyse(self, matcher_list(m), {}))
+  return quotes.find(self, entities.analyse(self, matcher_list(m)))
 end
 
 local PEOPLE, ORGS, PLACES = { PERSON = true }, { ORG = true, MEDIA = true },

@@ -95,6 +95,41 @@ describe("entities.analyse (a Mentions object)", function()
     assert.are.same(entities.analyse(art, { np.gazetteer() }, {}):tables(), art:entities())
   end)
 
+  it("follows a list of matchers that changes between calls", function()
+    local other = np.matcher({ { "Okafor smiled", type = "EVENT" } })
+    local list = { gaz }
+    local a = entities.analyse(art, list, {}):tables()
+    assert.are.equal("GPE", find(a, "Lisbon").type)
+    list[1] = other
+    local b = entities.analyse(art, list, {}):tables()
+    assert.is_nil(find(b, "Lisbon").id)
+    assert.are.equal("EVENT", find(b, "Okafor smiled").type)
+    list[2] = gaz
+    local c = entities.analyse(art, list, {}):tables()
+    assert.are.equal("Q597", find(c, "Lisbon").id)
+    assert.are.equal("EVENT", find(c, "Okafor smiled").type)
+    list[1], list[2] = gaz, nil
+    assert.are.same(a, entities.analyse(art, list, {}):tables())
+  end)
+
+  it("gives each mention exactly its fields, from six to nine", function()
+    local m = np.matcher({ { "Mira Okafor", type = "PERSON", id = "Q1" }, "Lisbon" })
+    local list = entities.analyse(art, { m }, {}):tables()
+    local full = find(list, "Mira Okafor")
+    for _, k in ipairs({ "first", "last", "text", "name", "type", "id", "sentence", "block",
+                         "gender" }) do
+      assert.is_not_nil(full[k], k)
+    end
+    local bare = find(list, "Lisbon")
+    local n = 0
+    for k in pairs(bare) do
+      n = n + 1
+      assert.is_true(k == "first" or k == "last" or k == "text" or k == "name" or
+        k == "sentence" or k == "block", k)
+    end
+    assert.are.equal(6, n)
+  end)
+
   it("closes, and a closed Mentions object raises", function()
     local m2 = entities.analyse(art, { gaz }, {})
     m2:close()

@@ -422,6 +422,83 @@ describe("Article", function()
   it("prints usefully", function()
     assert.matches("newsparse.Article %(a%-1, %d+ blocks%)", tostring(art))
   end)
+
+  it("makes block tables only when art.blocks is read", function()
+    local a = np.parse(text)
+    local s, e, q = a:sentences(), a:entities(), a:quotes()
+    assert.are.equal("Title", a.title)
+    assert.is_nil(rawget(a, "blocks"))
+    local b = np.parse(text)
+    local blocks = b.blocks
+    assert.are.equal(blocks, b.blocks)           -- made once
+    assert.are.same(blocks, a.blocks)
+    assert.are.same(s, b:sentences())
+    assert.are.same(e, b:entities())
+    assert.are.same(q, b:quotes())
+  end)
+
+  it("finds the same title and source whether art.blocks was read first or not", function()
+    local t = "Storm hits the coast\n\nWinds rose.\n\nRead more at dailymail.co.uk\n"
+    local a, b = np.parse(t), np.parse(t)
+    local ta, sa = a.title, a.source
+    local _ = b.blocks
+    assert.are.equal("Storm hits the coast", ta)
+    assert.are.equal(b.title, ta)
+    assert.are.same(b.source, sa)
+    assert.are.equal("Daily Mail", sa.name)
+    local none = np.parse("")
+    assert.is_nil(none.title)
+    assert.is_nil(none.source)
+    assert.is_nil(none.title)                    -- asked twice: still nil
+  end)
+
+  it("keeps a title given before the blocks are read", function()
+    local a = np.parse("Storm hits the coast\n\nWinds rose.\n")
+    a.title = "Mine"
+    assert.are.equal("Mine", a.title)
+    assert.are.equal("title", a.blocks[1].kind)
+    assert.are.equal("Mine", a.title)
+  end)
+end)
+
+describe("art:_blocks (a Blocks object)", function()
+  local text = "Title\n\nFirst.\n\nFirst.\n\nRead more at dailymail.co.uk\n"
+  local art = np.parse(text)
+
+  it("counts with #, makes new tables on every call, and gives title and sites", function()
+    local bs = art:_blocks()
+    assert.are.equal(bs, art:_blocks())          -- parsed once
+    local a, b = bs:tables(), bs:tables()
+    assert.are.equal(#bs, #a)
+    assert.are_not.equal(a[1], b[1])
+    assert.are.same(a, b)
+    assert.are.same(art.blocks, a)
+    assert.are.equal(2, a[3].dup_of)
+    assert.are.equal("Title", bs:title())
+    assert.are.same({ "dailymail.co.uk" }, bs:sites())
+    assert.are.equal("dailymail.co.uk", a[4].site)
+    assert.matches("newsparse.Blocks", tostring(bs))
+  end)
+
+  it("gives each block table exactly the documented fields", function()
+    for _, b in ipairs(art:_blocks():tables()) do
+      for k in pairs(b) do
+        assert.is_true(k == "kind" or k == "first" or k == "last" or k == "text" or
+          k == "dup_of" or k == "site", k)
+      end
+      assert.are.equal(text:sub(b.first, b.last), b.text)
+    end
+  end)
+
+  it("closes, and a closed Blocks object raises", function()
+    local bs = np.parse(text):_blocks()
+    bs:close()
+    bs:close()
+    assert.matches("closed", tostring(bs))
+    assert.has_error(function() bs:tables() end)
+    assert.has_error(function() return #bs end)
+    assert.has_error(function() bs:title() end)
+  end)
 end)
 
 describe("np.find_outlet", function()

@@ -271,6 +271,19 @@ describe("core.quoter", function()
     assert.has_error(function() q:quotes(art.text, art.blocks, art:_sentences(), {}) end)
   end)
 
+  it("reads a Blocks object as it reads the block tables", function()
+    local q = core.quoter(quotes.quoter_lists())
+    local entities = require "newsparse.entities"
+    local art = np.parse("Vote\n\n\"We won,\" Ms Vale said.\n\n\"Again,\" she added.\n")
+    local ms = entities.analyse(art, { gaz }, {})
+    local a = q:quotes(art.text, art:_blocks(), art:_sentences(), ms)
+    assert.are.equal(2, #a)
+    assert.are.same(a, q:quotes(art.text, art.blocks, art:_sentences(), ms))
+    assert.has_error(function()
+      q:quotes("He", art:_blocks(), art:_sentences(), ms)
+    end)
+  end)
+
   it("refuses blocks and sentences outside the text", function()
     local q = core.quoter(quotes.quoter_lists())
     local entities = require "newsparse.entities"

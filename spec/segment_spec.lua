@@ -285,6 +285,16 @@ describe("seg:split (a Sentences object)", function()
     assert.matches("newsparse.Sentences", tostring(ss))
   end)
 
+  it("reads a Blocks object as it reads the block tables", function()
+    for _, all in ipairs({ false, true }) do
+      local from_tables = seg:split(text, art.blocks, all):tables()
+      assert.are.same(from_tables, seg:split(text, art:_blocks(), all):tables())
+    end
+    local closed = np.parse(text):_blocks()
+    closed:close()
+    assert.has_error(function() seg:split(text, closed, false) end)
+  end)
+
   it("takes no blocks and empty blocks, and refuses bad ones", function()
     assert.are.equal(0, #seg:split("", {}, false))
     assert.are.equal(0, #seg:split("abc", { { kind = "paragraph", first = 2, last = 1 } }, false))

@@ -50,7 +50,7 @@
 local core = require "newsparse.core"
 local matcher = require "newsparse.matcher"
 
-local ipairs, pairs, rawget, rawset = ipairs, pairs, rawget, rawset
+local ipairs, pairs, rawget, rawset, setmetatable = ipairs, pairs, rawget, rawset, setmetatable
 local lower = string.lower
 local sort = table.sort
 
@@ -277,19 +277,34 @@ function M.antecedent(mentions, pos, pronoun)
   return nil
 end
 
--- analyse(art, matchers, opts) -> the mentions as a C object
--- (newsparse.Mentions): ms:tables() makes the tables, #ms counts them.
--- Sentence by sentence, the matches of each matcher (an earlier one wins
--- an overlap), then the names discovered in what they leave
--- (csrc/np_entity.c); then, over the article, names joined, typed and
--- resolved, names found in capitals, roles resolved and genders
--- (csrc/np_coref.c)
-function M.analyse(art, matchers, opts)
-  opts = opts or {}
-  local sentences = art:_sentences(opts.all)
-  local cores, caches = {}, {}
+local NO_OPTS = {}
+
+-- the core matchers of a list of matchers and the caches kept with them,
+-- remembered per list (a list passed again, such as the default one, costs
+-- no new tables) and checked against the list each time, as a caller may
+-- change a list between calls
+local prepared = setmetatable({}, { __mode = "k" })
+
+local function cores_of(matchers)
+  local p = prepared[matchers]
+  if p then
+    local n = #matchers
+    if n == p.n then
+      local cores, caches, list = p.cores, p.caches, p.list
+      for i = 1, n do
+        local m = matchers[i]
+        if list[i] ~= m or cores[i] ~= m.core or caches[i] ~= rawget(m, "_entry_cache") then
+          p = nil
+          break
+        end
+      end
+      if p then return p.cores, p.caches end
+    end
+  end
+  local cores, caches, list = {}, {}, {}
   for i, m in ipairs(matchers) do
     cores[i] = m.core
+    list[i] = m
     -- what entry_of says about the patterns matched so far, kept with
     -- the matcher (filled in by the C side)
     local cache = rawget(m, "_entry_cache")
@@ -299,6 +314,21 @@ function M.analyse(art, matchers, opts)
     end
     caches[i] = cache
   end
+  prepared[matchers] = { n = #cores, cores = cores, caches = caches, list = list }
+  return cores, caches
+end
+
+-- analyse(art, matchers, opts) -> the mentions as a C object
+-- (newsparse.Mentions): ms:tables() makes the tables, #ms counts them.
+-- Sentence by sentence, the matches of each matcher (an earlier one wins
+-- an overlap), then the names discovered in what they leave
+-- (csrc/np_entity.c); then, over the article, names joined, typed and
+-- resolved, names found in capitals, roles resolved and genders
+-- (csrc/np_coref.c)
+function M.analyse(art, matchers, opts)
+  opts = opts or NO_OPTS
+  local sentences = art:_sentences(opts.all)
+  local cores, caches = cores_of(matchers)
   return get_resolver():mentions(get_discoverer(), art.text, sentences, cores,
     opts.discover ~= false, matcher.entry_of, matchers, caches)
 end

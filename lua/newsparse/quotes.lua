@@ -113,7 +113,7 @@ end
 -- find(art, mentions) -> quotes in text order; mentions: the article's
 -- mentions as a C object (entities.analyse), whose names name speakers
 function M.find(art, mentions)
-  return get_quoter():quotes(art.text, art.blocks, art:_sentences(), mentions)
+  return get_quoter():quotes(art.text, art:_blocks(), art:_sentences(), mentions)
 end
 
 return M
