@@ -11,15 +11,16 @@
  * 32 bytes at a time with AVX2 nibble tables on the first three bytes (the
  * Teddy idea of Hyperscan), no ASCII word byte before (word_before then
  * checks the others) -- hashes the word there, looks it up in the word
- * table (a filter bit first where the table is large), and when
- * some pattern begins with it follows the trie from the state after the
- * word; the longest pattern that passes the tests there is the match, and
- * the search goes on after it.  No automaton steps over the words in
- * between.
+ * table, and when some pattern begins with it goes on from the state
+ * after the word, the next word looked up in the same table (keyed by the
+ * state and the gap before it), other bytes stepped in the trie; the
+ * longest pattern that passes the tests there is the match, and the
+ * search goes on after it.  No automaton steps over the words in between.
  *
  *     text  ... N e w   Y o r k   T i m e s h e e t ...
- *     word "New": in the table; trie on from "New": " York" ends a
- *     pattern, " York Times" fails the word test ("Timesheet"): New York
+ *     word "New": in the table; (after "New", " ", "York"): in the table,
+ *     a pattern ends there; (after "New York", " ", "Timesheet"): not in
+ *     the table (no pattern goes on with that whole word): New York
  *
  * Otherwise (opts.words = false) the Aho-Corasick automaton reports every
  * occurrence in one pass (scan_literals); each is tested at once (case),
@@ -43,7 +44,9 @@
  *   spends most of its time.
  *   the word table (version 5): wtab slots, a control byte per slot
  *   (wctl) and the pool of words, with eight zero bytes after the last
- *   (see "Word table"); whole-word matchers keep one hot row only.
+ *   (see "Word table"); whole-word matchers run no automaton: they keep
+ *   no failure links, tnext or hot rows (nhot 0), and dict[s] holds s's
+ *   own terminal only.
  * Building sorts the keys and lays the trie out one depth at a time (see
  * "Automaton construction"); memory is O(total pattern bytes).
  */
@@ -1174,8 +1177,6 @@ static void prepare_search(np_matcher *m)
     __builtin_cpu_init();
     m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
 #endif
-    /* the filter (64 KiB) helps where the table would not stay in a core's
-     * cache and it is at most an eighth full */
     m->probe_words = m->nwslots > 1024;
     m->prefetch = m->nwslots >= 65536;
     m->all_folded = m->fold;
@@ -1785,8 +1786,6 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
     }
 }
 
-/* In folded mode a match begins on a character: is i inside a well-formed
- * character that starts before it? */
 /* The end of the ASCII word that begins at i, a place next_start gave
  * (so in b's blocks), from the blocks' word masks. */
 static inline size_t word_end(const starts *b, const char *s, size_t len,
@@ -1804,6 +1803,8 @@ static inline size_t word_end(const starts *b, const char *s, size_t len,
     return np_ascii_run_end(s, len, b->base + 32 * (size_t)b->n);
 }
 
+/* In folded mode a match begins on a character: is i inside a well-formed
+ * character that starts before it? */
 static int inside_char(const char *s, size_t len, size_t i)
 {
     size_t k;

@@ -479,7 +479,8 @@ describe("m:save and np.load_matcher", function()
       string.unpack("<c8I4I4I4I4I4I4I4I4I4I4I4I4I4", d)
     local function a8(n) return (n + 7) & ~7 end
     -- the header: magic, 13 32-bit counts, 4 bytes of padding, raw_len and
-    -- blob_len (64-bit)
+    -- blob_len (64-bit); the layout below is a words = false file's (a
+    -- whole-word file has no fail, tnext or hot arrays)
     local at = a8(80)
     -- edge_off, edge_byte, fail, dict, tnext, toff, term_pat, root_next,
     -- hot, word table slots and control bytes, state flags, word pool
