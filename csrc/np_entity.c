@@ -81,16 +81,10 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
     return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
+/* the hash of the key s[0..n), as written or (fold) ASCII lower-cased */
 static uint32_t hash_bytes(const char *s, size_t n, int fold)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        h = (h ^ (fold ? lower_byte(c) : c)) * 16777619u;
-    }
-    return h;
+    return fold ? np_hash_lower(s, n, NULL, NULL) : np_hash_bytes(s, n);
 }
 
 /* the entry whose key is s[0..n) (as written when !fold, else ASCII
@@ -134,16 +128,14 @@ static long find_entry(const np_discoverer *d, const char *s, size_t n,
 
 /* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
  * no hash when neither signature is a key's, both hashes in one pass
- * otherwise; a word without an ASCII capital is its own lower-cased form,
+ * (np_hash_lower) otherwise; a word without an ASCII capital is its own lower-cased form,
  * so then one probe answers both */
 static void find_both(const np_discoverer *d, const char *s, size_t n,
                       long *exact, long *low)
 {
-    uint32_t h = 2166136261u, hl = 2166136261u;
-    unsigned upper = 0;
+    uint32_t h, hl;
+    int upper, want_exact, want_low;
     unsigned char f, l;
-    int want_exact, want_low;
-    size_t i;
 
     *exact = *low = -1;
     if (d->nslots == 0 || n == 0 || n > d->max_len)
@@ -154,13 +146,7 @@ static void find_both(const np_discoverer *d, const char *s, size_t n,
     want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
     if (!want_exact && !want_low)
         return;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned char lc = lower_byte(c);
-        upper |= c != lc;
-        h = (h ^ c) * 16777619u;
-        hl = (hl ^ lc) * 16777619u;
-    }
+    hl = np_hash_lower(s, n, &h, &upper);
     if (want_low)
         *low = probe(d, hl, s, n, 1);
     if (!upper)
