@@ -19,6 +19,7 @@
 #include "np_common.h"
 #include "np_coref.h"
 #include "np_token.h"
+#include "np_utf8.h"
 
 #define MAX_WORD 63
 
@@ -44,12 +45,7 @@ typedef struct {
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    return np_hash_bytes(s, n);
 }
 
 /* the entry of k[0..n), or -1 */

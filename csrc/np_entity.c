@@ -81,16 +81,10 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
     return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
+/* the hash of the key s[0..n), as written or (fold) ASCII lower-cased */
 static uint32_t hash_bytes(const char *s, size_t n, int fold)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        h = (h ^ (fold ? lower_byte(c) : c)) * 16777619u;
-    }
-    return h;
+    return fold ? np_hash_lower(s, n, NULL, NULL) : np_hash_bytes(s, n);
 }
 
 /* the entry whose key is s[0..n) (as written when !fold, else ASCII
@@ -134,16 +128,14 @@ static long find_entry(const np_discoverer *d, const char *s, size_t n,
 
 /* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
  * no hash when neither signature is a key's, both hashes in one pass
- * otherwise; a word without an ASCII capital is its own lower-cased form,
+ * (np_hash_lower) otherwise; a word without an ASCII capital is its own lower-cased form,
  * so then one probe answers both */
 static void find_both(const np_discoverer *d, const char *s, size_t n,
                       long *exact, long *low)
 {
-    uint32_t h = 2166136261u, hl = 2166136261u;
-    unsigned upper = 0;
+    uint32_t h, hl;
+    int upper, want_exact, want_low;
     unsigned char f, l;
-    int want_exact, want_low;
-    size_t i;
 
     *exact = *low = -1;
     if (d->nslots == 0 || n == 0 || n > d->max_len)
@@ -154,13 +146,7 @@ static void find_both(const np_discoverer *d, const char *s, size_t n,
     want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
     if (!want_exact && !want_low)
         return;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned char lc = lower_byte(c);
-        upper |= c != lc;
-        h = (h ^ c) * 16777619u;
-        hl = (hl ^ lc) * 16777619u;
-    }
+    hl = np_hash_lower(s, n, &h, &upper);
     if (want_low)
         *low = probe(d, hl, s, n, 1);
     if (!upper)
@@ -1029,7 +1015,8 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     }
     sc->first_tok[nsent] = sc->nt;
     if (np_grow((void **)&sc->send, &sc->sendcap, nsent + 1, sizeof *sc->send) != NP_OK ||
-        np_grow((void **)&sc->sufdone, &sc->sufdonecap, nsent + 1, 1) != NP_OK)
+        np_grow((void **)&sc->sufdone, &sc->sufdonecap, nsent + 1, 1) != NP_OK ||
+        np_grow((void **)&sc->suf, &sc->sufcap, sc->nt + 1, sizeof *sc->suf) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < nsent; i++)
         sc->send[i] = sent[i].end;
@@ -1115,8 +1102,9 @@ static int pronoun_class(const np_discoverer *d, const char *s, int kind,
 }
 
 /* the kept tokens of sentence j, with their pronoun counts to the
- * sentence's end (made now if not yet): *ct, *suf and their number */
-static int kept_sentence(const np_discoverer *d, np_entity_scratch *sc,
+ * sentence's end (made now if not yet, in the room read_sentences made):
+ * *ct, *suf and their number */
+static void kept_sentence(const np_discoverer *d, np_entity_scratch *sc,
                          const char *s, size_t j, const tok **ct,
                          const struct psuf **suf, size_t *n)
 {
@@ -1124,8 +1112,6 @@ static int kept_sentence(const np_discoverer *d, np_entity_scratch *sc,
 
     if (!sc->sufdone[j]) {
         size_t m = 0, f = 0;
-        if (np_grow((void **)&sc->suf, &sc->sufcap, sc->nt + 1, sizeof *sc->suf) != NP_OK)
-            return NP_ENOMEM;
         for (k = hi; k-- > lo;) {
             int c = pronoun_class(d, s, sc->t[k].kind, sc->t[k].start, sc->t[k].end);
             m += c == 1;
@@ -1138,7 +1124,6 @@ static int kept_sentence(const np_discoverer *d, np_entity_scratch *sc,
     *ct = sc->t + lo;
     *suf = sc->suf + lo;
     *n = hi - lo;
-    return NP_OK;
 }
 
 /* the index of the token of ct[0..n) that starts at p, or n */
@@ -1240,19 +1225,134 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
     return pronoun_scans(d, sc, s, to, NULL, NULL, 0, from, n, male, female);
 }
 
+/* the kept token of sentence i that ends at p (an index into sc->t), or
+ * NONE_TOK */
+#define NONE_TOK ((size_t)-1)
+
+static size_t kept_ending_at(const np_entity_scratch *sc, size_t i, size_t p)
+{
+    size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1];
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->t[mid].end < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sc->first_tok[i + 1] && sc->t[lo].end == p ? lo : NONE_TOK;
+}
+
+/* the first kept token of sentence i that starts at or after p (its index
+ * into sc->t; first_tok[i + 1] for none) */
+static size_t kept_from(const np_entity_scratch *sc, size_t i, size_t p)
+{
+    size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1];
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sc->t[mid].start < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* the pronouns of the tokens of s[0..to) from pos on, as np_pronouns, where
+ * ct[0..nct) are tokens of s[0..to) made from one start, with suf[k] the
+ * pronouns of ct[k..nct): the scan stops at the first token that is one of
+ * ct and takes suf's counts from there */
+static void scan_to_kept(const np_discoverer *d, const char *s, size_t to,
+                         size_t pos, const tok *ct, const struct psuf *suf,
+                         size_t nct, size_t *male, size_t *female)
+{
+    size_t m = 0, f = 0, k;
+    np_token tk;
+
+    while (np_next_token(s, to, &pos, &tk)) {
+        int c;
+        if ((k = kept_at(ct, nct, tk.start)) < nct) {
+            m += suf[k].male;
+            f += suf[k].female;
+            break;
+        }
+        c = pronoun_class(d, s, tk.kind, tk.start, tk.end);
+        m += c == 1;
+        f += c == 2;
+    }
+    *male = m;
+    *female = f;
+}
+
+/* One scan of np_pronoun_counts_at from p, a kept token's end in sentence
+ * i = j or j - 1 (j: the sentence that ends at `to`), without tokenizing
+ * what np_entities did.  The tokens of s[0..to) from p are sentence i's
+ * kept tokens after the one that ends at p, as long as those do not
+ * depend on where sentence i ends: a token never reads past the first
+ * ASCII space at or after its start, so every kept token that starts
+ * before the last space of sentence i (at q) is the same in s[0..to);
+ * from q on the scan is made afresh up to sentence j's first token
+ * (scan_to_kept).  In sentence j itself the kept tokens are those of
+ * s[0..to).  Returns 0 (and does nothing) when p ends no kept token of
+ * sentence j or j - 1. */
+static int kept_scan(const np_discoverer *d, np_entity_scratch *sc,
+                     const char *s, size_t to, size_t j, const tok *ct,
+                     const struct psuf *suf, size_t nct, size_t p,
+                     size_t *male, size_t *female)
+{
+    size_t i, k, hi, q, b, m = 0, f = 0, lo;
+    const tok *ci;
+    const struct psuf *si;
+    size_t nci;
+
+    if ((k = kept_ending_at(sc, j, p)) != NONE_TOK) {
+        k -= sc->first_tok[j];            /* an index into ct */
+        *male = k + 1 < nct ? suf[k + 1].male : 0;
+        *female = k + 1 < nct ? suf[k + 1].female : 0;
+        return 1;
+    }
+    if (j == 0 || (k = kept_ending_at(sc, j - 1, p)) == NONE_TOK)
+        return 0;
+    i = j - 1;
+    lo = sc->first_tok[i];
+    hi = sc->first_tok[i + 1];
+    for (q = sc->send[i]; q > p && s[q - 1] != ' '; q--)
+        ;
+    if (q <= p)
+        return 0;                         /* no space after p */
+    q--;                                  /* the last space of sentence i */
+    kept_sentence(d, sc, s, i, &ci, &si, &nci);
+    b = kept_from(sc, i, q);              /* the first token from q on */
+    if (k + 1 < b) {                      /* tokens k+1 .. b-1 of ci */
+        m = si[k + 1 - lo].male - (b < hi ? si[b - lo].male : 0);
+        f = si[k + 1 - lo].female - (b < hi ? si[b - lo].female : 0);
+    }
+    scan_to_kept(d, s, to, q, ct, suf, nct, male, female);
+    *male += m;
+    *female += f;
+    return 1;
+}
+
 int np_pronoun_counts_at(const np_discoverer *d, np_entity_scratch *sc,
                          const char *s, size_t to, size_t j, const size_t *from,
                          size_t n, size_t *male, size_t *female)
 {
     const tok *ct = NULL;
     const struct psuf *suf = NULL;
-    size_t nct = 0;
+    size_t nct = 0, x;
     int rc;
 
-    if (sc->tok_s == s && j < sc->tok_nsent && sc->send[j] == to &&
-        (rc = kept_sentence(d, sc, s, j, &ct, &suf, &nct)) != NP_OK)
-        return rc;
-    return pronoun_scans(d, sc, s, to, ct, suf, nct, from, n, male, female);
+    if (!(sc->tok_s == s && j < sc->tok_nsent && sc->send[j] == to))
+        return pronoun_scans(d, sc, s, to, NULL, NULL, 0, from, n, male, female);
+    kept_sentence(d, sc, s, j, &ct, &suf, &nct);
+    for (x = 0; x < n; x++) {
+        if (!kept_scan(d, sc, s, to, j, ct, suf, nct, from[x], &male[x], &female[x]) &&
+            (rc = pronoun_scans(d, sc, s, to, ct, suf, nct, from + x, 1,
+                                           male + x, female + x)) != NP_OK)
+            return rc;
+    }
+    return NP_OK;
 }
 
 /*}====================================================================*/

@@ -132,11 +132,13 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
 
 /* np_pronoun_counts_at: np_pronoun_counts, where `to` is the end of
  * sentence j of the last np_entities call with discovery (sc the scratch
- * it used, s the same text): a scan that reaches a token of that sentence
- * takes the counts from there out of the tokens np_entities made, so a
- * scan usually costs a token or two.  Without such tokens (another text,
- * another sentence end, no discovery) it is np_pronoun_counts.  Only
- * NP_ENOMEM can fail. */
+ * it used, s the same text): the counts come out of the tokens np_entities
+ * made.  A start that ends one of those tokens in sentence j, or in
+ * sentence j - 1, costs no tokenizing but of the last word of sentence
+ * j - 1 (what follows its last ASCII space); another start is scanned
+ * until it reaches a token of sentence j.  Without such tokens (another
+ * text, another sentence end, no discovery) it is np_pronoun_counts.
+ * Only NP_ENOMEM can fail. */
 int np_pronoun_counts_at(const np_discoverer *d, np_entity_scratch *sc,
                          const char *s, size_t to, size_t j, const size_t *from,
                          size_t n, size_t *male, size_t *female);

@@ -26,6 +26,7 @@
 #include "np_common.h"
 #include "np_quote.h"
 #include "np_token.h"
+#include "np_utf8.h"
 
 #define MAX_QWORD 31
 #define NONE ((size_t)-1)
@@ -64,12 +65,7 @@ void np_quoter_free(np_quoter *q)
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    return np_hash_bytes(s, n);
 }
 
 static int qword_sort(const void *x, const void *y)
@@ -140,14 +136,13 @@ static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
 {
     char buf[MAX_QWORD];
     size_t i, k;
-    uint32_t h = 2166136261u;
+    uint32_t h;
 
     if (n == 0 || n > q->max_len || q->nslot == 0)
         return 0;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         buf[i] = (char)lower_byte((unsigned char)p[i]);
-        h = (h ^ (unsigned char)buf[i]) * 16777619u;
-    }
+    h = hash_bytes(buf, n);
     for (k = h & (q->nslot - 1); q->slot[k] != 0; k = (k + 1) & (q->nslot - 1)) {
         const qword *w = &q->w[q->slot[k] - 1];
         if (w->len == n && memcmp(w->w, buf, n) == 0)

@@ -130,6 +130,92 @@ static inline size_t np_ascii_run_end(const char *s, size_t len, size_t r)
     return r;
 }
 
+/* np_load_le: the n <= 8 bytes at s as a little-endian number, the bytes
+ * past n zero.  Reads only s[0..n). */
+static inline uint64_t np_load_le(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t lo, hi;
+    uint64_t v;
+
+    if (n == 8) {
+        memcpy(&v, s, 8);
+        return v;
+    }
+    if (n >= 4) {               /* two loads that overlap in the middle */
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return lo | (uint64_t)hi << (8 * (n - 4));
+    }
+    if (n == 0)
+        return 0;
+    return u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
+#else
+    uint64_t v = 0;
+    size_t i;
+
+    for (i = n; i-- > 0;)
+        v = v << 8 | u[i];
+    return v;
+#endif
+}
+
+/*
+ * np_hash_bytes: a hash of s[0..n) for the core's word tables, eight bytes
+ * a step (a byte at a time, FNV-1a costs about ten instructions a byte).
+ * np_hash_lower: np_hash_bytes of the same bytes with ASCII capitals made
+ * lower case, and in *upper (when not NULL) whether there was one; with
+ * it, np_hash_bytes of the bytes as written in *exact (when not NULL), at
+ * no second pass.
+ */
+#define NP_HASH_MUL UINT64_C(0x9E3779B97F4A7C15)
+
+static inline uint64_t np_hash_step(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * NP_HASH_MUL;
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t np_hash_lower(const char *s, size_t n, uint32_t *exact,
+                                     int *upper)
+{
+    uint64_t h = n, hl = n, diff = 0, w, wl;
+
+    for (;;) {
+        size_t k = n < 8 ? n : 8;
+        w = np_load_le(s, k);
+        wl = np_swar_lower(w);
+        diff |= w ^ wl;
+        h = np_hash_step(h, w);
+        hl = np_hash_step(hl, wl);
+        if (n <= 8)
+            break;
+        s += 8;
+        n -= 8;
+    }
+    if (exact != NULL)
+        *exact = (uint32_t)h;
+    if (upper != NULL)
+        *upper = diff != 0;
+    return (uint32_t)hl;
+}
+
+static inline uint32_t np_hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = n;
+
+    for (;;) {
+        size_t k = n < 8 ? n : 8;
+        h = np_hash_step(h, np_load_le(s, k));
+        if (n <= 8)
+            break;
+        s += 8;
+        n -= 8;
+    }
+    return (uint32_t)h;
+}
+
 /* np_fold: Unicode simple case folding of one code point (utf8proc's
  * simple lower-case mapping, plus the folds it lacks: final sigma, long s).
  * One code point always maps to one code point. */

@@ -80,6 +80,23 @@ describe("entities.analyse (a Mentions object)", function()
     end
   end)
 
+  it("counts every pronoun of the rest of a person's sentence, before its last space "
+     .. "and after it, and of the next sentence", function()
+    local m = np.matcher({ { "Zorbu Kettle", type = "PERSON" } })
+    local cases = {
+      { "Zorbu Kettle met him and him at noon, near him. She and she left.", "male" },
+      { "Zorbu Kettle met her at noon, near him. He, he and he left.", "male" },
+      { "Zorbu Kettle met him at noon, near him. She, she and she left.", "female" },
+      { "Zorbu Kettle met him and him at noon, near her. She and she left.", "female" },
+    }
+    for _, c in ipairs(cases) do
+      for _, discover in ipairs({ true, false }) do
+        local list = np.parse(c[1]):entities(m, { discover = discover })
+        assert.are.equal(c[2], find(list, "Zorbu Kettle").gender, c[1])
+      end
+    end
+  end)
+
   it("keeps an entry's own type and id values as they are", function()
     local a = np.parse("A Kestrel flew over Okafor Street.")
     local list = entities.analyse(a, { gaz }, {}):tables()
