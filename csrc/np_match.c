@@ -163,11 +163,8 @@ struct np_matcher {
      * loose those for text with a character that folds to ASCII */
     nibtab nib, loose;
     int avx2;                   /* the CPU has AVX2 */
-    int prefetch;               /* the word table is too large for a
-                                   core's cache: see prefetch_words */
     int probe_words;            /* next_start leaves words to the table
-                                   (it is large: may_start3 would pass
-                                   most words anyway) */
+                                   (may_start3 would pass most of them) */
     int all_folded;             /* fold, and every pattern insensitive: a
                                    state's terminals need no case test */
     const pat *pats;
@@ -1082,7 +1079,6 @@ static void nibble_tables(np_matcher *m, nibtab nib, int wide)
     }
 }
 
-/* the tables a built or loaded matcher derives for its search */
 /* In folded mode the tables above take the text's ASCII capitals as they
  * are: each bit of a lower-case letter is set for its capital too (in
  * triple_bit only the third byte's case shows) */
@@ -1107,10 +1103,10 @@ static void case_variants(np_matcher *m)
             }
 }
 
+/* the tables a built or loaded matcher derives for its search */
 static void prepare_search(np_matcher *m)
 {
-    unsigned c;
-
+    unsigned c, n3;
     unsigned lo[256], hi[256], n = 0, k;
 
     for (c = 0; c < 256; c++) {
@@ -1177,8 +1173,12 @@ static void prepare_search(np_matcher *m)
     __builtin_cpu_init();
     m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
 #endif
-    m->probe_words = m->nwslots > 1024;
-    m->prefetch = m->nwslots >= 65536;
+    /* may_start3 is worth its cost where it turns words away: where at
+     * most an eighth of the triple table is set (a gazetteer of a few
+     * thousand names, or of any size but few first words) */
+    for (c = 0, n3 = 0; c < sizeof m->triple; c++)
+        n3 += (unsigned)__builtin_popcount(m->triple[c]);
+    m->probe_words = n3 > 8u * sizeof m->triple / 8;
     m->all_folded = m->fold;
     for (k = 0; k < m->npats && m->all_folded; k++)
         m->all_folded = m->pats[k].insensitive || m->pats[k].is_regex;
@@ -2082,34 +2082,6 @@ static size_t walk(const np_matcher *m, const char *s, size_t len,
     return best;
 }
 
-/* Where the word table is larger than a core's cache, the look-ups of the
- * words that begin in new blocks are started before the first of them is
- * made, so that their cache misses overlap: the control bytes of each
- * word's first group and its first slots. */
-static void prefetch_words(const np_matcher *m, const starts *b,
-                           const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned k;
-
-    for (k = 0; k < b->n; k++) {
-        uint32_t mk = b->mask[k] & b->word[k];
-        for (; mk; mk &= mk - 1) {
-            size_t i = b->base + 32 * (size_t)k + (unsigned)__builtin_ctz(mk);
-            size_t e = word_end(b, s, len, i);
-            uint64_t h;
-            uint32_t g;
-            if (e - i > WORD_MAX)
-                continue;
-            h = key_hash(word_value(u + i, e - i, len - i, m->fold), 0, 0);
-            g = WGROUP_OF(h, m->nwslots);
-            __builtin_prefetch(m->wctl + (size_t)g * WGROUP);
-            __builtin_prefetch(m->wtab + (size_t)g * WGROUP);
-            __builtin_prefetch(m->wtab + (size_t)g * WGROUP + 4);
-        }
-    }
-}
-
 /* The whole-word search.  A match begins where no word character comes
  * before it, so from each such place where a pattern may start (next_start
  * finds them, then word_before decides) the trie is followed from the root
@@ -2129,7 +2101,6 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
     starts blk = { (size_t)-1, 0, { 0 }, { 0 } };
-    size_t seen = (size_t)-1;       /* the blocks prefetch_words saw */
 
     if (m->nterm == 0)
         return NP_OK;
@@ -2138,10 +2109,6 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
         uint32_t term = 0, k;
         unsigned c = u[i];
 
-        if (m->prefetch && blk.base != seen) {
-            seen = blk.base;
-            prefetch_words(m, &blk, s, len);
-        }
         if (c < 0x80 && np_ascii_word[c]) {
             /* inside the run no match can begin; next_start saw no ASCII
              * word byte before i */
