@@ -32,7 +32,8 @@
 --   --dump FILE      where the dump goes
 --   --baseline FILE  a dump to compare with
 --   --results FILE   write the "## entities speed" section into FILE
---                    (bench/RESULTS.md); the section is replaced if present
+--                    (bench/RESULTS.md); the section is replaced if present,
+--                    but for its "### Work log" subsection (by hand), kept
 --   --label TEXT     a line saying what was measured (e.g. the commit)
 --   --cbench FILE    also run this C program (bench/bin/entities_bench) on
 --                    the same corpus and put its lines into the section
@@ -340,14 +341,20 @@ if opts.results then
   local f = io.open(opts.results, "rb")
   local old = f and f:read("a") or ""
   if f then f:close() end
-  local before, after = old, ""
+  local before, after, log = old, "", nil
   local a = old:find("\n## entities speed\n", 1, true)
   if a then
     before = old:sub(1, a)
     local b = old:find("\n## ", a + 1, true)
     after = b and old:sub(b + 1) or ""
+    -- the section's "### Work log" (what each round of speed work did and
+    -- measured) is written by hand and kept from run to run
+    local sec = old:sub(a + 1, b or #old)
+    local l = sec:find("\n### Work log\n", 1, true)
+    if l then log = sec:sub(l + 1):gsub("\n*$", "\n") end
   end
   before = before:gsub("\n*$", "\n\n")
+  if log then section = section:gsub("\n*$", "\n\n") .. log end
   local text = before .. section .. (after ~= "" and ("\n" .. after) or "")
   text = text:gsub("\n*$", "\n")
   local tmp = opts.results .. ".tmp"

@@ -42,11 +42,13 @@
  *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
- *   the word table (version 5): wtab slots, a control byte per slot
+ *   the word table (version 6): wtab slots, a control byte per slot
  *   (wctl) and the pool of words, with eight zero bytes after the last
  *   (see "Word table"); whole-word matchers run no automaton: they keep
- *   no failure links, tnext or hot rows (nhot 0), and dict[s] holds s's
- *   own terminal only.
+ *   no failure links, tnext or hot rows (nhot 0), and no dict either:
+ *   their terminal states are the ones flagged STATE_ENDS in sflags,
+ *   numbered in state order, with ends_rank counting them every 32
+ *   states (term_of).
  * Building sorts the keys and lays the trie out one depth at a time (see
  * "Automaton construction"); memory is O(total pattern bytes).
  */
@@ -74,7 +76,7 @@
 #endif
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 5u
+#define FILE_VERSION 6u   /* 5 had no gap byte in its word keys */
 /* the first HOT_STATES states (breadth first: the shallow ones, where the
  * search spends its time) get full 256-entry rows with the failure links
  * folded in, so a step there is one load */
@@ -128,6 +130,10 @@ struct np_matcher {
     uint32_t nstates, nedges, npats, nterm, nts;
     uint32_t max_chars, max_bytes;
     const uint32_t *edge_off, *fail, *dict, *tnext, *toff, *term_pat;
+    /* whole-word matchers have no dict: their terminal states are those
+     * with STATE_ENDS, numbered in state order; ends_rank[k] counts them
+     * below state 32 k (see term_of) */
+    const uint32_t *ends_rank;
     const uint8_t *edge_byte;
     const uint32_t *root_next;
     const uint32_t *hot;        /* nhot rows of 256 next states */
@@ -269,7 +275,7 @@ int np_mb_add_regex(np_matcher_builder *b, const char *pat_s, size_t len,
 
 /* byte offsets of each array in the block, for given counts */
 typedef struct layout {
-    size_t edge_off, edge_byte, fail, dict, tnext, toff, term_pat,
+    size_t edge_off, edge_byte, fail, dict, ends_rank, tnext, toff, term_pat,
            root_next, hot, wtab, wctl, sflags, wpool, pats, raw, blob,
            total;
 } layout;
@@ -293,7 +299,8 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
     /* no failure links nor hot rows without the automaton (nhot 0: the
      * whole-word matchers) */
     l->fail = at;      at = align8(at + (nhot ? 4 * nstates : 0));
-    l->dict = at;      at = align8(at + 4 * nstates);
+    l->dict = at;      at = align8(at + (nhot ? 4 * nstates : 0));
+    l->ends_rank = at; at = align8(at + (nhot ? 0 : 4 * (nstates / 32 + 1)));
     l->tnext = at;     at = align8(at + (nhot ? 4 * nts : 0));
     l->toff = at;      at = align8(at + 4 * (nts + 1));
     l->term_pat = at;  at = align8(at + 4 * nterm);
@@ -312,12 +319,53 @@ static int plan(layout *l, size_t header, uint64_t nstates, uint64_t nedges,
     return NP_OK;
 }
 
+/* the 32 states from 32 k on of the state flags, two bits each, the
+ * first state in the lowest bits */
+static inline uint64_t flags64(const np_matcher *m, uint32_t k)
+{
+    uint64_t w;
+
+    memcpy(&w, m->sflags + 8 * (size_t)k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+#define ENDS_BITS UINT64_C(0x5555555555555555)   /* STATE_ENDS of each */
+
+/* the number of bits set in x & ENDS_BITS (without a popcount
+ * instruction, which the x86-64 baseline lacks: each pair is 0 or 1) */
+static inline uint32_t count_ends(uint64_t x)
+{
+    x &= ENDS_BITS;
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* the terminal number + 1 of state st (0: no pattern ends there; in the
+ * automaton, the nearest on its fail chain) */
+static inline uint32_t term_of(const np_matcher *m, uint32_t st)
+{
+    uint64_t w;
+
+    if (m->dict != NULL)
+        return m->dict[st];
+    w = flags64(m, st / 32);
+    if (!((w >> (2 * (st % 32))) & STATE_ENDS))
+        return 0;
+    return m->ends_rank[st / 32] + 1 +
+           count_ends(w & ((UINT64_C(1) << (2 * (st % 32))) - 1));
+}
+
 static void point(np_matcher *m, const char *base, const layout *l)
 {
     m->edge_off = (const uint32_t *)(base + l->edge_off);
     m->edge_byte = (const uint8_t *)(base + l->edge_byte);
     m->fail = m->nhot ? (const uint32_t *)(base + l->fail) : NULL;
-    m->dict = (const uint32_t *)(base + l->dict);
+    m->dict = m->nhot ? (const uint32_t *)(base + l->dict) : NULL;
+    m->ends_rank = m->nhot ? NULL : (const uint32_t *)(base + l->ends_rank);
     m->tnext = m->nhot ? (const uint32_t *)(base + l->tnext) : NULL;
     m->toff = (const uint32_t *)(base + l->toff);
     m->term_pat = (const uint32_t *)(base + l->term_pat);
@@ -853,14 +901,20 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     if (words) {
         size_t t = 0;
         uint8_t *sf = (uint8_t *)(base + l.sflags);
+        uint32_t *rank = (uint32_t *)(base + l.ends_rank);
         wslot *tab = (wslot *)(void *)(base + l.wtab);
-        for (; t < nts; t++)
-            dict[tstate[t]] = (uint32_t)t + 1;
         for (i = 0; i < nstates; i++) {
-            unsigned f = (i > 0 && dict[i] != 0 ? STATE_ENDS : 0) |
-                         (edge_off[i] != edge_off[i + 1] ? STATE_KIDS : 0);
+            unsigned f = edge_off[i] != edge_off[i + 1] ? STATE_KIDS : 0;
+            if (i % 32 == 0)
+                rank[i / 32] = (uint32_t)t;
+            if (t < nts && tstate[t] == i) {
+                f |= STATE_ENDS;
+                t++;
+            }
             sf[i / 4] |= (uint8_t)(f << (2 * (i % 4)));
         }
+        if (nstates % 32 == 0)          /* the directory's last entry */
+            rank[nstates / 32] = (uint32_t)t;
         for (i = 0; i < nwslots; i++)
             if (tab[i].len != 0)
                 tab[i].flags = (uint8_t)sflag(m, tab[i].state);
@@ -1005,8 +1059,8 @@ static void nib_after_word(nibtab nib, int k, unsigned bit)
 /* do patterns end at state st itself (not only at a suffix of it)? */
 static int own_end(const np_matcher *m, uint32_t st)
 {
-    if (m->fail == NULL)        /* whole-word: dict has own ends only */
-        return m->dict[st] != 0;
+    if (m->fail == NULL)        /* whole-word: own ends only */
+        return term_of(m, st) != 0;
     return m->dict[st] != 0 && m->dict[st] != m->dict[m->fail[st]];
 }
 
@@ -1123,7 +1177,7 @@ static void prepare_search(np_matcher *m)
         uint32_t s1 = m->root_next[c], e, e2;
         if (s1 == 0)
             continue;
-        if (m->dict[s1]) {
+        if (term_of(m, s1)) {
             m->alone[c] = 1;
             memset(m->pair + c * 32, 0xFF, 32);
             continue;
@@ -1131,7 +1185,7 @@ static void prepare_search(np_matcher *m)
         for (e = m->edge_off[s1]; e < m->edge_off[s1 + 1]; e++) {
             unsigned b = m->edge_byte[e], s2 = e + 1, t;
             m->pair[c * 32 + b / 8] |= (unsigned char)(1u << (b % 8));
-            if (m->dict[s2]) {            /* any c: its six low bits */
+            if (term_of(m, s2)) {         /* any c: its six low bits */
                 for (t = 0; t < 64; t++)
                     m->triple[triple_bit(c, b, t) / 8] |=
                         (unsigned char)(1u << (triple_bit(c, b, t) % 8));
@@ -1928,7 +1982,11 @@ word_probe(const np_matcher *m, uint32_t from, unsigned sep,
             const wslot *w = &m->wtab[(size_t)g * WGROUP + (unsigned)__builtin_ctz(hits)];
             const unsigned char *p;
             size_t k;
-            if (w->len != n || w->from != from || w->sep != sep)
+            /* the slot's own state and pool bytes are checked here rather
+             * than when a file is loaded (only the slots a probe reaches) */
+            if (w->len != n || w->from != from || w->sep != sep ||
+                w->state >= m->nstates ||
+                (uint64_t)w->off + n + 8 > m->wpool_len)
                 continue;
             p = (const unsigned char *)m->wpool + w->off;
             if (n <= 8) {
@@ -1958,9 +2016,9 @@ word_probe(const np_matcher *m, uint32_t from, unsigned sep,
 static inline uint32_t own_terms(const np_matcher *m, const char *s, size_t i,
                                  size_t pos, uint32_t st)
 {
-    uint32_t d = m->dict[st], k;
+    uint32_t d = term_of(m, st), k;
 
-    if (m->all_folded || !m->fold)
+    if (m->all_folded || !m->fold || d == 0)
         return d;
     for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
         const pat *p = &m->pats[m->term_pat[k]];
@@ -1981,7 +2039,7 @@ static inline uint32_t ends_here(const np_matcher *m, const char *s,
     if (pos < len && (unsigned char)s[pos] < 0x80
         ? np_ascii_word[(unsigned char)s[pos]] : word_after(s, len, pos))
         return 0;
-    if (!(sflag(m, st) & STATE_ENDS) || m->dict[st] == 0)
+    if (!(sflag(m, st) & STATE_ENDS))
         return 0;
     return own_terms(m, s, i, pos, st);
 }
@@ -2046,7 +2104,7 @@ static size_t walk(const np_matcher *m, const char *s, size_t len,
                     break;
                 st = w->state;
                 pos = e;        /* no word byte follows */
-                if ((w->flags & STATE_ENDS) && m->dict[st] != 0 &&
+                if ((w->flags & STATE_ENDS) &&
                     (d = own_terms(m, s, i, pos, st)) != 0) {
                     best = pos;
                     *term = d;
@@ -2125,7 +2183,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 }
                 /* a pattern ends with the word (no word byte follows it),
                  * or goes on from it */
-                if ((w->flags & STATE_ENDS) && m->dict[w->state] != 0)
+                if (w->flags & STATE_ENDS)
                     term = own_terms(m, s, i, next, w->state);
                 end = term ? next : (size_t)-1;
                 if (w->flags & STATE_KIDS)
@@ -2347,7 +2405,10 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     memcpy(buf + l.edge_byte, m->edge_byte, m->nedges);
     if (m->nhot)
         memcpy(buf + l.fail, m->fail, 4 * (size_t)m->nstates);
-    memcpy(buf + l.dict, m->dict, 4 * (size_t)m->nstates);
+    if (m->nhot)
+        memcpy(buf + l.dict, m->dict, 4 * (size_t)m->nstates);
+    else
+        memcpy(buf + l.ends_rank, m->ends_rank, 4 * ((size_t)m->nstates / 32 + 1));
     if (m->nhot)
         memcpy(buf + l.tnext, m->tnext, 4 * (size_t)m->nts);
     memcpy(buf + l.toff, m->toff, 4 * ((size_t)m->nts + 1));
@@ -2393,7 +2454,7 @@ static int validate(const np_matcher *m)
 
     if (m->nstates == 0 || m->nedges != m->nstates - 1 ||
         m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
-        m->toff[0] != 0 || m->toff[m->nts] != m->nterm || m->dict[0] != 0)
+        m->toff[0] != 0 || m->toff[m->nts] != m->nterm)
         return 0;
     /* the automaton's arrays: only without NP_MATCH_WORDS */
     if ((m->nhot == 0) != ((m->flags & NP_MATCH_WORDS) != 0) ||
@@ -2404,8 +2465,27 @@ static int validate(const np_matcher *m)
         bad |= m->edge_off[i] > m->edge_off[i + 1];
     for (i = 1; i < m->nstates && m->nhot; i++)
         bad |= m->fail[i] >= i;
-    for (i = 0; i < m->nstates; i++)
-        bad |= m->dict[i] > m->nts;
+    if (m->nhot) {
+        bad |= m->dict[0] != 0;
+        for (i = 0; i < m->nstates; i++)
+            bad |= m->dict[i] > m->nts;
+    } else {
+        /* the rank directory counts the flags' terminal states, which the
+         * root is not */
+        uint32_t k, r = 0;
+        for (k = 0; k <= m->nstates / 32; k++) {
+            uint64_t w = 0;
+            bad |= m->ends_rank[k] != r;
+            if (32 * k < m->nstates) {
+                uint32_t left = m->nstates - 32 * k;
+                w = flags64(m, k);
+                if (left < 32)
+                    w &= (UINT64_C(1) << (2 * left)) - 1;
+            }
+            r += count_ends(w);
+        }
+        bad |= (r != m->nts) | (uint32_t)(flags64(m, 0) & STATE_ENDS);
+    }
     for (i = 0; i < m->nts; i++)
         bad |= m->toff[i] > m->toff[i + 1];
     for (i = 0; i < m->nts && m->nhot; i++)
@@ -2419,18 +2499,14 @@ static int validate(const np_matcher *m)
     for (i = 0; i < m->npats; i++)
         bad |= ((uint64_t)m->pats[i].raw_off + m->pats[i].raw_len > m->raw_len) |
                (m->pats[i].raw_len == 0);
-    /* the word table: a power of 2 with an empty slot (so a probe ends),
-     * every word in the pool and no longer than WORD_MAX */
-    if (m->nwslots < WGROUP || (m->nwslots & (m->nwslots - 1)) != 0)
+    /* the word table: a power of 2 with an empty slot (so a probe ends);
+     * word_probe checks a slot's state and pool bytes before it uses them */
+    if (m->nwslots < WGROUP || (m->nwslots & (m->nwslots - 1)) != 0 ||
+        m->wpool_len < 8)
         return 0;
     empty = 0;
-    for (i = 0; i < m->nwslots; i++) {
-        const wslot *w = &m->wtab[i];
+    for (i = 0; i < m->nwslots; i++)
         empty += m->wctl[i] == 0;
-        bad |= (w->state >= m->nstates) | (w->from >= m->nstates) |
-               (w->len > WORD_MAX) |
-               ((uint64_t)w->off + w->len + 8 > m->wpool_len);
-    }
     return !bad && empty > 0;
 }
 

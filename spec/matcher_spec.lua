@@ -425,6 +425,22 @@ describe("m:save and np.load_matcher", function()
     assert.are.equal(m:count(t), m2:count(t))
   end)
 
+  it("REGRESSION: round-trips whole-word matchers of every size, 32 k states included", function()
+    -- a chain of k patterns ("a", "aa", ...) has k + 1 states; the rank
+    -- directory of terminal states has one entry per 32 states, and its
+    -- last one was left out when the count was a multiple of 32
+    local text = ("a "):rep(3) .. ("a"):rep(40) .. " " .. ("a"):rep(70) .. " aaa"
+    for k = 1, 70 do
+      local pats = {}
+      for j = 1, k do pats[j] = ("a"):rep(j) end
+      local m = np.matcher(pats)
+      assert.is_true(m:save(path))
+      local loaded = np.load_matcher(path)
+      assert.are.same(spans(m, text), spans(loaded, text), "k = " .. k)
+    end
+    os.remove(path)
+  end)
+
   it("raises clearly for a missing, foreign, truncated or corrupt file", function()
     assert.is_true(m:save(path))
     local f = assert(io.open(path, "rb"))
@@ -480,7 +496,8 @@ describe("m:save and np.load_matcher", function()
     local function a8(n) return (n + 7) & ~7 end
     -- the header: magic, 13 32-bit counts, 4 bytes of padding, raw_len and
     -- blob_len (64-bit); the layout below is a words = false file's (a
-    -- whole-word file has no fail, tnext or hot arrays)
+    -- whole-word file has no fail, dict, tnext or hot arrays, and a rank
+    -- directory instead)
     local at = a8(80)
     -- edge_off, edge_byte, fail, dict, tnext, toff, term_pat, root_next,
     -- hot, word table slots and control bytes, state flags, word pool
