@@ -353,7 +353,8 @@ describe("np.matcher against a naive reference", function()
       end
       local parts = {}
       for _ = 1, math.random(1, 12) do
-        parts[#parts + 1] = math.random(3) == 1 and patterns[math.random(#patterns)] or phrase(math.random(1, 3))
+        parts[#parts + 1] = math.random(3) == 1 and patterns[math.random(#patterns)]
+          or phrase(math.random(1, 3))
         parts[#parts + 1] = gaps[math.random(#gaps)]
       end
       local text = table.concat(parts)
@@ -433,10 +434,10 @@ describe("m:save and np.load_matcher", function()
     for k = 1, 70 do
       local pats = {}
       for j = 1, k do pats[j] = ("a"):rep(j) end
-      local m = np.matcher(pats)
-      assert.is_true(m:save(path))
+      local built = np.matcher(pats)
+      assert.is_true(built:save(path))
       local loaded = np.load_matcher(path)
-      assert.are.same(spans(m, text), spans(loaded, text), "k = " .. k)
+      assert.are.same(spans(built, text), spans(loaded, text), "k = " .. k)
     end
     os.remove(path)
   end)
