@@ -1705,6 +1705,23 @@ static inline __m256i nib_lookup(__m256i v, __m256i lo, __m256i hi)
         _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 }
 
+/* 0xFF where a byte of v is an ASCII letter, digit or "_" (signed
+ * compares: a byte >= 0x80 is in no range) */
+__attribute__((target("avx2")))
+static inline __m256i ascii_word32(__m256i v)
+{
+    const __m256i a1 = _mm256_set1_epi8('a' - 1), z1 = _mm256_set1_epi8('z' + 1);
+    const __m256i d1 = _mm256_set1_epi8('0' - 1), n1 = _mm256_set1_epi8('9' + 1);
+    __m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+
+    return _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
+                                         _mm256_cmpgt_epi8(z1, l)),
+                        _mm256_and_si256(_mm256_cmpgt_epi8(v, d1),
+                                         _mm256_cmpgt_epi8(n1, v))),
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+}
+
 /* nib_class of 32 bytes in folded mode */
 __attribute__((target("avx2")))
 static inline __m256i nib_class32(__m256i v)
@@ -1723,9 +1740,6 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
     const __m256i LO0 = TABLE256(m->nib[1][0][0]), HI0 = TABLE256(m->nib[1][0][1]);
     const __m256i LO1 = TABLE256(m->nib[1][1][0]), HI1 = TABLE256(m->nib[1][1][1]);
     const __m256i LO2 = TABLE256(m->nib[1][2][0]), HI2 = TABLE256(m->nib[1][2][1]);
-    const __m256i a1 = _mm256_set1_epi8('a' - 1), z1 = _mm256_set1_epi8('z' + 1);
-    const __m256i d1 = _mm256_set1_epi8('0' - 1), n1 = _mm256_set1_epi8('9' + 1);
-    const __m256i x20 = _mm256_set1_epi8(0x20), us = _mm256_set1_epi8('_');
     const __m256i zero = _mm256_setzero_si256();
     const __m256i c4 = _mm256_set1_epi8((char)0xC4), c5 = _mm256_set1_epi8((char)0xC5);
     const __m256i e2 = _mm256_set1_epi8((char)0xE2), x84 = _mm256_set1_epi8((char)0x84);
@@ -1735,15 +1749,8 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
     for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32) {
         __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
         __m256i v2 = LOADU256(u + i + 2), p = LOADU256(u + i - 1);
-        __m256i g, l, word;
-        l = _mm256_or_si256(v0, x20);
-        word = _mm256_or_si256(
-            _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
-                                             _mm256_cmpgt_epi8(z1, l)),
-                            _mm256_and_si256(_mm256_cmpgt_epi8(v0, d1),
-                                             _mm256_cmpgt_epi8(n1, v0))),
-            _mm256_cmpeq_epi8(v0, us));
-        word_mask[n] = (uint32_t)_mm256_movemask_epi8(word);
+        __m256i g;
+        word_mask[n] = (uint32_t)_mm256_movemask_epi8(ascii_word32(v0));
         if (fold) {
             __m256i wide = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
@@ -1767,16 +1774,9 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
             _mm256_and_si256(_mm256_and_si256(nib_lookup(v0, LO0, HI0),
                                               nib_lookup(v1, LO1, HI1)),
                              nib_lookup(v2, LO2, HI2)));
-        /* ASCII word bytes before (signed compares: >= 0x80 is in no range) */
-        l = _mm256_or_si256(p, x20);
-        word = _mm256_or_si256(
-            _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
-                                             _mm256_cmpgt_epi8(z1, l)),
-                            _mm256_and_si256(_mm256_cmpgt_epi8(p, d1),
-                                             _mm256_cmpgt_epi8(n1, p))),
-            _mm256_cmpeq_epi8(p, us));
+        /* no ASCII word byte before */
         mask[n] = ~(uint32_t)_mm256_movemask_epi8(
-            _mm256_or_si256(_mm256_cmpeq_epi8(g, zero), word));
+            _mm256_or_si256(_mm256_cmpeq_epi8(g, zero), ascii_word32(p)));
     }
     return n;
 }
