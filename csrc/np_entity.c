@@ -1225,21 +1225,31 @@ int np_pronoun_counts(const np_discoverer *d, np_entity_scratch *sc,
     return pronoun_scans(d, sc, s, to, NULL, NULL, 0, from, n, male, female);
 }
 
+/* the first kept token of sentence i (an index into sc->t) whose start --
+ * by_end: whose end -- is at or after p; first_tok[i + 1] for none */
+static size_t kept_at_or_after(const np_entity_scratch *sc, size_t i, size_t p,
+                               int by_end)
+{
+    size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1];
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((by_end ? sc->t[mid].end : sc->t[mid].start) < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* the kept token of sentence i that ends at p (an index into sc->t), or
  * NONE_TOK */
 #define NONE_TOK ((size_t)-1)
 
 static size_t kept_ending_at(const np_entity_scratch *sc, size_t i, size_t p)
 {
-    size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1];
+    size_t lo = kept_at_or_after(sc, i, p, 1);
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sc->t[mid].end < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     return lo < sc->first_tok[i + 1] && sc->t[lo].end == p ? lo : NONE_TOK;
 }
 
@@ -1247,16 +1257,7 @@ static size_t kept_ending_at(const np_entity_scratch *sc, size_t i, size_t p)
  * into sc->t; first_tok[i + 1] for none) */
 static size_t kept_from(const np_entity_scratch *sc, size_t i, size_t p)
 {
-    size_t lo = sc->first_tok[i], hi = sc->first_tok[i + 1];
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sc->t[mid].start < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return kept_at_or_after(sc, i, p, 0);
 }
 
 /* the pronouns of the tokens of s[0..to) from pos on, as np_pronouns, where

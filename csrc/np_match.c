@@ -1415,6 +1415,16 @@ static inline size_t fold_next(const char *s, size_t len, size_t *pos,
 }
 
 /* Test the patterns ending at automaton state st, text position end. */
+/* does pattern p, found in the folded text at s[start..end), pass its own
+ * case test: caseless, or the bytes as written? */
+static inline int case_ok(const np_matcher *m, const pat *p, const char *s,
+                          size_t start, size_t end)
+{
+    return p->insensitive ||
+           (end - start == p->raw_len &&
+            memcmp(s + start, m->raw + p->raw_off, p->raw_len) == 0);
+}
+
 static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
                   size_t len, size_t from, size_t end, uint32_t st)
 {
@@ -1439,9 +1449,7 @@ static int report(const np_matcher *m, np_match_scratch *sc, const char *s,
                         j -= np_utf8_decode_back(s, len, j, &cp);
                 }
                 start = j;
-                if (!p->insensitive &&
-                    (end - start != p->raw_len ||
-                     memcmp(s + start, m->raw + p->raw_off, p->raw_len) != 0))
+                if (!case_ok(m, p, s, start, end))
                     continue;
             }
             if (start < from)
@@ -2022,9 +2030,7 @@ static inline uint32_t own_terms(const np_matcher *m, const char *s, size_t i,
         return d;
     for (k = m->toff[d - 1]; k < m->toff[d]; k++) {
         const pat *p = &m->pats[m->term_pat[k]];
-        if (p->insensitive ||
-            (pos - i == p->raw_len &&
-             memcmp(s + i, m->raw + p->raw_off, p->raw_len) == 0))
+        if (case_ok(m, p, s, i, pos))
             return d;
     }
     return 0;
@@ -2208,9 +2214,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
             size_t first_of_group = (size_t)-1;
             for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
                 const pat *p = &m->pats[m->term_pat[k]];
-                if (m->fold && !m->all_folded && !p->insensitive &&
-                    (end - i != p->raw_len ||
-                     memcmp(s + i, m->raw + p->raw_off, p->raw_len) != 0))
+                if (m->fold && !m->all_folded && !case_ok(m, p, s, i, end))
                     continue;
                 if (out == NULL) {
                     if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
