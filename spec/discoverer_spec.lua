@@ -18,15 +18,7 @@ local gaz2 = np.matcher({ { "Holdings Group", type = "ORG" }, { "Quarry", type =
 
 local FIELDS = { "first", "last", "text", "name", "type", "id", "sentence", "block", "gender" }
 
-local function rows(list)
-  local out = {}
-  for i, m in ipairs(list) do
-    local r = {}
-    for k, f in ipairs(FIELDS) do r[k] = tostring(m[f]) end
-    out[i] = table.concat(r, "|")
-  end
-  return out
-end
+local function rows(list) return H.rows(list, FIELDS) end
 
 -- every mention points at its own text, inside the article
 local function check_spans(text, list)

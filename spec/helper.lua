@@ -37,6 +37,18 @@ function H.first_chars(s, n)
 end
 
 -- "kind\tfirst 30 chars[\tdup]" lines for an article, as .expect files hold
+-- each table of list as one "v1|v2|..." line of the given fields, for
+-- comparing lists of results field by field
+function H.rows(list, fields)
+  local out = {}
+  for i, t in ipairs(list) do
+    local r = {}
+    for k, f in ipairs(fields) do r[k] = tostring(t[f]) end
+    out[i] = table.concat(r, "|")
+  end
+  return out
+end
+
 function H.describe(art)
   local out = {}
   for _, b in ipairs(art.blocks) do

@@ -309,15 +309,7 @@ describe("art:quotes against the naive reference", function()
   local reference = dofile(H.fixtures .. "/quotes_reference.lua")
   local FIELDS = { "text", "first", "last", "speaker", "speaker_first", "speaker_last", "cue",
                    "kind", "block", "sentence" }
-  local function rows(list)
-    local out = {}
-    for i, q in ipairs(list) do
-      local r = {}
-      for k, f in ipairs(FIELDS) do r[k] = tostring(q[f]) end
-      out[i] = table.concat(r, "|")
-    end
-    return out
-  end
+  local function rows(list) return H.rows(list, FIELDS) end
   local function same(text, m)
     local art = np.parse(text)
     local got = art:quotes(m)
