@@ -455,6 +455,12 @@ static inline uint64_t word_value(const unsigned char *w, size_t n,
     size_t i;
 
     if (n <= 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (avail >= 8) {       /* one load, one mask */
+            memcpy(&v, w, 8);
+            return (fold ? v | CASE_BITS : v) & byte_mask(n);
+        }
+#endif
         v = word_bits(w, n, avail);
         return fold ? v | (CASE_BITS & byte_mask(n)) : v;
     }
@@ -1969,17 +1975,16 @@ static inline void group_match(const uint8_t *c, unsigned ctl,
 }
 
 /* The word table's slot for the word u[0..n) of the text (0 < n <=
- * WORD_MAX, avail >= n bytes readable) beginning at trie state from, or
- * NULL when no pattern has that word there. */
+ * WORD_MAX; v its word_value) beginning at trie state from, or NULL when
+ * no pattern has that word there. */
 static inline __attribute__((always_inline)) const wslot *
 word_probe(const np_matcher *m, uint32_t from, unsigned sep,
-           const unsigned char *u, size_t n, size_t avail)
+           const unsigned char *u, size_t n, uint64_t v)
 {
-    uint64_t v = 0, h;
+    uint64_t h;
     uint32_t g, ngroups = m->nwslots / WGROUP;
     unsigned ctl;
 
-    v = word_value(u, n, avail, m->fold);
     h = key_hash(v, from, sep);
     ctl = WCTL(h);
     for (g = WGROUP_OF(h, m->nwslots);; g = (g + 1) & (ngroups - 1)) {
@@ -2078,6 +2083,13 @@ static inline size_t word_key(const unsigned char *u, size_t len, size_t i,
     return 0;
 }
 
+/* A word of the text that walk looked up and did not find after a state:
+ * where it begins and ends, and its word_value */
+typedef struct wmemo {
+    size_t at, end;
+    uint64_t v;
+} wmemo;
+
 /* From state st at text position pos (the match would begin at i; st 0:
  * at the root, pos == i), follow the trie as far as the (folded) text
  * goes: a word at a time through the word table where a word of the text
@@ -2085,8 +2097,8 @@ static inline size_t word_key(const unsigned char *u, size_t len, size_t i,
  * the longest pattern that ends_here after pos, or best (the caller's
  * answer at pos, or (size_t)-1); its terminal number + 1 goes to *term. */
 static size_t walk(const np_matcher *m, const char *s, size_t len,
-                   const starts *blk, size_t i, size_t pos, uint32_t st,
-                   size_t best, uint32_t *term)
+                   const starts *blk, wmemo *memo, size_t i, size_t pos,
+                   uint32_t st, size_t best, uint32_t *term)
 {
     const unsigned char *u = (const unsigned char *)s;
     int root = st == 0;
@@ -2105,9 +2117,16 @@ static size_t walk(const np_matcher *m, const char *s, size_t len,
                        ? word_end(blk, s, len, ws)
                        : np_ascii_run_end(s, len, ws + 1);
             if (e - ws <= WORD_MAX && (e == len || u[e] < 0x80)) {
-                const wslot *w = word_probe(m, st, sep, u + ws, e - ws, len - ws);
-                if (w == NULL)
+                uint64_t v = word_value(u + ws, e - ws, len - ws, m->fold);
+                const wslot *w = word_probe(m, st, sep, u + ws, e - ws, v);
+                if (w == NULL) {
+                    /* the search may well look the word up next, from the
+                     * root: keep what it would work out again */
+                    memo->at = ws;
+                    memo->end = e;
+                    memo->v = v;
                     break;
+                }
                 st = w->state;
                 pos = e;        /* no word byte follows */
                 if ((w->flags & STATE_ENDS) &&
@@ -2165,6 +2184,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
     const unsigned char *u = (const unsigned char *)s;
     size_t i = from;
     starts blk = { (size_t)-1, 0, { 0 }, { 0 } };
+    wmemo memo = { (size_t)-1, 0, 0 };
 
     if (m->nterm == 0)
         return NP_OK;
@@ -2175,14 +2195,18 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
 
         if (c < 0x80 && np_ascii_word[c]) {
             /* inside the run no match can begin; next_start saw no ASCII
-             * word byte before i */
-            next = word_end(&blk, s, len, i);
+             * word byte before i.  A word walk looked up (memo) is short
+             * enough and ends before an ASCII byte. */
+            int known = i == memo.at;
+            next = known ? memo.end : word_end(&blk, s, len, i);
             if (i > 0 && u[i - 1] >= 0x80 && word_before(s, len, i)) {
                 i = next;
                 continue;
             }
-            if (next - i <= WORD_MAX && (next == len || u[next] < 0x80)) {
-                const wslot *w = word_probe(m, 0, 0, u + i, next - i, len - i);
+            if (known || (next - i <= WORD_MAX && (next == len || u[next] < 0x80))) {
+                uint64_t v = known ? memo.v
+                                   : word_value(u + i, next - i, len - i, m->fold);
+                const wslot *w = word_probe(m, 0, 0, u + i, next - i, v);
                 if (w == NULL) {
                     i = next;
                     continue;
@@ -2193,9 +2217,10 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                     term = own_terms(m, s, i, next, w->state);
                 end = term ? next : (size_t)-1;
                 if (w->flags & STATE_KIDS)
-                    end = walk(m, s, len, &blk, i, next, w->state, end, &term);
+                    end = walk(m, s, len, &blk, &memo, i, next, w->state, end,
+                               &term);
             } else {
-                end = walk(m, s, len, &blk, i, i, 0, (size_t)-1, &term);
+                end = walk(m, s, len, &blk, &memo, i, i, 0, (size_t)-1, &term);
             }
         } else {
             uint32_t cp;
@@ -2208,7 +2233,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 i = next;
                 continue;
             }
-            end = walk(m, s, len, &blk, i, i, 0, (size_t)-1, &term);
+            end = walk(m, s, len, &blk, &memo, i, i, 0, (size_t)-1, &term);
         }
         if (end != (size_t)-1) {
             size_t first_of_group = (size_t)-1;
