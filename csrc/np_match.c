@@ -2090,54 +2090,80 @@ typedef struct wmemo {
     uint64_t v;
 } wmemo;
 
+/* The step of the walk at state st (not the root) and text position pos
+ * when a word of the text begins there or after a one-byte gap
+ * (word_key): the word is looked up in the word table under the key the
+ * build gave it.  Returns WALK_STOP when the walk ends (no pattern goes on
+ * with that word, or none goes on after it), WALK_ON when *st and *pos
+ * moved past the word and the walk goes on from there, WALK_BYTES when no
+ * word step applies at pos (the trie is then followed a byte at a time,
+ * which is always right; a byte >= 0x80 before the gap may fold to a word
+ * byte).  A pattern ending with the word goes to *best and *term. */
+enum { WALK_STOP, WALK_ON, WALK_BYTES };
+
+static inline __attribute__((always_inline)) int
+word_step(const np_matcher *m, const unsigned char *u, size_t len,
+          const starts *blk, wmemo *memo, size_t i, size_t *pos,
+          uint32_t *st, size_t *best, uint32_t *term)
+{
+    const char *s = (const char *)u;
+    size_t ws, e;
+    unsigned sep;
+    uint64_t v;
+    uint32_t d;
+    const wslot *w;
+
+    if (u[*pos] >= 0x80 || (ws = word_key(u, len, i, *pos, &sep)) == 0)
+        return WALK_BYTES;
+    e = ws - blk->base < 32 * (size_t)blk->n ? word_end(blk, s, len, ws)
+                                              : np_ascii_run_end(s, len, ws + 1);
+    if (e - ws > WORD_MAX || (e < len && u[e] >= 0x80))
+        return WALK_BYTES;
+    v = word_value(u + ws, e - ws, len - ws, m->fold);
+    w = word_probe(m, *st, sep, u + ws, e - ws, v);
+    if (w == NULL) {
+        /* the search may well look the word up next, from the root: keep
+         * what it would work out again */
+        memo->at = ws;
+        memo->end = e;
+        memo->v = v;
+        return WALK_STOP;
+    }
+    *st = w->state;
+    *pos = e;           /* no word byte follows */
+    if ((w->flags & STATE_ENDS) && (d = own_terms(m, s, i, e, *st)) != 0) {
+        *best = e;
+        *term = d;
+    }
+    return (w->flags & STATE_KIDS) ? WALK_ON : WALK_STOP;
+}
+
 /* From state st at text position pos (the match would begin at i; st 0:
  * at the root, pos == i), follow the trie as far as the (folded) text
  * goes: a word at a time through the word table where a word of the text
- * begins after an ASCII byte, else a byte at a time.  Returns the end of
- * the longest pattern that ends_here after pos, or best (the caller's
- * answer at pos, or (size_t)-1); its terminal number + 1 goes to *term. */
+ * begins after an ASCII byte (word_step), else a byte at a time.  Returns
+ * the end of the longest pattern that ends_here after pos, or best (the
+ * caller's answer at pos, or (size_t)-1); its terminal number + 1 goes to
+ * *term. */
 static size_t walk(const np_matcher *m, const char *s, size_t len,
                    const starts *blk, wmemo *memo, size_t i, size_t pos,
                    uint32_t st, size_t best, uint32_t *term)
 {
     const unsigned char *u = (const unsigned char *)s;
     int root = st == 0;
-    size_t ws;
-    unsigned sep;
 
     while (pos < len) {
         unsigned c = u[pos];
         uint32_t d;
-        if (!root && !(sflag(m, st) & STATE_KIDS))
-            break;
-        if (!root && c < 0x80 && (ws = word_key(u, len, i, pos, &sep)) != 0) {
-            /* a word begins at ws: the table has every word of a pattern
-             * there, under the key the build gave it (word_key) */
-            size_t e = ws - blk->base < 32 * (size_t)blk->n
-                       ? word_end(blk, s, len, ws)
-                       : np_ascii_run_end(s, len, ws + 1);
-            if (e - ws <= WORD_MAX && (e == len || u[e] < 0x80)) {
-                uint64_t v = word_value(u + ws, e - ws, len - ws, m->fold);
-                const wslot *w = word_probe(m, st, sep, u + ws, e - ws, v);
-                if (w == NULL) {
-                    /* the search may well look the word up next, from the
-                     * root: keep what it would work out again */
-                    memo->at = ws;
-                    memo->end = e;
-                    memo->v = v;
-                    break;
-                }
-                st = w->state;
-                pos = e;        /* no word byte follows */
-                if ((w->flags & STATE_ENDS) &&
-                    (d = own_terms(m, s, i, pos, st)) != 0) {
-                    best = pos;
-                    *term = d;
-                }
-                if (!(w->flags & STATE_KIDS))
-                    break;
+        if (!root) {
+            int r;
+            if (!(sflag(m, st) & STATE_KIDS))
+                break;
+            r = word_step(m, u, len, blk, memo, i, &pos, &st, &best, term);
+            if (r == WALK_STOP)
+                break;
+            if (r == WALK_ON)
                 continue;
-            }
         }
         if (!m->fold || c < 0x80) {
             if (m->fold)
@@ -2216,9 +2242,17 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 if (w->flags & STATE_ENDS)
                     term = own_terms(m, s, i, next, w->state);
                 end = term ? next : (size_t)-1;
-                if (w->flags & STATE_KIDS)
-                    end = walk(m, s, len, &blk, &memo, i, next, w->state, end,
-                               &term);
+                if (w->flags & STATE_KIDS) {
+                    /* the step after the word here, where most walks
+                     * end: a walk is called only to go on */
+                    size_t pos = next;
+                    uint32_t st = w->state;
+                    int r = pos < len ? word_step(m, u, len, &blk, &memo, i, &pos,
+                                                  &st, &end, &term)
+                                      : WALK_STOP;
+                    if (r != WALK_STOP)
+                        end = walk(m, s, len, &blk, &memo, i, pos, st, end, &term);
+                }
             } else {
                 end = walk(m, s, len, &blk, &memo, i, i, 0, (size_t)-1, &term);
             }
