@@ -1050,18 +1050,6 @@ static void nib_set(nibtab nib, int k, unsigned x, unsigned gm)
     }
 }
 
-/* the bytes that may follow a whole-word match in the text, as nibble
- * table entries for group bit: no ASCII letter, digit or "_" (0x80 may be
- * a character that is none either) */
-static void nib_after_word(nibtab nib, int k, unsigned bit)
-{
-    unsigned x;
-
-    for (x = 0; x < 256; x++)
-        if (!np_ascii_word[x])
-            nib_set(nib, k, x, bit);
-}
-
 /* do patterns end at state st itself (not only at a suffix of it)? */
 static int own_end(const np_matcher *m, uint32_t st)
 {
@@ -1070,73 +1058,350 @@ static int own_end(const np_matcher *m, uint32_t st)
     return m->dict[st] != 0 && m->dict[st] != m->dict[m->fail[st]];
 }
 
-/* Fill nib from the trie's first three levels.  In folded mode the text
- * is seen unfolded, ASCII capitals too (they are added at the end), and
- * every byte >= 0x80 is
- * one class, 0x80; where a pattern's beginning is not ASCII the bytes
- * after it are not known by position, so its group takes any byte there.
- * The loose tables (wide) also allow for the three characters that fold to
- * ASCII letters (U+0130 to i, U+017F to s, U+212A to k; a spec checks the
- * list): such a letter may be a 0x80 in the text, and what follows it is
- * not known by position either.  Where a pattern ends after one or two
- * bytes, the byte after it must end a word (nib_after_word). */
-static void nibble_tables(np_matcher *m, nibtab nib, int wide)
+/*
+ * The groups of the nibble tables (Teddy's buckets).  A text byte passes
+ * a position when its low nibble and its high nibble are both among those
+ * of some pattern of a group there, so a group of patterns with unlike
+ * beginnings lets through bytes that none of them has ("Th" and "Ko" let
+ * "Tо" and "Kh" through).  The beginnings of the patterns -- a unit is an
+ * edge of the trie's first two levels: a two-byte beginning, or a first
+ * byte that is a pattern or whose rest is not known by position -- are put
+ * into the sixteen groups so that the share of English text that passes
+ * by mistake is small: units are joined two at a time, always the two that
+ * add the least (greedy; the share of a group is the product over its
+ * three positions of the weight of the bytes that pass there, from rough
+ * letter frequencies of English at the start of a word and inside one).
+ * With more than NIB_UNITS units the first bytes are the units; with more
+ * first bytes than that, a pattern's group is its first byte's low nibble.
+ * Which group a pattern is in changes no answer, only how many places
+ * next_start has to test.
+ */
+#define NIB_UNITS 128u
+#define NIB_GROUPS 16u
+
+/* Where nibble_tables puts a byte of a unit: into nib (the group of the
+ * unit), or, while the groups are chosen, into the unit's own masks */
+typedef struct nibsink {
+    unsigned char (*nib)[3][2][16];     /* the tables (a nibtab), or NULL */
+    const uint16_t *unit;       /* by edge of the first two levels: its unit,
+                                   or NULL (group: first byte & 15) */
+    const uint8_t *group;       /* by unit: its group */
+    uint16_t (*mask)[2][3];     /* by unit: low, high nibbles by position */
+} nibsink;
+
+/* byte class x may be byte k of a pattern of the unit of edge e (whose
+ * first byte has class c0) */
+static void put(const nibsink *o, uint32_t e, unsigned c0, int k, unsigned x)
 {
-    uint32_t e0, e1, e2;
+    unsigned g;
+
+    if (o->nib == NULL) {
+        o->mask[o->unit[e]][0][k] |= (uint16_t)(1u << (x & 15));
+        o->mask[o->unit[e]][1][k] |= (uint16_t)(1u << (x >> 4));
+        return;
+    }
+    g = o->unit != NULL ? o->group[o->unit[e]] : (c0 & 15);
+    nib_set(o->nib, k, x, 1u << g);
+}
+
+/* every byte, or those that end a word (the byte after a whole-word
+ * match: no ASCII letter, digit or "_"; 0x80 may be a character that is
+ * none either), at position k of edge e's unit */
+static void put_all(const nibsink *o, uint32_t e, unsigned c0, int k,
+                    int after_word)
+{
     unsigned x;
 
-    memset(nib, 0, sizeof(nibtab));
+    for (x = 0; x < 256; x++)
+        if (!after_word || !np_ascii_word[x])
+            put(o, e, c0, k, x);
+}
+
+/* Fill nib (or the masks) from the trie's first three levels.  In folded
+ * mode the text is seen unfolded, ASCII capitals too (they are added at
+ * the end), and every byte >= 0x80 is one class, 0x80; where a pattern's
+ * beginning is not ASCII the bytes after it are not known by position,
+ * so its unit takes any byte there.  The loose tables (wide) also allow
+ * for the three characters that fold to ASCII letters (U+0130 to i, U+017F
+ * to s, U+212A to k; a spec checks the list): such a letter may be a 0x80
+ * in the text, and what follows it is not known by position either.  Where
+ * a pattern ends after one or two bytes, the byte after it must end a
+ * word. */
+static void nibble_tables(const np_matcher *m, const nibsink *o, int wide)
+{
+    uint32_t e0, e1, e2;
+
 #define LOOSE(k) (m->fold && ((k) >= 0x80 || (wide && wide_fold(k))))
     for (e0 = m->edge_off[0]; e0 < m->edge_off[1]; e0++) {
-        unsigned k0 = m->edge_byte[e0], s1 = e0 + 1;
-        unsigned bit = 1u << (nib_class(m, k0) & 15);
-        if (LOOSE(k0) && k0 < 0x80) {   /* a 0x80 in group 0 */
-            bit |= 1u;
-            nib_set(nib, 0, 0x80, 1u);
-        }
-        nib_set(nib, 0, nib_class(m, k0), bit);
+        unsigned k0 = m->edge_byte[e0], s1 = e0 + 1, c0 = nib_class(m, k0);
         if (LOOSE(k0)) {
-            for (x = 0; x < 256; x++) {
-                nib_set(nib, 1, x, bit);
-                nib_set(nib, 2, x, bit);
-            }
+            put(o, e0, c0, 0, c0);
+            if (k0 < 0x80)
+                put(o, e0, c0, 0, 0x80);
+            put_all(o, e0, c0, 1, 0);
+            put_all(o, e0, c0, 2, 0);
             continue;
         }
         if (own_end(m, s1)) {   /* a one-byte pattern: a word ends there */
-            nib_after_word(nib, 1, bit);
-            for (x = 0; x < 256; x++)
-                nib_set(nib, 2, x, bit);
+            put(o, e0, c0, 0, c0);
+            put_all(o, e0, c0, 1, 1);
+            put_all(o, e0, c0, 2, 0);
         }
         for (e1 = m->edge_off[s1]; e1 < m->edge_off[s1 + 1]; e1++) {
             unsigned k1 = m->edge_byte[e1], s2 = e1 + 1;
-            nib_set(nib, 1, nib_class(m, k1), bit);
+            put(o, e1, c0, 0, c0);
+            put(o, e1, c0, 1, nib_class(m, k1));
             if (LOOSE(k1)) {
-                nib_set(nib, 1, 0x80, bit);
-                for (x = 0; x < 256; x++)
-                    nib_set(nib, 2, x, bit);
+                put(o, e1, c0, 1, 0x80);
+                put_all(o, e1, c0, 2, 0);
                 continue;
             }
             if (own_end(m, s2))
-                nib_after_word(nib, 2, bit);
+                put_all(o, e1, c0, 2, 1);
             for (e2 = m->edge_off[s2]; e2 < m->edge_off[s2 + 1]; e2++) {
                 unsigned k2 = m->edge_byte[e2];
-                nib_set(nib, 2, nib_class(m, k2), bit);
+                put(o, e1, c0, 2, nib_class(m, k2));
                 if (LOOSE(k2))
-                    nib_set(nib, 2, 0x80, bit);
+                    put(o, e1, c0, 2, 0x80);
             }
         }
     }
 #undef LOOSE
-    if (m->fold) {
+    if (o->nib != NULL && m->fold) {
         /* the text's ASCII capitals as they are: high nibble 4 goes with
          * 6 and 5 with 7 (the low nibble is the same in both cases) */
         int set, k;
         for (set = 0; set < 2; set++)
             for (k = 0; k < 3; k++) {
-                nib[set][k][1][4] |= nib[set][k][1][6];
-                nib[set][k][1][5] |= nib[set][k][1][7];
+                o->nib[set][k][1][4] |= o->nib[set][k][1][6];
+                o->nib[set][k][1][5] |= o->nib[set][k][1][7];
             }
     }
+}
+
+/* rough letter frequencies of English, in tenths of a percent: of the
+ * first letters of words, and of all letters */
+static const unsigned short first_letter[26] = {
+    117, 44, 52, 32, 28, 40, 16, 42, 73, 5, 6, 24, 38,
+    23, 76, 43, 2, 28, 67, 160, 12, 8, 55, 1, 8, 1
+};
+static const unsigned short any_letter[26] = {
+    82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
+    67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1
+};
+
+/* the rough weight of text byte x at position k of a place where a word
+ * may begin (k = 0: after a byte that is no word byte) */
+static double text_weight(int k, unsigned x)
+{
+    if (x >= 'a' && x <= 'z')
+        return k == 0 ? 0.8 * first_letter[x - 'a'] : 0.8 * any_letter[x - 'a'];
+    if (x >= 'A' && x <= 'Z')
+        return k == 0 ? 0.15 * first_letter[x - 'A'] + 3 : 0.04 * any_letter[x - 'A'] + 1;
+    if (x >= '0' && x <= '9')
+        return k == 0 ? 2 : 3;
+    if (x == ' ')
+        return k == 0 ? 30 : 120;
+    if (x == '\n' || x == '.' || x == ',')
+        return k == 0 ? 3 : 10;
+    if (x >= 0x80)
+        return k == 0 ? 0.5 : 1;
+    return x > ' ' && x < 0x7F ? (k == 0 ? 3 : 2) : 0;
+}
+
+/* The weights of the text's classes by position, as sums over any set of
+ * low nibbles: half[k][h][j][b] is the weight of the classes with high
+ * nibble h and a low nibble among the bits of b (j = 0: low nibbles 0-7,
+ * j = 1: 8-15) at position k. */
+typedef float nibweights[3][16][2][256];
+
+static void nib_weights(const np_matcher *m, nibweights half)
+{
+    float w[256];
+    unsigned x, h, j, b;
+    int k;
+
+    for (k = 0; k < 3; k++) {
+        memset(w, 0, sizeof w);
+        for (x = 0; x < 256; x++)
+            w[nib_class(m, x)] += (float)text_weight(k, x);
+        for (h = 0; h < 16; h++)
+            for (j = 0; j < 2; j++) {
+                half[k][h][j][0] = 0;
+                for (b = 1; b < 256; b++)
+                    half[k][h][j][b] = half[k][h][j][b & (b - 1)] +
+                                       w[16 * h + 8 * j + (unsigned)__builtin_ctz(b)];
+            }
+    }
+}
+
+/* what a group with the masks of a and b (b may be a) lets through: the
+ * product over its positions of the weight that passes there; with fold,
+ * high nibble 4 passes where 6 does, 5 where 7 */
+static double group_cost(const np_matcher *m, nibweights half,
+                         const uint16_t a[2][3], const uint16_t b[2][3])
+{
+    double c = 1;
+    int k;
+
+    for (k = 0; k < 3; k++) {
+        unsigned hi = a[1][k] | b[1][k], lo = a[0][k] | b[0][k];
+        double sum = 0;
+        if (m->fold)
+            hi |= (hi >> 2) & 0x30;
+        for (; hi; hi &= hi - 1) {
+            unsigned h = (unsigned)__builtin_ctz(hi);
+            sum += (double)half[k][h][0][lo & 0xFF] + (double)half[k][h][1][lo >> 8];
+        }
+        c *= sum;
+    }
+    return c;
+}
+
+/* the unit that a's row of delta (n by n) is best joined with: the live
+ * unit (of[b] == b) that adds the least */
+static uint32_t best_of(const double *delta, const uint32_t *of, uint32_t n,
+                        uint32_t a)
+{
+    uint32_t b, best = a;
+
+    for (b = 0; b < n; b++)
+        if (b != a && of[b] == b &&
+            (best == a || delta[(size_t)a * n + b] < delta[(size_t)a * n + best]))
+            best = b;
+    return best;
+}
+
+/* Join the n units (masks mk, changed) into at most NIB_GROUPS groups:
+ * group[u] for each.  Returns NP_OK or NP_ENOMEM. */
+static int join_units(const np_matcher *m, uint16_t (*mk)[2][3], uint32_t n,
+                      uint8_t *group)
+{
+    double *cost, *delta;
+    float (*w)[16][2][256];
+    uint32_t *of, *best, a, b, live = n, u;
+    unsigned x;
+    int k;
+
+    if (n <= NIB_GROUPS) {      /* a group each */
+        for (a = 0; a < n; a++)
+            group[a] = (uint8_t)a;
+        return NP_OK;
+    }
+    cost = malloc(sizeof *cost * n);
+    delta = malloc(sizeof *delta * n * n);
+    of = malloc(sizeof *of * n);
+    best = malloc(sizeof *best * n);
+    w = malloc(sizeof(nibweights));
+    if (cost == NULL || delta == NULL || of == NULL || best == NULL || w == NULL) {
+        free(cost);
+        free(delta);
+        free(of);
+        free(best);
+        free(w);
+        return NP_ENOMEM;
+    }
+    nib_weights(m, w);
+    /* of[u]: the unit u was joined into (itself while it leads a group);
+     * delta[a n + b]: what joining a and b adds */
+    for (a = 0; a < n; a++) {
+        of[a] = a;
+        cost[a] = group_cost(m, w, mk[a], mk[a]);
+    }
+    for (a = 0; a < n; a++)
+        for (b = a + 1; b < n; b++)
+            delta[(size_t)a * n + b] = delta[(size_t)b * n + a] =
+                group_cost(m, w, mk[a], mk[b]) - cost[a] - cost[b];
+    for (a = 0; a < n; a++)
+        best[a] = best_of(delta, of, n, a);
+    while (live > NIB_GROUPS) {
+        uint32_t ba = n, bb;
+        for (u = 0; u < n; u++)
+            if (of[u] == u && (ba == n || delta[(size_t)u * n + best[u]] <
+                                          delta[(size_t)ba * n + best[ba]]))
+                ba = u;
+        bb = best[ba];
+        for (k = 0; k < 3; k++) {
+            mk[ba][0][k] |= mk[bb][0][k];
+            mk[ba][1][k] |= mk[bb][1][k];
+        }
+        cost[ba] = group_cost(m, w, mk[ba], mk[ba]);
+        of[bb] = ba;
+        live--;
+        for (u = 0; u < n; u++)
+            if (of[u] == u && u != ba)
+                delta[(size_t)u * n + ba] = delta[(size_t)ba * n + u] =
+                    group_cost(m, w, mk[u], mk[ba]) - cost[u] - cost[ba];
+        for (u = 0; u < n; u++) {
+            if (of[u] != u)
+                continue;
+            if (u == ba || best[u] == ba || best[u] == bb)
+                best[u] = best_of(delta, of, n, u);
+            else if (delta[(size_t)u * n + ba] < delta[(size_t)u * n + best[u]])
+                best[u] = ba;
+        }
+    }
+    /* number the groups in order of their leaders; a unit follows its
+     * leader's chain */
+    for (a = 0, x = 0; a < n; a++)
+        if (of[a] == a)
+            group[a] = (uint8_t)x++;
+    for (a = 0; a < n; a++) {
+        for (u = a; of[u] != u; u = of[u])
+            ;
+        group[a] = group[u];
+    }
+    free(cost);
+    free(delta);
+    free(of);
+    free(best);
+    free(w);
+    return NP_OK;
+}
+
+/* Fill m->nib and m->loose, with the groups chosen as above where there
+ * are few enough units (else, or out of memory, by first byte & 15) */
+static void make_nibble_tables(np_matcher *m)
+{
+    uint32_t n1 = m->edge_off[1] - m->edge_off[0], n2, ne, nu = 0, e0, e1;
+    uint16_t *unit = NULL, (*mk)[2][3] = NULL;
+    uint8_t *group = NULL;
+    nibsink o = { NULL, NULL, NULL, NULL };
+    int by_first;
+
+    memset(m->nib, 0, sizeof m->nib);
+    memset(m->loose, 0, sizeof m->loose);
+    n2 = n1 ? m->edge_off[n1 + 1] - m->edge_off[1] : 0;
+    ne = n1 + n2;               /* the edges of the first two levels */
+    by_first = n1 + n2 > NIB_UNITS;
+    if (n1 > 0 && n1 <= NIB_UNITS) {
+        unit = malloc(sizeof *unit * ne);
+        mk = calloc(by_first ? n1 : ne, sizeof *mk);
+        group = malloc(by_first ? n1 : ne);
+    }
+    if (unit != NULL && mk != NULL && group != NULL) {
+        for (e0 = m->edge_off[0]; e0 < m->edge_off[1]; e0++) {
+            unit[e0] = (uint16_t)nu++;
+            for (e1 = m->edge_off[e0 + 1]; e1 < m->edge_off[e0 + 2]; e1++)
+                unit[e1] = by_first ? unit[e0] : (uint16_t)(n1 + e1 - m->edge_off[1]);
+        }
+        if (!by_first)
+            nu = ne;
+        o.unit = unit;
+        o.mask = mk;
+        nibble_tables(m, &o, 0);
+        if (join_units(m, mk, nu, group) == NP_OK)
+            o.group = group;
+    }
+    if (o.group == NULL)
+        o.unit = NULL;
+    o.nib = m->nib;
+    nibble_tables(m, &o, 0);
+    o.nib = m->loose;
+    nibble_tables(m, &o, 1);
+    free(unit);
+    free(mk);
+    free(group);
 }
 
 /* In folded mode the tables above take the text's ASCII capitals as they
@@ -1227,8 +1492,7 @@ static void prepare_search(np_matcher *m)
         memmove(hi + g, hi + g + 1, (n - g - 1) * sizeof *hi);
         n--;
     }
-    nibble_tables(m, m->nib, 0);
-    nibble_tables(m, m->loose, 1);
+    make_nibble_tables(m);
 #ifdef NP_MATCH_AVX2
     __builtin_cpu_init();
     m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
