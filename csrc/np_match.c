@@ -1063,7 +1063,7 @@ static int own_end(const np_matcher *m, uint32_t st)
  * a position when its low nibble and its high nibble are both among those
  * of some pattern of a group there, so a group of patterns with unlike
  * beginnings lets through bytes that none of them has ("Th" and "Ko" let
- * "Tо" and "Kh" through).  The beginnings of the patterns -- a unit is an
+ * "To" and "Kh" through).  The beginnings of the patterns -- a unit is an
  * edge of the trie's first two levels: a two-byte beginning, or a first
  * byte that is a pattern or whose rest is not known by position -- are put
  * into the sixteen groups so that the share of English text that passes
