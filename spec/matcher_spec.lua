@@ -273,6 +273,64 @@ describe("np.matcher against a naive reference", function()
     end
   end)
 
+  it("finds every match whatever groups its filter chose (many beginnings, both cases)", function()
+    -- the search's first filter puts patterns into sixteen groups by how
+    -- they begin; with many different beginnings the groups are chosen,
+    -- with very many the first byte decides: no choice may lose a match
+    math.randomseed(11)
+    local syllables = { "ka", "Ro", "ti", "Ne", "wu", "Sa", "lo", "Di", "mu", "Be", "zo", "Fa",
+                        "qu", "Xi", "ha", "Jo", "ve", "Pe", "yo", "Gu", "7", "c-", "O'" }
+    local function word(n)
+      local p = {}
+      for k = 1, n do p[k] = syllables[math.random(#syllables)] end
+      return table.concat(p)
+    end
+    local function positions(list)
+      local out = {}
+      for k, s in ipairs(list) do out[k] = s:match("^%d+%-%d+") end
+      return out
+    end
+    for round = 1, 40 do
+      local patterns, seen = {}, {}
+      for _ = 1, math.random(20, 220) do
+        local p = word(math.random(1, 3))
+        if math.random() < 0.3 then p = p .. " " .. word(math.random(1, 2)) end
+        if not seen[p] then
+          seen[p] = true
+          patterns[#patterns + 1] = p
+        end
+      end
+      local parts = {}
+      for k = 1, math.random(40, 90) do
+        parts[k] = math.random() < 0.4 and patterns[math.random(#patterns)] or word(math.random(1, 3))
+      end
+      local text = table.concat(parts, round % 2 == 0 and " " or ", ")
+      local m = np.matcher(patterns)
+      assert.are.same(naive(patterns, text, true), spans(m, text),
+        ("sensitive, round %d"):format(round))
+      -- caseless over ASCII: the reference compares lower-case copies
+      local lowered = {}
+      for k, p in ipairs(patterns) do lowered[k] = p:lower() end
+      local upper_text = text:upper()
+      local mi = np.matcher(patterns, { case = "insensitive" })
+      assert.are.same(positions(naive(lowered, text:lower(), true)), positions(spans(mi, upper_text)),
+        ("insensitive, round %d"):format(round))
+    end
+    -- more first bytes than the groups are chosen for: a pattern for
+    -- every byte but NUL and the word bytes, byte for byte
+    local bytes = {}
+    for c = 1, 255 do
+      local ch = string.char(c)
+      if not ch:match("[%w_]") then bytes[#bytes + 1] = ch end
+    end
+    local patterns = {}
+    for k, ch in ipairs(bytes) do patterns[k] = ch .. bytes[(k * 7) % #bytes + 1] end
+    local t = {}
+    for k = 1, 400 do t[k] = bytes[math.random(#bytes)] end
+    local text = table.concat(t)
+    assert.are.same(naive(patterns, text, false), spans(np.matcher(patterns, { words = false }), text))
+  end)
+
   it("finds the same matches with the AVX2 filter as without it", function()
     -- NEWSPARSE_NO_AVX2 makes the search test its places a byte at a time
     local H = require "spec.helper"
