@@ -2098,22 +2098,25 @@ static inline size_t next_start(const np_matcher *m, const unsigned char *u,
 #endif
                 b->n = blocks_scalar(m, u, i, len, b->mask, b->word);
         } else {
-            /* the first block and the last: on a copy with a non-word byte
-             * before the text and NULs after it (which end a word too) */
-            unsigned char pad[1 + BLOCK_ROOM + 8];
-            size_t n = len - i < BLOCK_ROOM ? len - i : BLOCK_ROOM;
-            memset(pad, 0, sizeof pad);
+            /* the first blocks and the last: on a copy with a non-word
+             * byte before the text and NULs after it (which end a word
+             * too); a short text (a sentence) is all in the first copy */
+            unsigned char pad[1 + 32 * BLOCKS + 2 + 8];
+            size_t room = i == 0 ? 32 * BLOCKS + 2 : BLOCK_ROOM;
+            size_t n = len - i < room ? len - i : room;
+            unsigned nb = n > 32 * BLOCKS ? BLOCKS : (unsigned)(n + 31) / 32;
+            memset(pad, 0, 1 + 32 * (size_t)nb + 2 + 8);
             pad[0] = i > 0 ? u[i - 1] : (unsigned char)' ';
             memcpy(pad + 1, u + i, n);
 #ifdef NP_MATCH_AVX2
             if (m->avx2)
-                blocks_avx2(m, pad + 1, 0, BLOCK_ROOM, b->mask, b->word);
+                blocks_avx2(m, pad + 1, 0, 32 * (size_t)nb + 2, b->mask, b->word);
             else
 #endif
-                blocks_scalar(m, pad + 1, 0, BLOCK_ROOM, b->mask, b->word);
-            if (n < 32)
-                b->mask[0] &= ((uint32_t)1 << n) - 1;
-            b->n = 1;
+                blocks_scalar(m, pad + 1, 0, 32 * (size_t)nb + 2, b->mask, b->word);
+            if (n < 32 * (size_t)nb)
+                b->mask[nb - 1] &= ((uint32_t)1 << (n - 32 * (nb - 1))) - 1;
+            b->n = nb;
         }
     }
 }

@@ -331,6 +331,30 @@ describe("np.matcher against a naive reference", function()
     assert.are.same(naive(patterns, text, false), spans(np.matcher(patterns, { words = false }), text))
   end)
 
+  it("finds matches at the start and end of texts of every length up to 300 bytes", function()
+    -- the search reads a short text, or a long one's first 258 bytes and
+    -- its last 33, through padded copies: every length must come out right
+    local patterns = { "Ana Lopes", "Ana", "x", "Lopes Ltd" }
+    local m = np.matcher(patterns)
+    local mi = np.matcher(patterns, { case = "insensitive" })
+    math.randomseed(5)
+    local fill = { "a", "b", " ", "Ana", "x", "-", "Lopes", "é" }
+    for len = 1, 300 do
+      local t = {}
+      local n = 0
+      while n < len do
+        local piece = fill[math.random(#fill)]
+        t[#t + 1] = piece
+        n = n + #piece
+      end
+      local body = table.concat(t):sub(1, len)
+      for _, text in ipairs({ body, "Ana " .. body, body .. " Lopes Ltd", ("a"):rep(len) .. " x" }) do
+        assert.are.same(naive(patterns, text, true), spans(m, text), ("length %d: %q"):format(#text, text))
+        assert.are.equal(#naive(patterns, text, true), mi:count((text:upper():gsub("É", "é"))))
+      end
+    end
+  end)
+
   it("finds the same matches with the AVX2 filter as without it", function()
     -- NEWSPARSE_NO_AVX2 makes the search test its places a byte at a time
     local H = require "spec.helper"
