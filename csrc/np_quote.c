@@ -131,21 +131,32 @@ static unsigned char lower_byte(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-/* the classes of p[0..n) lower-cased */
+/* p[0..n) lower-cased is the word w (n its length): eight bytes a step,
+ * as np_hash_lower reads them */
+static int lower_equal(const qword *w, const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i += 8) {
+        size_t k = n - i < 8 ? n - i : 8;
+        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, k))
+            return 0;
+    }
+    return 1;
+}
+
+/* the classes of p[0..n) lower-cased: np_hash_lower hashes the bytes as
+ * lower case without copying them (the words were hashed as given, in
+ * lower case) */
 static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
 {
-    char buf[MAX_QWORD];
-    size_t i, k;
-    uint32_t h;
+    size_t k, mask = q->nslot - 1;
 
     if (n == 0 || n > q->max_len || q->nslot == 0)
         return 0;
-    for (i = 0; i < n; i++)
-        buf[i] = (char)lower_byte((unsigned char)p[i]);
-    h = hash_bytes(buf, n);
-    for (k = h & (q->nslot - 1); q->slot[k] != 0; k = (k + 1) & (q->nslot - 1)) {
+    for (k = np_hash_lower(p, n, NULL, NULL) & mask; q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
-        if (w->len == n && memcmp(w->w, buf, n) == 0)
+        if (w->len == n && lower_equal(w, p, n))
             return w->cls;
     }
     return 0;
@@ -287,17 +298,16 @@ static size_t tlen(const qtok *t)
     return t->last - t->first + 1;
 }
 
-/* t.text == lit */
-static int t_is(const run *r, const qtok *t, const char *lit)
+/* t.text == lit[0..n) */
+static int t_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 {
-    size_t n = strlen(lit);
     return t && tlen(t) == n && memcmp(ttext(r, t), lit, n) == 0;
 }
 
-/* lower(t.text) == lit (lit in lower case) */
-static int t_lower_is(const run *r, const qtok *t, const char *lit)
+/* lower(t.text) == lit[0..n) (lit in lower case) */
+static int t_lower_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 {
-    size_t n = strlen(lit), i;
+    size_t i;
     const char *p;
 
     if (!t || tlen(t) != n)
@@ -308,6 +318,11 @@ static int t_lower_is(const run *r, const qtok *t, const char *lit)
             return 0;
     return 1;
 }
+
+/* lit is a string literal: its length is known where it is written, so the
+ * length test comes first and costs no strlen */
+#define t_is(r, t, lit) t_is_n((r), (t), (lit), sizeof(lit) - 1)
+#define t_lower_is(r, t, lit) t_lower_is_n((r), (t), (lit), sizeof(lit) - 1)
 
 static unsigned t_cls(const run *r, const qtok *t)
 {
@@ -764,11 +779,13 @@ static size_t next_para(const run *r, size_t from)
     return 0;
 }
 
-static size_t count_words(const char *p, size_t n)   /* select_count */
+/* select_count, stopped at most: the speakers ask only whether a quote
+ * has more than four words */
+static size_t count_words(const char *p, size_t n, size_t most)
 {
     size_t i = 0, c = 0;
 
-    while (i < n) {
+    while (i < n && c < most) {
         while (i < n && is_space((unsigned char)p[i]))
             i++;
         if (i < n)
@@ -866,7 +883,7 @@ static int speakers(const run *r, np_quote_list *out)
             have = speaker_before(r, s_first(r, si), q->open_at, &p, &err);
         if (err != NP_OK)
             return err;
-        nw = count_words(r->s + q->first - 1, q->last - q->first + 1);
+        nw = count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
         lower_start = r->s[q->first - 1] >= 'a' && r->s[q->first - 1] <= 'z';
         q->kind = lower_start ? NP_QUOTE_PARTIAL : NP_QUOTE_DIRECT;
         standalone = si && s_first(r, si) == q->open_at;
