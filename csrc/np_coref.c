@@ -48,22 +48,31 @@ static uint32_t hash_bytes(const char *s, size_t n)
     return np_hash_bytes(s, n);
 }
 
+/* the entry of k[0..n) whose hash is h, or -1; *at is the slot the
+ * search ended on (empty when the key is absent) */
+static long st_probe(const strtab *t, const char *k, size_t n, uint32_t h, size_t *at)
+{
+    size_t mask = t->nslot - 1, i;
+
+    for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
+        const st_ent *e = &t->e[t->slot[i] - 1];
+        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0) {
+            *at = i;
+            return (long)(t->slot[i] - 1);
+        }
+    }
+    *at = i;
+    return -1;
+}
+
 /* the entry of k[0..n), or -1 */
 static long st_find(const strtab *t, const char *k, size_t n)
 {
-    size_t mask, i;
-    uint32_t h;
+    size_t at;
 
     if (t->nslot == 0)
         return -1;
-    h = hash_bytes(k, n);
-    mask = t->nslot - 1;
-    for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
-        const st_ent *e = &t->e[t->slot[i] - 1];
-        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0)
-            return (long)(t->slot[i] - 1);
-    }
-    return -1;
+    return st_probe(t, k, n, hash_bytes(k, n), &at);
 }
 
 static int st_rehash(strtab *t, size_t nslot)
@@ -85,38 +94,42 @@ static int st_rehash(strtab *t, size_t nslot)
     return NP_OK;
 }
 
-/* the entry of k[0..n), added with val when absent (*added says which) */
+/* the entry of k[0..n), added with val when absent (*added says which).
+ * The key is hashed once: the search for it ends on the slot it goes to
+ * (unless the table grows first) */
 static int st_add(strtab *t, const char *k, size_t n, long val, long *idx,
                   int *added)
 {
-    long at = st_find(t, k, n);
+    uint32_t h = hash_bytes(k, n);
+    size_t i;
+    long found = -1;
     st_ent *e;
-    size_t i, mask;
 
     *added = 0;
-    if (at >= 0) {
-        *idx = at;
+    if (t->nslot > 0 && (found = st_probe(t, k, n, h, &i)) >= 0) {
+        *idx = found;
         return NP_OK;
     }
     if (t->n >= 0x7fffffffu || n > 0xffffffffu)
         return NP_ENOMEM;
-    if ((t->n + 1) * 2 > t->nslot &&
-        st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
-        return NP_ENOMEM;
-    if (np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK ||
-        np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK)
+    if ((t->n + 1) * 2 > t->nslot) {
+        if (st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
+            return NP_ENOMEM;
+        st_probe(t, k, n, h, &i);
+    }
+    if ((t->n + 1 > t->cap &&
+         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK) ||
+        (t->klen + n + 1 > t->kcap &&
+         np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK))
         return NP_ENOMEM;
     e = &t->e[t->n];
     e->off = t->klen;
     e->len = (uint32_t)n;
-    e->hash = hash_bytes(k, n);
+    e->hash = h;
     e->val = val;
     if (n > 0)
         memcpy(t->keys + t->klen, k, n);
     t->klen += n;
-    mask = t->nslot - 1;
-    for (i = e->hash & mask; t->slot[i] != 0; i = (i + 1) & mask)
-        ;
     t->slot[i] = (uint32_t)t->n + 1;
     *idx = (long)t->n;
     *added = 1;
@@ -163,6 +176,7 @@ typedef struct {
     size_t tm, tf;           /* title votes */
     size_t pm, pf;           /* pronoun votes */
     unsigned char marked, seen_person, has_pron, decided;
+    unsigned char spaced;    /* the name holds white space (has_space) */
 } name_info;
 
 typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
@@ -364,19 +378,38 @@ static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
 /* a discovered name: its span, with each run of white space and NBSPs
  * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
  * when the span holds [\t\n\v\f\r\194] or two spaces) */
+/* the high bit of each byte of v that is c */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    uint64_t y = v ^ (c * NP_SWAR_ONES);
+    return ~(((y & ~NP_SWAR_HIGH) + ~NP_SWAR_HIGH) | y) & NP_SWAR_HIGH;
+}
+
+/* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces: eight bytes a
+ * step (the bytes past n load as 0, which is none of them) */
+static int plain_name(const char *p, size_t n)
+{
+    uint64_t last_sp = 0;
+    size_t i;
+
+    for (i = 0; i < n; i += 8) {
+        uint64_t v = np_load_le(p + i, n - i < 8 ? n - i : 8);
+        uint64_t x = v & ~NP_SWAR_HIGH;
+        uint64_t ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        uint64_t sp = bytes_equal(v, ' ');
+        if (ctl | bytes_equal(v, 0xC2) | (sp & (sp >> 8)) | (last_sp & sp))
+            return 0;
+        last_sp = sp >> 56;          /* the last byte's, where the first's is */
+    }
+    return 1;
+}
+
 static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *off)
 {
     size_t i, w;
-    int plain = 1;
     char *d;
 
-    for (i = 0; i < n && plain; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c >= '\t' && c <= '\r') || c == 0xC2 ||
-            (c == ' ' && i + 1 < n && p[i + 1] == ' '))
-            plain = 0;
-    }
-    if (plain)
+    if (plain_name(p, n))
         return add_name(out, p, n, off);
     if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
@@ -679,10 +712,19 @@ static int number_names(np_coref_scratch *sc, np_refs *out)
     if (np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < sc->names.n; i++) {
+        const st_ent *e = &sc->names.e[i];
         memset(&sc->ni[i], 0, sizeof sc->ni[i]);
         sc->ni[i].typed = -1;
+        sc->ni[i].spaced = (unsigned char)has_space(sc->names.keys + e->off, e->len);
     }
     return NP_OK;
+}
+
+/* has_space(name of m), asked once per name (number_names): the passes
+ * ask it of every mention, several times */
+static int spaced(const np_coref_scratch *sc, const np_ref *m)
+{
+    return sc->ni[m->nid].spaced;
 }
 
 static int corefer(np_coref_scratch *sc, np_refs *out)
@@ -706,13 +748,13 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     }
     /* surnames that a role or an honorific marks */
     for (i = 0; i < n; i++)
-        if (v[i].discovered && v[i].role && !has_space(name_of(out, &v[i]), v[i].name_len))
+        if (v[i].discovered && v[i].role && !spaced(sc, &v[i]))
             sc->ni[v[i].nid].marked = 1;
     for (i = 0; i < n; i++) {
         const char *p = name_of(out, &v[i]);
         size_t a, b;
         long at;
-        if (v[i].type != NP_CT_MISC || !has_space(p, v[i].name_len))
+        if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]))
             continue;
         if (!last_word(p, v[i].name_len, &a, &b))
             continue;
@@ -727,7 +769,7 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
         size_t a, b;
         long idx;
         int added;
-        if (v[i].type != NP_CT_PERSON || !has_space(p, v[i].name_len) ||
+        if (v[i].type != NP_CT_PERSON || !spaced(sc, &v[i]) ||
             sc->ni[v[i].nid].seen_person)
             continue;
         sc->ni[v[i].nid].seen_person = 1;
@@ -741,7 +783,7 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     }
     for (i = 0; i < n; i++) {
         long at;
-        if (!v[i].discovered || has_space(name_of(out, &v[i]), v[i].name_len))
+        if (!v[i].discovered || spaced(sc, &v[i]))
             continue;
         at = st_find(&sc->sur, name_of(out, &v[i]), v[i].name_len);
         if (at >= 0 && sc->sur.e[at].val == 1) {
@@ -818,7 +860,7 @@ static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
         if (differs && st_add(&sc->cn, sc->key, m->end - m->start, (long)i, &idx,
                               &added) != NP_OK)
             return NP_ENOMEM;
-        if (m->type == NP_CT_PERSON && has_space(name_of(out, m), m->name_len)) {
+        if (m->type == NP_CT_PERSON && spaced(sc, m)) {
             size_t a = 0, b = 0;
             if (!last_word(name_of(out, m), m->name_len, &a, &b))
                 a = b = 0;
@@ -937,7 +979,7 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         const np_ref *m = &out->v[i];
         if (m->type != NP_CT_PERSON || m->role == NULL ||
             !(rw_exact(r, m->role, m->role_len) & NP_RW_ROLE) ||
-            !has_space(name_of(out, m), m->name_len) ||
+            !spaced(sc, m) ||
             find_holder(h, nh, m->role, m->role_len) >= 0)
             continue;
         if (np_grow((void **)&h, &hcap, nh + 1, sizeof *h) != NP_OK) {
