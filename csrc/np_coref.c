@@ -440,30 +440,29 @@ static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *of
     return NP_OK;
 }
 
-/* stable sort of v[0..n) by start: a merge sort of (start, index) keys,
- * which are small (a ref is not), then the refs moved once into their
- * places.  A merge whose halves are already in order is a copy, so the
- * nearly sorted input np_coref gets (sentence by sentence, matches then
- * names) costs little. */
-static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+/* a stable sort of the keys src[0..n) by start (dst[0..n) room for the
+ * merges); returns the sorted keys, src or dst.  An insertion sort first:
+ * np_entities gives the mentions sentence by sentence, each sentence's
+ * matches then names, so a key moves back past a few others at most.  When
+ * the moves pass a budget, a merge sort of what the insertion sort left
+ * takes over (both are stable), so a million mentions cost n log n, not n
+ * squared. */
+static sort_key *sort_keys(sort_key *src, sort_key *dst, size_t n)
 {
-    size_t width, i;
-    sort_key *src, *dst;
+    size_t width, i, moves = 0, budget = 4 * n + 64;
 
-    for (i = 1; i < n; i++)
-        if (v[i].start < v[i - 1].start)
-            break;
-    if (i >= n)
-        return NP_OK;
-    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK ||
-        np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys) != NP_OK)
-        return NP_ENOMEM;
-    src = sc->keys;
-    dst = sc->keys + n;
-    for (i = 0; i < n; i++) {
-        src[i].start = v[i].start;
-        src[i].i = i;
+    for (i = 1; i < n && moves <= budget; i++) {
+        sort_key x = src[i];
+        size_t j = i;
+        while (j > 0 && src[j - 1].start > x.start && moves <= budget) {
+            src[j] = src[j - 1];
+            j--;
+            moves++;
+        }
+        src[j] = x;
     }
+    if (i >= n && moves <= budget)
+        return src;
     for (width = 1; width < n; width *= 2) {
         size_t lo;
         sort_key *t;
@@ -486,8 +485,38 @@ static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
         src = dst;
         dst = t;
     }
+    return src;
+}
+
+/* room for 2n sort keys */
+static int grow_keys(np_coref_scratch *sc, size_t n)
+{
+    return np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys);
+}
+
+/* stable sort of v[0..n) by start: the (start, index) keys are sorted,
+ * which are small (a ref is not), then the refs moved once into their
+ * places */
+static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+{
+    size_t i;
+    sort_key *k;
+
+    for (i = 1; i < n; i++)
+        if (v[i].start < v[i - 1].start)
+            break;
+    if (i >= n)
+        return NP_OK;
+    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK ||
+        grow_keys(sc, n) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < n; i++) {
+        sc->keys[i].start = v[i].start;
+        sc->keys[i].i = i;
+    }
+    k = sort_keys(sc->keys, sc->keys + n, n);
     for (i = 0; i < n; i++)
-        sc->tmp[i] = v[src[i].i];
+        sc->tmp[i] = v[k[i].i];
     memcpy(v, sc->tmp, n * sizeof *v);
     return NP_OK;
 }
@@ -1195,6 +1224,36 @@ static const unsigned char disc_type[] = {
     NP_CT_NIL, NP_CT_PERSON, NP_CT_ORG, NP_CT_GPE, NP_CT_MISC
 };
 
+/* m: the ref of mention x (ent its entry when a match), its name added */
+static int make_ref(const np_discoverer *d, const char *s, const size_t *sblock,
+                    const np_mention *x, const np_entry_ref *ent, np_refs *out,
+                    np_ref *m)
+{
+    memset(m, 0, sizeof *m);
+    m->start = x->start;
+    m->end = x->end;
+    m->sentence = x->sentence;
+    m->block = sblock[x->sentence];
+    if (x->type == NP_ENT_NONE) {
+        m->type = ent->type;
+        m->tentry = m->ientry = ent->entry;
+        m->tmatcher = m->imatcher = ent->matcher;
+        m->name_len = ent->len;
+        return add_name(out, ent->name, ent->len, &m->name);
+    } else {
+        size_t off = out->names_len;
+        int rc;
+        m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
+        m->tentry = m->ientry = NP_REF_NONE;
+        m->discovered = 1;
+        if (x->role != NP_ENT_NO_ROLE)
+            m->role = np_discoverer_word(d, x->role, &m->role_len);
+        rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
+        m->name_len = out->names_len - off;
+        return rc;
+    }
+}
+
 int np_coref(const np_resolver *r, const np_discoverer *d,
              np_entity_scratch *esc, np_coref_scratch *sc,
              const char *s, size_t len, const np_span *sent,
@@ -1202,47 +1261,33 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
              const np_entry_ref *ent, const np_role_refs *refs,
              np_refs *out)
 {
-    size_t i;
+    size_t i, k;
+    const sort_key *order;
     int rc;
 
     out->n = 0;
     out->names_len = 0;
-    if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK)
+    if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK ||
+        grow_keys(sc, in->n + 1) != NP_OK)
         return NP_ENOMEM;
+    /* the refs are made in the order of their starts (stable), rather
+     * than made and then sorted: one copy of each instead of three */
     for (i = 0; i < in->n; i++) {
         const np_mention *x = &in->v[i];
-        np_ref *m = &out->v[i];
         if (x->start > x->end || x->end > len || x->sentence >= nsent)
             return NP_EINVAL;
-        memset(m, 0, sizeof *m);
-        m->start = x->start;
-        m->end = x->end;
-        m->sentence = x->sentence;
-        m->block = sblock[x->sentence];
-        if (x->type == NP_ENT_NONE) {
-            const np_entry_ref *e = &ent[i];
-            m->type = e->type;
-            m->tentry = m->ientry = e->entry;
-            m->tmatcher = m->imatcher = e->matcher;
-            m->name_len = e->len;
-            rc = add_name(out, e->name, e->len, &m->name);
-        } else {
-            size_t off;
-            m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
-            m->tentry = m->ientry = NP_REF_NONE;
-            m->discovered = 1;
-            if (x->role != NP_ENT_NO_ROLE)
-                m->role = np_discoverer_word(d, x->role, &m->role_len);
-            off = out->names_len;
-            rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
-            m->name_len = out->names_len - off;
-        }
-        if (rc != NP_OK)
+        sc->keys[i].start = x->start;
+        sc->keys[i].i = i;
+    }
+    order = sort_keys(sc->keys, sc->keys + in->n, in->n);
+    for (k = 0; k < in->n; k++) {
+        const np_mention *x = &in->v[order[k].i];
+        const np_entry_ref *e = x->type == NP_ENT_NONE ? &ent[order[k].i] : NULL;
+        if ((rc = make_ref(d, s, sblock, x, e, out, &out->v[k])) != NP_OK)
             return rc;
         out->n++;
     }
-    if ((rc = sort_by_start(sc, out->v, out->n)) != NP_OK ||
-        (rc = join_names(r, s, len, out)) != NP_OK ||
+    if ((rc = join_names(r, s, len, out)) != NP_OK ||
         (rc = number_names(sc, out)) != NP_OK ||
         (rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
