@@ -175,7 +175,8 @@ typedef struct {
     long typed;              /* first mention with a type other than MISC, or -1 */
     size_t tm, tf;           /* title votes */
     size_t pm, pf;           /* pronoun votes */
-    unsigned char marked, seen_person, has_pron, decided;
+    unsigned char marked, seen_person, decided;
+    unsigned char named;     /* named_gender + 1, once asked; 0 before */
     unsigned char spaced;    /* the name holds white space (has_space) */
 } name_info;
 
@@ -1111,6 +1112,34 @@ static int majority(size_t m, size_t f)
     return m > f ? NP_GENDER_MALE : NP_GENDER_FEMALE;
 }
 
+/* the gender the titles before a person's mentions give (all counted),
+ * else the one its first name gives, else NP_GENDER_NONE: what decides
+ * before the pronouns are asked; kept in ni->named */
+static int named_gender(const np_resolver *r, const np_refs *out, const np_ref *m,
+                        name_info *ni)
+{
+    int g;
+
+    if (ni->named)
+        return ni->named - 1;
+    g = majority(ni->tm, ni->tf);
+    if (g == NP_GENDER_NONE) {
+        const char *p = name_of(out, m);
+        size_t w = 0;
+        while (w < m->name_len && !is_space((unsigned char)p[w]))
+            w++;
+        if (w > 0 && w < m->name_len) {
+            unsigned c = rw_exact(r, p, w);
+            if (c & NP_RW_FIRST_FEMALE)
+                g = NP_GENDER_FEMALE;
+            else if (c & NP_RW_FIRST_MALE)
+                g = NP_GENDER_MALE;
+        }
+    }
+    ni->named = (unsigned char)(g + 1);
+    return g;
+}
+
 /* only(si, nid): no person in sentence si, or all of them named nid */
 static int only(const np_coref_scratch *sc, size_t si, uint32_t nid)
 {
@@ -1147,14 +1176,18 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         }
     }
     /* the pronoun scans: mentions whose scan ends at the same place run
-     * together (those are consecutive: sentences ascend with the mentions) */
+     * together (those are consecutive: sentences ascend with the mentions).
+     * A person whose titles or first name decide is not scanned for: its
+     * pronouns would not be read, and each start's counts are its own
+     * (np_pronoun_counts), whichever others are scanned with it. */
     i = 0;
     while (i < n) {
         size_t last = 0, lastj = 0, cnt = 0;
         for (; i < n; i++) {
             const np_ref *m = &v[i];
             size_t si = m->sentence, l, lj = si;
-            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid))
+            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid) ||
+                named_gender(r, out, m, &sc->ni[m->nid]) != NP_GENDER_NONE)
                 continue;
             if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
                 lj = si + 1;
@@ -1191,20 +1224,7 @@ static int genders(const np_resolver *r, const np_discoverer *d,
             continue;
         ni = &sc->ni[v[i].nid];
         if (!ni->decided) {
-            int g = majority(ni->tm, ni->tf);
-            if (g == NP_GENDER_NONE) {
-                const char *p = name_of(out, &v[i]);
-                size_t w = 0;
-                while (w < v[i].name_len && !is_space((unsigned char)p[w]))
-                    w++;
-                if (w > 0 && w < v[i].name_len) {
-                    unsigned c = rw_exact(r, p, w);
-                    if (c & NP_RW_FIRST_FEMALE)
-                        g = NP_GENDER_FEMALE;
-                    else if (c & NP_RW_FIRST_MALE)
-                        g = NP_GENDER_MALE;
-                }
-            }
+            int g = named_gender(r, out, &v[i], ni);
             if (g == NP_GENDER_NONE)
                 g = majority(ni->pm, ni->pf);
             ni->decided = (unsigned char)(g + 1);
