@@ -44,8 +44,9 @@ typedef struct {
 struct np_quoter {
     qword *w;
     size_t n, cap;
-    uint32_t *slot;          /* word index + 1, by hash; built by ready */
-    size_t nslot;            /* a power of two, or 0 */
+    uint32_t *slot;          /* word index + 1, by word_slot; built by ready */
+    size_t nslot;            /* a power of two (1 << (32 - shift)), or 0 */
+    unsigned shift;
     size_t max_len;
 };
 
@@ -63,9 +64,9 @@ void np_quoter_free(np_quoter *q)
     free(q);
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static unsigned char lower_byte(unsigned char c)
 {
-    return np_hash_bytes(s, n);
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
 static int qword_sort(const void *x, const void *y)
@@ -91,9 +92,21 @@ int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
     return NP_OK;
 }
 
+/* the first slot of p[0..n) lower-cased: a hash of its length, first
+ * and last byte only, which is enough to tell apart a few hundred words
+ * in a table at most an eighth full, and costs a few instructions; most
+ * tokens of a text are in no list and find their slot empty */
+static size_t word_slot(const np_quoter *q, const char *p, size_t n)
+{
+    uint32_t k = (uint32_t)lower_byte((unsigned char)p[0]) |
+                 (uint32_t)lower_byte((unsigned char)p[n - 1]) << 8 | (uint32_t)n << 16;
+    return (k * UINT32_C(0x9E3779B1)) >> q->shift;
+}
+
 int np_quoter_ready(np_quoter *q)
 {
-    size_t nslot = 16, i, w = 0;
+    size_t nslot = 1024, i, w = 0;
+    unsigned shift = 22;
     uint32_t *slot;
 
     /* one entry per word, its classes merged */
@@ -106,33 +119,30 @@ int np_quoter_ready(np_quoter *q)
             q->w[w++] = q->w[i];
     }
     q->n = w;
-    while (nslot < 4 * q->n)
+    while (nslot < 8 * q->n) {
         nslot *= 2;
+        shift--;
+    }
     slot = calloc(nslot, sizeof *slot);
     if (slot == NULL)
         return NP_ENOMEM;
+    free(q->slot);
+    q->slot = slot;
+    q->nslot = nslot;
+    q->shift = shift;
     q->max_len = 0;
     for (i = 0; i < q->n; i++) {
-        size_t k = hash_bytes(q->w[i].w, q->w[i].len) & (nslot - 1);
+        size_t k = word_slot(q, q->w[i].w, q->w[i].len);
         while (slot[k] != 0)
             k = (k + 1) & (nslot - 1);
         slot[k] = (uint32_t)i + 1;
         if (q->w[i].len > q->max_len)
             q->max_len = q->w[i].len;
     }
-    free(q->slot);
-    q->slot = slot;
-    q->nslot = nslot;
     return NP_OK;
 }
 
-static unsigned char lower_byte(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
-/* p[0..n) lower-cased is the word w (n its length): eight bytes a step,
- * as np_hash_lower reads them */
+/* p[0..n) lower-cased is the word w (n its length): eight bytes a step */
 static int lower_equal(const qword *w, const char *p, size_t n)
 {
     size_t i;
@@ -145,16 +155,14 @@ static int lower_equal(const qword *w, const char *p, size_t n)
     return 1;
 }
 
-/* the classes of p[0..n) lower-cased: np_hash_lower hashes the bytes as
- * lower case without copying them (the words were hashed as given, in
- * lower case) */
+/* the classes of p[0..n) lower-cased */
 static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
 {
     size_t k, mask = q->nslot - 1;
 
     if (n == 0 || n > q->max_len || q->nslot == 0)
         return 0;
-    for (k = np_hash_lower(p, n, NULL, NULL) & mask; q->slot[k] != 0; k = (k + 1) & mask) {
+    for (k = word_slot(q, p, n); q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
         if (w->len == n && lower_equal(w, p, n))
             return w->cls;
