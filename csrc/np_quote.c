@@ -395,23 +395,31 @@ static size_t find_mark(const run *r, int m, size_t i)
     return 0;
 }
 
-/* the finder: find_mark remembering each mark's last answer */
-static size_t at(const run *r, int m, size_t i)
+/* at past its remembered answer: search, and remember */
+static size_t at_search(const run *r, int m, size_t i)
 {
-    np_quote_scratch *sc = r->sc;
-    size_t a;
+    size_t a = find_mark(r, m, i);
+
+    r->sc->base[m] = i;
+    r->sc->pos[m] = a;
+    return a;
+}
+
+/* the finder: find_mark remembering each mark's last answer (inline: it
+ * is asked four times per opening mark looked for, and mostly answers
+ * from memory) */
+static inline size_t at(const run *r, int m, size_t i)
+{
+    const np_quote_scratch *sc = r->sc;
 
     if (sc->base[m] != NONE && sc->base[m] <= i) {
-        a = sc->pos[m];
+        size_t a = sc->pos[m];
         if (a == 0)
             return 0;
         if (a >= i)
             return a;
     }
-    a = find_mark(r, m, i);
-    sc->base[m] = i;
-    sc->pos[m] = a;
-    return a;
+    return at_search(r, m, i);
 }
 
 static int letter_at(const run *r, size_t i)
