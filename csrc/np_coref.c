@@ -70,9 +70,36 @@ static long st_find(const strtab *t, const char *k, size_t n)
 {
     size_t at;
 
-    if (t->nslot == 0)
+    if (t->n == 0)
         return -1;
     return st_probe(t, k, n, hash_bytes(k, n), &at);
+}
+
+/* the entry of k[0..n) lower-cased (ASCII), or -1: hashed as lower case
+ * (np_hash_lower) and compared eight bytes a step, with no copy */
+static long st_find_lower(const strtab *t, const char *k, size_t n)
+{
+    size_t mask, i;
+    uint32_t h;
+
+    if (t->n == 0)
+        return -1;
+    h = np_hash_lower(k, n, NULL, NULL);
+    mask = t->nslot - 1;
+    for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
+        const st_ent *e = &t->e[t->slot[i] - 1];
+        size_t j;
+        if (e->hash != h || e->len != n)
+            continue;
+        for (j = 0; j < n; j += 8) {
+            size_t c = n - j < 8 ? n - j : 8;
+            if (np_swar_lower(np_load_le(k + j, c)) != np_load_le(t->keys + e->off + j, c))
+                break;
+        }
+        if (j >= n)
+            return (long)(t->slot[i] - 1);
+    }
+    return -1;
 }
 
 static int st_rehash(strtab *t, size_t nslot)
@@ -261,14 +288,12 @@ static unsigned char upper_byte(unsigned char c)
 /* the classes of word[0..n) lower-cased */
 static unsigned rw_lower(const np_resolver *r, const char *w, size_t n)
 {
-    char buf[MAX_WORD];
-    size_t i;
+    long at;
 
     if (n == 0 || n > MAX_WORD)
         return 0;
-    for (i = 0; i < n; i++)
-        buf[i] = (char)lower_byte((unsigned char)w[i]);
-    return rw_exact(r, buf, n);
+    at = st_find_lower(&r->words, w, n);
+    return at < 0 ? 0 : (unsigned)r->words.e[at].val;
 }
 
 np_coref_scratch *np_coref_scratch_create(void)
@@ -662,25 +687,30 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
     size_t n = out->n, w = 0, i = 0;
     np_ref *v = out->v;
 
+    /* the ref being joined is built in its final place, v[w] (w <= i, and
+     * the next ref, v[i + 1], is past it): most are not joined, and are
+     * not copied at all */
     while (i < n) {
-        np_ref x = v[i];
+        np_ref *x = &v[w];
         const np_ref *y = i + 1 < n ? &v[i + 1] : NULL;
-        while (y && y->sentence == x.sentence &&
-               ((y->start == x.end + 1 && x.end < len && s[x.end] == ' ') ||
-                (y->start == x.end + 2 && x.start + 1 == x.end && x.discovered &&
-                 x.start + 2 < len && s[x.start] >= 'A' && s[x.start] <= 'Z' &&
-                 s[x.start + 1] == '.' && s[x.start + 2] == ' '))) {
-            int typ = joined_type(r, s, len, &x, y);
+        if (w != i)
+            *x = v[i];
+        while (y && y->sentence == x->sentence &&
+               ((y->start == x->end + 1 && x->end < len && s[x->end] == ' ') ||
+                (y->start == x->end + 2 && x->start + 1 == x->end && x->discovered &&
+                 x->start + 2 < len && s[x->start] >= 'A' && s[x->start] <= 'Z' &&
+                 s[x->start + 1] == '.' && s[x->start + 2] == ' '))) {
+            int typ = joined_type(r, s, len, x, y);
             const np_ref *d;
             np_ref j;
             if (typ < 0)
                 break;
-            d = x.discovered ? &x : y;
+            d = x->discovered ? x : y;
             memset(&j, 0, sizeof j);
-            j.start = x.start;
+            j.start = x->start;
             j.end = y->end;
-            j.sentence = x.sentence;
-            j.block = x.block;
+            j.sentence = x->sentence;
+            j.block = x->block;
             j.type = (unsigned char)typ;
             j.tentry = j.ientry = NP_REF_NONE;
             j.discovered = 1;
@@ -689,15 +719,15 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
             if (add_name(out, s + j.start, j.end - j.start, &j.name) != NP_OK)
                 return NP_ENOMEM;
             j.name_len = j.end - j.start;
-            x = j;
+            *x = j;
             i++;
             y = i + 1 < n ? &v[i + 1] : NULL;
         }
         /* "Hendrik Dreekmann (Germany)" */
-        if (x.discovered && x.type == NP_CT_MISC && y && y->sentence == x.sentence &&
-            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x.end &&
-            y->start - x.end <= 3) {
-            size_t a = x.end, b = y->start;
+        if (x->discovered && x->type == NP_CT_MISC && y && y->sentence == x->sentence &&
+            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x->end &&
+            y->start - x->end <= 3) {
+            size_t a = x->end, b = y->start;
             if (a < b && s[a] == ' ')
                 a++;
             if (a < b && s[a] == '(') {
@@ -709,11 +739,11 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
                     if (c < len && s[c] == ' ')
                         c++;
                     if (c < len && s[c] == ')')
-                        x.type = NP_CT_PERSON;
+                        x->type = NP_CT_PERSON;
                 }
             }
         }
-        v[w++] = x;
+        w++;
         i++;
     }
     out->n = w;
