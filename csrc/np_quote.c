@@ -155,19 +155,29 @@ static int lower_equal(const qword *w, const char *p, size_t n)
     return 1;
 }
 
-/* the classes of p[0..n) lower-cased */
-static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+/* the classes of the word p[0..n) whose slot k is taken */
+static unsigned classes_probe(const np_quoter *q, const char *p, size_t n, size_t k)
 {
-    size_t k, mask = q->nslot - 1;
+    size_t mask = q->nslot - 1;
 
-    if (n == 0 || n > q->max_len || q->nslot == 0)
-        return 0;
-    for (k = word_slot(q, p, n); q->slot[k] != 0; k = (k + 1) & mask) {
+    for (; q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
         if (w->len == n && lower_equal(w, p, n))
             return w->cls;
     }
     return 0;
+}
+
+/* the classes of p[0..n) lower-cased (inline up to the empty slot most
+ * tokens find) */
+static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+{
+    size_t k;
+
+    if (n == 0 || n > q->max_len || q->nslot == 0)
+        return 0;
+    k = word_slot(q, p, n);
+    return q->slot[k] == 0 ? 0 : classes_probe(q, p, n, k);
 }
 
 /*}====================================================================*/
