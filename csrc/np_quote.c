@@ -186,15 +186,13 @@ static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
  * Scratch, tokens and small tests
  *=====================================================================*/
 
-typedef struct {
-    size_t first, last;       /* 1-based, inclusive */
-    unsigned char kind;
-} qtok;
+/* a token as the tokenizer makes it (0-based, half-open): tfirst and
+ * tlast give its 1-based, inclusive positions */
+typedef np_token qtok;
 
 typedef struct {
-    qtok *v;
-    size_t n, cap;
-    np_tokens raw;            /* as the tokenizer makes them */
+    np_tokens raw;
+    size_t n;
 } qtoks;
 
 enum { M_LDQ, M_RDQ, M_LSQ, M_RSQ, M_DQ, M_SQ, N_MARKS };
@@ -228,8 +226,6 @@ void np_quote_scratch_free(np_quote_scratch *sc)
 {
     if (sc == NULL)
         return;
-    free(sc->a.v);
-    free(sc->b.v);
     np_tokens_free(&sc->a.raw);
     np_tokens_free(&sc->b.raw);
     free(sc);
@@ -278,8 +274,6 @@ static int byte_at(const run *r, size_t i)
  * core.tokens clips) into t */
 static int words(const run *r, size_t first, size_t last, qtoks *t)
 {
-    size_t k;
-
     t->n = 0;
     if (first < 1)
         first = 1;
@@ -288,14 +282,8 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
     if (last < first)
         return NP_OK;
     t->raw.n = 0;
-    if (np_tokenize_span(r->s, first - 1, last, &t->raw) != NP_OK ||
-        np_grow((void **)&t->v, &t->cap, t->raw.n + 1, sizeof *t->v) != NP_OK)
+    if (np_tokenize_span(r->s, first - 1, last, &t->raw) != NP_OK)
         return NP_ENOMEM;
-    for (k = 0; k < t->raw.n; k++) {
-        t->v[k].first = t->raw.v[k].start + 1;
-        t->v[k].last = t->raw.v[k].end;
-        t->v[k].kind = t->raw.v[k].kind;
-    }
     t->n = t->raw.n;
     return NP_OK;
 }
@@ -303,17 +291,27 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
 /* toks[k], 1-based, or NULL */
 static const qtok *tk(const qtoks *t, long k)
 {
-    return k >= 1 && (size_t)k <= t->n ? &t->v[k - 1] : NULL;
+    return k >= 1 && (size_t)k <= t->n ? &t->raw.v[k - 1] : NULL;
+}
+
+static size_t tfirst(const qtok *t)
+{
+    return t->start + 1;
+}
+
+static size_t tlast(const qtok *t)
+{
+    return t->end;
 }
 
 static const char *ttext(const run *r, const qtok *t)
 {
-    return r->s + t->first - 1;
+    return r->s + t->start;
 }
 
 static size_t tlen(const qtok *t)
 {
-    return t->last - t->first + 1;
+    return t->end - t->start;
 }
 
 /* t.text == lit[0..n) */
@@ -354,7 +352,7 @@ static int is_word(const qtok *t)
 
 static int is_capital(const run *r, const qtok *t)
 {
-    return is_word(t) && r->s[t->first - 1] >= 'A' && r->s[t->first - 1] <= 'Z';
+    return is_word(t) && r->s[t->start] >= 'A' && r->s[t->start] <= 'Z';
 }
 
 /* a speaker phrase and its cue */
@@ -633,7 +631,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             b++;
         if (tk(t, b)->kind == NP_TOK_PUNCT)
             b--;
-        return found_tok(r, out, tk(t, 2)->first, tk(t, b)->last, tk(t, 1));
+        return found_tok(r, out, tfirst(tk(t, 2)), tlast(tk(t, b)), tk(t, 1));
     }
     if (is_word(tk(t, k)) && (t_cls(r, tk(t, k)) & NP_QW_SPEECH)) {
         a = k + 1;
@@ -641,7 +639,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
             b++;
         if (b >= a)
-            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, tk(t, k));
+            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), tk(t, k));
         return 0;
     }
     a = k;
@@ -666,7 +664,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             return 0;
         }
         if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
-            return found_tok(r, out, tk(bt, sa)->first, tk(bt, sb)->last, tk(t, b + 1));
+            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), tk(t, b + 1));
         return 0;
     }
     c = a;
@@ -682,7 +680,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
             return 0;
     }
-    return found_tok(r, out, tk(t, a)->first, tk(t, c)->last, tk(t, b + 1));
+    return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, c)), tk(t, b + 1));
 }
 
 /* speaker phrase before an opening mark: "X said:", "according to X," */
@@ -704,7 +702,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD)
                 b++;
             if (tk(t, a))
-                return found(out, tk(t, a)->first, tk(t, b)->last, "according to", 12);
+                return found(out, tfirst(tk(t, a)), tlast(tk(t, b)), "according to", 12);
         }
     }
     for (j = n; j >= 1; j--) {
@@ -723,7 +721,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         if (t_lower_is(r, tk(t, b), "and") || t_lower_is(r, tk(t, b), "but")) {
             long sa, sb;
             if (sentence_subject(r, t, b, &sa, &sb))
-                return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, x);
+                return found_tok(r, out, tfirst(tk(t, sa)), tlast(tk(t, sb)), x);
             return 0;
         }
         if (t_lower_is(r, tk(t, b), "that") || t_lower_is(r, tk(t, b), "which"))
@@ -737,7 +735,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             for (y = c + 1; y <= b - 1 && name; y++)
                 name = is_capital(r, tk(t, y));
             if (name)
-                return found_tok(r, out, tk(t, c + 1)->first, tk(t, b - 1)->last, x);
+                return found_tok(r, out, tfirst(tk(t, c + 1)), tlast(tk(t, b - 1)), x);
             if (c >= 2)
                 b = c - 1;
         }
@@ -750,13 +748,13 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
                 a--;
         }
         if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
-            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, x);
+            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), x);
         return 0;
     }
     if (participle) {
         long sa, sb;
         if (sentence_subject(r, t, n, &sa, &sb))
-            return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, participle);
+            return found_tok(r, out, tfirst(tk(t, sa)), tlast(tk(t, sb)), participle);
     }
     return 0;
 }
