@@ -350,13 +350,25 @@ static int is_alpha(unsigned char c)        /* %a */
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-static int has_space(const char *p, size_t n)  /* find(p, "%s") */
+/* the high bit of each byte of v that is c */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    uint64_t y = v ^ (c * NP_SWAR_ONES);
+    return ~(((y & ~NP_SWAR_HIGH) + ~NP_SWAR_HIGH) | y) & NP_SWAR_HIGH;
+}
+
+/* find(p, "%s"): eight bytes a step (the bytes past n load as 0) */
+static int has_space(const char *p, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        if (is_space((unsigned char)p[i]))
+    for (i = 0; i < n; i += 8) {
+        uint64_t v = np_load_le(p + i, n - i < 8 ? n - i : 8);
+        uint64_t x = v & ~NP_SWAR_HIGH;
+        uint64_t ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        if (ctl | bytes_equal(v, ' '))
             return 1;
+    }
     return 0;
 }
 
@@ -392,7 +404,8 @@ static const char *name_of(const np_refs *out, const np_ref *m)
 /* append p[0..n) to out->names; its offset in *off */
 static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
 {
-    if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
+    if (out->names_len + n + 1 > out->names_cap &&
+        np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
     if (n > 0)
         memcpy(out->names + out->names_len, p, n);
@@ -404,13 +417,6 @@ static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
 /* a discovered name: its span, with each run of white space and NBSPs
  * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
  * when the span holds [\t\n\v\f\r\194] or two spaces) */
-/* the high bit of each byte of v that is c */
-static uint64_t bytes_equal(uint64_t v, unsigned char c)
-{
-    uint64_t y = v ^ (c * NP_SWAR_ONES);
-    return ~(((y & ~NP_SWAR_HIGH) + ~NP_SWAR_HIGH) | y) & NP_SWAR_HIGH;
-}
-
 /* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces: eight bytes a
  * step (the bytes past n load as 0, which is none of them) */
 static int plain_name(const char *p, size_t n)
