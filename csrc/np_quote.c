@@ -340,7 +340,7 @@ static int t_lower_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 #define t_is(r, t, lit) t_is_n((r), (t), (lit), sizeof(lit) - 1)
 #define t_lower_is(r, t, lit) t_lower_is_n((r), (t), (lit), sizeof(lit) - 1)
 
-static unsigned t_cls(const run *r, const qtok *t)
+static inline unsigned t_cls(const run *r, const qtok *t)
 {
     return t ? classes_of(r->q, ttext(r, t), tlen(t)) : 0;
 }
