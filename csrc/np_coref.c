@@ -50,7 +50,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 /* the entry of k[0..n) whose hash is h, or -1; *at is the slot the
  * search ended on (empty when the key is absent) */
-static long st_probe(const strtab *t, const char *k, size_t n, uint32_t h, size_t *at)
+static inline long st_probe(const strtab *t, const char *k, size_t n, uint32_t h, size_t *at)
 {
     size_t mask = t->nslot - 1, i;
 
