@@ -142,14 +142,16 @@ int np_quoter_ready(np_quoter *q)
     return NP_OK;
 }
 
-/* p[0..n) lower-cased is the word w (n its length): eight bytes a step */
+/* p[0..n) lower-cased is the word w (n its length): eight bytes a step;
+ * w->w is zero past its length up to MAX_QWORD + 1, so its eight bytes
+ * load whole, as np_load_le gives p's last few */
 static int lower_equal(const qword *w, const char *p, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i += 8) {
         size_t k = n - i < 8 ? n - i : 8;
-        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, k))
+        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, 8))
             return 0;
     }
     return 1;
