@@ -48,19 +48,55 @@ static uint32_t hash_bytes(const char *s, size_t n)
     return np_hash_bytes(s, n);
 }
 
+/* the entry of k[0..n) whose hash is h, or -1; *at is the slot the
+ * search ended on (empty when the key is absent) */
+static inline long st_probe(const strtab *t, const char *k, size_t n, uint32_t h, size_t *at)
+{
+    size_t mask = t->nslot - 1, i;
+
+    for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
+        const st_ent *e = &t->e[t->slot[i] - 1];
+        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0) {
+            *at = i;
+            return (long)(t->slot[i] - 1);
+        }
+    }
+    *at = i;
+    return -1;
+}
+
 /* the entry of k[0..n), or -1 */
 static long st_find(const strtab *t, const char *k, size_t n)
+{
+    size_t at;
+
+    if (t->n == 0)
+        return -1;
+    return st_probe(t, k, n, hash_bytes(k, n), &at);
+}
+
+/* the entry of k[0..n) lower-cased (ASCII), or -1: hashed as lower case
+ * (np_hash_lower) and compared eight bytes a step, with no copy */
+static long st_find_lower(const strtab *t, const char *k, size_t n)
 {
     size_t mask, i;
     uint32_t h;
 
-    if (t->nslot == 0)
+    if (t->n == 0)
         return -1;
-    h = hash_bytes(k, n);
+    h = np_hash_lower(k, n, NULL, NULL);
     mask = t->nslot - 1;
     for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
         const st_ent *e = &t->e[t->slot[i] - 1];
-        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0)
+        size_t j;
+        if (e->hash != h || e->len != n)
+            continue;
+        for (j = 0; j < n; j += 8) {
+            size_t c = n - j < 8 ? n - j : 8;
+            if (np_swar_lower(np_load_le(k + j, c)) != np_load_le(t->keys + e->off + j, c))
+                break;
+        }
+        if (j >= n)
             return (long)(t->slot[i] - 1);
     }
     return -1;
@@ -85,38 +121,42 @@ static int st_rehash(strtab *t, size_t nslot)
     return NP_OK;
 }
 
-/* the entry of k[0..n), added with val when absent (*added says which) */
+/* the entry of k[0..n), added with val when absent (*added says which).
+ * The key is hashed once: the search for it ends on the slot it goes to
+ * (unless the table grows first) */
 static int st_add(strtab *t, const char *k, size_t n, long val, long *idx,
                   int *added)
 {
-    long at = st_find(t, k, n);
+    uint32_t h = hash_bytes(k, n);
+    size_t i;
+    long found = -1;
     st_ent *e;
-    size_t i, mask;
 
     *added = 0;
-    if (at >= 0) {
-        *idx = at;
+    if (t->nslot > 0 && (found = st_probe(t, k, n, h, &i)) >= 0) {
+        *idx = found;
         return NP_OK;
     }
     if (t->n >= 0x7fffffffu || n > 0xffffffffu)
         return NP_ENOMEM;
-    if ((t->n + 1) * 2 > t->nslot &&
-        st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
-        return NP_ENOMEM;
-    if (np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK ||
-        np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK)
+    if ((t->n + 1) * 2 > t->nslot) {
+        if (st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
+            return NP_ENOMEM;
+        st_probe(t, k, n, h, &i);
+    }
+    if ((t->n + 1 > t->cap &&
+         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK) ||
+        (t->klen + n + 1 > t->kcap &&
+         np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK))
         return NP_ENOMEM;
     e = &t->e[t->n];
     e->off = t->klen;
     e->len = (uint32_t)n;
-    e->hash = hash_bytes(k, n);
+    e->hash = h;
     e->val = val;
     if (n > 0)
         memcpy(t->keys + t->klen, k, n);
     t->klen += n;
-    mask = t->nslot - 1;
-    for (i = e->hash & mask; t->slot[i] != 0; i = (i + 1) & mask)
-        ;
     t->slot[i] = (uint32_t)t->n + 1;
     *idx = (long)t->n;
     *added = 1;
@@ -162,7 +202,9 @@ typedef struct {
     long typed;              /* first mention with a type other than MISC, or -1 */
     size_t tm, tf;           /* title votes */
     size_t pm, pf;           /* pronoun votes */
-    unsigned char marked, seen_person, has_pron, decided;
+    unsigned char marked, seen_person, decided;
+    unsigned char named;     /* named_gender + 1, once asked; 0 before */
+    unsigned char spaced;    /* the name holds white space (has_space) */
 } name_info;
 
 typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
@@ -246,14 +288,12 @@ static unsigned char upper_byte(unsigned char c)
 /* the classes of word[0..n) lower-cased */
 static unsigned rw_lower(const np_resolver *r, const char *w, size_t n)
 {
-    char buf[MAX_WORD];
-    size_t i;
+    long at;
 
     if (n == 0 || n > MAX_WORD)
         return 0;
-    for (i = 0; i < n; i++)
-        buf[i] = (char)lower_byte((unsigned char)w[i]);
-    return rw_exact(r, buf, n);
+    at = st_find_lower(&r->words, w, n);
+    return at < 0 ? 0 : (unsigned)r->words.e[at].val;
 }
 
 np_coref_scratch *np_coref_scratch_create(void)
@@ -310,13 +350,25 @@ static int is_alpha(unsigned char c)        /* %a */
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-static int has_space(const char *p, size_t n)  /* find(p, "%s") */
+/* the high bit of each byte of v that is c */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    uint64_t y = v ^ (c * NP_SWAR_ONES);
+    return ~(((y & ~NP_SWAR_HIGH) + ~NP_SWAR_HIGH) | y) & NP_SWAR_HIGH;
+}
+
+/* find(p, "%s"): eight bytes a step (the bytes past n load as 0) */
+static int has_space(const char *p, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        if (is_space((unsigned char)p[i]))
+    for (i = 0; i < n; i += 8) {
+        uint64_t v = np_load_le(p + i, n - i < 8 ? n - i : 8);
+        uint64_t x = v & ~NP_SWAR_HIGH;
+        uint64_t ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        if (ctl | bytes_equal(v, ' '))
             return 1;
+    }
     return 0;
 }
 
@@ -352,7 +404,8 @@ static const char *name_of(const np_refs *out, const np_ref *m)
 /* append p[0..n) to out->names; its offset in *off */
 static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
 {
-    if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
+    if (out->names_len + n + 1 > out->names_cap &&
+        np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
     if (n > 0)
         memcpy(out->names + out->names_len, p, n);
@@ -364,19 +417,31 @@ static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
 /* a discovered name: its span, with each run of white space and NBSPs
  * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
  * when the span holds [\t\n\v\f\r\194] or two spaces) */
+/* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces: eight bytes a
+ * step (the bytes past n load as 0, which is none of them) */
+static int plain_name(const char *p, size_t n)
+{
+    uint64_t last_sp = 0;
+    size_t i;
+
+    for (i = 0; i < n; i += 8) {
+        uint64_t v = np_load_le(p + i, n - i < 8 ? n - i : 8);
+        uint64_t x = v & ~NP_SWAR_HIGH;
+        uint64_t ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        uint64_t sp = bytes_equal(v, ' ');
+        if (ctl | bytes_equal(v, 0xC2) | (sp & (sp >> 8)) | (last_sp & sp))
+            return 0;
+        last_sp = sp >> 56;          /* the last byte's, where the first's is */
+    }
+    return 1;
+}
+
 static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *off)
 {
     size_t i, w;
-    int plain = 1;
     char *d;
 
-    for (i = 0; i < n && plain; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c >= '\t' && c <= '\r') || c == 0xC2 ||
-            (c == ' ' && i + 1 < n && p[i + 1] == ' '))
-            plain = 0;
-    }
-    if (plain)
+    if (plain_name(p, n))
         return add_name(out, p, n, off);
     if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
@@ -407,30 +472,29 @@ static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *of
     return NP_OK;
 }
 
-/* stable sort of v[0..n) by start: a merge sort of (start, index) keys,
- * which are small (a ref is not), then the refs moved once into their
- * places.  A merge whose halves are already in order is a copy, so the
- * nearly sorted input np_coref gets (sentence by sentence, matches then
- * names) costs little. */
-static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+/* a stable sort of the keys src[0..n) by start (dst[0..n) room for the
+ * merges); returns the sorted keys, src or dst.  An insertion sort first:
+ * np_entities gives the mentions sentence by sentence, each sentence's
+ * matches then names, so a key moves back past a few others at most.  When
+ * the moves pass a budget, a merge sort of what the insertion sort left
+ * takes over (both are stable), so a million mentions cost n log n, not n
+ * squared. */
+static sort_key *sort_keys(sort_key *src, sort_key *dst, size_t n)
 {
-    size_t width, i;
-    sort_key *src, *dst;
+    size_t width, i, moves = 0, budget = 4 * n + 64;
 
-    for (i = 1; i < n; i++)
-        if (v[i].start < v[i - 1].start)
-            break;
-    if (i >= n)
-        return NP_OK;
-    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK ||
-        np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys) != NP_OK)
-        return NP_ENOMEM;
-    src = sc->keys;
-    dst = sc->keys + n;
-    for (i = 0; i < n; i++) {
-        src[i].start = v[i].start;
-        src[i].i = i;
+    for (i = 1; i < n && moves <= budget; i++) {
+        sort_key x = src[i];
+        size_t j = i;
+        while (j > 0 && src[j - 1].start > x.start && moves <= budget) {
+            src[j] = src[j - 1];
+            j--;
+            moves++;
+        }
+        src[j] = x;
     }
+    if (i >= n && moves <= budget)
+        return src;
     for (width = 1; width < n; width *= 2) {
         size_t lo;
         sort_key *t;
@@ -453,8 +517,38 @@ static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
         src = dst;
         dst = t;
     }
+    return src;
+}
+
+/* room for 2n sort keys */
+static int grow_keys(np_coref_scratch *sc, size_t n)
+{
+    return np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys);
+}
+
+/* stable sort of v[0..n) by start: the (start, index) keys are sorted,
+ * which are small (a ref is not), then the refs moved once into their
+ * places */
+static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+{
+    size_t i;
+    sort_key *k;
+
+    for (i = 1; i < n; i++)
+        if (v[i].start < v[i - 1].start)
+            break;
+    if (i >= n)
+        return NP_OK;
+    if (np_grow((void **)&sc->tmp, &sc->tmpcap, n, sizeof *sc->tmp) != NP_OK ||
+        grow_keys(sc, n) != NP_OK)
+        return NP_ENOMEM;
+    for (i = 0; i < n; i++) {
+        sc->keys[i].start = v[i].start;
+        sc->keys[i].i = i;
+    }
+    k = sort_keys(sc->keys, sc->keys + n, n);
     for (i = 0; i < n; i++)
-        sc->tmp[i] = v[src[i].i];
+        sc->tmp[i] = v[k[i].i];
     memcpy(v, sc->tmp, n * sizeof *v);
     return NP_OK;
 }
@@ -599,25 +693,30 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
     size_t n = out->n, w = 0, i = 0;
     np_ref *v = out->v;
 
+    /* the ref being joined is built in its final place, v[w] (w <= i, and
+     * the next ref, v[i + 1], is past it): most are not joined, and are
+     * not copied at all */
     while (i < n) {
-        np_ref x = v[i];
+        np_ref *x = &v[w];
         const np_ref *y = i + 1 < n ? &v[i + 1] : NULL;
-        while (y && y->sentence == x.sentence &&
-               ((y->start == x.end + 1 && x.end < len && s[x.end] == ' ') ||
-                (y->start == x.end + 2 && x.start + 1 == x.end && x.discovered &&
-                 x.start + 2 < len && s[x.start] >= 'A' && s[x.start] <= 'Z' &&
-                 s[x.start + 1] == '.' && s[x.start + 2] == ' '))) {
-            int typ = joined_type(r, s, len, &x, y);
+        if (w != i)
+            *x = v[i];
+        while (y && y->sentence == x->sentence &&
+               ((y->start == x->end + 1 && x->end < len && s[x->end] == ' ') ||
+                (y->start == x->end + 2 && x->start + 1 == x->end && x->discovered &&
+                 x->start + 2 < len && s[x->start] >= 'A' && s[x->start] <= 'Z' &&
+                 s[x->start + 1] == '.' && s[x->start + 2] == ' '))) {
+            int typ = joined_type(r, s, len, x, y);
             const np_ref *d;
             np_ref j;
             if (typ < 0)
                 break;
-            d = x.discovered ? &x : y;
+            d = x->discovered ? x : y;
             memset(&j, 0, sizeof j);
-            j.start = x.start;
+            j.start = x->start;
             j.end = y->end;
-            j.sentence = x.sentence;
-            j.block = x.block;
+            j.sentence = x->sentence;
+            j.block = x->block;
             j.type = (unsigned char)typ;
             j.tentry = j.ientry = NP_REF_NONE;
             j.discovered = 1;
@@ -626,15 +725,15 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
             if (add_name(out, s + j.start, j.end - j.start, &j.name) != NP_OK)
                 return NP_ENOMEM;
             j.name_len = j.end - j.start;
-            x = j;
+            *x = j;
             i++;
             y = i + 1 < n ? &v[i + 1] : NULL;
         }
         /* "Hendrik Dreekmann (Germany)" */
-        if (x.discovered && x.type == NP_CT_MISC && y && y->sentence == x.sentence &&
-            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x.end &&
-            y->start - x.end <= 3) {
-            size_t a = x.end, b = y->start;
+        if (x->discovered && x->type == NP_CT_MISC && y && y->sentence == x->sentence &&
+            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x->end &&
+            y->start - x->end <= 3) {
+            size_t a = x->end, b = y->start;
             if (a < b && s[a] == ' ')
                 a++;
             if (a < b && s[a] == '(') {
@@ -646,11 +745,11 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
                     if (c < len && s[c] == ' ')
                         c++;
                     if (c < len && s[c] == ')')
-                        x.type = NP_CT_PERSON;
+                        x->type = NP_CT_PERSON;
                 }
             }
         }
-        v[w++] = x;
+        w++;
         i++;
     }
     out->n = w;
@@ -679,10 +778,19 @@ static int number_names(np_coref_scratch *sc, np_refs *out)
     if (np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < sc->names.n; i++) {
+        const st_ent *e = &sc->names.e[i];
         memset(&sc->ni[i], 0, sizeof sc->ni[i]);
         sc->ni[i].typed = -1;
+        sc->ni[i].spaced = (unsigned char)has_space(sc->names.keys + e->off, e->len);
     }
     return NP_OK;
+}
+
+/* has_space(name of m), asked once per name (number_names): the passes
+ * ask it of every mention, several times */
+static int spaced(const np_coref_scratch *sc, const np_ref *m)
+{
+    return sc->ni[m->nid].spaced;
 }
 
 static int corefer(np_coref_scratch *sc, np_refs *out)
@@ -706,13 +814,13 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     }
     /* surnames that a role or an honorific marks */
     for (i = 0; i < n; i++)
-        if (v[i].discovered && v[i].role && !has_space(name_of(out, &v[i]), v[i].name_len))
+        if (v[i].discovered && v[i].role && !spaced(sc, &v[i]))
             sc->ni[v[i].nid].marked = 1;
     for (i = 0; i < n; i++) {
         const char *p = name_of(out, &v[i]);
         size_t a, b;
         long at;
-        if (v[i].type != NP_CT_MISC || !has_space(p, v[i].name_len))
+        if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]))
             continue;
         if (!last_word(p, v[i].name_len, &a, &b))
             continue;
@@ -727,7 +835,7 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
         size_t a, b;
         long idx;
         int added;
-        if (v[i].type != NP_CT_PERSON || !has_space(p, v[i].name_len) ||
+        if (v[i].type != NP_CT_PERSON || !spaced(sc, &v[i]) ||
             sc->ni[v[i].nid].seen_person)
             continue;
         sc->ni[v[i].nid].seen_person = 1;
@@ -741,7 +849,7 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     }
     for (i = 0; i < n; i++) {
         long at;
-        if (!v[i].discovered || has_space(name_of(out, &v[i]), v[i].name_len))
+        if (!v[i].discovered || spaced(sc, &v[i]))
             continue;
         at = st_find(&sc->sur, name_of(out, &v[i]), v[i].name_len);
         if (at >= 0 && sc->sur.e[at].val == 1) {
@@ -818,7 +926,7 @@ static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
         if (differs && st_add(&sc->cn, sc->key, m->end - m->start, (long)i, &idx,
                               &added) != NP_OK)
             return NP_ENOMEM;
-        if (m->type == NP_CT_PERSON && has_space(name_of(out, m), m->name_len)) {
+        if (m->type == NP_CT_PERSON && spaced(sc, m)) {
             size_t a = 0, b = 0;
             if (!last_word(name_of(out, m), m->name_len, &a, &b))
                 a = b = 0;
@@ -937,7 +1045,7 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         const np_ref *m = &out->v[i];
         if (m->type != NP_CT_PERSON || m->role == NULL ||
             !(rw_exact(r, m->role, m->role_len) & NP_RW_ROLE) ||
-            !has_space(name_of(out, m), m->name_len) ||
+            !spaced(sc, m) ||
             find_holder(h, nh, m->role, m->role_len) >= 0)
             continue;
         if (np_grow((void **)&h, &hcap, nh + 1, sizeof *h) != NP_OK) {
@@ -1040,6 +1148,34 @@ static int majority(size_t m, size_t f)
     return m > f ? NP_GENDER_MALE : NP_GENDER_FEMALE;
 }
 
+/* the gender the titles before a person's mentions give (all counted),
+ * else the one its first name gives, else NP_GENDER_NONE: what decides
+ * before the pronouns are asked; kept in ni->named */
+static int named_gender(const np_resolver *r, const np_refs *out, const np_ref *m,
+                        name_info *ni)
+{
+    int g;
+
+    if (ni->named)
+        return ni->named - 1;
+    g = majority(ni->tm, ni->tf);
+    if (g == NP_GENDER_NONE) {
+        const char *p = name_of(out, m);
+        size_t w = 0;
+        while (w < m->name_len && !is_space((unsigned char)p[w]))
+            w++;
+        if (w > 0 && w < m->name_len) {
+            unsigned c = rw_exact(r, p, w);
+            if (c & NP_RW_FIRST_FEMALE)
+                g = NP_GENDER_FEMALE;
+            else if (c & NP_RW_FIRST_MALE)
+                g = NP_GENDER_MALE;
+        }
+    }
+    ni->named = (unsigned char)(g + 1);
+    return g;
+}
+
 /* only(si, nid): no person in sentence si, or all of them named nid */
 static int only(const np_coref_scratch *sc, size_t si, uint32_t nid)
 {
@@ -1076,14 +1212,18 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         }
     }
     /* the pronoun scans: mentions whose scan ends at the same place run
-     * together (those are consecutive: sentences ascend with the mentions) */
+     * together (those are consecutive: sentences ascend with the mentions).
+     * A person whose titles or first name decide is not scanned for: its
+     * pronouns would not be read, and each start's counts are its own
+     * (np_pronoun_counts), whichever others are scanned with it. */
     i = 0;
     while (i < n) {
         size_t last = 0, lastj = 0, cnt = 0;
         for (; i < n; i++) {
             const np_ref *m = &v[i];
             size_t si = m->sentence, l, lj = si;
-            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid))
+            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid) ||
+                named_gender(r, out, m, &sc->ni[m->nid]) != NP_GENDER_NONE)
                 continue;
             if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
                 lj = si + 1;
@@ -1120,20 +1260,7 @@ static int genders(const np_resolver *r, const np_discoverer *d,
             continue;
         ni = &sc->ni[v[i].nid];
         if (!ni->decided) {
-            int g = majority(ni->tm, ni->tf);
-            if (g == NP_GENDER_NONE) {
-                const char *p = name_of(out, &v[i]);
-                size_t w = 0;
-                while (w < v[i].name_len && !is_space((unsigned char)p[w]))
-                    w++;
-                if (w > 0 && w < v[i].name_len) {
-                    unsigned c = rw_exact(r, p, w);
-                    if (c & NP_RW_FIRST_FEMALE)
-                        g = NP_GENDER_FEMALE;
-                    else if (c & NP_RW_FIRST_MALE)
-                        g = NP_GENDER_MALE;
-                }
-            }
+            int g = named_gender(r, out, &v[i], ni);
             if (g == NP_GENDER_NONE)
                 g = majority(ni->pm, ni->pf);
             ni->decided = (unsigned char)(g + 1);
@@ -1153,6 +1280,36 @@ static const unsigned char disc_type[] = {
     NP_CT_NIL, NP_CT_PERSON, NP_CT_ORG, NP_CT_GPE, NP_CT_MISC
 };
 
+/* m: the ref of mention x (ent its entry when a match), its name added */
+static int make_ref(const np_discoverer *d, const char *s, const size_t *sblock,
+                    const np_mention *x, const np_entry_ref *ent, np_refs *out,
+                    np_ref *m)
+{
+    memset(m, 0, sizeof *m);
+    m->start = x->start;
+    m->end = x->end;
+    m->sentence = x->sentence;
+    m->block = sblock[x->sentence];
+    if (x->type == NP_ENT_NONE) {
+        m->type = ent->type;
+        m->tentry = m->ientry = ent->entry;
+        m->tmatcher = m->imatcher = ent->matcher;
+        m->name_len = ent->len;
+        return add_name(out, ent->name, ent->len, &m->name);
+    } else {
+        size_t off = out->names_len;
+        int rc;
+        m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
+        m->tentry = m->ientry = NP_REF_NONE;
+        m->discovered = 1;
+        if (x->role != NP_ENT_NO_ROLE)
+            m->role = np_discoverer_word(d, x->role, &m->role_len);
+        rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
+        m->name_len = out->names_len - off;
+        return rc;
+    }
+}
+
 int np_coref(const np_resolver *r, const np_discoverer *d,
              np_entity_scratch *esc, np_coref_scratch *sc,
              const char *s, size_t len, const np_span *sent,
@@ -1160,47 +1317,33 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
              const np_entry_ref *ent, const np_role_refs *refs,
              np_refs *out)
 {
-    size_t i;
+    size_t i, k;
+    const sort_key *order;
     int rc;
 
     out->n = 0;
     out->names_len = 0;
-    if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK)
+    if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK ||
+        grow_keys(sc, in->n + 1) != NP_OK)
         return NP_ENOMEM;
+    /* the refs are made in the order of their starts (stable), rather
+     * than made and then sorted: one copy of each instead of three */
     for (i = 0; i < in->n; i++) {
         const np_mention *x = &in->v[i];
-        np_ref *m = &out->v[i];
         if (x->start > x->end || x->end > len || x->sentence >= nsent)
             return NP_EINVAL;
-        memset(m, 0, sizeof *m);
-        m->start = x->start;
-        m->end = x->end;
-        m->sentence = x->sentence;
-        m->block = sblock[x->sentence];
-        if (x->type == NP_ENT_NONE) {
-            const np_entry_ref *e = &ent[i];
-            m->type = e->type;
-            m->tentry = m->ientry = e->entry;
-            m->tmatcher = m->imatcher = e->matcher;
-            m->name_len = e->len;
-            rc = add_name(out, e->name, e->len, &m->name);
-        } else {
-            size_t off;
-            m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
-            m->tentry = m->ientry = NP_REF_NONE;
-            m->discovered = 1;
-            if (x->role != NP_ENT_NO_ROLE)
-                m->role = np_discoverer_word(d, x->role, &m->role_len);
-            off = out->names_len;
-            rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
-            m->name_len = out->names_len - off;
-        }
-        if (rc != NP_OK)
+        sc->keys[i].start = x->start;
+        sc->keys[i].i = i;
+    }
+    order = sort_keys(sc->keys, sc->keys + in->n, in->n);
+    for (k = 0; k < in->n; k++) {
+        const np_mention *x = &in->v[order[k].i];
+        const np_entry_ref *e = x->type == NP_ENT_NONE ? &ent[order[k].i] : NULL;
+        if ((rc = make_ref(d, s, sblock, x, e, out, &out->v[k])) != NP_OK)
             return rc;
         out->n++;
     }
-    if ((rc = sort_by_start(sc, out->v, out->n)) != NP_OK ||
-        (rc = join_names(r, s, len, out)) != NP_OK ||
+    if ((rc = join_names(r, s, len, out)) != NP_OK ||
         (rc = number_names(sc, out)) != NP_OK ||
         (rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||

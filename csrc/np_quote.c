@@ -44,8 +44,9 @@ typedef struct {
 struct np_quoter {
     qword *w;
     size_t n, cap;
-    uint32_t *slot;          /* word index + 1, by hash; built by ready */
-    size_t nslot;            /* a power of two, or 0 */
+    uint32_t *slot;          /* word index + 1, by word_slot; built by ready */
+    size_t nslot;            /* a power of two (1 << (32 - shift)), or 0 */
+    unsigned shift;
     size_t max_len;
 };
 
@@ -63,9 +64,9 @@ void np_quoter_free(np_quoter *q)
     free(q);
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static unsigned char lower_byte(unsigned char c)
 {
-    return np_hash_bytes(s, n);
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
 static int qword_sort(const void *x, const void *y)
@@ -91,9 +92,21 @@ int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
     return NP_OK;
 }
 
+/* the first slot of p[0..n) lower-cased: a hash of its length, first
+ * and last byte only, which is enough to tell apart a few hundred words
+ * in a table at most an eighth full, and costs a few instructions; most
+ * tokens of a text are in no list and find their slot empty */
+static size_t word_slot(const np_quoter *q, const char *p, size_t n)
+{
+    uint32_t k = (uint32_t)lower_byte((unsigned char)p[0]) |
+                 (uint32_t)lower_byte((unsigned char)p[n - 1]) << 8 | (uint32_t)n << 16;
+    return (k * UINT32_C(0x9E3779B1)) >> q->shift;
+}
+
 int np_quoter_ready(np_quoter *q)
 {
-    size_t nslot = 16, i, w = 0;
+    size_t nslot = 1024, i, w = 0;
+    unsigned shift = 22;
     uint32_t *slot;
 
     /* one entry per word, its classes merged */
@@ -106,49 +119,67 @@ int np_quoter_ready(np_quoter *q)
             q->w[w++] = q->w[i];
     }
     q->n = w;
-    while (nslot < 4 * q->n)
+    while (nslot < 8 * q->n) {
         nslot *= 2;
+        shift--;
+    }
     slot = calloc(nslot, sizeof *slot);
     if (slot == NULL)
         return NP_ENOMEM;
+    free(q->slot);
+    q->slot = slot;
+    q->nslot = nslot;
+    q->shift = shift;
     q->max_len = 0;
     for (i = 0; i < q->n; i++) {
-        size_t k = hash_bytes(q->w[i].w, q->w[i].len) & (nslot - 1);
+        size_t k = word_slot(q, q->w[i].w, q->w[i].len);
         while (slot[k] != 0)
             k = (k + 1) & (nslot - 1);
         slot[k] = (uint32_t)i + 1;
         if (q->w[i].len > q->max_len)
             q->max_len = q->w[i].len;
     }
-    free(q->slot);
-    q->slot = slot;
-    q->nslot = nslot;
     return NP_OK;
 }
 
-static unsigned char lower_byte(unsigned char c)
+/* p[0..n) lower-cased is the word w (n its length): eight bytes a step;
+ * w->w is zero past its length up to MAX_QWORD + 1, so its eight bytes
+ * load whole, as np_load_le gives p's last few */
+static int lower_equal(const qword *w, const char *p, size_t n)
 {
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+    size_t i;
+
+    for (i = 0; i < n; i += 8) {
+        size_t k = n - i < 8 ? n - i : 8;
+        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, 8))
+            return 0;
+    }
+    return 1;
 }
 
-/* the classes of p[0..n) lower-cased */
-static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+/* the classes of the word p[0..n) whose slot k is taken */
+static unsigned classes_probe(const np_quoter *q, const char *p, size_t n, size_t k)
 {
-    char buf[MAX_QWORD];
-    size_t i, k;
-    uint32_t h;
+    size_t mask = q->nslot - 1;
 
-    if (n == 0 || n > q->max_len || q->nslot == 0)
-        return 0;
-    for (i = 0; i < n; i++)
-        buf[i] = (char)lower_byte((unsigned char)p[i]);
-    h = hash_bytes(buf, n);
-    for (k = h & (q->nslot - 1); q->slot[k] != 0; k = (k + 1) & (q->nslot - 1)) {
+    for (; q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
-        if (w->len == n && memcmp(w->w, buf, n) == 0)
+        if (w->len == n && lower_equal(w, p, n))
             return w->cls;
     }
     return 0;
+}
+
+/* the classes of p[0..n) lower-cased (inline up to the empty slot most
+ * tokens find) */
+static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+{
+    size_t k;
+
+    if (n == 0 || n > q->max_len || q->nslot == 0)
+        return 0;
+    k = word_slot(q, p, n);
+    return q->slot[k] == 0 ? 0 : classes_probe(q, p, n, k);
 }
 
 /*}====================================================================*/
@@ -157,15 +188,13 @@ static unsigned classes_of(const np_quoter *q, const char *p, size_t n)
  * Scratch, tokens and small tests
  *=====================================================================*/
 
-typedef struct {
-    size_t first, last;       /* 1-based, inclusive */
-    unsigned char kind;
-} qtok;
+/* a token as the tokenizer makes it (0-based, half-open): tfirst and
+ * tlast give its 1-based, inclusive positions */
+typedef np_token qtok;
 
 typedef struct {
-    qtok *v;
-    size_t n, cap;
-    np_tokens raw;            /* as the tokenizer makes them */
+    np_tokens raw;
+    size_t n;
 } qtoks;
 
 enum { M_LDQ, M_RDQ, M_LSQ, M_RSQ, M_DQ, M_SQ, N_MARKS };
@@ -199,8 +228,6 @@ void np_quote_scratch_free(np_quote_scratch *sc)
 {
     if (sc == NULL)
         return;
-    free(sc->a.v);
-    free(sc->b.v);
     np_tokens_free(&sc->a.raw);
     np_tokens_free(&sc->b.raw);
     free(sc);
@@ -249,8 +276,6 @@ static int byte_at(const run *r, size_t i)
  * core.tokens clips) into t */
 static int words(const run *r, size_t first, size_t last, qtoks *t)
 {
-    size_t k;
-
     t->n = 0;
     if (first < 1)
         first = 1;
@@ -259,14 +284,8 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
     if (last < first)
         return NP_OK;
     t->raw.n = 0;
-    if (np_tokenize_span(r->s, first - 1, last, &t->raw) != NP_OK ||
-        np_grow((void **)&t->v, &t->cap, t->raw.n + 1, sizeof *t->v) != NP_OK)
+    if (np_tokenize_span(r->s, first - 1, last, &t->raw) != NP_OK)
         return NP_ENOMEM;
-    for (k = 0; k < t->raw.n; k++) {
-        t->v[k].first = t->raw.v[k].start + 1;
-        t->v[k].last = t->raw.v[k].end;
-        t->v[k].kind = t->raw.v[k].kind;
-    }
     t->n = t->raw.n;
     return NP_OK;
 }
@@ -274,30 +293,39 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
 /* toks[k], 1-based, or NULL */
 static const qtok *tk(const qtoks *t, long k)
 {
-    return k >= 1 && (size_t)k <= t->n ? &t->v[k - 1] : NULL;
+    return k >= 1 && (size_t)k <= t->n ? &t->raw.v[k - 1] : NULL;
+}
+
+static size_t tfirst(const qtok *t)
+{
+    return t->start + 1;
+}
+
+static size_t tlast(const qtok *t)
+{
+    return t->end;
 }
 
 static const char *ttext(const run *r, const qtok *t)
 {
-    return r->s + t->first - 1;
+    return r->s + t->start;
 }
 
 static size_t tlen(const qtok *t)
 {
-    return t->last - t->first + 1;
+    return t->end - t->start;
 }
 
-/* t.text == lit */
-static int t_is(const run *r, const qtok *t, const char *lit)
+/* t.text == lit[0..n) */
+static int t_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 {
-    size_t n = strlen(lit);
     return t && tlen(t) == n && memcmp(ttext(r, t), lit, n) == 0;
 }
 
-/* lower(t.text) == lit (lit in lower case) */
-static int t_lower_is(const run *r, const qtok *t, const char *lit)
+/* lower(t.text) == lit[0..n) (lit in lower case) */
+static int t_lower_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 {
-    size_t n = strlen(lit), i;
+    size_t i;
     const char *p;
 
     if (!t || tlen(t) != n)
@@ -309,7 +337,12 @@ static int t_lower_is(const run *r, const qtok *t, const char *lit)
     return 1;
 }
 
-static unsigned t_cls(const run *r, const qtok *t)
+/* lit is a string literal: its length is known where it is written, so the
+ * length test comes first and costs no strlen */
+#define t_is(r, t, lit) t_is_n((r), (t), (lit), sizeof(lit) - 1)
+#define t_lower_is(r, t, lit) t_lower_is_n((r), (t), (lit), sizeof(lit) - 1)
+
+static inline unsigned t_cls(const run *r, const qtok *t)
 {
     return t ? classes_of(r->q, ttext(r, t), tlen(t)) : 0;
 }
@@ -321,7 +354,7 @@ static int is_word(const qtok *t)
 
 static int is_capital(const run *r, const qtok *t)
 {
-    return is_word(t) && r->s[t->first - 1] >= 'A' && r->s[t->first - 1] <= 'Z';
+    return is_word(t) && r->s[t->start] >= 'A' && r->s[t->start] <= 'Z';
 }
 
 /* a speaker phrase and its cue */
@@ -372,23 +405,31 @@ static size_t find_mark(const run *r, int m, size_t i)
     return 0;
 }
 
-/* the finder: find_mark remembering each mark's last answer */
-static size_t at(const run *r, int m, size_t i)
+/* at past its remembered answer: search, and remember */
+static size_t at_search(const run *r, int m, size_t i)
 {
-    np_quote_scratch *sc = r->sc;
-    size_t a;
+    size_t a = find_mark(r, m, i);
+
+    r->sc->base[m] = i;
+    r->sc->pos[m] = a;
+    return a;
+}
+
+/* the finder: find_mark remembering each mark's last answer (inline: it
+ * is asked four times per opening mark looked for, and mostly answers
+ * from memory) */
+static inline size_t at(const run *r, int m, size_t i)
+{
+    const np_quote_scratch *sc = r->sc;
 
     if (sc->base[m] != NONE && sc->base[m] <= i) {
-        a = sc->pos[m];
+        size_t a = sc->pos[m];
         if (a == 0)
             return 0;
         if (a >= i)
             return a;
     }
-    a = find_mark(r, m, i);
-    sc->base[m] = i;
-    sc->pos[m] = a;
-    return a;
+    return at_search(r, m, i);
 }
 
 static int letter_at(const run *r, size_t i)
@@ -592,7 +633,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             b++;
         if (tk(t, b)->kind == NP_TOK_PUNCT)
             b--;
-        return found_tok(r, out, tk(t, 2)->first, tk(t, b)->last, tk(t, 1));
+        return found_tok(r, out, tfirst(tk(t, 2)), tlast(tk(t, b)), tk(t, 1));
     }
     if (is_word(tk(t, k)) && (t_cls(r, tk(t, k)) & NP_QW_SPEECH)) {
         a = k + 1;
@@ -600,7 +641,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
             b++;
         if (b >= a)
-            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, tk(t, k));
+            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), tk(t, k));
         return 0;
     }
     a = k;
@@ -625,7 +666,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             return 0;
         }
         if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
-            return found_tok(r, out, tk(bt, sa)->first, tk(bt, sb)->last, tk(t, b + 1));
+            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), tk(t, b + 1));
         return 0;
     }
     c = a;
@@ -641,7 +682,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
             return 0;
     }
-    return found_tok(r, out, tk(t, a)->first, tk(t, c)->last, tk(t, b + 1));
+    return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, c)), tk(t, b + 1));
 }
 
 /* speaker phrase before an opening mark: "X said:", "according to X," */
@@ -663,7 +704,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD)
                 b++;
             if (tk(t, a))
-                return found(out, tk(t, a)->first, tk(t, b)->last, "according to", 12);
+                return found(out, tfirst(tk(t, a)), tlast(tk(t, b)), "according to", 12);
         }
     }
     for (j = n; j >= 1; j--) {
@@ -682,7 +723,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         if (t_lower_is(r, tk(t, b), "and") || t_lower_is(r, tk(t, b), "but")) {
             long sa, sb;
             if (sentence_subject(r, t, b, &sa, &sb))
-                return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, x);
+                return found_tok(r, out, tfirst(tk(t, sa)), tlast(tk(t, sb)), x);
             return 0;
         }
         if (t_lower_is(r, tk(t, b), "that") || t_lower_is(r, tk(t, b), "which"))
@@ -696,7 +737,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             for (y = c + 1; y <= b - 1 && name; y++)
                 name = is_capital(r, tk(t, y));
             if (name)
-                return found_tok(r, out, tk(t, c + 1)->first, tk(t, b - 1)->last, x);
+                return found_tok(r, out, tfirst(tk(t, c + 1)), tlast(tk(t, b - 1)), x);
             if (c >= 2)
                 b = c - 1;
         }
@@ -709,13 +750,13 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
                 a--;
         }
         if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
-            return found_tok(r, out, tk(t, a)->first, tk(t, b)->last, x);
+            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), x);
         return 0;
     }
     if (participle) {
         long sa, sb;
         if (sentence_subject(r, t, n, &sa, &sb))
-            return found_tok(r, out, tk(t, sa)->first, tk(t, sb)->last, participle);
+            return found_tok(r, out, tfirst(tk(t, sa)), tlast(tk(t, sb)), participle);
     }
     return 0;
 }
@@ -764,11 +805,13 @@ static size_t next_para(const run *r, size_t from)
     return 0;
 }
 
-static size_t count_words(const char *p, size_t n)   /* select_count */
+/* select_count, stopped at most: the speakers ask only whether a quote
+ * has more than four words */
+static size_t count_words(const char *p, size_t n, size_t most)
 {
     size_t i = 0, c = 0;
 
-    while (i < n) {
+    while (i < n && c < most) {
         while (i < n && is_space((unsigned char)p[i]))
             i++;
         if (i < n)
@@ -866,7 +909,7 @@ static int speakers(const run *r, np_quote_list *out)
             have = speaker_before(r, s_first(r, si), q->open_at, &p, &err);
         if (err != NP_OK)
             return err;
-        nw = count_words(r->s + q->first - 1, q->last - q->first + 1);
+        nw = count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
         lower_start = r->s[q->first - 1] >= 'a' && r->s[q->first - 1] <= 'z';
         q->kind = lower_start ? NP_QUOTE_PARTIAL : NP_QUOTE_DIRECT;
         standalone = si && s_first(r, si) == q->open_at;

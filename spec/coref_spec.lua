@@ -97,6 +97,20 @@ describe("entities.analyse (a Mentions object)", function()
     end
   end)
 
+  it("gives a person's title or first name precedence over the pronouns, "
+     .. "next to a person the pronouns decide", function()
+    local m = np.matcher({ { "Zorbu Kettle", type = "PERSON" }, { "Vanta Quill", type = "PERSON" },
+                           { "John Abara", type = "PERSON" } })
+    local t = "Mr Zorbu Kettle spoke. She said she would stay. Vanta Quill arrived. "
+      .. "She said she would stay. John Abara left. She said she would go."
+    for _, discover in ipairs({ true, false }) do
+      local list = np.parse(t):entities(m, { discover = discover })
+      assert.are.equal("male", find(list, "Zorbu Kettle").gender)
+      assert.are.equal("female", find(list, "Vanta Quill").gender)
+      assert.are.equal("male", find(list, "John Abara").gender)
+    end
+  end)
+
   it("keeps an entry's own type and id values as they are", function()
     local a = np.parse("A Kestrel flew over Okafor Street.")
     local list = entities.analyse(a, { gaz }, {}):tables()
