@@ -26,6 +26,12 @@
 #include "np_token.h"
 #include "np_utf8.h"
 
+#if defined(__GNUC__)
+#define NP_NOINLINE __attribute__((noinline))
+#else
+#define NP_NOINLINE
+#endif
+
 #define MAX_WORD 63          /* longest word or role (bytes) */
 #define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
                                  several words: "minister" */
@@ -81,78 +87,99 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
     return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
-/* the hash of the key s[0..n), as written or (fold) ASCII lower-cased */
-static uint32_t hash_bytes(const char *s, size_t n, int fold)
+/*
+ * Every key is filed under the hash and the signature of its ASCII
+ * lower-cased form, whether its classes are looked up as written or not:
+ * "Helen" (a first name, looked up exactly) sits where "helen" would.  So
+ * one probe, for a word's lower-cased form, meets both the key equal to
+ * the word as written and the one equal to its lower-cased form
+ * (find_both), and a word whose lower-cased signature is missing is
+ * neither.
+ */
+static uint32_t key_hash(const char *s, size_t n)
 {
-    return fold ? np_hash_lower(s, n, NULL, NULL) : np_hash_bytes(s, n);
+    return np_hash_lower(s, n, NULL, NULL);
 }
 
-/* the entry whose key is s[0..n) (as written when !fold, else ASCII
- * lower-cased), given h, the hash of that key; -1 if none.  Only a slot
- * with the same hash costs a look at the entry and its key. */
-static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
-                  int fold)
+static inline uint32_t key_sig(const char *s, size_t n)
 {
-    size_t mask = d->nslots - 1, i, j;
+    return sig_bit(n, lower_byte((unsigned char)s[0]),
+                   lower_byte((unsigned char)s[n - 1]));
+}
+
+#define FIND_EXACT 1u        /* the key equal to the word as written */
+#define FIND_LOW   2u        /* the key equal to its ASCII lower-cased form */
+
+/* which of FIND_EXACT and FIND_LOW key k[0..n) (n >= 1) answers for the
+ * word s[0..n): eight bytes a step, the word lower-cased by np_swar_lower
+ * (lower_byte on each byte) */
+static unsigned key_equals(const char *k, const char *s, size_t n)
+{
+    uint64_t dx = 0, dl = 0;
+
+    for (;;) {
+        size_t m = n < 8 ? n : 8;
+        uint64_t w = np_load_le(k, m), v = np_load_le(s, m);
+        dx |= w ^ v;
+        dl |= w ^ np_swar_lower(v);
+        if (n <= 8)
+            break;
+        k += 8;
+        s += 8;
+        n -= 8;
+    }
+    return (dx == 0 ? FIND_EXACT : 0) | (dl == 0 ? FIND_LOW : 0);
+}
+
+/* the entries for the word s[0..n) that `want` asks for (FIND_EXACT into
+ * *exact, FIND_LOW into *low; left alone when none), given h = key_hash(s,
+ * n).  Only a slot with the same hash costs a look at its key, and the
+ * walk stops once all that is wanted is found. */
+static void probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
+                  unsigned want, long *exact, long *low)
+{
+    size_t mask = d->nslots - 1, i;
 
     for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
         const entry *e;
-        const unsigned char *k;
+        unsigned eq;
         if (d->slots[i].hash != h)
             continue;
         e = &d->ents[d->slots[i].ent - 1];
         if (e->len != n)
             continue;
-        k = (const unsigned char *)d->pool + e->off;
-        for (j = 0; j < n; j++)
-            if (k[j] != (fold ? lower_byte((unsigned char)s[j]) : (unsigned char)s[j]))
-                break;
-        if (j == n)
-            return (long)(d->slots[i].ent - 1);
+        eq = key_equals(d->pool + e->off, s, n) & want;
+        if (eq & FIND_EXACT)
+            *exact = (long)(d->slots[i].ent - 1);
+        if (eq & FIND_LOW)
+            *low = (long)(d->slots[i].ent - 1);
+        want &= ~eq;
+        if (want == 0)
+            return;
     }
-    return -1;
+}
+
+/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low
+ * (-1 for none), in one probe */
+static void find_both(const np_discoverer *d, const char *s, size_t n,
+                      long *exact, long *low)
+{
+    *exact = *low = -1;
+    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
+        return;
+    probe(d, key_hash(s, n), s, n, FIND_EXACT | FIND_LOW, exact, low);
 }
 
 /* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
 static long find_entry(const np_discoverer *d, const char *s, size_t n,
                        int fold)
 {
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
-        return -1;
-    if (!sig_has(d, fold ? sig_bit(n, lower_byte((unsigned char)s[0]),
-                                   lower_byte((unsigned char)s[n - 1]))
-                         : sig_bit(n, (unsigned char)s[0], (unsigned char)s[n - 1])))
-        return -1;
-    return probe(d, hash_bytes(s, n, fold), s, n, fold);
-}
+    long e = -1;
 
-/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
- * no hash when neither signature is a key's, both hashes in one pass
- * (np_hash_lower) otherwise; a word without an ASCII capital is its own lower-cased form,
- * so then one probe answers both */
-static void find_both(const np_discoverer *d, const char *s, size_t n,
-                      long *exact, long *low)
-{
-    uint32_t h, hl;
-    int upper, want_exact, want_low;
-    unsigned char f, l;
-
-    *exact = *low = -1;
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
-        return;
-    f = (unsigned char)s[0];
-    l = (unsigned char)s[n - 1];
-    want_exact = sig_has(d, sig_bit(n, f, l));
-    want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
-    if (!want_exact && !want_low)
-        return;
-    hl = np_hash_lower(s, n, &h, &upper);
-    if (want_low)
-        *low = probe(d, hl, s, n, 1);
-    if (!upper)
-        *exact = *low;            /* the same key, the same signature */
-    else if (want_exact)
-        *exact = probe(d, h, s, n, 0);
+    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
+        return -1;
+    probe(d, key_hash(s, n), s, n, fold ? FIND_LOW : FIND_EXACT, &e, &e);
+    return e;
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -164,7 +191,7 @@ static int rehash(np_discoverer *d, size_t nslots)
         return NP_ENOMEM;
     for (k = 0; k < d->nents; k++) {
         const entry *e = &d->ents[k];
-        uint32_t h = hash_bytes(d->pool + e->off, e->len, 0);
+        uint32_t h = key_hash(d->pool + e->off, e->len);
         size_t i = h & (nslots - 1);
         while (slots[i].ent != 0)
             i = (i + 1) & (nslots - 1);
@@ -208,12 +235,12 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     if (n > d->max_len)
         d->max_len = n;
     {
-        uint32_t bit = sig_bit(n, (unsigned char)key[0], (unsigned char)key[n - 1]);
+        uint32_t bit = key_sig(key, n);
         d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
     {
         size_t mask = d->nslots - 1;
-        uint32_t h = hash_bytes(key, n, 0);
+        uint32_t h = key_hash(key, n);
         size_t i = h & mask;
         while (d->slots[i].ent != 0)
             i = (i + 1) & mask;
@@ -310,7 +337,6 @@ struct np_entity_scratch {
     np_span *merge;              /* room to merge into taken */
     size_t mergecap;
     np_matches mt;
-    np_tokens tk;                /* one sentence's tokens, as made */
     uint32_t *caps;              /* set of capital words: token index + 1 */
     size_t ncaps, capslots;
     struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
@@ -343,7 +369,6 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->taken);
     free(sc->merge);
     np_matches_free(&sc->mt);
-    np_tokens_free(&sc->tk);
     free(sc->caps);
     free(sc->ps);
     free(sc->send);
@@ -391,25 +416,31 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* the classes of token k: exact classes of the word as written, the
- * others of its ASCII-lower-cased form */
-static unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+/* look_up: the classes of token t, looked up now: exact classes of the
+ * word as written, the others of its ASCII-lower-cased form */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
 {
-    if (!t->looked) {
-        long e, lo;
-        unsigned cls;
-        find_both(d, s + t->start, t->end - t->start, &e, &lo);
-        cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-        if (lo >= 0) {
-            cls |= d->ents[lo].classes & ~NP_EW_EXACT;
-            t->low_id = (uint32_t)lo;
-        } else {
-            t->low_id = NONE_ID;
-        }
-        t->classes = cls;
-        t->looked = 1;
+    long e, lo;
+    unsigned cls;
+
+    find_both(d, s + t->start, t->end - t->start, &e, &lo);
+    cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
+    if (lo >= 0) {
+        cls |= d->ents[lo].classes & ~NP_EW_EXACT;
+        t->low_id = (uint32_t)lo;
+    } else {
+        t->low_id = NONE_ID;
     }
-    return t->classes;
+    t->classes = cls;
+    t->looked = 1;
+    return cls;
+}
+
+/* the classes of token t, looked up once: three in four calls find them
+ * cached, so that path is inline */
+static inline unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+{
+    return t->looked ? t->classes : look_up(d, s, t);
 }
 
 /* the ROLE entry for the lower-cased words of tokens a..b joined by one
@@ -478,7 +509,7 @@ static int caps_has(const np_entity_scratch *sc, const char *s, size_t a, size_t
     if (sc->capslots == 0)
         return 0;
     mask = sc->capslots - 1;
-    for (i = hash_bytes(s + a, b - a, 0) & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
+    for (i = np_hash_bytes(s + a, b - a) & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
         const tok *t = &sc->t[sc->caps[i] - 1];
         if (t->end - t->start == b - a && memcmp(s + t->start, s + a, b - a) == 0)
             return 1;
@@ -504,7 +535,7 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
         for (j = 0; j < sc->capslots; j++) {
             if (sc->caps[j] != 0) {
                 const tok *u = &sc->t[sc->caps[j] - 1];
-                i = hash_bytes(s + u->start, u->end - u->start, 0) & (nslots - 1);
+                i = np_hash_bytes(s + u->start, u->end - u->start) & (nslots - 1);
                 while (slots[i] != 0)
                     i = (i + 1) & (nslots - 1);
                 slots[i] = sc->caps[j];
@@ -515,7 +546,7 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
         sc->capslots = nslots;
     }
     mask = sc->capslots - 1;
-    i = hash_bytes(s + t->start, t->end - t->start, 0) & mask;
+    i = np_hash_bytes(s + t->start, t->end - t->start) & mask;
     while (sc->caps[i] != 0)
         i = (i + 1) & mask;
     sc->caps[i] = (uint32_t)k + 1;
@@ -944,6 +975,41 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
+ * appended to sc->t with their capital flags; *fw becomes the first word
+ * or number among them (unchanged if none).  The tokenizer's loop is
+ * inlined here and each token is made in place, in the room for one more
+ * that is always there. */
+static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
+                       size_t to, size_t *fw)
+{
+    size_t pos = from, n = sc->nt;
+    np_token tk;
+
+    for (;;) {
+        tok *t;
+        if (n == sc->tcap &&
+            np_grow((void **)&sc->t, &sc->tcap, n + 1, sizeof *sc->t) != NP_OK) {
+            sc->nt = n;
+            return NP_ENOMEM;
+        }
+        if (!np_next_token_inline(s, to, &pos, &tk))
+            break;
+        t = &sc->t[n];
+        t->start = tk.start;
+        t->end = tk.end;
+        t->kind = tk.kind;
+        t->form = tk.form;
+        t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+        t->looked = 0;
+        if (*fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
+            *fw = n;
+        n++;
+    }
+    sc->nt = n;
+    return NP_OK;
+}
+
 /* One pass over the sentences before any is searched: the tokens of each
  * into sc->t (sc->first_tok[i] the first of sentence i, each sentence
  * read as s[0..sentence end) from its start, as core.tokens did), then,
@@ -965,26 +1031,11 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     sc->ncaps = 0;
     sc->nt = 0;
     for (i = 0; i < nsent; i++) {
-        size_t lo = sc->nt, hi, fw = (size_t)-1, j;
+        size_t lo = sc->nt, hi, fw = (size_t)-1;
         tok *t;
         sc->first_tok[i] = lo;
-        sc->tk.n = 0;
-        if (np_tokenize_span(s, sent[i].start, sent[i].end, &sc->tk) != NP_OK ||
-            np_grow((void **)&sc->t, &sc->tcap, sc->nt + sc->tk.n + 1, sizeof *sc->t) != NP_OK)
-            return NP_ENOMEM;
-        for (j = 0; j < sc->tk.n; j++) {
-            const np_token *tk = &sc->tk.v[j];
-            t = &sc->t[sc->nt];
-            t->start = tk->start;
-            t->end = tk->end;
-            t->kind = tk->kind;
-            t->form = tk->form;
-            t->cap = (unsigned char)starts_cap(s, tk->start, tk->end);
-            t->looked = 0;
-            if (fw == (size_t)-1 && (tk->kind == NP_TOK_WORD || tk->kind == NP_TOK_NUMBER))
-                fw = sc->nt;
-            sc->nt++;
-        }
+        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end, &fw)) != NP_OK)
+            return rc;
         hi = sc->nt;
         t = sc->t;
         for (k = lo; k < hi; k++) {

@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "np_utf8.h"
+
 enum np_token_kind {
     NP_TOK_WORD,
     NP_TOK_NUMBER,
@@ -75,5 +77,143 @@ const char *np_token_kind_name(int kind);
 const char *np_token_form_name(int form);   /* NULL for NP_FORM_PLAIN */
 
 void np_tokens_free(np_tokens *t);
+
+/*
+ * The token loop inline, for a caller that makes every token of a text in
+ * a hot loop of its own and stores them its own way (np_entity.c, which
+ * keeps more per token than np_token holds): np_next_token_inline is
+ * np_next_token.  Its fast paths -- plain ASCII words and numbers, one-byte
+ * marks -- are here, so that they are inlined into the loop;
+ * np_token_slow, out of line, applies the general rules to the rest (about
+ * one token in twenty).  The tables are np_token.c's.
+ */
+
+/* The class of each byte, which drives the token loop.  NP_B_SLOW: the
+ * general rules decide (every byte >= 0x80, and ' @ # whose tokens may
+ * run on). */
+enum np_token_byte {
+    NP_B_SLOW,
+    NP_B_BLANK,     /* ASCII white space and controls: skipped between tokens */
+    NP_B_ALPHA,     /* ASCII letter or "_": a word starts */
+    NP_B_DIGIT,     /* 0-9: a number or a word such as "5G" starts */
+    NP_B_PUNCT,     /* a punctuation mark that is always a token of its own */
+    NP_B_SYMBOL,    /* a symbol that is always a token of its own */
+    NP_B_RUN        /* . ! ? -: a punctuation token of a run of them (a run
+                       of "!" and "?" mixed, else of one mark) */
+};
+
+extern const unsigned char np_token_byte_class[256];
+
+/* Bytes after an ASCII word that end it plainly (no hyphen, apostrophe,
+ * address or non-ASCII letter can follow) */
+extern const unsigned char np_token_plain_end[256];
+
+/* np_token_slow: the general rules for the token that starts at *pos (not
+ * an ASCII blank).  Returns 1 with the token in *tok and *pos moved past
+ * it, or 0 with *pos moved past a character that makes no token
+ * (non-ASCII white space, controls, invalid bytes). */
+int np_token_slow(const char *s, size_t len, size_t *pos, np_token *tok);
+
+/* Is the ASCII word or number run that stops at r a whole token?  True when
+ * the byte at r can follow no hyphen, apostrophe, address, URL or non-ASCII
+ * letter: white space, most closing marks, the end of the text, or a full
+ * stop that no word character follows. */
+static inline int np_token_plain_stop(const char *s, size_t len, size_t r)
+{
+    unsigned char stop;
+
+    if (r >= len)
+        return 1;
+    stop = (unsigned char)s[r];
+    return np_token_plain_end[stop] ||
+           (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
+}
+
+/* Does s[a..b) hold only ASCII digits? */
+static inline int np_token_all_digits(const char *s, size_t a, size_t b)
+{
+    for (; a < b; a++)
+        if (!(s[a] >= '0' && s[a] <= '9'))
+            return 0;
+    return 1;
+}
+
+/* np_next_token, inline: fast paths by byte class for plain ASCII words,
+ * plain numbers and one-byte marks, np_token_slow for the rest */
+static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
+                                       np_token *tok)
+{
+    size_t i = *pos, r;
+    unsigned c;
+
+    for (;;) {
+        /* the blanks before the token: mostly one space, so the class of
+         * each byte is read once */
+        if (i >= len) {
+            *pos = len;
+            return 0;
+        }
+        c = np_token_byte_class[(unsigned char)s[i]];
+        if (c == NP_B_BLANK) {
+            i++;
+            continue;
+        }
+        if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+            /* a run of ASCII letters and digits; what stops it says
+             * whether a slower rule may apply */
+            r = np_ascii_run_end(s, len, i + 1);
+            if (np_token_plain_stop(s, len, r)) {
+                if (c == NP_B_ALPHA) {
+                    tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
+                    break;
+                }
+                /* digits only, no "1,000" to join and no full stop (which
+                 * may be part of an e-mail address): a plain number */
+                if (np_token_all_digits(s, i, r) &&
+                    (r >= len || (s[r] != '.' &&
+                                  !(s[r] == ',' && r + 1 < len &&
+                                    s[r + 1] >= '0' && s[r + 1] <= '9')))) {
+                    tok->kind = NP_TOK_NUMBER;
+                    break;
+                }
+            }
+        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
+            /* one ASCII punctuation mark or symbol, never part of more */
+            tok->kind = c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
+            r = i + 1;
+            break;
+        } else if (c == NP_B_RUN) {
+            /* as np_token_slow's punctuation runs */
+            unsigned char m = (unsigned char)s[i];
+            tok->kind = NP_TOK_PUNCT;
+            r = i + 1;
+            if (m == '!' || m == '?')
+                while (r < len && (s[r] == '!' || s[r] == '?'))
+                    r++;
+            else
+                while (r < len && (unsigned char)s[r] == m)
+                    r++;
+            break;
+        }
+        /* the slow path on locals of its own, so that i and tok, whose
+         * addresses are not taken, can live in registers */
+        {
+            size_t at = i;
+            np_token slow;
+            int made = np_token_slow(s, len, &at, &slow);
+            i = at;
+            if (made) {
+                *tok = slow;
+                *pos = i;
+                return 1;
+            }
+        }
+    }
+    tok->start = i;
+    tok->end = r;
+    tok->form = NP_FORM_PLAIN;
+    *pos = r;
+    return 1;
+}
 
 #endif
