@@ -29,6 +29,10 @@
 
 #include "np_utf8.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 enum np_token_kind {
     NP_TOK_WORD,
     NP_TOK_NUMBER,
@@ -129,6 +133,39 @@ static inline int np_token_plain_stop(const char *s, size_t len, size_t r)
            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
 }
 
+/* np_token_run_end: np_ascii_run_end (the end of the run of ASCII letters,
+ * digits and "_" from r), sixteen bytes a step with SSE2 (every x86-64
+ * CPU): a byte x is in [lo, lo + n) exactly when (signed char)(x + 128 -
+ * lo) < -128 + n, one add and one compare for sixteen bytes, where the
+ * eight-byte SWAR form costs about twice the instructions for half the
+ * bytes.  Letters are tested in lower case (x | 0x20), as np_swar_word
+ * does; no byte >= 0x80 passes either range. */
+#if defined(__SSE2__) && defined(__GNUC__)
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
+{
+    while (len - r >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + r));
+        __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(128 - 'a'))),
+                                       _mm_set1_epi8(-128 + 26));
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+                                       _mm_set1_epi8(-128 + 10));
+        __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+        unsigned word = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(alpha, digit), under));
+        if (word != 0xFFFFu)
+            return r + (size_t)__builtin_ctz(~word);
+        r += 16;
+    }
+    return np_ascii_run_end(s, len, r);
+}
+#else
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
+{
+    return np_ascii_run_end(s, len, r);
+}
+#endif
+
 /* Does s[a..b) hold only ASCII digits? */
 static inline int np_token_all_digits(const char *s, size_t a, size_t b)
 {
@@ -161,7 +198,7 @@ static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
         if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
             /* a run of ASCII letters and digits; what stops it says
              * whether a slower rule may apply */
-            r = np_ascii_run_end(s, len, i + 1);
+            r = np_token_run_end(s, len, i + 1);
             if (np_token_plain_stop(s, len, r)) {
                 if (c == NP_B_ALPHA) {
                     tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
