@@ -332,6 +332,11 @@ struct np_entity_scratch {
     size_t nt, tcap;
     size_t *first_tok;           /* per sentence: its first token; +1 entry */
     size_t ftcap;
+    size_t *capk;                /* the tokens that start with a capital, in
+                                    order: the only ones that can open a name */
+    size_t ncapk, capkcap;
+    size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
+    size_t fccap;
     np_span *taken;              /* matches kept in this sentence, sorted */
     size_t ntaken, takencap;
     np_span *merge;              /* room to merge into taken */
@@ -366,6 +371,8 @@ void np_entity_scratch_free(np_entity_scratch *sc)
         return;
     free(sc->t);
     free(sc->first_tok);
+    free(sc->capk);
+    free(sc->first_cap);
     free(sc->taken);
     free(sc->merge);
     np_matches_free(&sc->mt);
@@ -494,6 +501,15 @@ static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
 static int is_word(const tok *t)
 {
     return t->kind == NP_TOK_WORD;
+}
+
+/* is the token "the", in any ASCII case? */
+static int is_the(const char *s, const tok *t)
+{
+    return t->end - t->start == 3 &&
+           lower_byte((unsigned char)s[t->start]) == 't' &&
+           lower_byte((unsigned char)s[t->start + 1]) == 'h' &&
+           lower_byte((unsigned char)s[t->start + 2]) == 'e';
 }
 
 /*}====================================================================*/
@@ -841,6 +857,8 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
 {
     tok *t = sc->t;
     size_t fw = (size_t)-1, k, j;
+    const size_t *ck = sc->capk + sc->first_cap[si];
+    const size_t *ckend = sc->capk + sc->first_cap[si + 1];
     int rc;
 
     for (k = lo; k < hi; k++)
@@ -862,6 +880,12 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
         unsigned char type;
         unsigned lastc;
 
+        /* a name opens with a capital: on to the next token with one */
+        while (ck < ckend && *ck < k)
+            ck++;
+        if (ck == ckend)
+            break;
+        k = *ck;
         if (!cap_word(sc, &t[k])) {
             k++;
             continue;
@@ -976,7 +1000,8 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  *=====================================================================*/
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
- * appended to sc->t with their capital flags; *fw becomes the first word
+ * appended to sc->t with their capital flags (and those with a capital to
+ * sc->capk); *fw becomes the first word
  * or number among them (unchanged if none).  The tokenizer's loop is
  * inlined here and each token is made in place, in the room for one more
  * that is always there. */
@@ -1002,6 +1027,15 @@ static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
         t->form = tk.form;
         t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
         t->looked = 0;
+        if (t->cap) {
+            if (sc->ncapk == sc->capkcap &&
+                np_grow((void **)&sc->capk, &sc->capkcap, sc->ncapk + 1,
+                        sizeof *sc->capk) != NP_OK) {
+                sc->nt = n;
+                return NP_ENOMEM;
+            }
+            sc->capk[sc->ncapk++] = n;
+        }
         if (*fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
             *fw = n;
         n++;
@@ -1021,50 +1055,54 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, k;
+    size_t i, x;
     int rc;
 
-    if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
+    if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
+        np_grow((void **)&sc->first_cap, &sc->fccap, nsent + 1, sizeof *sc->first_cap) != NP_OK)
         return NP_ENOMEM;
     if (sc->capslots)
         memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
     sc->ncaps = 0;
     sc->nt = 0;
+    sc->ncapk = 0;
     for (i = 0; i < nsent; i++) {
         size_t lo = sc->nt, hi, fw = (size_t)-1;
         tok *t;
         sc->first_tok[i] = lo;
+        sc->first_cap[i] = sc->ncapk;
         if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end, &fw)) != NP_OK)
             return rc;
         hi = sc->nt;
         t = sc->t;
-        for (k = lo; k < hi; k++) {
+        /* what is asked of a token here starts with a capital: it, or the
+         * one after "the" */
+        for (x = sc->first_cap[i]; x < sc->ncapk; x++) {
+            size_t k = sc->capk[x];
             int next_cap = k + 1 < hi && t[k + 1].cap;
             np_role_ref *r;
-            if (t[k].cap && t[k].kind == NP_TOK_WORD && !next_cap &&
+            if (t[k].kind == NP_TOK_WORD && !next_cap &&
                 !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
                 return rc;
-            if (refs == NULL || !next_cap || t[k].end - t[k].start != 3 ||
-                lower_byte((unsigned char)s[t[k].start]) != 't' ||
-                lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
-                lower_byte((unsigned char)s[t[k].start + 2]) != 'e')
+            if (refs == NULL || k == lo || !is_the(s, &t[k - 1]))
                 continue;
             if (refs->n == refs->cap &&
                 np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
                 return NP_ENOMEM;
             r = &refs->v[refs->n++];
             r->sentence = i;
-            r->start1 = t[k + 1].start;
-            r->end1 = t[k + 1].end;
-            if (k + 2 < hi && t[k + 2].cap) {
-                r->start2 = t[k + 2].start;
-                r->end2 = t[k + 2].end;
+            r->start1 = t[k].start;
+            r->end1 = t[k].end;
+            if (next_cap) {
+                r->start2 = t[k + 1].start;
+                r->end2 = t[k + 1].end;
             } else {
-                r->start2 = r->end2 = t[k + 1].end;
+                r->start2 = r->end2 = t[k].end;
             }
         }
     }
     sc->first_tok[nsent] = sc->nt;
+    sc->first_cap[nsent] = sc->ncapk;
     if (np_grow((void **)&sc->send, &sc->sendcap, nsent + 1, sizeof *sc->send) != NP_OK ||
         np_grow((void **)&sc->sufdone, &sc->sufdonecap, nsent + 1, 1) != NP_OK ||
         np_grow((void **)&sc->suf, &sc->sufcap, sc->nt + 1, sizeof *sc->suf) != NP_OK)

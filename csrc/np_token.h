@@ -183,9 +183,13 @@ static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
     size_t i = *pos, r;
     unsigned c;
 
+    /* most tokens follow the one space after the last: skipped here, at
+     * less than a turn of the loop below */
+    if (i < len && s[i] == ' ')
+        i++;
     for (;;) {
-        /* the blanks before the token: mostly one space, so the class of
-         * each byte is read once */
+        /* the (other) blanks before the token, the class of each byte read
+         * once */
         if (i >= len) {
             *pos = len;
             return 0;
