@@ -1152,8 +1152,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     return NP_OK;
 }
 
-static int pronoun_class(const np_discoverer *d, const char *s, int kind,
-                         size_t a, size_t b);
+static inline int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                                size_t a, size_t b);
 
 void np_pronouns(const np_discoverer *d, const char *s, size_t from,
                  size_t to, size_t *male, size_t *female)
@@ -1169,11 +1169,25 @@ void np_pronouns(const np_discoverer *d, const char *s, size_t from,
     }
 }
 
-/* 1 for a male pronoun token s[a..b), 2 for a female one, else 0 */
-static int pronoun_class(const np_discoverer *d, const char *s, int kind,
-                         size_t a, size_t b)
+/* pronoun_entry: pronoun_class past its quick tests */
+static NP_NOINLINE int pronoun_entry(const np_discoverer *d, const char *s,
+                                     size_t a, size_t n)
 {
-    long e;
+    long e = find_entry(d, s + a, n, 1);
+
+    if (e < 0)
+        return 0;
+    if (d->ents[e].classes & NP_EW_MALE)
+        return 1;
+    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+}
+
+/* 1 for a male pronoun token s[a..b), 2 for a female one, else 0.  Inline:
+ * the length and first-byte tests turn away most tokens, which then cost
+ * no call */
+static inline int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                                size_t a, size_t b)
+{
     size_t n = b - a;
     unsigned char f;
 
@@ -1182,12 +1196,7 @@ static int pronoun_class(const np_discoverer *d, const char *s, int kind,
     f = lower_byte((unsigned char)s[a]);
     if (!((d->pron_first[f >> 6] >> (f & 63)) & 1u))
         return 0;
-    e = find_entry(d, s + a, n, 1);
-    if (e < 0)
-        return 0;
-    if (d->ents[e].classes & NP_EW_MALE)
-        return 1;
-    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+    return pronoun_entry(d, s, a, n);
 }
 
 /* the kept tokens of sentence j, with their pronoun counts to the
