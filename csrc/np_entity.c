@@ -52,8 +52,12 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    struct slot {                /* the key's hash beside its entry, so
-                                    that a probe reads one cache line */
+    struct slot {                /* the key's hash and first bytes beside
+                                    its entry, so that a probe reads one
+                                    cache line, and a key of up to eight
+                                    bytes is compared in the slot */
+        uint64_t head;           /* the key's first eight bytes (or fewer,
+                                    zero above them: np_load_le) */
         uint32_t hash;
         uint32_t ent;            /* entry index + 1; 0 = empty */
     } *slots;
@@ -96,8 +100,17 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  * (find_both), and a word whose lower-cased signature is missing is
  * neither.
  */
-static uint32_t key_hash(const char *s, size_t n)
+/* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
+ * fewer) as written in *w and ASCII lower-cased in *wl, and the hash of
+ * its lower-cased form, np_hash_lower's, which for up to eight bytes is
+ * one step from *wl */
+static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
+                                uint64_t *wl)
 {
+    *w = np_load_le(s, n < 8 ? n : 8);
+    *wl = np_swar_lower(*w);
+    if (n <= 8)
+        return (uint32_t)np_hash_step(n, *wl);
     return np_hash_lower(s, n, NULL, NULL);
 }
 
@@ -110,49 +123,53 @@ static inline uint32_t key_sig(const char *s, size_t n)
 #define FIND_EXACT 1u        /* the key equal to the word as written */
 #define FIND_LOW   2u        /* the key equal to its ASCII lower-cased form */
 
-/* which of FIND_EXACT and FIND_LOW key k[0..n) (n >= 1) answers for the
- * word s[0..n): eight bytes a step, the word lower-cased by np_swar_lower
- * (lower_byte on each byte) */
+/* which of FIND_EXACT and FIND_LOW key k[0..n) answers for the word
+ * s[0..n): eight bytes a step, the word lower-cased by np_swar_lower
+ * (lower_byte on each byte); n = 0 answers both */
 static unsigned key_equals(const char *k, const char *s, size_t n)
 {
     uint64_t dx = 0, dl = 0;
 
-    for (;;) {
+    while (n > 0) {
         size_t m = n < 8 ? n : 8;
         uint64_t w = np_load_le(k, m), v = np_load_le(s, m);
         dx |= w ^ v;
         dl |= w ^ np_swar_lower(v);
-        if (n <= 8)
-            break;
-        k += 8;
-        s += 8;
-        n -= 8;
+        k += m;
+        s += m;
+        n -= m;
     }
     return (dx == 0 ? FIND_EXACT : 0) | (dl == 0 ? FIND_LOW : 0);
 }
 
 /* the entries for the word s[0..n) that `want` asks for (FIND_EXACT into
- * *exact, FIND_LOW into *low; left alone when none), given h = key_hash(s,
- * n).  Only a slot with the same hash costs a look at its key, and the
- * walk stops once all that is wanted is found. */
-static void probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
-                  unsigned want, long *exact, long *low)
+ * *exact, FIND_LOW into *low; left alone when none), given h, w and wl
+ * from word_key.  Only a slot with the same hash and the same first bytes
+ * (as written or lower-cased) costs a look at its entry, and the walk
+ * stops once all that is wanted is found. */
+static void probe(const np_discoverer *d, uint32_t h, uint64_t w, uint64_t wl,
+                  const char *s, size_t n, unsigned want, long *exact, long *low)
 {
     size_t mask = d->nslots - 1, i;
 
     for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const struct slot *sl = &d->slots[i];
         const entry *e;
         unsigned eq;
-        if (d->slots[i].hash != h)
+        if (sl->hash != h)
             continue;
-        e = &d->ents[d->slots[i].ent - 1];
+        eq = ((sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0)) & want;
+        if (eq == 0)
+            continue;
+        e = &d->ents[sl->ent - 1];
         if (e->len != n)
             continue;
-        eq = key_equals(d->pool + e->off, s, n) & want;
+        if (n > 8)
+            eq &= key_equals(d->pool + e->off + 8, s + 8, n - 8);
         if (eq & FIND_EXACT)
-            *exact = (long)(d->slots[i].ent - 1);
+            *exact = (long)(sl->ent - 1);
         if (eq & FIND_LOW)
-            *low = (long)(d->slots[i].ent - 1);
+            *low = (long)(sl->ent - 1);
         want &= ~eq;
         if (want == 0)
             return;
@@ -164,22 +181,45 @@ static void probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
 static void find_both(const np_discoverer *d, const char *s, size_t n,
                       long *exact, long *low)
 {
+    uint64_t w, wl;
+    uint32_t h;
+
     *exact = *low = -1;
     if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
         return;
-    probe(d, key_hash(s, n), s, n, FIND_EXACT | FIND_LOW, exact, low);
+    h = word_key(s, n, &w, &wl);
+    probe(d, h, w, wl, s, n, FIND_EXACT | FIND_LOW, exact, low);
 }
 
 /* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
 static long find_entry(const np_discoverer *d, const char *s, size_t n,
                        int fold)
 {
+    uint64_t w, wl;
+    uint32_t h;
     long e = -1;
 
     if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
         return -1;
-    probe(d, key_hash(s, n), s, n, fold ? FIND_LOW : FIND_EXACT, &e, &e);
+    h = word_key(s, n, &w, &wl);
+    probe(d, h, w, wl, s, n, fold ? FIND_LOW : FIND_EXACT, &e, &e);
     return e;
+}
+
+/* file entry k in the slots[0..nslots) */
+static void file_key(const np_discoverer *d, struct slot *slots, size_t nslots,
+                     size_t k)
+{
+    const entry *e = &d->ents[k];
+    uint64_t w, wl;
+    uint32_t h = word_key(d->pool + e->off, e->len, &w, &wl);
+    size_t i = h & (nslots - 1);
+
+    while (slots[i].ent != 0)
+        i = (i + 1) & (nslots - 1);
+    slots[i].head = w;
+    slots[i].hash = h;
+    slots[i].ent = (uint32_t)k + 1;
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -189,15 +229,8 @@ static int rehash(np_discoverer *d, size_t nslots)
 
     if (slots == NULL)
         return NP_ENOMEM;
-    for (k = 0; k < d->nents; k++) {
-        const entry *e = &d->ents[k];
-        uint32_t h = key_hash(d->pool + e->off, e->len);
-        size_t i = h & (nslots - 1);
-        while (slots[i].ent != 0)
-            i = (i + 1) & (nslots - 1);
-        slots[i].hash = h;
-        slots[i].ent = (uint32_t)k + 1;
-    }
+    for (k = 0; k < d->nents; k++)
+        file_key(d, slots, nslots, k);
     free(d->slots);
     d->slots = slots;
     d->nslots = nslots;
@@ -238,15 +271,7 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
         uint32_t bit = key_sig(key, n);
         d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
-    {
-        size_t mask = d->nslots - 1;
-        uint32_t h = key_hash(key, n);
-        size_t i = h & mask;
-        while (d->slots[i].ent != 0)
-            i = (i + 1) & mask;
-        d->slots[i].hash = h;
-        d->slots[i].ent = (uint32_t)d->nents;
-    }
+    file_key(d, d->slots, d->nslots, d->nents - 1);
     return NP_OK;
 }
 
@@ -501,6 +526,17 @@ static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
 static int is_word(const tok *t)
 {
     return t->kind == NP_TOK_WORD;
+}
+
+/* the first word or number of t[lo..hi), or (size_t)-1 */
+static size_t first_word(const tok *t, size_t lo, size_t hi)
+{
+    size_t k;
+
+    for (k = lo; k < hi; k++)
+        if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER)
+            return k;
+    return (size_t)-1;
 }
 
 /* is the token "the", in any ASCII case? */
@@ -856,16 +892,12 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     np_mentions *out)
 {
     tok *t = sc->t;
-    size_t fw = (size_t)-1, k, j;
+    size_t fw, k, j;
     const size_t *ck = sc->capk + sc->first_cap[si];
     const size_t *ckend = sc->capk + sc->first_cap[si + 1];
     int rc;
 
-    for (k = lo; k < hi; k++)
-        if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
-            fw = k;
-            break;
-        }
+    fw = first_word(t, lo, hi);
     k = lo;
     if (fw != (size_t)-1 && (j = dateline(sc, s, t, fw, hi)) + 1 > fw) {
         if ((rc = push_name(out, t[fw].start, t[j].end, si, NP_ENT_GPE, NP_ENT_NO_ROLE)) != NP_OK)
@@ -1001,12 +1033,11 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
- * sc->capk); *fw becomes the first word
- * or number among them (unchanged if none).  The tokenizer's loop is
+ * sc->capk).  The tokenizer's loop is
  * inlined here and each token is made in place, in the room for one more
  * that is always there. */
 static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
-                       size_t to, size_t *fw)
+                       size_t to)
 {
     size_t pos = from, n = sc->nt;
     np_token tk;
@@ -1036,8 +1067,6 @@ static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
             }
             sc->capk[sc->ncapk++] = n;
         }
-        if (*fw == (size_t)-1 && (tk.kind == NP_TOK_WORD || tk.kind == NP_TOK_NUMBER))
-            *fw = n;
         n++;
     }
     sc->nt = n;
@@ -1067,14 +1096,15 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     sc->nt = 0;
     sc->ncapk = 0;
     for (i = 0; i < nsent; i++) {
-        size_t lo = sc->nt, hi, fw = (size_t)-1;
+        size_t lo = sc->nt, hi, fw;
         tok *t;
         sc->first_tok[i] = lo;
         sc->first_cap[i] = sc->ncapk;
-        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end, &fw)) != NP_OK)
+        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
             return rc;
         hi = sc->nt;
         t = sc->t;
+        fw = first_word(t, lo, hi);
         /* what is asked of a token here starts with a capital: it, or the
          * one after "the" */
         for (x = sc->first_cap[i]; x < sc->ncapk; x++) {
