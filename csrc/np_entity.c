@@ -1041,6 +1041,7 @@ static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
 {
     size_t pos = from, n = sc->nt;
     np_token tk;
+    np_token_window win = NP_TOKEN_WINDOW_NONE;
 
     for (;;) {
         tok *t;
@@ -1049,7 +1050,7 @@ static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
             sc->nt = n;
             return NP_ENOMEM;
         }
-        if (!np_next_token_inline(s, to, &pos, &tk))
+        if (!np_next_token_inline(s, to, &pos, &tk, &win))
             break;
         t = &sc->t[n];
         t->start = tk.start;

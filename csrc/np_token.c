@@ -407,7 +407,7 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
 
 int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
 {
-    return np_next_token_inline(s, len, pos, tok);
+    return np_next_token_inline(s, len, pos, tok, NULL);
 }
 
 int np_tokenize(const char *s, size_t len, np_tokens *out)
@@ -427,7 +427,7 @@ int np_tokenize_span(const char *s, size_t from, size_t to, np_tokens *out)
             out->n = n;
             return NP_ENOMEM;
         }
-        if (!np_next_token_inline(s, to, &pos, &out->v[n]))
+        if (!np_next_token_inline(s, to, &pos, &out->v[n], NULL))
             break;
         n++;
     }
@@ -446,7 +446,7 @@ size_t np_count_words(const char *s, size_t len)
     size_t pos = 0, n = 0;
     np_token t;
 
-    while (np_next_token_inline(s, len, &pos, &t))
+    while (np_next_token_inline(s, len, &pos, &t, NULL))
         n += (t.kind == NP_TOK_WORD || t.kind == NP_TOK_NUMBER) &&
              t.form != NP_FORM_CLITIC;
     return n;

@@ -133,16 +133,38 @@ static inline int np_token_plain_stop(const char *s, size_t len, size_t r)
            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
 }
 
+/* np_token_window: the last sixteen bytes np_token_run_end classified,
+ * kept by a caller that makes the tokens of one text in a row (np_entity.c)
+ * so that the next word, which mostly ends in the same sixteen bytes,
+ * costs no second look at them.  Start it with NP_TOKEN_WINDOW_NONE (a
+ * window past the end of any text); use it for one s and len only. */
+typedef struct np_token_window {
+    size_t base;            /* s[base .. base + 16) classified, all < len */
+    unsigned word;          /* bit j: s[base + j] is an ASCII word byte */
+} np_token_window;
+
+#define NP_TOKEN_WINDOW_NONE { (size_t)-1 - 16, 0 }
+
 /* np_token_run_end: np_ascii_run_end (the end of the run of ASCII letters,
  * digits and "_" from r), sixteen bytes a step with SSE2 (every x86-64
  * CPU): a byte x is in [lo, lo + n) exactly when (signed char)(x + 128 -
  * lo) < -128 + n, one add and one compare for sixteen bytes, where the
  * eight-byte SWAR form costs about twice the instructions for half the
  * bytes.  Letters are tested in lower case (x | 0x20), as np_swar_word
- * does; no byte >= 0x80 passes either range. */
+ * does; no byte >= 0x80 passes either range.  With win (may be NULL), a
+ * run from inside the last window classified is read off its bits. */
 #if defined(__SSE2__) && defined(__GNUC__)
-static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
+                                      np_token_window *win)
 {
+    if (win != NULL && r - win->base < 16) {
+        /* the bits above the window are 0 in word, so a run that reaches
+         * its end stops there and goes on below */
+        size_t k = (size_t)__builtin_ctz(~win->word >> (r - win->base));
+        if (r + k < win->base + 16)
+            return r + k;
+        r = win->base + 16;
+    }
     while (len - r >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + r));
         __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
@@ -153,6 +175,10 @@ static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
         __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
         unsigned word = (unsigned)_mm_movemask_epi8(
             _mm_or_si128(_mm_or_si128(alpha, digit), under));
+        if (win != NULL) {
+            win->base = r;
+            win->word = word;
+        }
         if (word != 0xFFFFu)
             return r + (size_t)__builtin_ctz(~word);
         r += 16;
@@ -160,8 +186,10 @@ static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
     return np_ascii_run_end(s, len, r);
 }
 #else
-static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
+                                      np_token_window *win)
 {
+    (void)win;
     return np_ascii_run_end(s, len, r);
 }
 #endif
@@ -176,9 +204,10 @@ static inline int np_token_all_digits(const char *s, size_t a, size_t b)
 }
 
 /* np_next_token, inline: fast paths by byte class for plain ASCII words,
- * plain numbers and one-byte marks, np_token_slow for the rest */
+ * plain numbers and one-byte marks, np_token_slow for the rest; win (may
+ * be NULL) as np_token_run_end's */
 static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
-                                       np_token *tok)
+                                       np_token *tok, np_token_window *win)
 {
     size_t i = *pos, r;
     unsigned c;
@@ -202,7 +231,7 @@ static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
         if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
             /* a run of ASCII letters and digits; what stops it says
              * whether a slower rule may apply */
-            r = np_token_run_end(s, len, i + 1);
+            r = np_token_run_end(s, len, i + 1, win);
             if (np_token_plain_stop(s, len, r)) {
                 if (c == NP_B_ALPHA) {
                     tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
