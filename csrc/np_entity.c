@@ -1033,44 +1033,36 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
- * sc->capk).  The tokenizer's loop is
- * inlined here and each token is made in place, in the room for one more
- * that is always there. */
+ * sc->capk).  The tokenizer's loop is inlined here and each token is made
+ * in place: a token holds at least one byte, so room for to - from more
+ * tokens (and capitals), made once, is enough. */
 static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
                        size_t to)
 {
-    size_t pos = from, n = sc->nt;
+    size_t pos = from, n = sc->nt, nc = sc->ncapk;
     np_token tk;
     np_token_window win = NP_TOKEN_WINDOW_NONE;
+    tok *t;
 
-    for (;;) {
-        tok *t;
-        if (n == sc->tcap &&
-            np_grow((void **)&sc->t, &sc->tcap, n + 1, sizeof *sc->t) != NP_OK) {
-            sc->nt = n;
-            return NP_ENOMEM;
-        }
-        if (!np_next_token_inline(s, to, &pos, &tk, &win))
-            break;
-        t = &sc->t[n];
+    if (np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK ||
+        np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
+                sizeof *sc->capk) != NP_OK)
+        return NP_ENOMEM;
+    t = sc->t + n;
+    while (np_next_token_inline(s, to, &pos, &tk, &win)) {
         t->start = tk.start;
         t->end = tk.end;
         t->kind = tk.kind;
         t->form = tk.form;
         t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
         t->looked = 0;
-        if (t->cap) {
-            if (sc->ncapk == sc->capkcap &&
-                np_grow((void **)&sc->capk, &sc->capkcap, sc->ncapk + 1,
-                        sizeof *sc->capk) != NP_OK) {
-                sc->nt = n;
-                return NP_ENOMEM;
-            }
-            sc->capk[sc->ncapk++] = n;
-        }
+        if (t->cap)
+            sc->capk[nc++] = n;
+        t++;
         n++;
     }
     sc->nt = n;
+    sc->ncapk = nc;
     return NP_OK;
 }
 

@@ -290,6 +290,8 @@ static size_t word_end(const char *s, size_t len, size_t i)
     size_t j = i, n, m;
 
     for (;;) {
+        /* the ASCII word bytes eight a step, then any other word characters */
+        j = np_ascii_run_end(s, len, j);
         while (wordchar_at(s, len, j, &n))
             j += n;
         if ((m = hyphen_at(s, len, j)) > 0 && wordchar_at(s, len, j + m, &n)) {
