@@ -28,8 +28,10 @@
 
 #if defined(__GNUC__)
 #define NP_NOINLINE __attribute__((noinline))
+#define NP_INLINE inline __attribute__((always_inline))
 #else
 #define NP_NOINLINE
+#define NP_INLINE inline
 #endif
 
 #define MAX_WORD 63          /* longest word or role (bytes) */
@@ -147,8 +149,9 @@ static unsigned key_equals(const char *k, const char *s, size_t n)
  * from word_key.  Only a slot with the same hash and the same first bytes
  * (as written or lower-cased) costs a look at its entry, and the walk
  * stops once all that is wanted is found. */
-static void probe(const np_discoverer *d, uint32_t h, uint64_t w, uint64_t wl,
-                  const char *s, size_t n, unsigned want, long *exact, long *low)
+static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
+                            uint64_t wl, const char *s, size_t n, unsigned want,
+                            long *exact, long *low)
 {
     size_t mask = d->nslots - 1, i;
 
