@@ -617,7 +617,7 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
  *=====================================================================*/
 
 /* does [a, b) overlap a taken span? */
-static int taken_overlaps(const np_entity_scratch *sc, size_t a, size_t b)
+static inline int taken_overlaps(const np_entity_scratch *sc, size_t a, size_t b)
 {
     size_t lo = 0, hi = sc->ntaken;
 
@@ -1047,9 +1047,11 @@ static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
     np_token_window win = NP_TOKEN_WINDOW_NONE;
     tok *t;
 
-    if (np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK ||
-        np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
-                sizeof *sc->capk) != NP_OK)
+    if ((n + (to - from) + 1 > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK) ||
+        (nc + (to - from) + 1 > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
+                 sizeof *sc->capk) != NP_OK))
         return NP_ENOMEM;
     t = sc->t + n;
     while (np_next_token_inline(s, to, &pos, &tk, &win)) {
