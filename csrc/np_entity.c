@@ -73,6 +73,9 @@ struct np_discoverer {
      * without a look-up */
     size_t pron_min, pron_max;
     uint64_t pron_first[4];
+    /* and their signatures (sig_bit of the lower-cased word), which turn
+     * away most of the words left ("has", "said") */
+    uint64_t pron_sig[SIG_BITS / 64];
 };
 
 static unsigned char lower_byte(unsigned char c)
@@ -322,6 +325,10 @@ int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
             if (len > d->pron_max)
                 d->pron_max = len;
             d->pron_first[f >> 6] |= (uint64_t)1 << (f & 63);
+            {
+                uint32_t bit = key_sig(low, len);
+                d->pron_sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+            }
         }
         /* "prime minister": mark "minister", so that only a word that may
          * end such a role costs a look-up of the words before it */
@@ -1224,6 +1231,11 @@ static inline int pronoun_class(const np_discoverer *d, const char *s, int kind,
     f = lower_byte((unsigned char)s[a]);
     if (!((d->pron_first[f >> 6] >> (f & 63)) & 1u))
         return 0;
+    {
+        uint32_t bit = key_sig(s + a, n);
+        if (!((d->pron_sig[bit >> 6] >> (bit & 63)) & 1u))
+            return 0;
+    }
     return pronoun_entry(d, s, a, n);
 }
 
