@@ -564,28 +564,45 @@ static int is_the(const char *s, const tok *t)
  * Capitals: a set of words, keyed by their bytes
  *=====================================================================*/
 
+/* do s[a..a+n) and s[b..b+n) hold the same bytes?  Most words are
+ * compared in one load each */
+static inline int same_bytes(const char *s, size_t a, size_t b, size_t n)
+{
+    if (n <= 8)
+        return np_load_le(s + a, n) == np_load_le(s + b, n);
+    return memcmp(s + a, s + b, n) == 0;
+}
+
+/* the slot of the word s[a..b) in the capitals, h its hash (np_hash_bytes):
+ * its own, or the empty one where it would go; capslots > 0 */
+static size_t caps_slot(const np_entity_scratch *sc, const char *s, size_t a,
+                        size_t b, uint32_t h)
+{
+    size_t mask = sc->capslots - 1, i;
+
+    for (i = h & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
+        const tok *t = &sc->t[sc->caps[i] - 1];
+        if (t->end - t->start == b - a && same_bytes(s, t->start, a, b - a))
+            break;
+    }
+    return i;
+}
+
 static int caps_has(const np_entity_scratch *sc, const char *s, size_t a, size_t b)
 {
-    size_t mask, i;
-
     if (sc->capslots == 0)
         return 0;
-    mask = sc->capslots - 1;
-    for (i = np_hash_bytes(s + a, b - a) & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
-        const tok *t = &sc->t[sc->caps[i] - 1];
-        if (t->end - t->start == b - a && memcmp(s + t->start, s + a, b - a) == 0)
-            return 1;
-    }
-    return 0;
+    return sc->caps[caps_slot(sc, s, a, b, np_hash_bytes(s + a, b - a))] != 0;
 }
 
 static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
 {
     const tok *t = &sc->t[k];
-    size_t mask, i;
+    uint32_t h = np_hash_bytes(s + t->start, t->end - t->start);
+    size_t i = 0;
 
-    if (caps_has(sc, s, t->start, t->end))
-        return NP_OK;
+    if (sc->capslots != 0 && sc->caps[i = caps_slot(sc, s, t->start, t->end, h)] != 0)
+        return NP_OK;               /* the word is in already */
     if ((sc->ncaps + 1) * 2 > sc->capslots) {
         size_t nslots = sc->capslots ? sc->capslots * 2 : 256, j;
         uint32_t *slots;
@@ -606,11 +623,8 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
         free(sc->caps);
         sc->caps = slots;
         sc->capslots = nslots;
+        i = caps_slot(sc, s, t->start, t->end, h);    /* in the new slots */
     }
-    mask = sc->capslots - 1;
-    i = np_hash_bytes(s + t->start, t->end - t->start) & mask;
-    while (sc->caps[i] != 0)
-        i = (i + 1) & mask;
     sc->caps[i] = (uint32_t)k + 1;
     sc->ncaps++;
     return NP_OK;
