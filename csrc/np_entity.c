@@ -660,7 +660,8 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
 {
     size_t i, kept = 0, x, y, z;
 
-    if (np_grow((void **)&sc->merge, &sc->mergecap, sc->ntaken + sc->mt.n + 1,
+    if (sc->ntaken + sc->mt.n + 1 > sc->mergecap &&
+        np_grow((void **)&sc->merge, &sc->mergecap, sc->ntaken + sc->mt.n + 1,
                 sizeof *sc->merge) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < sc->mt.n; i++) {
@@ -716,7 +717,7 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
  * Discovery in one sentence (entities.lua: discover)
  *=====================================================================*/
 
-static int cap_word(const np_entity_scratch *sc, const tok *t)
+static inline int cap_word(const np_entity_scratch *sc, const tok *t)
 {
     return t->cap && t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN &&
            !taken_overlaps(sc, t->start, t->end);
