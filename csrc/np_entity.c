@@ -3,16 +3,19 @@
  * sentence (see np_entity.h and the rules in lua/newsparse/entities.lua).
  *
  * One article is read in two passes over its tokens, which are made once
- * (np_next_token, each sentence read as s[0..sentence end) from its start,
- * as core.tokens did):
+ * (np_next_token_inline, each sentence read as s[0..sentence end) from its
+ * start, as core.tokens did), the tokens with a capital listed as they are
+ * made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
  *   2. per sentence: the matches of each matcher (an earlier one wins an
  *      overlap), then runs of capitalised words joined by connectors that
  *      no match touches, trimmed and typed by cues.
- * Word classes are looked up only for the tokens a rule asks about, once
- * each (cached in the token).  Invariants: spans in out lie inside [0, len)
+ * Pass 1 and the runs of pass 2 start only at the listed tokens: each of
+ * their rules asks first for a capital.  Word classes are looked up only
+ * for the tokens a rule asks about, once each (cached in the token), in
+ * one probe of one table.  Invariants: spans in out lie inside [0, len)
  * and inside their sentence; nothing is allocated per match or per token
  * once the scratch arrays are large enough; the discoverer is never
  * written after it is built.
