@@ -3,16 +3,19 @@
  * sentence (see np_entity.h and the rules in lua/newsparse/entities.lua).
  *
  * One article is read in two passes over its tokens, which are made once
- * (np_next_token, each sentence read as s[0..sentence end) from its start,
- * as core.tokens did):
+ * (np_next_token_inline, each sentence read as s[0..sentence end) from its
+ * start, as core.tokens did), the tokens with a capital listed as they are
+ * made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
  *   2. per sentence: the matches of each matcher (an earlier one wins an
  *      overlap), then runs of capitalised words joined by connectors that
  *      no match touches, trimmed and typed by cues.
- * Word classes are looked up only for the tokens a rule asks about, once
- * each (cached in the token).  Invariants: spans in out lie inside [0, len)
+ * Pass 1 and the runs of pass 2 start only at the listed tokens: each of
+ * their rules asks first for a capital.  Word classes are looked up only
+ * for the tokens a rule asks about, once each (cached in the token), in
+ * one probe of one table.  Invariants: spans in out lie inside [0, len)
  * and inside their sentence; nothing is allocated per match or per token
  * once the scratch arrays are large enough; the discoverer is never
  * written after it is built.
@@ -25,6 +28,14 @@
 #include "np_entity.h"
 #include "np_token.h"
 #include "np_utf8.h"
+
+#if defined(__GNUC__)
+#define NP_NOINLINE __attribute__((noinline))
+#define NP_INLINE inline __attribute__((always_inline))
+#else
+#define NP_NOINLINE
+#define NP_INLINE inline
+#endif
 
 #define MAX_WORD 63          /* longest word or role (bytes) */
 #define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
@@ -46,8 +57,12 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    struct slot {                /* the key's hash beside its entry, so
-                                    that a probe reads one cache line */
+    struct slot {                /* the key's hash and first bytes beside
+                                    its entry, so that a probe reads one
+                                    cache line, and a key of up to eight
+                                    bytes is compared in the slot */
+        uint64_t head;           /* the key's first eight bytes (or fewer,
+                                    zero above them: np_load_le) */
         uint32_t hash;
         uint32_t ent;            /* entry index + 1; 0 = empty */
     } *slots;
@@ -61,6 +76,9 @@ struct np_discoverer {
      * without a look-up */
     size_t pron_min, pron_max;
     uint64_t pron_first[4];
+    /* and their signatures (sig_bit of the lower-cased word), which turn
+     * away most of the words left ("has", "said") */
+    uint64_t pron_sig[SIG_BITS / 64];
 };
 
 static unsigned char lower_byte(unsigned char c)
@@ -81,78 +99,136 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
     return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
 }
 
-/* the hash of the key s[0..n), as written or (fold) ASCII lower-cased */
-static uint32_t hash_bytes(const char *s, size_t n, int fold)
+/*
+ * Every key is filed under the hash and the signature of its ASCII
+ * lower-cased form, whether its classes are looked up as written or not:
+ * "Helen" (a first name, looked up exactly) sits where "helen" would.  So
+ * one probe, for a word's lower-cased form, meets both the key equal to
+ * the word as written and the one equal to its lower-cased form
+ * (find_both), and a word whose lower-cased signature is missing is
+ * neither.
+ */
+/* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
+ * fewer) as written in *w and ASCII lower-cased in *wl, and the hash of
+ * its lower-cased form, np_hash_lower's, which for up to eight bytes is
+ * one step from *wl */
+static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
+                                uint64_t *wl)
 {
-    return fold ? np_hash_lower(s, n, NULL, NULL) : np_hash_bytes(s, n);
+    *w = np_load_le(s, n < 8 ? n : 8);
+    *wl = np_swar_lower(*w);
+    if (n <= 8)
+        return (uint32_t)np_hash_step(n, *wl);
+    return np_hash_lower(s, n, NULL, NULL);
 }
 
-/* the entry whose key is s[0..n) (as written when !fold, else ASCII
- * lower-cased), given h, the hash of that key; -1 if none.  Only a slot
- * with the same hash costs a look at the entry and its key. */
-static long probe(const np_discoverer *d, uint32_t h, const char *s, size_t n,
-                  int fold)
+static inline uint32_t key_sig(const char *s, size_t n)
 {
-    size_t mask = d->nslots - 1, i, j;
+    return sig_bit(n, lower_byte((unsigned char)s[0]),
+                   lower_byte((unsigned char)s[n - 1]));
+}
+
+#define FIND_EXACT 1u        /* the key equal to the word as written */
+#define FIND_LOW   2u        /* the key equal to its ASCII lower-cased form */
+
+/* which of FIND_EXACT and FIND_LOW key k[0..n) answers for the word
+ * s[0..n): eight bytes a step, the word lower-cased by np_swar_lower
+ * (lower_byte on each byte); n = 0 answers both */
+static unsigned key_equals(const char *k, const char *s, size_t n)
+{
+    uint64_t dx = 0, dl = 0;
+
+    while (n > 0) {
+        size_t m = n < 8 ? n : 8;
+        uint64_t w = np_load_le(k, m), v = np_load_le(s, m);
+        dx |= w ^ v;
+        dl |= w ^ np_swar_lower(v);
+        k += m;
+        s += m;
+        n -= m;
+    }
+    return (dx == 0 ? FIND_EXACT : 0) | (dl == 0 ? FIND_LOW : 0);
+}
+
+/* the entries for the word s[0..n) that `want` asks for (FIND_EXACT into
+ * *exact, FIND_LOW into *low; left alone when none), given h, w and wl
+ * from word_key.  Only a slot with the same hash and the same first bytes
+ * (as written or lower-cased) costs a look at its entry, and the walk
+ * stops once all that is wanted is found. */
+static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
+                            uint64_t wl, const char *s, size_t n, unsigned want,
+                            long *exact, long *low)
+{
+    size_t mask = d->nslots - 1, i;
 
     for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const struct slot *sl = &d->slots[i];
         const entry *e;
-        const unsigned char *k;
-        if (d->slots[i].hash != h)
+        unsigned eq;
+        if (sl->hash != h)
             continue;
-        e = &d->ents[d->slots[i].ent - 1];
+        eq = ((sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0)) & want;
+        if (eq == 0)
+            continue;
+        e = &d->ents[sl->ent - 1];
         if (e->len != n)
             continue;
-        k = (const unsigned char *)d->pool + e->off;
-        for (j = 0; j < n; j++)
-            if (k[j] != (fold ? lower_byte((unsigned char)s[j]) : (unsigned char)s[j]))
-                break;
-        if (j == n)
-            return (long)(d->slots[i].ent - 1);
+        if (n > 8)
+            eq &= key_equals(d->pool + e->off + 8, s + 8, n - 8);
+        if (eq & FIND_EXACT)
+            *exact = (long)(sl->ent - 1);
+        if (eq & FIND_LOW)
+            *low = (long)(sl->ent - 1);
+        want &= ~eq;
+        if (want == 0)
+            return;
     }
-    return -1;
+}
+
+/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low
+ * (-1 for none), in one probe */
+static void find_both(const np_discoverer *d, const char *s, size_t n,
+                      long *exact, long *low)
+{
+    uint64_t w, wl;
+    uint32_t h;
+
+    *exact = *low = -1;
+    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
+        return;
+    h = word_key(s, n, &w, &wl);
+    probe(d, h, w, wl, s, n, FIND_EXACT | FIND_LOW, exact, low);
 }
 
 /* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
 static long find_entry(const np_discoverer *d, const char *s, size_t n,
                        int fold)
 {
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
+    uint64_t w, wl;
+    uint32_t h;
+    long e = -1;
+
+    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
         return -1;
-    if (!sig_has(d, fold ? sig_bit(n, lower_byte((unsigned char)s[0]),
-                                   lower_byte((unsigned char)s[n - 1]))
-                         : sig_bit(n, (unsigned char)s[0], (unsigned char)s[n - 1])))
-        return -1;
-    return probe(d, hash_bytes(s, n, fold), s, n, fold);
+    h = word_key(s, n, &w, &wl);
+    probe(d, h, w, wl, s, n, fold ? FIND_LOW : FIND_EXACT, &e, &e);
+    return e;
 }
 
-/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low:
- * no hash when neither signature is a key's, both hashes in one pass
- * (np_hash_lower) otherwise; a word without an ASCII capital is its own lower-cased form,
- * so then one probe answers both */
-static void find_both(const np_discoverer *d, const char *s, size_t n,
-                      long *exact, long *low)
+/* file entry k in the slots[0..nslots) */
+static void file_key(const np_discoverer *d, struct slot *slots, size_t nslots,
+                     size_t k)
 {
-    uint32_t h, hl;
-    int upper, want_exact, want_low;
-    unsigned char f, l;
+    const entry *e = &d->ents[k];
+    uint64_t w, wl;
+    uint32_t h = word_key(d->pool + e->off, e->len, &w, &wl);
+    size_t i = h & (nslots - 1);
 
-    *exact = *low = -1;
-    if (d->nslots == 0 || n == 0 || n > d->max_len)
-        return;
-    f = (unsigned char)s[0];
-    l = (unsigned char)s[n - 1];
-    want_exact = sig_has(d, sig_bit(n, f, l));
-    want_low = sig_has(d, sig_bit(n, lower_byte(f), lower_byte(l)));
-    if (!want_exact && !want_low)
-        return;
-    hl = np_hash_lower(s, n, &h, &upper);
-    if (want_low)
-        *low = probe(d, hl, s, n, 1);
-    if (!upper)
-        *exact = *low;            /* the same key, the same signature */
-    else if (want_exact)
-        *exact = probe(d, h, s, n, 0);
+    while (slots[i].ent != 0)
+        i = (i + 1) & (nslots - 1);
+    slots[i].head = w;
+    slots[i].hash = h;
+    slots[i].ent = (uint32_t)k + 1;
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -162,15 +238,8 @@ static int rehash(np_discoverer *d, size_t nslots)
 
     if (slots == NULL)
         return NP_ENOMEM;
-    for (k = 0; k < d->nents; k++) {
-        const entry *e = &d->ents[k];
-        uint32_t h = hash_bytes(d->pool + e->off, e->len, 0);
-        size_t i = h & (nslots - 1);
-        while (slots[i].ent != 0)
-            i = (i + 1) & (nslots - 1);
-        slots[i].hash = h;
-        slots[i].ent = (uint32_t)k + 1;
-    }
+    for (k = 0; k < d->nents; k++)
+        file_key(d, slots, nslots, k);
     free(d->slots);
     d->slots = slots;
     d->nslots = nslots;
@@ -208,18 +277,10 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     if (n > d->max_len)
         d->max_len = n;
     {
-        uint32_t bit = sig_bit(n, (unsigned char)key[0], (unsigned char)key[n - 1]);
+        uint32_t bit = key_sig(key, n);
         d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
-    {
-        size_t mask = d->nslots - 1;
-        uint32_t h = hash_bytes(key, n, 0);
-        size_t i = h & mask;
-        while (d->slots[i].ent != 0)
-            i = (i + 1) & mask;
-        d->slots[i].hash = h;
-        d->slots[i].ent = (uint32_t)d->nents;
-    }
+    file_key(d, d->slots, d->nslots, d->nents - 1);
     return NP_OK;
 }
 
@@ -267,6 +328,10 @@ int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
             if (len > d->pron_max)
                 d->pron_max = len;
             d->pron_first[f >> 6] |= (uint64_t)1 << (f & 63);
+            {
+                uint32_t bit = key_sig(low, len);
+                d->pron_sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
+            }
         }
         /* "prime minister": mark "minister", so that only a word that may
          * end such a role costs a look-up of the words before it */
@@ -305,12 +370,16 @@ struct np_entity_scratch {
     size_t nt, tcap;
     size_t *first_tok;           /* per sentence: its first token; +1 entry */
     size_t ftcap;
+    size_t *capk;                /* the tokens that start with a capital, in
+                                    order: the only ones that can open a name */
+    size_t ncapk, capkcap;
+    size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
+    size_t fccap;
     np_span *taken;              /* matches kept in this sentence, sorted */
     size_t ntaken, takencap;
     np_span *merge;              /* room to merge into taken */
     size_t mergecap;
     np_matches mt;
-    np_tokens tk;                /* one sentence's tokens, as made */
     uint32_t *caps;              /* set of capital words: token index + 1 */
     size_t ncaps, capslots;
     struct pscan { size_t start, male, female; } *ps;  /* np_pronoun_counts */
@@ -340,10 +409,11 @@ void np_entity_scratch_free(np_entity_scratch *sc)
         return;
     free(sc->t);
     free(sc->first_tok);
+    free(sc->capk);
+    free(sc->first_cap);
     free(sc->taken);
     free(sc->merge);
     np_matches_free(&sc->mt);
-    np_tokens_free(&sc->tk);
     free(sc->caps);
     free(sc->ps);
     free(sc->send);
@@ -391,25 +461,31 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* the classes of token k: exact classes of the word as written, the
- * others of its ASCII-lower-cased form */
-static unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+/* look_up: the classes of token t, looked up now: exact classes of the
+ * word as written, the others of its ASCII-lower-cased form */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
 {
-    if (!t->looked) {
-        long e, lo;
-        unsigned cls;
-        find_both(d, s + t->start, t->end - t->start, &e, &lo);
-        cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-        if (lo >= 0) {
-            cls |= d->ents[lo].classes & ~NP_EW_EXACT;
-            t->low_id = (uint32_t)lo;
-        } else {
-            t->low_id = NONE_ID;
-        }
-        t->classes = cls;
-        t->looked = 1;
+    long e, lo;
+    unsigned cls;
+
+    find_both(d, s + t->start, t->end - t->start, &e, &lo);
+    cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
+    if (lo >= 0) {
+        cls |= d->ents[lo].classes & ~NP_EW_EXACT;
+        t->low_id = (uint32_t)lo;
+    } else {
+        t->low_id = NONE_ID;
     }
-    return t->classes;
+    t->classes = cls;
+    t->looked = 1;
+    return cls;
+}
+
+/* the classes of token t, looked up once: three in four calls find them
+ * cached, so that path is inline */
+static inline unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+{
+    return t->looked ? t->classes : look_up(d, s, t);
 }
 
 /* the ROLE entry for the lower-cased words of tokens a..b joined by one
@@ -465,34 +541,71 @@ static int is_word(const tok *t)
     return t->kind == NP_TOK_WORD;
 }
 
+/* the first word or number of t[lo..hi), or (size_t)-1 */
+static size_t first_word(const tok *t, size_t lo, size_t hi)
+{
+    size_t k;
+
+    for (k = lo; k < hi; k++)
+        if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER)
+            return k;
+    return (size_t)-1;
+}
+
+/* is the token "the", in any ASCII case? */
+static int is_the(const char *s, const tok *t)
+{
+    return t->end - t->start == 3 &&
+           lower_byte((unsigned char)s[t->start]) == 't' &&
+           lower_byte((unsigned char)s[t->start + 1]) == 'h' &&
+           lower_byte((unsigned char)s[t->start + 2]) == 'e';
+}
+
 /*}====================================================================*/
 
 /*{====================================================================
  * Capitals: a set of words, keyed by their bytes
  *=====================================================================*/
 
+/* do s[a..a+n) and s[b..b+n) hold the same bytes?  Most words are
+ * compared in one load each */
+static inline int same_bytes(const char *s, size_t a, size_t b, size_t n)
+{
+    if (n <= 8)
+        return np_load_le(s + a, n) == np_load_le(s + b, n);
+    return memcmp(s + a, s + b, n) == 0;
+}
+
+/* the slot of the word s[a..b) in the capitals, h its hash (np_hash_bytes):
+ * its own, or the empty one where it would go; capslots > 0 */
+static size_t caps_slot(const np_entity_scratch *sc, const char *s, size_t a,
+                        size_t b, uint32_t h)
+{
+    size_t mask = sc->capslots - 1, i;
+
+    for (i = h & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
+        const tok *t = &sc->t[sc->caps[i] - 1];
+        if (t->end - t->start == b - a && same_bytes(s, t->start, a, b - a))
+            break;
+    }
+    return i;
+}
+
 static int caps_has(const np_entity_scratch *sc, const char *s, size_t a, size_t b)
 {
-    size_t mask, i;
-
     if (sc->capslots == 0)
         return 0;
-    mask = sc->capslots - 1;
-    for (i = hash_bytes(s + a, b - a, 0) & mask; sc->caps[i] != 0; i = (i + 1) & mask) {
-        const tok *t = &sc->t[sc->caps[i] - 1];
-        if (t->end - t->start == b - a && memcmp(s + t->start, s + a, b - a) == 0)
-            return 1;
-    }
-    return 0;
+    return sc->caps[caps_slot(sc, s, a, b, np_hash_bytes(s + a, b - a))] != 0;
 }
 
 static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
 {
     const tok *t = &sc->t[k];
-    size_t mask, i;
+    uint32_t h = np_hash_bytes(s + t->start, t->end - t->start);
+    size_t i = 0;
 
-    if (caps_has(sc, s, t->start, t->end))
-        return NP_OK;
+    if (sc->capslots != 0 && sc->caps[i = caps_slot(sc, s, t->start, t->end, h)] != 0)
+        return NP_OK;               /* the word is in already */
     if ((sc->ncaps + 1) * 2 > sc->capslots) {
         size_t nslots = sc->capslots ? sc->capslots * 2 : 256, j;
         uint32_t *slots;
@@ -504,7 +617,7 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
         for (j = 0; j < sc->capslots; j++) {
             if (sc->caps[j] != 0) {
                 const tok *u = &sc->t[sc->caps[j] - 1];
-                i = hash_bytes(s + u->start, u->end - u->start, 0) & (nslots - 1);
+                i = np_hash_bytes(s + u->start, u->end - u->start) & (nslots - 1);
                 while (slots[i] != 0)
                     i = (i + 1) & (nslots - 1);
                 slots[i] = sc->caps[j];
@@ -513,11 +626,8 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
         free(sc->caps);
         sc->caps = slots;
         sc->capslots = nslots;
+        i = caps_slot(sc, s, t->start, t->end, h);    /* in the new slots */
     }
-    mask = sc->capslots - 1;
-    i = hash_bytes(s + t->start, t->end - t->start, 0) & mask;
-    while (sc->caps[i] != 0)
-        i = (i + 1) & mask;
     sc->caps[i] = (uint32_t)k + 1;
     sc->ncaps++;
     return NP_OK;
@@ -531,7 +641,7 @@ static int caps_add(np_entity_scratch *sc, const char *s, size_t k)
  *=====================================================================*/
 
 /* does [a, b) overlap a taken span? */
-static int taken_overlaps(const np_entity_scratch *sc, size_t a, size_t b)
+static inline int taken_overlaps(const np_entity_scratch *sc, size_t a, size_t b)
 {
     size_t lo = 0, hi = sc->ntaken;
 
@@ -553,7 +663,8 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
 {
     size_t i, kept = 0, x, y, z;
 
-    if (np_grow((void **)&sc->merge, &sc->mergecap, sc->ntaken + sc->mt.n + 1,
+    if (sc->ntaken + sc->mt.n + 1 > sc->mergecap &&
+        np_grow((void **)&sc->merge, &sc->mergecap, sc->ntaken + sc->mt.n + 1,
                 sizeof *sc->merge) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < sc->mt.n; i++) {
@@ -609,7 +720,7 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
  * Discovery in one sentence (entities.lua: discover)
  *=====================================================================*/
 
-static int cap_word(const np_entity_scratch *sc, const tok *t)
+static inline int cap_word(const np_entity_scratch *sc, const tok *t)
 {
     return t->cap && t->kind == NP_TOK_WORD && t->form == NP_FORM_PLAIN &&
            !taken_overlaps(sc, t->start, t->end);
@@ -809,14 +920,12 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     np_mentions *out)
 {
     tok *t = sc->t;
-    size_t fw = (size_t)-1, k, j;
+    size_t fw, k, j;
+    const size_t *ck = sc->capk + sc->first_cap[si];
+    const size_t *ckend = sc->capk + sc->first_cap[si + 1];
     int rc;
 
-    for (k = lo; k < hi; k++)
-        if (t[k].kind == NP_TOK_WORD || t[k].kind == NP_TOK_NUMBER) {
-            fw = k;
-            break;
-        }
+    fw = first_word(t, lo, hi);
     k = lo;
     if (fw != (size_t)-1 && (j = dateline(sc, s, t, fw, hi)) + 1 > fw) {
         if ((rc = push_name(out, t[fw].start, t[j].end, si, NP_ENT_GPE, NP_ENT_NO_ROLE)) != NP_OK)
@@ -831,6 +940,12 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
         unsigned char type;
         unsigned lastc;
 
+        /* a name opens with a capital: on to the next token with one */
+        while (ck < ckend && *ck < k)
+            ck++;
+        if (ck == ckend)
+            break;
+        k = *ck;
         if (!cap_word(sc, &t[k])) {
             k++;
             continue;
@@ -944,6 +1059,43 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
+ * appended to sc->t with their capital flags (and those with a capital to
+ * sc->capk).  The tokenizer's loop is inlined here and each token is made
+ * in place: a token holds at least one byte, so room for to - from more
+ * tokens (and capitals), made once, is enough. */
+static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
+                       size_t to)
+{
+    size_t pos = from, n = sc->nt, nc = sc->ncapk;
+    np_token tk;
+    np_token_window win = NP_TOKEN_WINDOW_NONE;
+    tok *t;
+
+    if ((n + (to - from) + 1 > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK) ||
+        (nc + (to - from) + 1 > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
+                 sizeof *sc->capk) != NP_OK))
+        return NP_ENOMEM;
+    t = sc->t + n;
+    while (np_next_token_inline(s, to, &pos, &tk, &win)) {
+        t->start = tk.start;
+        t->end = tk.end;
+        t->kind = tk.kind;
+        t->form = tk.form;
+        t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+        t->looked = 0;
+        if (t->cap)
+            sc->capk[nc++] = n;
+        t++;
+        n++;
+    }
+    sc->nt = n;
+    sc->ncapk = nc;
+    return NP_OK;
+}
+
 /* One pass over the sentences before any is searched: the tokens of each
  * into sc->t (sc->first_tok[i] the first of sentence i, each sentence
  * read as s[0..sentence end) from its start, as core.tokens did), then,
@@ -955,65 +1107,55 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, k;
+    size_t i, x;
     int rc;
 
-    if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK)
+    if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
+        np_grow((void **)&sc->first_cap, &sc->fccap, nsent + 1, sizeof *sc->first_cap) != NP_OK)
         return NP_ENOMEM;
     if (sc->capslots)
         memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
     sc->ncaps = 0;
     sc->nt = 0;
+    sc->ncapk = 0;
     for (i = 0; i < nsent; i++) {
-        size_t lo = sc->nt, hi, fw = (size_t)-1, j;
+        size_t lo = sc->nt, hi, fw;
         tok *t;
         sc->first_tok[i] = lo;
-        sc->tk.n = 0;
-        if (np_tokenize_span(s, sent[i].start, sent[i].end, &sc->tk) != NP_OK ||
-            np_grow((void **)&sc->t, &sc->tcap, sc->nt + sc->tk.n + 1, sizeof *sc->t) != NP_OK)
-            return NP_ENOMEM;
-        for (j = 0; j < sc->tk.n; j++) {
-            const np_token *tk = &sc->tk.v[j];
-            t = &sc->t[sc->nt];
-            t->start = tk->start;
-            t->end = tk->end;
-            t->kind = tk->kind;
-            t->form = tk->form;
-            t->cap = (unsigned char)starts_cap(s, tk->start, tk->end);
-            t->looked = 0;
-            if (fw == (size_t)-1 && (tk->kind == NP_TOK_WORD || tk->kind == NP_TOK_NUMBER))
-                fw = sc->nt;
-            sc->nt++;
-        }
+        sc->first_cap[i] = sc->ncapk;
+        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
+            return rc;
         hi = sc->nt;
         t = sc->t;
-        for (k = lo; k < hi; k++) {
+        fw = first_word(t, lo, hi);
+        /* what is asked of a token here starts with a capital: it, or the
+         * one after "the" */
+        for (x = sc->first_cap[i]; x < sc->ncapk; x++) {
+            size_t k = sc->capk[x];
             int next_cap = k + 1 < hi && t[k + 1].cap;
             np_role_ref *r;
-            if (t[k].cap && t[k].kind == NP_TOK_WORD && !next_cap &&
+            if (t[k].kind == NP_TOK_WORD && !next_cap &&
                 !initial(d, s, t, lo, k, fw) && (rc = caps_add(sc, s, k)) != NP_OK)
                 return rc;
-            if (refs == NULL || !next_cap || t[k].end - t[k].start != 3 ||
-                lower_byte((unsigned char)s[t[k].start]) != 't' ||
-                lower_byte((unsigned char)s[t[k].start + 1]) != 'h' ||
-                lower_byte((unsigned char)s[t[k].start + 2]) != 'e')
+            if (refs == NULL || k == lo || !is_the(s, &t[k - 1]))
                 continue;
             if (refs->n == refs->cap &&
                 np_grow((void **)&refs->v, &refs->cap, refs->n + 1, sizeof *refs->v) != NP_OK)
                 return NP_ENOMEM;
             r = &refs->v[refs->n++];
             r->sentence = i;
-            r->start1 = t[k + 1].start;
-            r->end1 = t[k + 1].end;
-            if (k + 2 < hi && t[k + 2].cap) {
-                r->start2 = t[k + 2].start;
-                r->end2 = t[k + 2].end;
+            r->start1 = t[k].start;
+            r->end1 = t[k].end;
+            if (next_cap) {
+                r->start2 = t[k + 1].start;
+                r->end2 = t[k + 1].end;
             } else {
-                r->start2 = r->end2 = t[k + 1].end;
+                r->start2 = r->end2 = t[k].end;
             }
         }
     }
     sc->first_tok[nsent] = sc->nt;
+    sc->first_cap[nsent] = sc->ncapk;
     if (np_grow((void **)&sc->send, &sc->sendcap, nsent + 1, sizeof *sc->send) != NP_OK ||
         np_grow((void **)&sc->sufdone, &sc->sufdonecap, nsent + 1, 1) != NP_OK ||
         np_grow((void **)&sc->suf, &sc->sufcap, sc->nt + 1, sizeof *sc->suf) != NP_OK)
@@ -1063,8 +1205,8 @@ int np_entities(const np_discoverer *d, np_entity_scratch *sc,
     return NP_OK;
 }
 
-static int pronoun_class(const np_discoverer *d, const char *s, int kind,
-                         size_t a, size_t b);
+static inline int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                                size_t a, size_t b);
 
 void np_pronouns(const np_discoverer *d, const char *s, size_t from,
                  size_t to, size_t *male, size_t *female)
@@ -1080,11 +1222,25 @@ void np_pronouns(const np_discoverer *d, const char *s, size_t from,
     }
 }
 
-/* 1 for a male pronoun token s[a..b), 2 for a female one, else 0 */
-static int pronoun_class(const np_discoverer *d, const char *s, int kind,
-                         size_t a, size_t b)
+/* pronoun_entry: pronoun_class past its quick tests */
+static NP_NOINLINE int pronoun_entry(const np_discoverer *d, const char *s,
+                                     size_t a, size_t n)
 {
-    long e;
+    long e = find_entry(d, s + a, n, 1);
+
+    if (e < 0)
+        return 0;
+    if (d->ents[e].classes & NP_EW_MALE)
+        return 1;
+    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+}
+
+/* 1 for a male pronoun token s[a..b), 2 for a female one, else 0.  Inline:
+ * the length and first-byte tests turn away most tokens, which then cost
+ * no call */
+static inline int pronoun_class(const np_discoverer *d, const char *s, int kind,
+                                size_t a, size_t b)
+{
     size_t n = b - a;
     unsigned char f;
 
@@ -1093,12 +1249,12 @@ static int pronoun_class(const np_discoverer *d, const char *s, int kind,
     f = lower_byte((unsigned char)s[a]);
     if (!((d->pron_first[f >> 6] >> (f & 63)) & 1u))
         return 0;
-    e = find_entry(d, s + a, n, 1);
-    if (e < 0)
-        return 0;
-    if (d->ents[e].classes & NP_EW_MALE)
-        return 1;
-    return (d->ents[e].classes & NP_EW_FEMALE) ? 2 : 0;
+    {
+        uint32_t bit = key_sig(s + a, n);
+        if (!((d->pron_sig[bit >> 6] >> (bit & 63)) & 1u))
+            return 0;
+    }
+    return pronoun_entry(d, s, a, n);
 }
 
 /* the kept tokens of sentence j, with their pronoun counts to the

@@ -2,11 +2,12 @@
  * np_token.c -- the tokenizer (see np_token.h for the treatment of each
  * kind of token).
  *
- * One 256-entry byte-class table drives the loop (next_token): a plain
+ * One 256-entry byte-class table drives the loop (np_next_token_inline,
+ * in np_token.h so that a caller's own token loop inlines it): a plain
  * ASCII word or number, or a one-byte mark, is a token without further
  * tests; everything else -- a byte >= 0x80, a word that an apostrophe,
  * hyphen or address may continue -- goes to the general rules
- * (slow_token), where only a byte >= 0x80 costs a UTF-8 decode and a
+ * (np_token_slow), where only a byte >= 0x80 costs a UTF-8 decode and a
  * utf8proc category lookup.  Invariants: every token is a non-empty span
  * inside [0, len), tokens come in order and do not overlap, and *pos always
  * advances.
@@ -182,60 +183,47 @@ static size_t url_at(const char *s, size_t len, size_t i)
     return j > i + 4 ? j - i : 0;
 }
 
-/* The class of each byte, which drives the token loop.  B_SLOW: the
- * general rules decide (every byte >= 0x80, and ' @ # whose tokens may
- * run on). */
-enum {
-    B_SLOW,
-    B_BLANK,        /* ASCII white space and controls: skipped between tokens */
-    B_ALPHA,        /* ASCII letter or "_": a word starts */
-    B_DIGIT,        /* 0-9: a number or a word such as "5G" starts */
-    B_PUNCT,        /* a punctuation mark that is always a token of its own */
-    B_SYMBOL,       /* a symbol that is always a token of its own */
-    B_RUN           /* . ! ? -: a punctuation token of a run of them (a run
-                       of "!" and "?" mixed, else of one mark) */
-};
-
-static const unsigned char byte_class[256] = {
-    [0] = B_BLANK, [1] = B_BLANK, [2] = B_BLANK, [3] = B_BLANK,
-    [4] = B_BLANK, [5] = B_BLANK, [6] = B_BLANK, [7] = B_BLANK,
-    [8] = B_BLANK, [9] = B_BLANK, [10] = B_BLANK, [11] = B_BLANK,
-    [12] = B_BLANK, [13] = B_BLANK, [14] = B_BLANK, [15] = B_BLANK,
-    [16] = B_BLANK, [17] = B_BLANK, [18] = B_BLANK, [19] = B_BLANK,
-    [20] = B_BLANK, [21] = B_BLANK, [22] = B_BLANK, [23] = B_BLANK,
-    [24] = B_BLANK, [25] = B_BLANK, [26] = B_BLANK, [27] = B_BLANK,
-    [28] = B_BLANK, [29] = B_BLANK, [30] = B_BLANK, [31] = B_BLANK,
-    [' '] = B_BLANK, [127] = B_BLANK,
-    ['"'] = B_PUNCT, ['%'] = B_PUNCT, ['&'] = B_PUNCT, ['('] = B_PUNCT,
-    [')'] = B_PUNCT, ['*'] = B_PUNCT, [','] = B_PUNCT, ['/'] = B_PUNCT,
-    [':'] = B_PUNCT, [';'] = B_PUNCT, ['['] = B_PUNCT, ['\\'] = B_PUNCT,
-    [']'] = B_PUNCT, ['{'] = B_PUNCT, ['}'] = B_PUNCT,
-    ['.'] = B_RUN, ['!'] = B_RUN, ['?'] = B_RUN, ['-'] = B_RUN,
-    ['$'] = B_SYMBOL, ['+'] = B_SYMBOL, ['<'] = B_SYMBOL, ['='] = B_SYMBOL,
-    ['>'] = B_SYMBOL, ['^'] = B_SYMBOL, ['`'] = B_SYMBOL, ['|'] = B_SYMBOL,
-    ['~'] = B_SYMBOL,
-    ['0'] = B_DIGIT, ['1'] = B_DIGIT, ['2'] = B_DIGIT, ['3'] = B_DIGIT,
-    ['4'] = B_DIGIT, ['5'] = B_DIGIT, ['6'] = B_DIGIT, ['7'] = B_DIGIT,
-    ['8'] = B_DIGIT, ['9'] = B_DIGIT, ['_'] = B_ALPHA,
-    ['A'] = B_ALPHA, ['B'] = B_ALPHA, ['C'] = B_ALPHA, ['D'] = B_ALPHA,
-    ['E'] = B_ALPHA, ['F'] = B_ALPHA, ['G'] = B_ALPHA, ['H'] = B_ALPHA,
-    ['I'] = B_ALPHA, ['J'] = B_ALPHA, ['K'] = B_ALPHA, ['L'] = B_ALPHA,
-    ['M'] = B_ALPHA, ['N'] = B_ALPHA, ['O'] = B_ALPHA, ['P'] = B_ALPHA,
-    ['Q'] = B_ALPHA, ['R'] = B_ALPHA, ['S'] = B_ALPHA, ['T'] = B_ALPHA,
-    ['U'] = B_ALPHA, ['V'] = B_ALPHA, ['W'] = B_ALPHA, ['X'] = B_ALPHA,
-    ['Y'] = B_ALPHA, ['Z'] = B_ALPHA,
-    ['a'] = B_ALPHA, ['b'] = B_ALPHA, ['c'] = B_ALPHA, ['d'] = B_ALPHA,
-    ['e'] = B_ALPHA, ['f'] = B_ALPHA, ['g'] = B_ALPHA, ['h'] = B_ALPHA,
-    ['i'] = B_ALPHA, ['j'] = B_ALPHA, ['k'] = B_ALPHA, ['l'] = B_ALPHA,
-    ['m'] = B_ALPHA, ['n'] = B_ALPHA, ['o'] = B_ALPHA, ['p'] = B_ALPHA,
-    ['q'] = B_ALPHA, ['r'] = B_ALPHA, ['s'] = B_ALPHA, ['t'] = B_ALPHA,
-    ['u'] = B_ALPHA, ['v'] = B_ALPHA, ['w'] = B_ALPHA, ['x'] = B_ALPHA,
-    ['y'] = B_ALPHA, ['z'] = B_ALPHA,
+/* the class of each byte (enum np_token_byte) */
+const unsigned char np_token_byte_class[256] = {
+    [0] = NP_B_BLANK, [1] = NP_B_BLANK, [2] = NP_B_BLANK, [3] = NP_B_BLANK,
+    [4] = NP_B_BLANK, [5] = NP_B_BLANK, [6] = NP_B_BLANK, [7] = NP_B_BLANK,
+    [8] = NP_B_BLANK, [9] = NP_B_BLANK, [10] = NP_B_BLANK, [11] = NP_B_BLANK,
+    [12] = NP_B_BLANK, [13] = NP_B_BLANK, [14] = NP_B_BLANK, [15] = NP_B_BLANK,
+    [16] = NP_B_BLANK, [17] = NP_B_BLANK, [18] = NP_B_BLANK, [19] = NP_B_BLANK,
+    [20] = NP_B_BLANK, [21] = NP_B_BLANK, [22] = NP_B_BLANK, [23] = NP_B_BLANK,
+    [24] = NP_B_BLANK, [25] = NP_B_BLANK, [26] = NP_B_BLANK, [27] = NP_B_BLANK,
+    [28] = NP_B_BLANK, [29] = NP_B_BLANK, [30] = NP_B_BLANK, [31] = NP_B_BLANK,
+    [' '] = NP_B_BLANK, [127] = NP_B_BLANK,
+    ['"'] = NP_B_PUNCT, ['%'] = NP_B_PUNCT, ['&'] = NP_B_PUNCT, ['('] = NP_B_PUNCT,
+    [')'] = NP_B_PUNCT, ['*'] = NP_B_PUNCT, [','] = NP_B_PUNCT, ['/'] = NP_B_PUNCT,
+    [':'] = NP_B_PUNCT, [';'] = NP_B_PUNCT, ['['] = NP_B_PUNCT, ['\\'] = NP_B_PUNCT,
+    [']'] = NP_B_PUNCT, ['{'] = NP_B_PUNCT, ['}'] = NP_B_PUNCT,
+    ['.'] = NP_B_RUN, ['!'] = NP_B_RUN, ['?'] = NP_B_RUN, ['-'] = NP_B_RUN,
+    ['$'] = NP_B_SYMBOL, ['+'] = NP_B_SYMBOL, ['<'] = NP_B_SYMBOL, ['='] = NP_B_SYMBOL,
+    ['>'] = NP_B_SYMBOL, ['^'] = NP_B_SYMBOL, ['`'] = NP_B_SYMBOL, ['|'] = NP_B_SYMBOL,
+    ['~'] = NP_B_SYMBOL,
+    ['0'] = NP_B_DIGIT, ['1'] = NP_B_DIGIT, ['2'] = NP_B_DIGIT, ['3'] = NP_B_DIGIT,
+    ['4'] = NP_B_DIGIT, ['5'] = NP_B_DIGIT, ['6'] = NP_B_DIGIT, ['7'] = NP_B_DIGIT,
+    ['8'] = NP_B_DIGIT, ['9'] = NP_B_DIGIT, ['_'] = NP_B_ALPHA,
+    ['A'] = NP_B_ALPHA, ['B'] = NP_B_ALPHA, ['C'] = NP_B_ALPHA, ['D'] = NP_B_ALPHA,
+    ['E'] = NP_B_ALPHA, ['F'] = NP_B_ALPHA, ['G'] = NP_B_ALPHA, ['H'] = NP_B_ALPHA,
+    ['I'] = NP_B_ALPHA, ['J'] = NP_B_ALPHA, ['K'] = NP_B_ALPHA, ['L'] = NP_B_ALPHA,
+    ['M'] = NP_B_ALPHA, ['N'] = NP_B_ALPHA, ['O'] = NP_B_ALPHA, ['P'] = NP_B_ALPHA,
+    ['Q'] = NP_B_ALPHA, ['R'] = NP_B_ALPHA, ['S'] = NP_B_ALPHA, ['T'] = NP_B_ALPHA,
+    ['U'] = NP_B_ALPHA, ['V'] = NP_B_ALPHA, ['W'] = NP_B_ALPHA, ['X'] = NP_B_ALPHA,
+    ['Y'] = NP_B_ALPHA, ['Z'] = NP_B_ALPHA,
+    ['a'] = NP_B_ALPHA, ['b'] = NP_B_ALPHA, ['c'] = NP_B_ALPHA, ['d'] = NP_B_ALPHA,
+    ['e'] = NP_B_ALPHA, ['f'] = NP_B_ALPHA, ['g'] = NP_B_ALPHA, ['h'] = NP_B_ALPHA,
+    ['i'] = NP_B_ALPHA, ['j'] = NP_B_ALPHA, ['k'] = NP_B_ALPHA, ['l'] = NP_B_ALPHA,
+    ['m'] = NP_B_ALPHA, ['n'] = NP_B_ALPHA, ['o'] = NP_B_ALPHA, ['p'] = NP_B_ALPHA,
+    ['q'] = NP_B_ALPHA, ['r'] = NP_B_ALPHA, ['s'] = NP_B_ALPHA, ['t'] = NP_B_ALPHA,
+    ['u'] = NP_B_ALPHA, ['v'] = NP_B_ALPHA, ['w'] = NP_B_ALPHA, ['x'] = NP_B_ALPHA,
+    ['y'] = NP_B_ALPHA, ['z'] = NP_B_ALPHA,
 };
 
 /* Bytes after an ASCII word that end it plainly (no hyphen, apostrophe,
  * address or non-ASCII letter can follow) */
-static const unsigned char plain_end[256] = {
+const unsigned char np_token_plain_end[256] = {
     [' '] = 1, [','] = 1, ['\n'] = 1, [')'] = 1, [';'] = 1, ['"'] = 1,
     ['\r'] = 1, ['\t'] = 1, ['!'] = 1, ['?'] = 1, [']'] = 1,
 };
@@ -302,6 +290,8 @@ static size_t word_end(const char *s, size_t len, size_t i)
     size_t j = i, n, m;
 
     for (;;) {
+        /* the ASCII word bytes eight a step, then any other word characters */
+        j = np_ascii_run_end(s, len, j);
         while (wordchar_at(s, len, j, &n))
             j += n;
         if ((m = hyphen_at(s, len, j)) > 0 && wordchar_at(s, len, j + m, &n)) {
@@ -324,22 +314,17 @@ static size_t word_end(const char *s, size_t len, size_t i)
     return j;
 }
 
-/* next_token is inlined in its three loops; slow_token, which it calls for
- * about one token in twenty, stays out of line */
+/* np_token_slow, which np_next_token_inline calls for about one token
+ * in twenty, stays out of line */
 #if defined(__GNUC__)
 #define NP_NOINLINE __attribute__((noinline))
-#define NP_INLINE inline __attribute__((always_inline))
 #else
 #define NP_NOINLINE
-#define NP_INLINE inline
 #endif
 
-/* The general rules for the token that starts at *pos (not an ASCII
- * blank).  Returns 1 with the token in *tok and *pos moved past it, or 0
- * with *pos moved past a character that makes no token (non-ASCII white
- * space, controls, invalid bytes). */
-static NP_NOINLINE int slow_token(const char *s, size_t len, size_t *pos,
-                                  np_token *tok)
+/* np_token_slow: see np_token.h */
+NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
+                               np_token *tok)
 {
     size_t i = *pos, n, j, m, nx;   /* n: the length of the character at i */
     int c;
@@ -422,100 +407,9 @@ static NP_NOINLINE int slow_token(const char *s, size_t len, size_t *pos,
     return 1;
 }
 
-/* Is the ASCII word or number run that stops at r a whole token?  True when
- * the byte at r can follow no hyphen, apostrophe, address, URL or non-ASCII
- * letter: white space, most closing marks, the end of the text, or a full
- * stop that no word character follows. */
-static inline int plain_stop(const char *s, size_t len, size_t r)
-{
-    unsigned char stop;
-
-    if (r >= len)
-        return 1;
-    stop = (unsigned char)s[r];
-    return plain_end[stop] ||
-           (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
-}
-
-/* Does s[a..b) hold only ASCII digits? */
-static int all_digits(const char *s, size_t a, size_t b)
-{
-    for (; a < b; a++)
-        if (!(s[a] >= '0' && s[a] <= '9'))
-            return 0;
-    return 1;
-}
-
-/* the tokenizer: fast paths by byte class for plain ASCII words, plain
- * numbers and one-byte marks, slow_token for the rest.  Static so the loops
- * below get it inlined. */
-static NP_INLINE int next_token(const char *s, size_t len, size_t *pos,
-                                np_token *tok)
-{
-    size_t i = *pos, r;
-    unsigned c;
-
-    for (;;) {
-        while (i < len && byte_class[(unsigned char)s[i]] == B_BLANK)
-            i++;
-        if (i >= len) {
-            *pos = len;
-            return 0;
-        }
-        c = byte_class[(unsigned char)s[i]];
-        if (c == B_ALPHA || c == B_DIGIT) {
-            /* a run of ASCII letters and digits; what stops it says
-             * whether a slower rule may apply */
-            r = np_ascii_run_end(s, len, i + 1);
-            if (plain_stop(s, len, r)) {
-                if (c == B_ALPHA) {
-                    tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
-                    goto found;
-                }
-                /* digits only, no "1,000" to join and no full stop (which
-                 * may be part of an e-mail address): a plain number */
-                if (all_digits(s, i, r) &&
-                    (r >= len || (s[r] != '.' &&
-                                  !(s[r] == ',' && r + 1 < len &&
-                                    s[r + 1] >= '0' && s[r + 1] <= '9')))) {
-                    tok->kind = NP_TOK_NUMBER;
-                    goto found;
-                }
-            }
-        } else if (c == B_PUNCT || c == B_SYMBOL) {
-            /* one ASCII punctuation mark or symbol, never part of more */
-            tok->kind = c == B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
-            r = i + 1;
-            goto found;
-        } else if (c == B_RUN) {
-            /* as slow_token's punctuation runs */
-            unsigned char m = (unsigned char)s[i];
-            tok->kind = NP_TOK_PUNCT;
-            r = i + 1;
-            if (m == '!' || m == '?')
-                while (r < len && (s[r] == '!' || s[r] == '?'))
-                    r++;
-            else
-                while (r < len && (unsigned char)s[r] == m)
-                    r++;
-            goto found;
-        }
-        if (slow_token(s, len, &i, tok)) {
-            *pos = i;
-            return 1;
-        }
-    }
-found:
-    tok->start = i;
-    tok->end = r;
-    tok->form = NP_FORM_PLAIN;
-    *pos = r;
-    return 1;
-}
-
 int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
 {
-    return next_token(s, len, pos, tok);
+    return np_next_token_inline(s, len, pos, tok, NULL);
 }
 
 int np_tokenize(const char *s, size_t len, np_tokens *out)
@@ -535,7 +429,7 @@ int np_tokenize_span(const char *s, size_t from, size_t to, np_tokens *out)
             out->n = n;
             return NP_ENOMEM;
         }
-        if (!next_token(s, to, &pos, &out->v[n]))
+        if (!np_next_token_inline(s, to, &pos, &out->v[n], NULL))
             break;
         n++;
     }
@@ -554,7 +448,7 @@ size_t np_count_words(const char *s, size_t len)
     size_t pos = 0, n = 0;
     np_token t;
 
-    while (next_token(s, len, &pos, &t))
+    while (np_next_token_inline(s, len, &pos, &t, NULL))
         n += (t.kind == NP_TOK_WORD || t.kind == NP_TOK_NUMBER) &&
              t.form != NP_FORM_CLITIC;
     return n;

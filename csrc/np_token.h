@@ -27,6 +27,12 @@
 
 #include <stddef.h>
 
+#include "np_utf8.h"
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 enum np_token_kind {
     NP_TOK_WORD,
     NP_TOK_NUMBER,
@@ -75,5 +81,209 @@ const char *np_token_kind_name(int kind);
 const char *np_token_form_name(int form);   /* NULL for NP_FORM_PLAIN */
 
 void np_tokens_free(np_tokens *t);
+
+/*
+ * The token loop inline, for a caller that makes every token of a text in
+ * a hot loop of its own and stores them its own way (np_entity.c, which
+ * keeps more per token than np_token holds): np_next_token_inline is
+ * np_next_token.  Its fast paths -- plain ASCII words and numbers, one-byte
+ * marks -- are here, so that they are inlined into the loop;
+ * np_token_slow, out of line, applies the general rules to the rest (about
+ * one token in twenty).  The tables are np_token.c's.
+ */
+
+/* The class of each byte, which drives the token loop.  NP_B_SLOW: the
+ * general rules decide (every byte >= 0x80, and ' @ # whose tokens may
+ * run on). */
+enum np_token_byte {
+    NP_B_SLOW,
+    NP_B_BLANK,     /* ASCII white space and controls: skipped between tokens */
+    NP_B_ALPHA,     /* ASCII letter or "_": a word starts */
+    NP_B_DIGIT,     /* 0-9: a number or a word such as "5G" starts */
+    NP_B_PUNCT,     /* a punctuation mark that is always a token of its own */
+    NP_B_SYMBOL,    /* a symbol that is always a token of its own */
+    NP_B_RUN        /* . ! ? -: a punctuation token of a run of them (a run
+                       of "!" and "?" mixed, else of one mark) */
+};
+
+extern const unsigned char np_token_byte_class[256];
+
+/* Bytes after an ASCII word that end it plainly (no hyphen, apostrophe,
+ * address or non-ASCII letter can follow) */
+extern const unsigned char np_token_plain_end[256];
+
+/* np_token_slow: the general rules for the token that starts at *pos (not
+ * an ASCII blank).  Returns 1 with the token in *tok and *pos moved past
+ * it, or 0 with *pos moved past a character that makes no token
+ * (non-ASCII white space, controls, invalid bytes). */
+int np_token_slow(const char *s, size_t len, size_t *pos, np_token *tok);
+
+/* Is the ASCII word or number run that stops at r a whole token?  True when
+ * the byte at r can follow no hyphen, apostrophe, address, URL or non-ASCII
+ * letter: white space, most closing marks, the end of the text, or a full
+ * stop that no word character follows. */
+static inline int np_token_plain_stop(const char *s, size_t len, size_t r)
+{
+    unsigned char stop;
+
+    if (r >= len)
+        return 1;
+    stop = (unsigned char)s[r];
+    return np_token_plain_end[stop] ||
+           (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
+}
+
+/* np_token_window: the last sixteen bytes np_token_run_end classified,
+ * kept by a caller that makes the tokens of one text in a row (np_entity.c)
+ * so that the next word, which mostly ends in the same sixteen bytes,
+ * costs no second look at them.  Start it with NP_TOKEN_WINDOW_NONE (a
+ * window past the end of any text); use it for one s and len only. */
+typedef struct np_token_window {
+    size_t base;            /* s[base .. base + 16) classified, all < len */
+    unsigned word;          /* bit j: s[base + j] is an ASCII word byte */
+} np_token_window;
+
+#define NP_TOKEN_WINDOW_NONE { (size_t)-1 - 16, 0 }
+
+/* np_token_run_end: np_ascii_run_end (the end of the run of ASCII letters,
+ * digits and "_" from r), sixteen bytes a step with SSE2 (every x86-64
+ * CPU): a byte x is in [lo, lo + n) exactly when (signed char)(x + 128 -
+ * lo) < -128 + n, one add and one compare for sixteen bytes, where the
+ * eight-byte SWAR form costs about twice the instructions for half the
+ * bytes.  Letters are tested in lower case (x | 0x20), as np_swar_word
+ * does; no byte >= 0x80 passes either range.  With win (may be NULL), a
+ * run from inside the last window classified is read off its bits. */
+#if defined(__SSE2__) && defined(__GNUC__)
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
+                                      np_token_window *win)
+{
+    if (win != NULL && r - win->base < 16) {
+        /* the bits above the window are 0 in word, so a run that reaches
+         * its end stops there and goes on below */
+        size_t k = (size_t)__builtin_ctz(~win->word >> (r - win->base));
+        if (r + k < win->base + 16)
+            return r + k;
+        r = win->base + 16;
+    }
+    while (len - r >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + r));
+        __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(128 - 'a'))),
+                                       _mm_set1_epi8(-128 + 26));
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+                                       _mm_set1_epi8(-128 + 10));
+        __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+        unsigned word = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(alpha, digit), under));
+        if (win != NULL) {
+            win->base = r;
+            win->word = word;
+        }
+        if (word != 0xFFFFu)
+            return r + (size_t)__builtin_ctz(~word);
+        r += 16;
+    }
+    return np_ascii_run_end(s, len, r);
+}
+#else
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
+                                      np_token_window *win)
+{
+    (void)win;
+    return np_ascii_run_end(s, len, r);
+}
+#endif
+
+/* Does s[a..b) hold only ASCII digits? */
+static inline int np_token_all_digits(const char *s, size_t a, size_t b)
+{
+    for (; a < b; a++)
+        if (!(s[a] >= '0' && s[a] <= '9'))
+            return 0;
+    return 1;
+}
+
+/* np_next_token, inline: fast paths by byte class for plain ASCII words,
+ * plain numbers and one-byte marks, np_token_slow for the rest; win (may
+ * be NULL) as np_token_run_end's */
+static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
+                                       np_token *tok, np_token_window *win)
+{
+    size_t i = *pos, r;
+    unsigned c;
+
+    /* most tokens follow the one space after the last: skipped here, at
+     * less than a turn of the loop below */
+    if (i < len && s[i] == ' ')
+        i++;
+    for (;;) {
+        /* the (other) blanks before the token, the class of each byte read
+         * once */
+        if (i >= len) {
+            *pos = len;
+            return 0;
+        }
+        c = np_token_byte_class[(unsigned char)s[i]];
+        if (c == NP_B_BLANK) {
+            i++;
+            continue;
+        }
+        if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+            /* a run of ASCII letters and digits; what stops it says
+             * whether a slower rule may apply */
+            r = np_token_run_end(s, len, i + 1, win);
+            if (np_token_plain_stop(s, len, r)) {
+                if (c == NP_B_ALPHA) {
+                    tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
+                    break;
+                }
+                /* digits only, no "1,000" to join and no full stop (which
+                 * may be part of an e-mail address): a plain number */
+                if (np_token_all_digits(s, i, r) &&
+                    (r >= len || (s[r] != '.' &&
+                                  !(s[r] == ',' && r + 1 < len &&
+                                    s[r + 1] >= '0' && s[r + 1] <= '9')))) {
+                    tok->kind = NP_TOK_NUMBER;
+                    break;
+                }
+            }
+        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
+            /* one ASCII punctuation mark or symbol, never part of more */
+            tok->kind = c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
+            r = i + 1;
+            break;
+        } else if (c == NP_B_RUN) {
+            /* as np_token_slow's punctuation runs */
+            unsigned char m = (unsigned char)s[i];
+            tok->kind = NP_TOK_PUNCT;
+            r = i + 1;
+            if (m == '!' || m == '?')
+                while (r < len && (s[r] == '!' || s[r] == '?'))
+                    r++;
+            else
+                while (r < len && (unsigned char)s[r] == m)
+                    r++;
+            break;
+        }
+        /* the slow path on locals of its own, so that i and tok, whose
+         * addresses are not taken, can live in registers */
+        {
+            size_t at = i;
+            np_token slow;
+            int made = np_token_slow(s, len, &at, &slow);
+            i = at;
+            if (made) {
+                *tok = slow;
+                *pos = i;
+                return 1;
+            }
+        }
+    }
+    tok->start = i;
+    tok->end = r;
+    tok->form = NP_FORM_PLAIN;
+    *pos = r;
+    return 1;
+}
 
 #endif

@@ -128,6 +128,27 @@ describe("np.tokens", function()
     end
   end)
 
+  it("ends an ASCII word at the same byte wherever it falls in a sixteen-byte step", function()
+    -- the end of a word is found sixteen bytes at a time (np_token_run_end):
+    -- each byte that stops a word, and each that does not, at every offset
+    -- in and past the first step, and near the end of the text
+    local word = "aZ_09yzAz9_Mm0qQ"
+    local function texts(t)
+      local out = {}
+      for i, k in ipairs(np.tokens(t)) do out[i] = k.text end
+      return out
+    end
+    for n = 1, 40 do
+      local w = word:rep(3):sub(1, n)
+      assert.are.same({ w }, texts(w))
+      assert.are.same({ w, "b" }, texts(w .. " b"))
+      for _, stop in ipairs({ "`", "{", "[", "/", "~", "^", "\\" }) do
+        assert.are.same({ w, stop, "b" }, texts(w .. stop .. "b"))
+      end
+      assert.are.same({ w .. "\u{00E9}b/word" }, shapes(w .. "\u{00E9}b"))
+    end
+  end)
+
   it("raises for a non-string", function()
     assert.has_error(function() np.tokens(42) end, "newsparse.tokens: text must be a string, got number")
   end)
