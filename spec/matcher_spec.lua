@@ -14,6 +14,19 @@ local function texts(m, text)
   return out
 end
 
+-- n patterns made by make(), each once (fewer when make repeats itself)
+local function distinct(n, make)
+  local out, seen = {}, {}
+  for _ = 1, n do
+    local p = make()
+    if not seen[p] then
+      seen[p] = true
+      out[#out + 1] = p
+    end
+  end
+  return out
+end
+
 -- the naive reference: at each position the longest passing pattern
 local function is_word_byte(c) return c and c:match("[%w_\128-\255]") ~= nil end
 local function naive(patterns, text, words)
@@ -291,15 +304,10 @@ describe("np.matcher against a naive reference", function()
       return out
     end
     for round = 1, 40 do
-      local patterns, seen = {}, {}
-      for _ = 1, math.random(20, 220) do
+      local patterns = distinct(math.random(20, 220), function()
         local p = word(math.random(1, 3))
-        if math.random() < 0.3 then p = p .. " " .. word(math.random(1, 2)) end
-        if not seen[p] then
-          seen[p] = true
-          patterns[#patterns + 1] = p
-        end
-      end
+        return math.random() < 0.3 and p .. " " .. word(math.random(1, 2)) or p
+      end)
       local parts = {}
       for k = 1, math.random(40, 90) do
         parts[k] = math.random() < 0.4 and patterns[math.random(#patterns)] or word(math.random(1, 3))
@@ -425,14 +433,7 @@ describe("np.matcher against a naive reference", function()
       return out
     end
     for _ = 1, 150 do
-      local patterns, seen = {}, {}
-      for _ = 1, math.random(1, 8) do
-        local q = phrase(math.random(1, 3))
-        if not seen[q] then
-          seen[q] = true
-          patterns[#patterns + 1] = q
-        end
-      end
+      local patterns = distinct(math.random(1, 8), function() return phrase(math.random(1, 3)) end)
       local parts = {}
       for _ = 1, math.random(1, 12) do
         parts[#parts + 1] = math.random(3) == 1 and patterns[math.random(#patterns)]
