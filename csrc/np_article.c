@@ -1638,20 +1638,25 @@ static inline size_t collapsible(const char *s, size_t i, size_t end)
 }
 
 /* The first KEY_BYTES bytes of [x,y) that collapsible() does not skip,
- * into head; returns how many there are.  A byte is skipped when it is
- * ASCII white space, a C2 with A0 after it (before y), or an A0 after
- * such a C2 (from x on): what a left-to-right walk with collapsible()
- * skips.  With SSE2, 16 bytes are classified at a time while 17 remain
- * before y (the lane after the last one is read for the C2 test); the
- * rest a byte at a time, without a branch per byte (a skipped byte is
- * written, then overwritten). */
+ * into head, then 16 zero bytes; returns how many there
+ * are.  A byte is skipped when it is ASCII white space, a C2 with A0
+ * after it (before y), or an A0 after such a C2 (from x on): what a
+ * left-to-right walk with collapsible() skips.  With SSE2, 16 bytes are
+ * classified at a time while 17 remain before y (the lane after the last
+ * one is read for the C2 test), and each run of kept bytes (a word) is
+ * copied with one 16-byte move rather than a byte at a time: the bytes
+ * copied past the run are overwritten by the next run or by the zeros,
+ * which is why head has KEY_BYTES + 16 bytes.  The rest a byte at a
+ * time, without a branch per byte (a skipped byte is written, then
+ * overwritten). */
 static size_t key_head(const unsigned char *u, size_t x, size_t y,
-                       unsigned char head[KEY_BYTES + 1])
+                       unsigned char head[KEY_BYTES + 16])
 {
     size_t i = x, keyed = 0;
 
 #if defined(__SSE2__) && defined(__GNUC__)
     while (keyed < KEY_BYTES && y - i > 16) {
+        unsigned char lanes[32];
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
         __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
         __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
@@ -1667,12 +1672,18 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
             _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
                           _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2))));
         unsigned keep = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(sp, nb)) & 0xFFFFu;
+        _mm_storeu_si128((__m128i *)(void *)lanes, v);
         while (keep != 0 && keyed < KEY_BYTES) {
-            head[keyed++] = u[i + (size_t)__builtin_ctz(keep)];
-            keep &= keep - 1;
+            unsigned at = (unsigned)__builtin_ctz(keep);
+            unsigned run = (unsigned)__builtin_ctz(~keep >> at);
+            memcpy(head + keyed, lanes + at, 16);
+            keyed += run;
+            keep &= ~0u << (at + run);
         }
         i += 16;
     }
+    if (keyed > KEY_BYTES)
+        keyed = KEY_BYTES;
 #endif
     for (; i < y && keyed < KEY_BYTES; i++) {
         unsigned c = u[i];
@@ -1684,7 +1695,7 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
         head[keyed] = (unsigned char)c;
         keyed += !skip;
     }
-    head[keyed] = 0;
+    memset(head + keyed, 0, 16);
     return keyed;
 }
 
@@ -1693,7 +1704,7 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
 static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
 {
     const unsigned char *u = (const unsigned char *)a->s;
-    unsigned char head[KEY_BYTES + 1] = {0};
+    unsigned char head[KEY_BYTES + 16];
     sentence *st;
     uint64_t w0, w1, h;
     size_t keyed;
