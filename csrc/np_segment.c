@@ -216,17 +216,20 @@ static const unsigned char stop_byte[256] = {
     ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, ['\r'] = 1, [0xE2] = 1,
 };
 
-/* np_space_len(s, len, i) with ASCII answered here: space, tab, LF, VT,
- * FF, CR; only the lead bytes of non-ASCII spaces go to np_space_len */
+/* 1: ASCII white space (space, tab, LF, VT, FF, CR); 2: a lead byte of
+ * a non-ASCII space (NBSP, U+1680, U+2000..., U+3000, U+FEFF), which
+ * np_space_len decides */
+static const unsigned char space_kind[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+    [0xC2] = 2, [0xE1] = 2, [0xE2] = 2, [0xE3] = 2, [0xEF] = 2,
+};
+
+/* np_space_len(s, len, i) with ASCII answered here (one table look-up) */
 static inline size_t space_len(const char *s, size_t len, size_t i)
 {
-    unsigned char c = (unsigned char)s[i];
+    unsigned k = space_kind[(unsigned char)s[i]];
 
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
-    if (c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF)
-        return 0;
-    return np_space_len(s, len, i);
+    return k < 2 ? k : np_space_len(s, len, i);
 }
 
 static size_t space_at(const scan *sc, size_t i)
@@ -392,6 +395,18 @@ static size_t marker_at(const scan *sc, size_t i, int *style, int *alpha,
     return j - i;
 }
 
+/* the first bytes of a bullet, a dash or star item, or a list marker */
+static const unsigned char may_open_item[256] = {
+    [0xE2] = 1, ['-'] = 1, ['*'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 /* Start a sentence at sc->start: note a leading bullet or list marker and
  * return where scanning resumes (after the marker, whose full stop is not
  * a sentence end). */
@@ -404,6 +419,11 @@ static size_t begin_sentence(scan *sc)
 
     sc->list = 0;
     sc->bullet = 0;
+    /* most sentences open with a capital or a quote, where neither a
+     * bullet (0xE2...), "-", "*" nor a list marker (a digit or a
+     * lower-case letter) can be */
+    if (i >= sc->len || !may_open_item[sc->u[i]])
+        return i;
     if ((n = bullet_char_at(sc, i, &cp)) > 0) {
         sc->bullet = cp;
         i = skip_space(sc, i + n);
@@ -460,15 +480,20 @@ static int emit(scan *sc, size_t end)
  * Rules
  *=====================================================================*/
 
+/* 1: a byte that ends a token (space, tab, LF, CR); 2: 0xA0, which does
+ * when it follows 0xC2 (NBSP) */
+static const unsigned char token_sep[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [0xA0] = 2,
+};
+
 /* Start of the white-space-delimited token that ends at i. */
 static size_t token_start(const scan *sc, size_t i)
 {
     const unsigned char *u = sc->u;
 
     while (i > sc->start) {
-        unsigned char c = u[i - 1];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-            (c == 0xA0 && i >= 2 && u[i - 2] == 0xC2))
+        unsigned k = token_sep[u[i - 1]];
+        if (k == 1 || (k == 2 && i >= 2 && u[i - 2] == 0xC2))
             break;
         i--;
     }
