@@ -313,7 +313,10 @@ struct np_article {
     size_t nsents, scap;
     size_t *tab;          /* open-addressing table, entries are index+1 */
     size_t tabcap;
+    uint16_t cue_len[26]; /* see cue_lengths() */
 };
+
+static void cue_lengths(uint16_t cue_len[26]);
 
 np_article *np_article_create(const np_article_rules *r)
 {
@@ -322,6 +325,7 @@ np_article *np_article_create(const np_article_rules *r)
     if (a == NULL)
         return NULL;
     a->r = r;
+    cue_lengths(a->cue_len);
     if (r->re) {
         a->sc = np_regex_scratch_create(r->re, 100000);
         if (a->sc == NULL) {
@@ -532,11 +536,29 @@ static const char *const cue_labels[] = {
     "left", "right", "top", "main", "below", "inset", NULL
 };
 
+/* cue_len[c - 'a']: bit n set when a word of cue_words, direction_words
+ * or cue_labels starts with letter c and has n bytes (all are shorter
+ * than 16), so that most words are dismissed without a list walk */
+static void cue_lengths(uint16_t cue_len[26])
+{
+    const char *const *const lists[] = { cue_words, direction_words, cue_labels };
+    const char *const *l;
+    size_t k;
+
+    memset(cue_len, 0, 26 * sizeof cue_len[0]);
+    for (k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        for (l = lists[k]; *l; l++)
+            cue_len[(*l)[0] - 'a'] |= (uint16_t)(1u << strlen(*l));
+}
+
 /* Does [a,b) hold a caption cue: "pictured", "(left)", ", above,",
- * "pictured right", "Photo:" ...?  One pass over its ASCII words. */
-static int has_caption_cue(const char *s, size_t a, size_t b)
+ * "pictured right", "Photo:" ...?  One pass over its ASCII words;
+ * cue_len is from cue_lengths(). */
+static int has_caption_cue(const uint16_t cue_len[26], const char *s,
+                           size_t a, size_t b)
 {
     size_t i = a, prev_s = 0, prev_n = 0;
+    unsigned char c;
 
     while (i < b) {
         size_t ws, n;
@@ -550,6 +572,12 @@ static int has_caption_cue(const char *s, size_t a, size_t b)
             break;
         if (n > 12) {           /* longer than any cue word */
             prev_n = 0;
+            continue;
+        }
+        c = (unsigned char)(s[ws] | 0x20);       /* ASCII letters only */
+        if (!is_lower(c) || !((cue_len[c - 'a'] >> n) & 1u)) {
+            prev_s = ws;        /* in no list: only the word before */
+            prev_n = n;
             continue;
         }
         if (i < b && s[i] == ':' && in_list(s, ws, n, cue_labels))
@@ -584,7 +612,8 @@ static const char *const function_words[] = {
 
 /* A subheading: a short phrase in the body, capitalised, no terminal
  * punctuation, not ending in a function word, one sentence. */
-static int looks_like_heading(const char *s, size_t a, size_t b)
+static int looks_like_heading(const uint16_t cue_len[26], const char *s,
+                              size_t a, size_t b)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i, words = 0, letters = 0, lw_s = a, lw_n = 0, e = b, n;
@@ -620,7 +649,7 @@ static int looks_like_heading(const char *s, size_t a, size_t b)
         ;
     if (lw_n && in_list(s, lw_s, lw_n, function_words))
         return 0;
-    return !has_caption_cue(s, a, b);
+    return !has_caption_cue(cue_len, s, a, b);
 }
 
 /* Is s[i..b) starting with a capitalised word or a quote (a glued credit's
@@ -1573,7 +1602,7 @@ static int classify_body(np_article *a)
                 break;
         }
         cue = !ends_terminal(a->s, bl[i].start, bl[i].end) &&
-              has_caption_cue(a->s, bl[i].start, bl[i].end);
+              has_caption_cue(a->cue_len, a->s, bl[i].start, bl[i].end);
         if (a->tab[slot]) {
             /* a repeat: a caption, unless it is a short line such as a
              * list entry repeated in a table of fixtures; either way it
@@ -1590,7 +1619,7 @@ static int classify_body(np_article *a)
             bl[i].kind = NP_BLOCK_CAPTION;
         else if (i != first_body && i != last_body &&
                  !ends_terminal(a->s, bl[i].start, bl[i].end) &&
-                 looks_like_heading(a->s, bl[i].start, bl[i].end))
+                 looks_like_heading(a->cue_len, a->s, bl[i].start, bl[i].end))
             bl[i].kind = NP_BLOCK_HEADING;
     }
     unlist_headings(a);
