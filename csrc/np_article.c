@@ -313,6 +313,7 @@ struct np_article {
     size_t nsents, scap;
     size_t *tab;          /* open-addressing table, entries are index+1 */
     size_t tabcap;
+    int avx2;             /* np_scan_avx2(): scan with AVX2 */
     uint16_t cue_len[26]; /* see cue_lengths() */
 };
 
@@ -325,6 +326,7 @@ np_article *np_article_create(const np_article_rules *r)
     if (a == NULL)
         return NULL;
     a->r = r;
+    a->avx2 = np_scan_avx2();
     cue_lengths(a->cue_len);
     if (r->re) {
         a->sc = np_regex_scratch_create(r->re, 100000);
@@ -1770,7 +1772,7 @@ static int index_sentences(np_article *a, size_t blk)
 
     a->bsent[2 * blk] = a->nsents;
     while (i < y) {
-        i = np_next_stop(u, i, y, 0);
+        i = np_next_stop_with(u, i, y, 0, a->avx2);
         if (i >= y)
             break;
         if (u[i] == 0xE2 && !(i + 2 < y && u[i + 1] == 0x80 && u[i + 2] == 0xA6)) {

@@ -59,6 +59,7 @@ struct np_segmenter {
      * a word whose signature is missing is not in the table, and costs
      * no hash */
     uint64_t sig[SIG_BITS / 64];
+    int avx2;               /* np_scan_avx2(): scan with AVX2 */
 };
 
 /* the signature bit of a lower-cased word of n >= 1 bytes that begins
@@ -103,6 +104,7 @@ np_segmenter *np_segmenter_create(void)
     }
     for (i = 0; i < 128; i++)
         sg->ascii_cls[i] = (unsigned char)np_cp_class((uint32_t)i);
+    sg->avx2 = np_scan_avx2();
     return sg;
 }
 
@@ -777,7 +779,7 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
 
         if (!sc.list && !sc.bullet) {
             /* outside lists only the stop bytes matter: run to the next */
-            i = np_next_stop(sc.u, i, sc.len, 1);
+            i = np_next_stop_with(sc.u, i, sc.len, 1, sg->avx2);
             if (i >= sc.len)
                 break;
         }
