@@ -488,11 +488,33 @@ static const unsigned char token_sep[256] = {
     [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [0xA0] = 2,
 };
 
-/* Start of the white-space-delimited token that ends at i. */
+/* Start of the white-space-delimited token that ends at i.  With SSE2,
+ * while 16 bytes of the sentence remain before i, they are tested at once
+ * and the last separator among them (an 0xA0 only after 0xC2) is the
+ * answer; then, or otherwise, a byte at a time. */
 static size_t token_start(const scan *sc, size_t i)
 {
     const unsigned char *u = sc->u;
 
+#if defined(__SSE2__) && defined(__GNUC__)
+    while (i - sc->start >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)))));
+        while (m != 0) {
+            unsigned k = 31u - (unsigned)__builtin_clz(m);
+            size_t at = i - 16 + k;            /* the separator */
+            if (u[at] != 0xA0 || (at >= 1 && u[at - 1] == 0xC2))
+                return at + 1;
+            m &= ~(1u << k);
+        }
+        i -= 16;
+    }
+#endif
     while (i > sc->start) {
         unsigned k = token_sep[u[i - 1]];
         if (k == 1 || (k == 2 && i >= 2 && u[i - 2] == 0xC2))
