@@ -1689,20 +1689,26 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
     while (keyed < KEY_BYTES && y - i > 16) {
         unsigned char lanes[32];
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-        __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
-        __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
-                           : _mm_slli_si128(v, 1);
         /* signed bytes: 0x80..0xFF are negative, so 8 < c < 14 is 9..13 */
         __m128i sp = _mm_or_si128(
             _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
             _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
                           _mm_cmplt_epi8(v, _mm_set1_epi8(14))));
-        __m128i nb = _mm_or_si128(
-            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
-                          _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xA0))),
-            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
-                          _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2))));
-        unsigned keep = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(sp, nb)) & 0xFFFFu;
+        unsigned keep;
+
+        if (_mm_movemask_epi8(v) != 0) {
+            /* a byte >= 0x80, so maybe C2 A0: the NBSP test (needless,
+             * and skipped, in ASCII) */
+            __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
+            __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
+                               : _mm_slli_si128(v, 1);
+            sp = _mm_or_si128(sp, _mm_or_si128(
+                _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                              _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xA0))),
+                _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
+                              _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2)))));
+        }
+        keep = ~(unsigned)_mm_movemask_epi8(sp) & 0xFFFFu;
         _mm_storeu_si128((__m128i *)(void *)lanes, v);
         while (keep != 0 && keyed < KEY_BYTES) {
             unsigned at = (unsigned)__builtin_ctz(keep);
