@@ -103,6 +103,8 @@ struct np_article_rules {
     size_t npre, pre_cap;
     size_t *pre_idx;
     size_t pre_from[129];
+    pre_set pre_pair[128];    /* pre_pair[c]: the bytes a path lets follow
+                                 a first byte c */
     int pre_all;              /* a pattern was not analysed: test every line */
     int compiled;
 };
@@ -1237,8 +1239,20 @@ static int pre_index(np_article_rules *r)
     size_t k, c, total = 0, next[128];
 
     memset(r->pre_from, 0, sizeof r->pre_from);
+    memset(r->pre_pair, 0, sizeof r->pre_pair);
     if (r->pre_all || r->npre == 0)
         return NP_OK;
+    for (k = 0; k < r->npre; k++)
+        for (c = 0; c < 128; c++)
+            if (set_has(&r->pre[k].at[0], (unsigned char)c)) {
+                pre_set *f = &r->pre_pair[c];
+                if (r->pre[k].n == 1) {
+                    f->w[0] = f->w[1] = ~(uint64_t)0;
+                } else {
+                    f->w[0] |= r->pre[k].at[1].w[0];
+                    f->w[1] |= r->pre[k].at[1].w[1];
+                }
+            }
     for (k = 0; k < r->npre; k++)
         for (c = 0; c < 128; c++)
             if (set_has(&r->pre[k].at[0], (unsigned char)c)) {
@@ -1268,6 +1282,10 @@ static int pre_may_match(const np_article_rules *r, const char *s, size_t x,
 
     if (r->pre_all || n == 0)
         return 1;
+    /* most lines are turned away by their first two bytes */
+    if (n >= 2 && u[0] < 0x80 && u[1] < 0x80 &&
+        !set_has(&r->pre_pair[ascii_lower(u[0])], ascii_lower(u[1])))
+        return 0;
     for (i = 0; i < n; i++) {
         if (u[i] >= 0x80)
             return 1;
