@@ -10,8 +10,10 @@
  *             hard-wrapped (similar widths, lines ending mid-sentence)
  *             becomes one unit.
  *   kinds     title, boilerplate (one PCRE2 alternation, anchored at both
- *             ends of the line), headline, bullet, credit (an agency glued
- *             to the paragraph), exact repeats, cue captions, headings;
+ *             ends of the line, run only on the lines whose first bytes a
+ *             pattern can start with: see "Boilerplate pre-test"),
+ *             headline, bullet, credit (an agency glued to the
+ *             paragraph), exact repeats, cue captions, headings;
  *             everything else in the body is a paragraph for now.
  *   stitched  every body unit is cut into sentences (white space
  *             collapsed) and indexed by hash; a paragraph whose sentences

@@ -1,11 +1,11 @@
 /*
  * np_segment.c -- sentence boundaries in news text.
  *
- * One left-to-right pass.  np_next_stop (np_scan.h, 16 bytes at a time)
- * finds the bytes that can end a sentence (. ! ? … and line breaks);
- * everything else is skipped without a function call.  At each candidate
- * the rules look a few characters back (the word before the full stop) and
- * ahead (the next word), in this order:
+ * One left-to-right pass.  np_next_stop (np_scan.h, 16 bytes at a time,
+ * or 32 with AVX2) finds the bytes that can end a sentence (. ! ? … and
+ * line breaks); everything else is skipped a block at a time.  At each
+ * candidate the rules look a few characters back (the word before the
+ * full stop) and ahead (the next word), in this order:
  *
  *   decimals, URLs, e-mail   "3.5", "example.com", "jane.doe@x.org": no end
  *   glued sentences          "world.Today" (lower/digit . Upper lower): end
