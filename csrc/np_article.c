@@ -10,8 +10,10 @@
  *             hard-wrapped (similar widths, lines ending mid-sentence)
  *             becomes one unit.
  *   kinds     title, boilerplate (one PCRE2 alternation, anchored at both
- *             ends of the line), headline, bullet, credit (an agency glued
- *             to the paragraph), exact repeats, cue captions, headings;
+ *             ends of the line, run only on the lines whose first bytes a
+ *             pattern can start with: see "Boilerplate pre-test"),
+ *             headline, bullet, credit (an agency glued to the
+ *             paragraph), exact repeats, cue captions, headings;
  *             everything else in the body is a paragraph for now.
  *   stitched  every body unit is cut into sentences (white space
  *             collapsed) and indexed by hash; a paragraph whose sentences
@@ -67,6 +69,21 @@ const char *np_block_kind_name(int kind)
  * Rules
  *=====================================================================*/
 
+/* The boilerplate pre-test (see "Boilerplate pre-test" below): the byte
+ * sets that the first PRE_DEPTH characters of a match may take. */
+#define PRE_DEPTH 8
+#define PRE_MAX_PATHS 256     /* per pattern; more and it is not analysed */
+
+typedef struct pre_set {
+    uint64_t w[2];            /* ASCII bytes, letters lower-cased */
+} pre_set;
+
+typedef struct pre_path {
+    pre_set at[PRE_DEPTH];    /* at[0..n): one set per character; rest 0 */
+    size_t n;
+    int open;                 /* the pattern may go on after the n */
+} pre_path;
+
 struct np_article_rules {
     char *alts;                 /* "(*MARK:0)(?:p0)|(*MARK:1)(?:p1)|..." */
     size_t alts_len, alts_cap;
@@ -81,6 +98,16 @@ struct np_article_rules {
     np_regex *re;
     int *site_groups;
     size_t nsite;
+    /* pre-test: the paths of every pattern, and by the first byte
+     * (lower-cased ASCII) the paths whose first set holds it:
+     * pre_idx[pre_from[c] .. pre_from[c + 1]) */
+    pre_path *pre;
+    size_t npre, pre_cap;
+    size_t *pre_idx;
+    size_t pre_from[129];
+    pre_set pre_pair[128];    /* pre_pair[c]: the bytes a path lets follow
+                                 a first byte c */
+    int pre_all;              /* a pattern was not analysed: test every line */
     int compiled;
 };
 
@@ -98,6 +125,8 @@ void np_article_rules_free(np_article_rules *r)
     free(r->credit_off);
     free(r->credit_order);
     free(r->site_groups);
+    free(r->pre);
+    free(r->pre_idx);
     np_regex_free(r->re);
     free(r);
 }
@@ -112,6 +141,9 @@ static int append(char **buf, size_t *len, size_t *cap, const char *s,
     (*buf)[*len] = '\0';
     return NP_OK;
 }
+
+static int pre_add_pattern(np_article_rules *r, const char *pat, size_t len);
+static int pre_index(np_article_rules *r);
 
 int np_article_rules_add_boilerplate(np_article_rules *r, const char *pat,
                                      size_t len, size_t *erroffset,
@@ -133,7 +165,8 @@ int np_article_rules_add_boilerplate(np_article_rules *r, const char *pat,
              r->nboiler);
     if (append(&r->alts, &r->alts_len, &r->alts_cap, head, strlen(head)) ||
         append(&r->alts, &r->alts_len, &r->alts_cap, pat, len) ||
-        append(&r->alts, &r->alts_len, &r->alts_cap, ")", 1))
+        append(&r->alts, &r->alts_len, &r->alts_cap, ")", 1) ||
+        pre_add_pattern(r, pat, len) != NP_OK)
         return NP_ENOMEM;
     r->nboiler++;
     return NP_OK;
@@ -241,6 +274,8 @@ int np_article_rules_compile(np_article_rules *r, char *errmsg,
                 return NP_ENOMEM;
             r->site_groups[r->nsite++] = group;
         }
+        if (pre_index(r) != NP_OK)
+            return NP_ENOMEM;
     }
     r->compiled = 1;
     return NP_OK;
@@ -282,7 +317,11 @@ struct np_article {
     size_t nsents, scap;
     size_t *tab;          /* open-addressing table, entries are index+1 */
     size_t tabcap;
+    int avx2;             /* np_scan_avx2(): scan with AVX2 */
+    uint16_t cue_len[26]; /* see cue_lengths() */
 };
+
+static void cue_lengths(uint16_t cue_len[26]);
 
 np_article *np_article_create(const np_article_rules *r)
 {
@@ -291,6 +330,8 @@ np_article *np_article_create(const np_article_rules *r)
     if (a == NULL)
         return NULL;
     a->r = r;
+    a->avx2 = np_scan_avx2();
+    cue_lengths(a->cue_len);
     if (r->re) {
         a->sc = np_regex_scratch_create(r->re, 100000);
         if (a->sc == NULL) {
@@ -501,11 +542,29 @@ static const char *const cue_labels[] = {
     "left", "right", "top", "main", "below", "inset", NULL
 };
 
+/* cue_len[c - 'a']: bit n set when a word of cue_words, direction_words
+ * or cue_labels starts with letter c and has n bytes (all are shorter
+ * than 16), so that most words are dismissed without a list walk */
+static void cue_lengths(uint16_t cue_len[26])
+{
+    const char *const *const lists[] = { cue_words, direction_words, cue_labels };
+    const char *const *l;
+    size_t k;
+
+    memset(cue_len, 0, 26 * sizeof cue_len[0]);
+    for (k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        for (l = lists[k]; *l; l++)
+            cue_len[(*l)[0] - 'a'] |= (uint16_t)(1u << strlen(*l));
+}
+
 /* Does [a,b) hold a caption cue: "pictured", "(left)", ", above,",
- * "pictured right", "Photo:" ...?  One pass over its ASCII words. */
-static int has_caption_cue(const char *s, size_t a, size_t b)
+ * "pictured right", "Photo:" ...?  One pass over its ASCII words;
+ * cue_len is from cue_lengths(). */
+static int has_caption_cue(const uint16_t cue_len[26], const char *s,
+                           size_t a, size_t b)
 {
     size_t i = a, prev_s = 0, prev_n = 0;
+    unsigned char c;
 
     while (i < b) {
         size_t ws, n;
@@ -519,6 +578,12 @@ static int has_caption_cue(const char *s, size_t a, size_t b)
             break;
         if (n > 12) {           /* longer than any cue word */
             prev_n = 0;
+            continue;
+        }
+        c = (unsigned char)(s[ws] | 0x20);       /* ASCII letters only */
+        if (!is_lower(c) || !((cue_len[c - 'a'] >> n) & 1u)) {
+            prev_s = ws;        /* in no list: only the word before */
+            prev_n = n;
             continue;
         }
         if (i < b && s[i] == ':' && in_list(s, ws, n, cue_labels))
@@ -553,7 +618,8 @@ static const char *const function_words[] = {
 
 /* A subheading: a short phrase in the body, capitalised, no terminal
  * punctuation, not ending in a function word, one sentence. */
-static int looks_like_heading(const char *s, size_t a, size_t b)
+static int looks_like_heading(const uint16_t cue_len[26], const char *s,
+                              size_t a, size_t b)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i, words = 0, letters = 0, lw_s = a, lw_n = 0, e = b, n;
@@ -589,7 +655,7 @@ static int looks_like_heading(const char *s, size_t a, size_t b)
         ;
     if (lw_n && in_list(s, lw_s, lw_n, function_words))
         return 0;
-    return !has_caption_cue(s, a, b);
+    return !has_caption_cue(cue_len, s, a, b);
 }
 
 /* Is s[i..b) starting with a capitalised word or a quote (a glued credit's
@@ -631,6 +697,610 @@ static size_t credit_at(const np_article_rules *r, const char *s, size_t a,
         if (a + n == b ||
             glued_seam(s, a + n, b, !is_lower((unsigned char)name[n - 1])))
             return n;
+    }
+    return 0;
+}
+
+/*}====================================================================*/
+
+/*{====================================================================
+ * Boilerplate pre-test
+ *
+ * Most lines are not boilerplate, and the joined alternation takes about
+ * 1,600 instructions to say so.  So each pattern is also read here, once,
+ * into "paths": for each way a match can begin, the set of ASCII bytes
+ * (lower-cased) each of its first PRE_DEPTH characters may be.  A line
+ * whose first PRE_DEPTH bytes (or all, if fewer) are ASCII and follow no
+ * path of any pattern cannot match, and the regex is not run on it.
+ *
+ * The reading must never miss a match, so it over-approximates and gives
+ * up (PRE_GIVE_UP: every line goes to the regex) on whatever it does not
+ * know.  It knows: literal characters; . \d \w \s and escaped
+ * punctuation; classes of literals, ranges and \d \w \s (a negated
+ * class is every byte); groups (?: (?<name> (?P<name> (?'name' and ( with
+ * | inside; the quantifiers ? * + {n} {n,} {n,m}, lazy or possessive.
+ * \b \B ^ $ end a path early ("anything may follow"), which only lets
+ * more lines through.  Anything else -- option settings such as (?x),
+ * look-arounds, back-references, verbs, \Q, \x, \p -- gives up.
+ * Caseless matching (UTF + UCP): an ASCII letter also matches the other
+ * case, which lower-casing both sides covers, and the only non-ASCII
+ * characters that match ASCII ones are U+017F (long s) and U+212A (Kelvin
+ * sign); a line with a non-ASCII byte among the bytes looked at always
+ * goes to the regex, so a pattern character matters here only through the
+ * ASCII bytes it can match.
+ *=====================================================================*/
+
+#define PRE_GIVE_UP 1         /* a status beside NP_OK and NP_ENOMEM */
+#define PRE_INF ((size_t)-1)  /* no upper bound on repeats */
+
+typedef struct pre_list {
+    pre_path *v;
+    size_t n, cap;
+} pre_list;
+
+typedef struct pre_parser {
+    const unsigned char *p;   /* the pattern */
+    size_t i, n;
+} pre_parser;
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static void set_add(pre_set *st, unsigned char c)
+{
+    c = ascii_lower(c);
+    st->w[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+static void set_add_range(pre_set *st, unsigned char lo, unsigned char hi)
+{
+    unsigned c;
+
+    for (c = lo; c <= hi; c++)
+        set_add(st, (unsigned char)c);
+}
+
+static int set_has(const pre_set *st, unsigned char c)
+{
+    return (int)((st->w[c >> 6] >> (c & 63)) & 1u);
+}
+
+/* \d \w \s: their ASCII members */
+static void set_add_escape(pre_set *st, unsigned char e)
+{
+    if (e == 'd' || e == 'w')
+        set_add_range(st, '0', '9');
+    if (e == 'w') {
+        set_add_range(st, 'a', 'z');
+        set_add(st, '_');
+    }
+    if (e == 's') {
+        set_add_range(st, '\t', '\r');
+        set_add(st, ' ');
+    }
+}
+
+/* The ASCII bytes the non-ASCII character at p[i] matches caselessly; its
+ * length in *len (the lead byte and its continuation bytes). */
+static void set_add_utf8(pre_set *st, const pre_parser *ps, size_t i,
+                         size_t *len)
+{
+    const unsigned char *p = ps->p;
+    size_t n = 1;
+
+    while (i + n < ps->n && (p[i + n] & 0xC0) == 0x80)
+        n++;
+    if (n == 2 && p[i] == 0xC5 && p[i + 1] == 0xBF)
+        set_add(st, 's');                                  /* U+017F */
+    else if (n == 3 && p[i] == 0xE2 && p[i + 1] == 0x84 && p[i + 2] == 0xAA)
+        set_add(st, 'k');                                  /* U+212A */
+    *len = n;
+}
+
+static int path_equal(const pre_path *x, const pre_path *y)
+{
+    return x->n == y->n && x->open == y->open &&
+           memcmp(x->at, y->at, sizeof x->at) == 0;
+}
+
+/* Add path p to l, unless a set of it is empty (no ASCII text follows it:
+ * only a line the pre-test passes anyway can match) or l has it. */
+static int list_add(pre_list *l, const pre_path *p)
+{
+    size_t k;
+
+    for (k = 0; k < p->n; k++)
+        if (p->at[k].w[0] == 0 && p->at[k].w[1] == 0)
+            return NP_OK;
+    for (k = 0; k < l->n; k++)
+        if (path_equal(&l->v[k], p))
+            return NP_OK;
+    if (l->n == PRE_MAX_PATHS)
+        return PRE_GIVE_UP;
+    if (np_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(pre_path)) != NP_OK)
+        return NP_ENOMEM;
+    l->v[l->n++] = *p;
+    return NP_OK;
+}
+
+static int list_add_all(pre_list *l, const pre_list *from)
+{
+    size_t k;
+    int rc;
+
+    for (k = 0; k < from->n; k++)
+        if ((rc = list_add(l, &from->v[k])) != NP_OK)
+            return rc;
+    return NP_OK;
+}
+
+/* A list of one path: one set (st != NULL) or none; open or not. */
+static int list_one(pre_list *l, const pre_set *st, int open)
+{
+    pre_path p;
+
+    memset(&p, 0, sizeof p);
+    if (st != NULL)
+        p.at[p.n++] = *st;
+    p.open = open && p.n < PRE_DEPTH;
+    return list_add(l, &p);
+}
+
+/* out += every path of x followed, where x is open, by every path of y */
+static int list_concat(const pre_list *x, const pre_list *y, pre_list *out)
+{
+    size_t i, j, k;
+    int rc;
+
+    for (i = 0; i < x->n; i++) {
+        if (!x->v[i].open) {
+            if ((rc = list_add(out, &x->v[i])) != NP_OK)
+                return rc;
+            continue;
+        }
+        for (j = 0; j < y->n; j++) {
+            pre_path p = x->v[i];
+            for (k = 0; k < y->v[j].n && p.n < PRE_DEPTH; k++)
+                p.at[p.n++] = y->v[j].at[k];
+            p.open = y->v[j].open && p.n < PRE_DEPTH;
+            if ((rc = list_add(out, &p)) != NP_OK)
+                return rc;
+        }
+    }
+    return NP_OK;
+}
+
+/* out += atom repeated lo..hi times.  Past PRE_DEPTH repeats nothing new
+ * can show in the first PRE_DEPTH characters (an empty repeat adds
+ * nothing, a non-empty one at least a character), so the bounds are
+ * clipped; a closed path is emitted once, when it is first long enough. */
+static int list_repeat(const pre_list *atom, size_t lo, size_t hi,
+                       pre_list *out)
+{
+    pre_list cur = {0}, next = {0}, tmp;
+    size_t j, k, m;
+    int rc;
+
+    if (lo > PRE_DEPTH)
+        lo = PRE_DEPTH;
+    if (hi == PRE_INF || hi - lo > PRE_DEPTH)
+        hi = lo + PRE_DEPTH;
+    rc = list_one(&cur, NULL, 1);
+    for (j = 0; rc == NP_OK; j++) {
+        if (j >= lo) {
+            if ((rc = list_add_all(out, &cur)) != NP_OK)
+                break;
+            for (k = m = 0; k < cur.n; k++)
+                if (cur.v[k].open)
+                    cur.v[m++] = cur.v[k];
+            cur.n = m;
+        }
+        if (j == hi || cur.n == 0)
+            break;
+        next.n = 0;
+        rc = list_concat(&cur, atom, &next);
+        tmp = cur;
+        cur = next;
+        next = tmp;
+    }
+    free(cur.v);
+    free(next.v);
+    return rc;
+}
+
+static int pre_alt(pre_parser *ps, pre_list *out);
+
+/* Skip a group's name up to its closing byte; 0 when it is not a name. */
+static int skip_name(pre_parser *ps, unsigned char close)
+{
+    const unsigned char *p = ps->p;
+
+    if (ps->i >= ps->n || !(is_alnum(p[ps->i]) || p[ps->i] == '_') ||
+        is_digit(p[ps->i]))
+        return 0;
+    while (ps->i < ps->n && (is_alnum(p[ps->i]) || p[ps->i] == '_'))
+        ps->i++;
+    if (ps->i >= ps->n || p[ps->i] != close)
+        return 0;
+    ps->i++;
+    return 1;
+}
+
+/* A group, ps->i just after its "(". */
+static int pre_group(pre_parser *ps, pre_list *out)
+{
+    const unsigned char *p = ps->p;
+    int rc;
+
+    if (ps->i < ps->n && p[ps->i] == '*')
+        return PRE_GIVE_UP;                  /* (*VERB) */
+    if (ps->i < ps->n && p[ps->i] == '?') {
+        ps->i++;
+        if (ps->i < ps->n && p[ps->i] == ':')
+            ps->i++;
+        else if (ps->i < ps->n && p[ps->i] == '<') {
+            ps->i++;
+            if (!skip_name(ps, '>'))
+                return PRE_GIVE_UP;          /* (?<= (?<! */
+        } else if (ps->i + 1 < ps->n && p[ps->i] == 'P' && p[ps->i + 1] == '<') {
+            ps->i += 2;
+            if (!skip_name(ps, '>'))
+                return PRE_GIVE_UP;
+        } else if (ps->i < ps->n && p[ps->i] == '\'') {
+            ps->i++;
+            if (!skip_name(ps, '\''))
+                return PRE_GIVE_UP;
+        } else {
+            return PRE_GIVE_UP;              /* options, look-ahead, ... */
+        }
+    }
+    if ((rc = pre_alt(ps, out)) != NP_OK)
+        return rc;
+    if (ps->i >= ps->n || p[ps->i] != ')')
+        return PRE_GIVE_UP;
+    ps->i++;
+    return NP_OK;
+}
+
+/* One class member that can end a range: an ASCII literal or escaped
+ * punctuation (*c), or a non-ASCII character (*c = 0x80, its bytes
+ * skipped).  0 for anything else (\d, \x, ...), the position unmoved. */
+static int class_char(pre_parser *ps, unsigned char *c)
+{
+    const unsigned char *p = ps->p;
+    size_t len;
+    pre_set none;
+
+    if (ps->i >= ps->n)
+        return 0;
+    if (p[ps->i] == '\\') {
+        if (ps->i + 1 >= ps->n || p[ps->i + 1] >= 0x80 || is_alnum(p[ps->i + 1]))
+            return 0;
+        *c = p[ps->i + 1];
+        ps->i += 2;
+        return 1;
+    }
+    if (p[ps->i] >= 0x80) {
+        memset(&none, 0, sizeof none);
+        set_add_utf8(&none, ps, ps->i, &len);
+        ps->i += len;
+        *c = 0x80;
+        return 1;
+    }
+    *c = p[ps->i++];
+    return 1;
+}
+
+/* A character class, ps->i just after its "[". */
+static int pre_class(pre_parser *ps, pre_set *st)
+{
+    const unsigned char *p = ps->p;
+    int negated = 0, first = 1;
+    unsigned char lo, hi;
+    size_t at, len;
+
+    memset(st, 0, sizeof *st);
+    if (ps->i < ps->n && p[ps->i] == '^') {
+        negated = 1;
+        ps->i++;
+    }
+    for (;; first = 0) {
+        if (ps->i >= ps->n)
+            return PRE_GIVE_UP;
+        if (p[ps->i] == ']' && !first)
+            break;
+        if (p[ps->i] == '[' && ps->i + 1 < ps->n &&
+            (p[ps->i + 1] == ':' || p[ps->i + 1] == '.' || p[ps->i + 1] == '='))
+            return PRE_GIVE_UP;              /* [:alpha:] */
+        if (p[ps->i] == '\\' && ps->i + 1 < ps->n &&
+            (p[ps->i + 1] == 'd' || p[ps->i + 1] == 'w' || p[ps->i + 1] == 's')) {
+            set_add_escape(st, p[ps->i + 1]);
+            ps->i += 2;
+            if (ps->i + 1 < ps->n && p[ps->i] == '-' && p[ps->i + 1] != ']')
+                return PRE_GIVE_UP;          /* [\d-z] */
+            continue;
+        }
+        at = ps->i;
+        if (!class_char(ps, &lo))
+            return PRE_GIVE_UP;
+        if (ps->i + 1 < ps->n && p[ps->i] == '-' && p[ps->i + 1] != ']') {
+            ps->i++;
+            if (!class_char(ps, &hi))
+                return PRE_GIVE_UP;
+            if (lo >= 0x80 || hi >= 0x80)
+                set_add_range(st, 0, 0x7F);  /* may span ASCII: all of it */
+            else if (lo <= hi)
+                set_add_range(st, lo, hi);
+            continue;
+        }
+        if (lo < 0x80)
+            set_add(st, lo);
+        else
+            set_add_utf8(st, ps, at, &len);
+    }
+    ps->i++;
+    if (negated)
+        set_add_range(st, 0, 0x7F);
+    return NP_OK;
+}
+
+/* An atom without its quantifier. */
+static int pre_atom(pre_parser *ps, pre_list *out)
+{
+    const unsigned char *p = ps->p;
+    unsigned char c = p[ps->i], e;
+    pre_set st;
+    size_t len;
+    int rc;
+
+    memset(&st, 0, sizeof st);
+    switch (c) {
+    case '(':
+        ps->i++;
+        return pre_group(ps, out);
+    case '[':
+        ps->i++;
+        if ((rc = pre_class(ps, &st)) != NP_OK)
+            return rc;
+        return list_one(out, &st, 1);
+    case '.':
+        ps->i++;
+        set_add_range(&st, 0, 0x7F);
+        return list_one(out, &st, 1);
+    case '^': case '$':
+        ps->i++;
+        return list_one(out, NULL, 0);       /* anything may follow */
+    case '*': case '+': case '?': case '{':
+        return PRE_GIVE_UP;
+    case '\\':
+        if (ps->i + 1 >= ps->n)
+            return PRE_GIVE_UP;
+        e = p[ps->i + 1];
+        ps->i += 2;
+        if (e == 'd' || e == 'w' || e == 's') {
+            set_add_escape(&st, e);
+            return list_one(out, &st, 1);
+        }
+        if (e == 'b' || e == 'B')
+            return list_one(out, NULL, 0);
+        if (e >= 0x80 || is_alnum(e))
+            return PRE_GIVE_UP;
+        set_add(&st, e);
+        return list_one(out, &st, 1);
+    default:
+        if (c < 0x80) {
+            ps->i++;
+            set_add(&st, c);
+        } else {
+            set_add_utf8(&st, ps, ps->i, &len);
+            ps->i += len;
+        }
+        return list_one(out, &st, 1);
+    }
+}
+
+/* A decimal number of up to 4 digits at ps->i (larger ones count as
+ * 9999, which the repeat clips anyway); 0 if there is none. */
+static int pre_number(pre_parser *ps, size_t *v)
+{
+    size_t start = ps->i;
+
+    *v = 0;
+    while (ps->i < ps->n && is_digit(ps->p[ps->i])) {
+        if (*v < 1000)
+            *v = *v * 10 + (size_t)(ps->p[ps->i] - '0');
+        ps->i++;
+    }
+    return ps->i > start;
+}
+
+/* An atom and its quantifier, if any. */
+static int pre_item(pre_parser *ps, pre_list *out)
+{
+    const unsigned char *p = ps->p;
+    pre_list atom = {0};
+    size_t lo = 1, hi = 1;
+    int rc, quantified = 1;
+
+    rc = pre_atom(ps, &atom);
+    if (rc == NP_OK && ps->i < ps->n) {
+        switch (p[ps->i]) {
+        case '?': lo = 0; hi = 1; ps->i++; break;
+        case '*': lo = 0; hi = PRE_INF; ps->i++; break;
+        case '+': lo = 1; hi = PRE_INF; ps->i++; break;
+        case '{':
+            /* only the strict forms: anything else PCRE2 may read as a
+             * literal "{" */
+            ps->i++;
+            if (!pre_number(ps, &lo)) {
+                rc = PRE_GIVE_UP;
+                break;
+            }
+            hi = lo;
+            if (ps->i < ps->n && p[ps->i] == ',') {
+                ps->i++;
+                if (!pre_number(ps, &hi))
+                    hi = PRE_INF;
+            }
+            if (ps->i >= ps->n || p[ps->i] != '}')
+                rc = PRE_GIVE_UP;
+            ps->i++;
+            break;
+        default:
+            quantified = 0;
+        }
+        if (rc == NP_OK && quantified && ps->i < ps->n &&
+            (p[ps->i] == '?' || p[ps->i] == '+'))
+            ps->i++;                         /* lazy, possessive */
+    } else {
+        quantified = 0;
+    }
+    if (rc == NP_OK)
+        rc = quantified ? list_repeat(&atom, lo, hi, out)
+                        : list_add_all(out, &atom);
+    free(atom.v);
+    return rc;
+}
+
+/* One branch: items up to "|", ")" or the end. */
+static int pre_branch(pre_parser *ps, pre_list *out)
+{
+    pre_list cur = {0}, item = {0}, next = {0}, tmp;
+    int rc = list_one(&cur, NULL, 1);
+
+    while (rc == NP_OK && ps->i < ps->n && ps->p[ps->i] != '|' &&
+           ps->p[ps->i] != ')') {
+        item.n = next.n = 0;
+        if ((rc = pre_item(ps, &item)) != NP_OK ||
+            (rc = list_concat(&cur, &item, &next)) != NP_OK)
+            break;
+        tmp = cur;
+        cur = next;
+        next = tmp;
+    }
+    if (rc == NP_OK)
+        rc = list_add_all(out, &cur);
+    free(cur.v);
+    free(item.v);
+    free(next.v);
+    return rc;
+}
+
+/* Branches separated by "|", up to ")" or the end. */
+static int pre_alt(pre_parser *ps, pre_list *out)
+{
+    int rc;
+
+    for (;;) {
+        if ((rc = pre_branch(ps, out)) != NP_OK)
+            return rc;
+        if (ps->i >= ps->n || ps->p[ps->i] != '|')
+            return NP_OK;
+        ps->i++;
+    }
+}
+
+/* Add the paths of pattern pat[0..len) to r, or note that it cannot be
+ * read (r->pre_all). */
+static int pre_add_pattern(np_article_rules *r, const char *pat, size_t len)
+{
+    pre_parser ps = {(const unsigned char *)pat, 0, len};
+    pre_list l = {0};
+    size_t k;
+    int rc;
+
+    if (r->pre_all)
+        return NP_OK;
+    rc = pre_alt(&ps, &l);
+    if (rc == NP_OK && ps.i != len)
+        rc = PRE_GIVE_UP;                    /* an unbalanced ")" */
+    for (k = 0; rc == NP_OK && k < l.n; k++) {
+        if (l.v[k].n == 0) {
+            rc = PRE_GIVE_UP;                /* any line may match */
+            break;
+        }
+        if (np_grow((void **)&r->pre, &r->pre_cap, r->npre + 1,
+                    sizeof(pre_path)) != NP_OK)
+            rc = NP_ENOMEM;
+        else
+            r->pre[r->npre++] = l.v[k];
+    }
+    free(l.v);
+    if (rc == PRE_GIVE_UP) {
+        r->pre_all = 1;
+        rc = NP_OK;
+    }
+    return rc;
+}
+
+/* Index the paths by the bytes of their first set. */
+static int pre_index(np_article_rules *r)
+{
+    size_t k, c, total = 0, next[128];
+
+    memset(r->pre_from, 0, sizeof r->pre_from);
+    memset(r->pre_pair, 0, sizeof r->pre_pair);
+    if (r->pre_all || r->npre == 0)
+        return NP_OK;
+    for (k = 0; k < r->npre; k++)
+        for (c = 0; c < 128; c++)
+            if (set_has(&r->pre[k].at[0], (unsigned char)c)) {
+                pre_set *f = &r->pre_pair[c];
+                if (r->pre[k].n == 1) {
+                    f->w[0] = f->w[1] = ~(uint64_t)0;
+                } else {
+                    f->w[0] |= r->pre[k].at[1].w[0];
+                    f->w[1] |= r->pre[k].at[1].w[1];
+                }
+            }
+    for (k = 0; k < r->npre; k++)
+        for (c = 0; c < 128; c++)
+            if (set_has(&r->pre[k].at[0], (unsigned char)c)) {
+                r->pre_from[c + 1]++;
+                total++;
+            }
+    for (c = 1; c < 129; c++)
+        r->pre_from[c] += r->pre_from[c - 1];
+    r->pre_idx = malloc((total ? total : 1) * sizeof(size_t));
+    if (r->pre_idx == NULL)
+        return NP_ENOMEM;
+    memcpy(next, r->pre_from, sizeof next);
+    for (k = 0; k < r->npre; k++)
+        for (c = 0; c < 128; c++)
+            if (set_has(&r->pre[k].at[0], (unsigned char)c))
+                r->pre_idx[next[c]++] = k;
+    return NP_OK;
+}
+
+/* May some pattern match [x,y)?  0 only when none can. */
+static int pre_may_match(const np_article_rules *r, const char *s, size_t x,
+                         size_t y)
+{
+    const unsigned char *u = (const unsigned char *)s + x;
+    unsigned char w[PRE_DEPTH];
+    size_t n = y - x < PRE_DEPTH ? y - x : PRE_DEPTH, i, k;
+
+    if (r->pre_all || n == 0)
+        return 1;
+    /* most lines are turned away by their first two bytes */
+    if (n >= 2 && u[0] < 0x80 && u[1] < 0x80 &&
+        !set_has(&r->pre_pair[ascii_lower(u[0])], ascii_lower(u[1])))
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (u[i] >= 0x80)
+            return 1;
+        w[i] = ascii_lower(u[i]);
+    }
+    for (k = r->pre_from[w[0]]; k < r->pre_from[w[0] + 1]; k++) {
+        const pre_path *p = &r->pre[r->pre_idx[k]];
+        if (p->n > n)
+            continue;
+        for (i = 1; i < p->n && set_has(&p->at[i], w[i]); i++)
+            ;
+        if (i == p->n)
+            return 1;
     }
     return 0;
 }
@@ -730,7 +1400,8 @@ static int match_boilerplate(np_article *a, size_t x, size_t y, int *rule,
     size_t k;
     int rc;
 
-    if (r->re == NULL || y - x > BOILER_MAX_LINE)
+    if (r->re == NULL || y - x > BOILER_MAX_LINE ||
+        !pre_may_match(r, a->s, x, y))
         return 0;
     rc = np_regex_match(r->re, a->sc, a->s, y, x, 0);
     if (rc <= 0)
@@ -953,7 +1624,7 @@ static int classify_body(np_article *a)
                 break;
         }
         cue = !ends_terminal(a->s, bl[i].start, bl[i].end) &&
-              has_caption_cue(a->s, bl[i].start, bl[i].end);
+              has_caption_cue(a->cue_len, a->s, bl[i].start, bl[i].end);
         if (a->tab[slot]) {
             /* a repeat: a caption, unless it is a short line such as a
              * list entry repeated in a table of fixtures; either way it
@@ -970,7 +1641,7 @@ static int classify_body(np_article *a)
             bl[i].kind = NP_BLOCK_CAPTION;
         else if (i != first_body && i != last_body &&
                  !ends_terminal(a->s, bl[i].start, bl[i].end) &&
-                 looks_like_heading(a->s, bl[i].start, bl[i].end))
+                 looks_like_heading(a->cue_len, a->s, bl[i].start, bl[i].end))
             bl[i].kind = NP_BLOCK_HEADING;
     }
     unlist_headings(a);
@@ -1018,41 +1689,58 @@ static inline size_t collapsible(const char *s, size_t i, size_t end)
 }
 
 /* The first KEY_BYTES bytes of [x,y) that collapsible() does not skip,
- * into head; returns how many there are.  A byte is skipped when it is
- * ASCII white space, a C2 with A0 after it (before y), or an A0 after
- * such a C2 (from x on): what a left-to-right walk with collapsible()
- * skips.  With SSE2, 16 bytes are classified at a time while 17 remain
- * before y (the lane after the last one is read for the C2 test); the
- * rest a byte at a time, without a branch per byte (a skipped byte is
- * written, then overwritten). */
+ * into head, then 16 zero bytes; returns how many there
+ * are.  A byte is skipped when it is ASCII white space, a C2 with A0
+ * after it (before y), or an A0 after such a C2 (from x on): what a
+ * left-to-right walk with collapsible() skips.  With SSE2, 16 bytes are
+ * classified at a time while 17 remain before y (the lane after the last
+ * one is read for the C2 test), and each run of kept bytes (a word) is
+ * copied with one 16-byte move rather than a byte at a time: the bytes
+ * copied past the run are overwritten by the next run or by the zeros,
+ * which is why head has KEY_BYTES + 16 bytes.  The rest a byte at a
+ * time, without a branch per byte (a skipped byte is written, then
+ * overwritten). */
 static size_t key_head(const unsigned char *u, size_t x, size_t y,
-                       unsigned char head[KEY_BYTES + 1])
+                       unsigned char head[KEY_BYTES + 16])
 {
     size_t i = x, keyed = 0;
 
 #if defined(__SSE2__) && defined(__GNUC__)
     while (keyed < KEY_BYTES && y - i > 16) {
+        unsigned char lanes[32];
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-        __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
-        __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
-                           : _mm_slli_si128(v, 1);
         /* signed bytes: 0x80..0xFF are negative, so 8 < c < 14 is 9..13 */
         __m128i sp = _mm_or_si128(
             _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
             _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
                           _mm_cmplt_epi8(v, _mm_set1_epi8(14))));
-        __m128i nb = _mm_or_si128(
-            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
-                          _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xA0))),
-            _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
-                          _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2))));
-        unsigned keep = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(sp, nb)) & 0xFFFFu;
+        unsigned keep;
+
+        if (_mm_movemask_epi8(v) != 0) {
+            /* a byte >= 0x80, so maybe C2 A0: the NBSP test (needless,
+             * and skipped, in ASCII) */
+            __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
+            __m128i pv = i > x ? _mm_loadu_si128((const __m128i *)(const void *)(u + i - 1))
+                               : _mm_slli_si128(v, 1);
+            sp = _mm_or_si128(sp, _mm_or_si128(
+                _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                              _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xA0))),
+                _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)),
+                              _mm_cmpeq_epi8(pv, _mm_set1_epi8((char)0xC2)))));
+        }
+        keep = ~(unsigned)_mm_movemask_epi8(sp) & 0xFFFFu;
+        _mm_storeu_si128((__m128i *)(void *)lanes, v);
         while (keep != 0 && keyed < KEY_BYTES) {
-            head[keyed++] = u[i + (size_t)__builtin_ctz(keep)];
-            keep &= keep - 1;
+            unsigned at = (unsigned)__builtin_ctz(keep);
+            unsigned run = (unsigned)__builtin_ctz(~keep >> at);
+            memcpy(head + keyed, lanes + at, 16);
+            keyed += run;
+            keep &= ~0u << (at + run);
         }
         i += 16;
     }
+    if (keyed > KEY_BYTES)
+        keyed = KEY_BYTES;
 #endif
     for (; i < y && keyed < KEY_BYTES; i++) {
         unsigned c = u[i];
@@ -1064,7 +1752,7 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
         head[keyed] = (unsigned char)c;
         keyed += !skip;
     }
-    head[keyed] = 0;
+    memset(head + keyed, 0, 16);
     return keyed;
 }
 
@@ -1073,7 +1761,7 @@ static size_t key_head(const unsigned char *u, size_t x, size_t y,
 static int add_sentence(np_article *a, size_t blk, size_t x, size_t y)
 {
     const unsigned char *u = (const unsigned char *)a->s;
-    unsigned char head[KEY_BYTES + 1] = {0};
+    unsigned char head[KEY_BYTES + 16];
     sentence *st;
     uint64_t w0, w1, h;
     size_t keyed;
@@ -1110,7 +1798,7 @@ static int index_sentences(np_article *a, size_t blk)
 
     a->bsent[2 * blk] = a->nsents;
     while (i < y) {
-        i = np_next_stop(u, i, y, 0);
+        i = np_next_stop_with(u, i, y, 0, a->avx2);
         if (i >= y)
             break;
         if (u[i] == 0xE2 && !(i + 2 < y && u[i + 1] == 0x80 && u[i + 2] == 0xA6)) {

@@ -1,11 +1,11 @@
 /*
  * np_segment.c -- sentence boundaries in news text.
  *
- * One left-to-right pass.  np_next_stop (np_scan.h, 16 bytes at a time)
- * finds the bytes that can end a sentence (. ! ? … and line breaks);
- * everything else is skipped without a function call.  At each candidate
- * the rules look a few characters back (the word before the full stop) and
- * ahead (the next word), in this order:
+ * One left-to-right pass.  np_next_stop (np_scan.h, 16 bytes at a time,
+ * or 32 with AVX2) finds the bytes that can end a sentence (. ! ? … and
+ * line breaks); everything else is skipped a block at a time.  At each
+ * candidate the rules look a few characters back (the word before the
+ * full stop) and ahead (the next word), in this order:
  *
  *   decimals, URLs, e-mail   "3.5", "example.com", "jane.doe@x.org": no end
  *   glued sentences          "world.Today" (lower/digit . Upper lower): end
@@ -59,6 +59,7 @@ struct np_segmenter {
      * a word whose signature is missing is not in the table, and costs
      * no hash */
     uint64_t sig[SIG_BITS / 64];
+    int avx2;               /* np_scan_avx2(): scan with AVX2 */
 };
 
 /* the signature bit of a lower-cased word of n >= 1 bytes that begins
@@ -103,6 +104,7 @@ np_segmenter *np_segmenter_create(void)
     }
     for (i = 0; i < 128; i++)
         sg->ascii_cls[i] = (unsigned char)np_cp_class((uint32_t)i);
+    sg->avx2 = np_scan_avx2();
     return sg;
 }
 
@@ -216,17 +218,20 @@ static const unsigned char stop_byte[256] = {
     ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1, ['\r'] = 1, [0xE2] = 1,
 };
 
-/* np_space_len(s, len, i) with ASCII answered here: space, tab, LF, VT,
- * FF, CR; only the lead bytes of non-ASCII spaces go to np_space_len */
+/* 1: ASCII white space (space, tab, LF, VT, FF, CR); 2: a lead byte of
+ * a non-ASCII space (NBSP, U+1680, U+2000..., U+3000, U+FEFF), which
+ * np_space_len decides */
+static const unsigned char space_kind[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+    [0xC2] = 2, [0xE1] = 2, [0xE2] = 2, [0xE3] = 2, [0xEF] = 2,
+};
+
+/* np_space_len(s, len, i) with ASCII answered here (one table look-up) */
 static inline size_t space_len(const char *s, size_t len, size_t i)
 {
-    unsigned char c = (unsigned char)s[i];
+    unsigned k = space_kind[(unsigned char)s[i]];
 
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
-    if (c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF)
-        return 0;
-    return np_space_len(s, len, i);
+    return k < 2 ? k : np_space_len(s, len, i);
 }
 
 static size_t space_at(const scan *sc, size_t i)
@@ -392,6 +397,18 @@ static size_t marker_at(const scan *sc, size_t i, int *style, int *alpha,
     return j - i;
 }
 
+/* the first bytes of a bullet, a dash or star item, or a list marker */
+static const unsigned char may_open_item[256] = {
+    [0xE2] = 1, ['-'] = 1, ['*'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 /* Start a sentence at sc->start: note a leading bullet or list marker and
  * return where scanning resumes (after the marker, whose full stop is not
  * a sentence end). */
@@ -404,6 +421,11 @@ static size_t begin_sentence(scan *sc)
 
     sc->list = 0;
     sc->bullet = 0;
+    /* most sentences open with a capital or a quote, where neither a
+     * bullet (0xE2...), "-", "*" nor a list marker (a digit or a
+     * lower-case letter) can be */
+    if (i >= sc->len || !may_open_item[sc->u[i]])
+        return i;
     if ((n = bullet_char_at(sc, i, &cp)) > 0) {
         sc->bullet = cp;
         i = skip_space(sc, i + n);
@@ -460,15 +482,42 @@ static int emit(scan *sc, size_t end)
  * Rules
  *=====================================================================*/
 
-/* Start of the white-space-delimited token that ends at i. */
+/* 1: a byte that ends a token (space, tab, LF, CR); 2: 0xA0, which does
+ * when it follows 0xC2 (NBSP) */
+static const unsigned char token_sep[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [0xA0] = 2,
+};
+
+/* Start of the white-space-delimited token that ends at i.  With SSE2,
+ * while 16 bytes of the sentence remain before i, they are tested at once
+ * and the last separator among them (an 0xA0 only after 0xC2) is the
+ * answer; then, or otherwise, a byte at a time. */
 static size_t token_start(const scan *sc, size_t i)
 {
     const unsigned char *u = sc->u;
 
+#if defined(__SSE2__) && defined(__GNUC__)
+    while (i - sc->start >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xA0)))));
+        while (m != 0) {
+            unsigned k = 31u - (unsigned)__builtin_clz(m);
+            size_t at = i - 16 + k;            /* the separator */
+            if (u[at] != 0xA0 || (at >= 1 && u[at - 1] == 0xC2))
+                return at + 1;
+            m &= ~(1u << k);
+        }
+        i -= 16;
+    }
+#endif
     while (i > sc->start) {
-        unsigned char c = u[i - 1];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-            (c == 0xA0 && i >= 2 && u[i - 2] == 0xC2))
+        unsigned k = token_sep[u[i - 1]];
+        if (k == 1 || (k == 2 && i >= 2 && u[i - 2] == 0xC2))
             break;
         i--;
     }
@@ -752,7 +801,7 @@ int np_sentences(const np_segmenter *sg, const char *s, size_t len,
 
         if (!sc.list && !sc.bullet) {
             /* outside lists only the stop bytes matter: run to the next */
-            i = np_next_stop(sc.u, i, sc.len, 1);
+            i = np_next_stop_with(sc.u, i, sc.len, 1, sg->avx2);
             if (i >= sc.len)
                 break;
         }

@@ -252,6 +252,33 @@ describe("np.parse block kinds", function()
     assert.are.equal("paragraph", np.parse("T\n\nListen to the Harbour podcast\n").blocks[2].kind)
   end)
 
+  it("finds boilerplate the pre-test must not skip", function()
+    -- np_article.c reads each pattern into the bytes a match can start
+    -- with and runs the regex only on lines that fit; these lines fit only
+    -- through case, the Kelvin sign and long s (in the text or in the
+    -- pattern), classes and repeats
+    local opts = { boilerplate = { "kilo(?:gram)?s? sold", "stop here[.!]*",
+                                   "[0-9]{2,3} ?pcs", "\u{17F}ign in",
+                                   "[\u{212A}]eep out" } }
+    local function kind(line, o)
+      return np.parse("T\n\nA first paragraph.\n\n" .. line .. "\n", o).blocks[3].kind
+    end
+    for line, want in pairs({
+      ["KILOGRAMS SOLD"] = "boilerplate", ["\u{212A}ilos sold"] = "boilerplate",
+      ["\u{17F}top here!"] = "boilerplate", ["Stop Here"] = "boilerplate",
+      ["SIGN IN"] = "boilerplate", ["keep out"] = "boilerplate",
+      ["12pcs"] = "boilerplate", ["123 PCS"] = "boilerplate",
+      ["1 pcs"] = "paragraph", ["kilo sol"] = "paragraph", ["stop hereby."] = "paragraph",
+    }) do
+      assert.are.equal(want, kind(line, opts), line)
+    end
+    -- a pattern it cannot read ((?x) makes the spaces insignificant) sends
+    -- every line to the regex
+    opts = { boilerplate = { "\u{17F}ign in", "(?x) z z z top" } }
+    assert.are.equal("boilerplate", kind("zzztop", opts))
+    assert.are.equal("boilerplate", kind("SIGN IN", opts))
+  end)
+
   it("raises a clear error for an invalid extra pattern", function()
     assert.has_error(function() np.parse("T", { boilerplate = { "a(b" } }) end)
     local ok, err = pcall(np.parse, "T", { boilerplate = { "a(b" } })

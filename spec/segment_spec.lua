@@ -166,6 +166,21 @@ describe("np.sentences", function()
     assert.are.same({ "Nul\0here.", "And\0 there." }, texts("Nul\0here. And\0 there."))
   end)
 
+  it("finds the word before a stop across tabs, NBSP and long tokens", function()
+    -- np_segment.c looks 16 bytes back at a time for the word's start; a
+    -- lone 0xA0 (no 0xC2 before it) does not end a word
+    assert.are.same({ "Shares in the oil giant Exxonmobil\u{A0}Inc.", "It rose by 5% on the news today." },
+      texts("Shares in the oil giant Exxonmobil\u{A0}Inc. It rose by 5% on the news today."))
+    assert.are.same({ "Shares of the oil company ExxonmobilExxonmobilExxonmobil\u{A0}Inc.", "It rose by 5%." },
+      texts("Shares of the oil company ExxonmobilExxonmobilExxonmobil\u{A0}Inc. It rose by 5%."))
+    assert.are.same({ "The talks were chaired by Prof\u{A0}J. Smith of the University.", "He said no." },
+      texts("The talks were chaired by Prof\u{A0}J. Smith of the University. He said no."))
+    assert.are.same({ "A byte \xA0Mr.", "Smith went to town and then he left.", "After that, nothing." },
+      texts("A byte \xA0Mr. Smith went to town and then he left. After that, nothing."))
+    assert.are.same({ "Tabs\tand\tmore\ttabs\tbefore\tthe\tword\tInc.", "It rose sharply in trading today." },
+      texts("Tabs\tand\tmore\ttabs\tbefore\tthe\tword\tInc. It rose sharply in trading today."))
+  end)
+
   it("raises for a non-string", function()
     assert.has_error(function() np.sentences(nil) end,
       "newsparse.sentences: text must be a string, got nil")
