@@ -961,10 +961,11 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             tok *nx = &t[j + 1];
             if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
                 j++;
-            } else if (is_word(nx) && j + 2 < hi &&
+            } else if (is_word(nx) && j + 2 < hi && cap_word(sc, &t[j + 2]) &&
                        (classes_of(d, s, nx) & NP_EW_CONNECTOR) &&
-                       cap_word(sc, &t[j + 2]) && joined(s, &t[j], nx) &&
-                       joined(s, nx, &t[j + 2])) {
+                       joined(s, &t[j], nx) && joined(s, nx, &t[j + 2])) {
+                /* the capital after nx first: most words after a name
+                 * are followed by none, and then cost no look-up */
                 j += 2;
             } else {
                 break;
