@@ -373,6 +373,9 @@ struct np_entity_scratch {
     size_t *capk;                /* the tokens that start with a capital, in
                                     order: the only ones that can open a name */
     size_t ncapk, capkcap;
+    uint64_t *bits;              /* the word bytes of the sentence being
+                                    read (np_token_bits) */
+    size_t bitscap;
     size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
     size_t fccap;
     np_span *taken;              /* matches kept in this sentence, sorted */
@@ -410,6 +413,7 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->t);
     free(sc->first_tok);
     free(sc->capk);
+    free(sc->bits);
     free(sc->first_cap);
     free(sc->taken);
     free(sc->merge);
@@ -1060,37 +1064,114 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* the token at or after *pos of s[0..to) by the general loop (an ASCII
+ * word that may go on, a number, a run of marks, a byte >= 0x80, blanks
+ * other than one space), out of line so that read_tokens' own loop keeps
+ * its values in registers */
+static NP_NOINLINE int general_token(const char *s, size_t to, size_t *pos,
+                                     np_token *tk, const uint64_t *w, size_t from)
+{
+    np_token_bits bits;
+
+    bits.w = w;
+    bits.from = from;
+    return np_next_token_inline(s, to, pos, tk, &bits);
+}
+
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
- * sc->capk).  The tokenizer's loop is inlined here and each token is made
- * in place: a token holds at least one byte, so room for to - from more
- * tokens (and capitals), made once, is enough. */
-static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
-                       size_t to)
+ * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
+ * read off the sentence's np_token_bits) and a one-byte mark are made in
+ * place, as np_next_token_inline's fast paths make them; every other token
+ * comes from general_token, which starts where the fast paths stopped (a
+ * token depends on no state but where it starts).  A token holds at least
+ * one byte, so room for to - from more tokens (and capitals), made once,
+ * is enough. */
+static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
+                                   size_t from, size_t to)
 {
-    size_t pos = from, n = sc->nt, nc = sc->ncapk;
-    np_token tk;
-    np_token_window win = NP_TOKEN_WINDOW_NONE;
+    const char *u = s + from;   /* the sentence, u[0..len); i and r count
+                                   from its start */
+    size_t len = to - from, i = 0, r, n = sc->nt, nc = sc->ncapk, *capk;
+    size_t nbits = np_token_bits_len(len);
+    const uint64_t *w;
     tok *t;
 
-    if ((n + (to - from) + 1 > sc->tcap &&
-         np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK) ||
-        (nc + (to - from) + 1 > sc->capkcap &&
-         np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
-                 sizeof *sc->capk) != NP_OK))
+    if ((n + len + 1 > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, n + len + 1, sizeof *sc->t) != NP_OK) ||
+        (nc + len + 1 > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, nc + len + 1, sizeof *sc->capk) != NP_OK) ||
+        (nbits > sc->bitscap &&
+         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK))
         return NP_ENOMEM;
+    np_token_bits_make(s, from, to, sc->bits);
+    w = sc->bits;
     t = sc->t + n;
-    while (np_next_token_inline(s, to, &pos, &tk, &win)) {
-        t->start = tk.start;
-        t->end = tk.end;
-        t->kind = tk.kind;
-        t->form = tk.form;
-        t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+    capk = sc->capk;
+    /* the one space before most tokens is skipped after the token before
+     * (np_next_token_inline skips it first thing) */
+    if (len > 0 && u[0] == ' ')
+        i = 1;
+    while (i < len) {
+        unsigned c = np_token_byte_class[(unsigned char)u[i]];
+        unsigned char kind = NP_TOK_WORD;
+        int fast = 0;
+        if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+            r = np_token_bits_end(w, i + 1);
+            /* as np_next_token_inline: a word, or digits only with no
+             * "1,000" to join and no full stop */
+            fast = np_token_plain_stop(u, len, r) &&
+                   (c == NP_B_ALPHA ||
+                    (np_token_all_digits(u, i, r) &&
+                     (r >= len || (u[r] != '.' &&
+                                   !(u[r] == ',' && r + 1 < len &&
+                                     u[r + 1] >= '0' && u[r + 1] <= '9')))));
+            kind = c == NP_B_ALPHA ? NP_TOK_WORD : NP_TOK_NUMBER;
+        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
+            kind = c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
+            r = i + 1;
+            fast = 1;
+        } else if (c == NP_B_RUN) {
+            /* as np_next_token_inline: a run of "!" and "?" mixed, else
+             * of one mark */
+            unsigned char m = (unsigned char)u[i];
+            kind = NP_TOK_PUNCT;
+            r = i + 1;
+            if (m == '!' || m == '?')
+                while (r < len && (u[r] == '!' || u[r] == '?'))
+                    r++;
+            else
+                while (r < len && (unsigned char)u[r] == m)
+                    r++;
+            fast = 1;
+        }
+        if (fast) {
+            /* one ASCII byte opens the token: a capital is A-Z */
+            t->start = from + i;
+            t->end = from + r;
+            t->kind = kind;
+            t->form = NP_FORM_PLAIN;
+            t->cap = (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u);
+        } else {
+            np_token tk;
+            size_t pos = from + i;
+            if (!general_token(s, to, &pos, &tk, w, from))
+                break;
+            t->start = tk.start;
+            t->end = tk.end;
+            t->kind = tk.kind;
+            t->form = tk.form;
+            t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
+            r = pos - from;
+        }
         t->looked = 0;
         if (t->cap)
-            sc->capk[nc++] = n;
+            capk[nc++] = n;
         t++;
         n++;
+        i = r;
+        if (i < len && u[i] == ' ')
+            i++;
     }
     sc->nt = n;
     sc->ncapk = nc;

@@ -407,6 +407,40 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
     return 1;
 }
 
+/* np_token_bits_make: see np_token.h.  Sixteen bytes a step with SSE2,
+ * the last step the sixteen bytes that end at to (its bits shifted down to
+ * the bytes not yet made); eight a step elsewhere with np_swar_word, whose
+ * high bit per byte a multiply gathers into eight bits; the rest a byte at
+ * a time. */
+void np_token_bits_make(const char *s, size_t from, size_t to, uint64_t *w)
+{
+    size_t n = to - from, j = 0;
+
+    s += from;
+    memset(w, 0, np_token_bits_len(n) * sizeof *w);
+#if defined(__SSE2__) && defined(__GNUC__)
+    for (; n - j >= 16; j += 16)
+        w[j / 64] |= (uint64_t)np_token_word_mask16(s + j) << (j % 64);
+    if (j < n && n >= 16) {
+        w[j / 64] |= (uint64_t)(np_token_word_mask16(s + n - 16) >> (16 - (n - j)))
+                     << (j % 64);
+        return;
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; n - j >= 8; j += 8) {
+        uint64_t v;
+        memcpy(&v, s + j, 8);
+        /* bit 8i of v >> 7 is byte i's; the multiply moves it to bit 56 + i */
+        v = ((np_swar_word(v) >> 7) * UINT64_C(0x0102040810204080)) >> 56;
+        w[j / 64] |= v << (j % 64);
+    }
+#endif
+    for (; j < n; j++)
+        if (np_ascii_word[(unsigned char)s[j]])
+            w[j / 64] |= (uint64_t)1 << (j % 64);
+}
+
 int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)
 {
     return np_next_token_inline(s, len, pos, tok, NULL);
