@@ -730,14 +730,13 @@ static inline int cap_word(const np_entity_scratch *sc, const tok *t)
            !taken_overlaps(sc, t->start, t->end);
 }
 
-/* the longest role (up to three words) ending at token r, its first token
- * not before lo; the entry and its first token, or -1.  With honorifics:
- * a one-word honorific counts too. */
-static long role_ending(const np_discoverer *d, const char *s, tok *t,
-                        size_t r, size_t lo, int honorific, size_t *from)
+/* role_ending past its first test: c, token r's classes, has a class of
+ * a role's last word */
+static NP_NOINLINE long role_ending_of(const np_discoverer *d, const char *s,
+                                       tok *t, size_t r, size_t lo,
+                                       int honorific, size_t *from, unsigned c)
 {
     long e;
-    unsigned c = classes_of(d, s, &t[r]);
 
     if ((c & EW_ROLE_TAIL) && r >= lo + 2 && (e = role_words(d, s, t, r - 2, r)) >= 0) {
         *from = r - 2;
@@ -752,6 +751,20 @@ static long role_ending(const np_discoverer *d, const char *s, tok *t,
         return (long)t[r].low_id;
     }
     return -1;
+}
+
+/* the longest role (up to three words) ending at token r, its first token
+ * not before lo; the entry and its first token, or -1.  With honorifics:
+ * a one-word honorific counts too.  Inline: most words end no role, which
+ * their classes say without a call */
+static inline long role_ending(const np_discoverer *d, const char *s, tok *t,
+                               size_t r, size_t lo, int honorific, size_t *from)
+{
+    unsigned c = classes_of(d, s, &t[r]);
+
+    if (!(c & (EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC)))
+        return -1;
+    return role_ending_of(d, s, t, r, lo, honorific, from, c);
 }
 
 /* role_before: the role or honorific in the word tokens just before
