@@ -105,7 +105,7 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  * "Helen" (a first name, looked up exactly) sits where "helen" would.  So
  * one probe, for a word's lower-cased form, meets both the key equal to
  * the word as written and the one equal to its lower-cased form
- * (find_both), and a word whose lower-cased signature is missing is
+ * (look_up), and a word whose lower-cased signature is missing is
  * neither.
  */
 /* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
@@ -183,21 +183,6 @@ static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
         if (want == 0)
             return;
     }
-}
-
-/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low
- * (-1 for none), in one probe */
-static void find_both(const np_discoverer *d, const char *s, size_t n,
-                      long *exact, long *low)
-{
-    uint64_t w, wl;
-    uint32_t h;
-
-    *exact = *low = -1;
-    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
-        return;
-    h = word_key(s, n, &w, &wl);
-    probe(d, h, w, wl, s, n, FIND_EXACT | FIND_LOW, exact, low);
 }
 
 /* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
@@ -465,14 +450,18 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* look_up: the classes of token t, looked up now: exact classes of the
- * word as written, the others of its ASCII-lower-cased form */
-static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+/* look_up past its quick tests: the word's length and signature are a
+ * key's */
+static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
+                                          tok *t)
 {
-    long e, lo;
+    long e = -1, lo = -1;
+    size_t n = t->end - t->start;
+    uint64_t w, wl;
+    uint32_t h = word_key(s + t->start, n, &w, &wl);
     unsigned cls;
 
-    find_both(d, s + t->start, t->end - t->start, &e, &lo);
+    probe(d, h, w, wl, s + t->start, n, FIND_EXACT | FIND_LOW, &e, &lo);
     cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
     if (lo >= 0) {
         cls |= d->ents[lo].classes & ~NP_EW_EXACT;
@@ -483,6 +472,24 @@ static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *
     t->classes = cls;
     t->looked = 1;
     return cls;
+}
+
+/* look_up: the classes of token t, looked up now: exact classes of the
+ * word as written, the others of its ASCII-lower-cased form, in one probe.
+ * Two words in five fail the length or signature test, and cost no more
+ * than it: the probe, with its many values to keep, is out of line. */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+{
+    size_t n = t->end - t->start;
+
+    if (d->nslots == 0 || n == 0 || n > d->max_len ||
+        !sig_has(d, key_sig(s + t->start, n))) {
+        t->low_id = NONE_ID;
+        t->classes = 0;
+        t->looked = 1;
+        return 0;
+    }
+    return look_up_probe(d, s, t);
 }
 
 /* the classes of token t, looked up once: three in four calls find them
