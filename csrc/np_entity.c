@@ -1098,6 +1098,57 @@ static NP_NOINLINE int general_token(const char *s, size_t to, size_t *pos,
     return np_next_token_inline(s, to, pos, tk, &bits);
 }
 
+/* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
+ * of the span u[0..len) and whose first run stops at r, at a byte that
+ * does not end it plainly: its end when every stop is ASCII and each
+ * hyphen or apostrophe between runs is one that joins them -- "last-ditch",
+ * "don't", "O'Neill-Smith" -- and the last stop ends the word (a plain stop
+ * or an apostrophe that does not join, *clitic set when it opens a
+ * possessive "'s"); else 0, for the general rules.  No URL or e-mail
+ * address can start such a word: a URL wants ":" or "." after its first
+ * run, an address "@" after letters, digits and . _ % + - only, and no
+ * apostrophe and no plain stop is one of those. */
+static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
+                              size_t r, int *clitic)
+{
+    *clitic = 0;
+    for (;;) {
+        unsigned char b, b1, b2;
+        if (r >= len || np_token_plain_end[(unsigned char)u[r]])
+            return r;
+        b = (unsigned char)u[r];
+        if (b == '-' && r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]) {
+            r = np_token_bits_end(w, r + 1);     /* a hyphen between runs */
+            continue;
+        }
+        if (b != '\'')
+            return 0;
+        /* an apostrophe: it joins a letter after it, unless that is the
+         * "s" of a possessive, which is a token of its own */
+        if (r + 1 >= len)
+            return r;
+        b1 = (unsigned char)u[r + 1];
+        if (b1 >= 0x80)
+            return 0;
+        if (!((b1 | 0x20) >= 'a' && (b1 | 0x20) <= 'z'))
+            return r;
+        if (b1 == 's' || b1 == 'S') {
+            if (r + 2 >= len) {
+                *clitic = 1;
+                return r;
+            }
+            b2 = (unsigned char)u[r + 2];
+            if (b2 >= 0x80)
+                return 0;
+            if (!np_ascii_word[b2]) {
+                *clitic = 1;
+                return r;
+            }
+        }
+        r = np_token_bits_end(w, r + 1);
+    }
+}
+
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
  * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
@@ -1135,7 +1186,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
     while (i < len) {
         unsigned c = np_token_byte_class[(unsigned char)u[i]];
         unsigned char kind = NP_TOK_WORD;
-        int fast = 0;
+        int fast = 0, clitic = 0;
         if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
             r = np_token_bits_end(w, i + 1);
             /* as np_next_token_inline: a word, or digits only with no
@@ -1147,6 +1198,13 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                                    !(u[r] == ',' && r + 1 < len &&
                                      u[r + 1] >= '0' && u[r + 1] <= '9')))));
             kind = c == NP_B_ALPHA ? NP_TOK_WORD : NP_TOK_NUMBER;
+            if (!fast && c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'')) {
+                /* a word joined across a hyphen or an apostrophe, or one
+                 * before a possessive */
+                size_t e = joined_word_end(u, len, w, r, &clitic);
+                fast = e != 0;
+                r = fast ? e : r;
+            }
         } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
             kind = c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
             r = i + 1;
@@ -1189,6 +1247,18 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
             capk[nc++] = n;
         t++;
         n++;
+        if (clitic) {
+            /* "'s" after the word, as np_token_slow makes it */
+            t->start = from + r;
+            t->end = from + r + 2;
+            t->kind = NP_TOK_WORD;
+            t->form = NP_FORM_CLITIC;
+            t->cap = 0;
+            t->looked = 0;
+            t++;
+            n++;
+            r += 2;
+        }
         i = r;
         if (i < len && u[i] == ' ')
             i++;
