@@ -1084,18 +1084,16 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
-/* the token at or after *pos of s[0..to) by the general loop (an ASCII
- * word that may go on, a number, a run of marks, a byte >= 0x80, blanks
- * other than one space), out of line so that read_tokens' own loop keeps
- * its values in registers */
-static NP_NOINLINE int general_token(const char *s, size_t to, size_t *pos,
-                                     np_token *tk, const uint64_t *w, size_t from)
+/* a token made here, its classes not yet looked up */
+static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
+                           unsigned char form, unsigned char cap)
 {
-    np_token_bits bits;
-
-    bits.w = w;
-    bits.from = from;
-    return np_next_token_inline(s, to, pos, tk, &bits);
+    t->start = a;
+    t->end = b;
+    t->kind = kind;
+    t->form = form;
+    t->cap = cap;
+    t->looked = 0;
 }
 
 /* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
@@ -1149,22 +1147,91 @@ static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
     }
 }
 
+/* the token(s) of the sentence s[from..to) at or after byte i (counted
+ * from from) that read_tokens' own loop does not make: numbers, runs of
+ * marks, joined words (and a possessive's clitic after one, a second
+ * token), and by the general loop (np_next_token_inline) everything else
+ * -- a byte >= 0x80, an address, blanks other than one space.  Made into
+ * t[0..*made); returns where the next token may start.  Out of line, so
+ * that the loop keeps its values in registers. */
+static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
+                                       const uint64_t *w, size_t i, tok *t,
+                                       size_t *made)
+{
+    const char *u = s + from;
+    size_t len = to - from, r, pos;
+    unsigned c = np_token_byte_class[(unsigned char)u[i]];
+    np_token_bits bits;
+    np_token tk;
+    int clitic;
+
+    *made = 1;
+    if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+        r = np_token_bits_end(w, i + 1);
+        /* as np_next_token_inline: digits only, no "1,000" to join and no
+         * full stop */
+        if (c == NP_B_DIGIT && np_token_plain_stop(u, len, r) &&
+            np_token_all_digits(u, i, r) &&
+            (r >= len || (u[r] != '.' &&
+                          !(u[r] == ',' && r + 1 < len &&
+                            u[r + 1] >= '0' && u[r + 1] <= '9')))) {
+            put_tok(t, from + i, from + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            return r;
+        }
+        /* a word joined across a hyphen or an apostrophe, or one before a
+         * possessive */
+        if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
+            (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
+            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN,
+                    (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
+            if (!clitic)
+                return r;
+            /* "'s" after the word, as np_token_slow makes it */
+            put_tok(t + 1, from + r, from + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+            *made = 2;
+            return r + 2;
+        }
+    } else if (c == NP_B_RUN) {
+        /* as np_next_token_inline: a run of "!" and "?" mixed, else of
+         * one mark */
+        unsigned char m = (unsigned char)u[i];
+        r = i + 1;
+        if (m == '!' || m == '?')
+            while (r < len && (u[r] == '!' || u[r] == '?'))
+                r++;
+        else
+            while (r < len && (unsigned char)u[r] == m)
+                r++;
+        put_tok(t, from + i, from + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+        return r;
+    }
+    bits.w = w;
+    bits.from = from;
+    pos = from + i;
+    if (!np_next_token_inline(s, to, &pos, &tk, &bits)) {
+        *made = 0;
+        return len;
+    }
+    put_tok(t, tk.start, tk.end, tk.kind, tk.form,
+            (unsigned char)starts_cap(s, tk.start, tk.end));
+    return pos - from;
+}
+
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
  * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
  * read off the sentence's np_token_bits) and a one-byte mark are made in
- * place, as np_next_token_inline's fast paths make them; every other token
- * comes from general_token, which starts where the fast paths stopped (a
- * token depends on no state but where it starts).  A token holds at least
- * one byte, so room for to - from more tokens (and capitals), made once,
- * is enough. */
+ * place, as np_next_token_inline's fast paths make them; other_tokens
+ * makes the rest, starting where the loop stopped (a token depends on no
+ * state but where it starts).  A token holds at least one byte, so room
+ * for to - from more tokens (and capitals), made once, is enough. */
 static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                                    size_t from, size_t to)
 {
     const char *u = s + from;   /* the sentence, u[0..len); i and r count
                                    from its start */
     size_t len = to - from, i = 0, r, n = sc->nt, nc = sc->ncapk, *capk;
-    size_t nbits = np_token_bits_len(len);
+    size_t nbits = np_token_bits_len(len), made, k;
     const uint64_t *w;
     tok *t;
 
@@ -1184,82 +1251,46 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
     if (len > 0 && u[0] == ' ')
         i = 1;
     while (i < len) {
-        unsigned c = np_token_byte_class[(unsigned char)u[i]];
-        unsigned char kind = NP_TOK_WORD;
-        int fast = 0, clitic = 0;
-        if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+        unsigned char b = (unsigned char)u[i];
+        unsigned c = np_token_byte_class[b];
+        /* one ASCII byte opens the token: a capital is A-Z; capk takes
+         * every token's index, and keeps those with a capital */
+        unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
+        if (c == NP_B_ALPHA) {
+            unsigned char stop;
             r = np_token_bits_end(w, i + 1);
-            /* as np_next_token_inline: a word, or digits only with no
-             * "1,000" to join and no full stop */
-            fast = np_token_plain_stop(u, len, r) &&
-                   (c == NP_B_ALPHA ||
-                    (np_token_all_digits(u, i, r) &&
-                     (r >= len || (u[r] != '.' &&
-                                   !(u[r] == ',' && r + 1 < len &&
-                                     u[r + 1] >= '0' && u[r + 1] <= '9')))));
-            kind = c == NP_B_ALPHA ? NP_TOK_WORD : NP_TOK_NUMBER;
-            if (!fast && c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'')) {
-                /* a word joined across a hyphen or an apostrophe, or one
-                 * before a possessive */
-                size_t e = joined_word_end(u, len, w, r, &clitic);
-                fast = e != 0;
-                r = fast ? e : r;
+            stop = r < len ? (unsigned char)u[r] : (unsigned char)' ';
+            if (np_token_plain_end[stop] ||
+                (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]))) {
+                /* a plain ASCII word, as np_next_token_inline's */
+                put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+                capk[nc] = n;
+                nc += cap;
+                t++;
+                n++;
+                i = r + (stop == ' ');
+                continue;
             }
         } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
-            kind = c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL;
-            r = i + 1;
-            fast = 1;
-        } else if (c == NP_B_RUN) {
-            /* as np_next_token_inline: a run of "!" and "?" mixed, else
-             * of one mark */
-            unsigned char m = (unsigned char)u[i];
-            kind = NP_TOK_PUNCT;
-            r = i + 1;
-            if (m == '!' || m == '?')
-                while (r < len && (u[r] == '!' || u[r] == '?'))
-                    r++;
-            else
-                while (r < len && (unsigned char)u[r] == m)
-                    r++;
-            fast = 1;
-        }
-        if (fast) {
-            /* one ASCII byte opens the token: a capital is A-Z */
-            t->start = from + i;
-            t->end = from + r;
-            t->kind = kind;
-            t->form = NP_FORM_PLAIN;
-            t->cap = (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u);
-        } else {
-            np_token tk;
-            size_t pos = from + i;
-            if (!general_token(s, to, &pos, &tk, w, from))
-                break;
-            t->start = tk.start;
-            t->end = tk.end;
-            t->kind = tk.kind;
-            t->form = tk.form;
-            t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
-            r = pos - from;
-        }
-        t->looked = 0;
-        if (t->cap)
-            capk[nc++] = n;
-        t++;
-        n++;
-        if (clitic) {
-            /* "'s" after the word, as np_token_slow makes it */
-            t->start = from + r;
-            t->end = from + r + 2;
-            t->kind = NP_TOK_WORD;
-            t->form = NP_FORM_CLITIC;
-            t->cap = 0;
-            t->looked = 0;
+            put_tok(t, from + i, from + i + 1,
+                    c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL, NP_FORM_PLAIN, 0);
+            capk[nc] = n;
             t++;
             n++;
-            r += 2;
+            i++;
+            if (i < len && u[i] == ' ')
+                i++;
+            continue;
         }
-        i = r;
+        i = other_tokens(s, from, to, w, i, t, &made);
+        if (made == 0)
+            break;
+        for (k = 0; k < made; k++) {
+            capk[nc] = n;
+            nc += t->cap;
+            t++;
+            n++;
+        }
         if (i < len && u[i] == ' ')
             i++;
     }
