@@ -361,6 +361,7 @@ struct np_entity_scratch {
     uint64_t *bits;              /* the word bytes of the sentence being
                                     read (np_token_bits) */
     size_t bitscap;
+    int avx2;                    /* np_token_have_avx2(), asked once */
     size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
     size_t fccap;
     np_span *taken;              /* matches kept in this sentence, sorted */
@@ -388,7 +389,11 @@ struct np_entity_scratch {
 
 np_entity_scratch *np_entity_scratch_create(void)
 {
-    return calloc(1, sizeof(np_entity_scratch));
+    np_entity_scratch *sc = calloc(1, sizeof(np_entity_scratch));
+
+    if (sc != NULL)
+        sc->avx2 = np_token_have_avx2();
+    return sc;
 }
 
 void np_entity_scratch_free(np_entity_scratch *sc)
@@ -1242,7 +1247,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
         (nbits > sc->bitscap &&
          np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK))
         return NP_ENOMEM;
-    np_token_bits_make(s, from, to, sc->bits);
+    np_token_bits_make(s, from, to, sc->bits, sc->avx2);
     w = sc->bits;
     t = sc->t + n;
     capk = sc->capk;

@@ -155,8 +155,15 @@ static inline size_t np_token_bits_len(size_t n)
 }
 
 /* np_token_bits_make: the bits of s[from..to) into w[0..np_token_bits_len(
- * to - from)); reads only s[from..to) */
-void np_token_bits_make(const char *s, size_t from, size_t to, uint64_t *w);
+ * to - from)); reads only s[from..to).  avx2: np_token_have_avx2()'s
+ * answer, kept by the caller (thirty-two bytes a step, where SSE2 makes
+ * sixteen); the bits are the same either way. */
+void np_token_bits_make(const char *s, size_t from, size_t to, uint64_t *w,
+                        int avx2);
+
+/* np_token_have_avx2: may np_token_bits_make use AVX2?  The CPU has it
+ * and NEWSPARSE_NO_AVX2 (as for the matcher) is not set. */
+int np_token_have_avx2(void);
 
 /* the index of the lowest set bit of x != 0 */
 static inline unsigned np_token_ctz64(uint64_t x)
