@@ -1276,9 +1276,15 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                 i = r + (stop == ' ');
                 continue;
             }
-        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL) {
+        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
+                   (c == NP_B_RUN &&
+                    (i + 1 >= len ||
+                     ((unsigned char)u[i + 1] != b &&
+                      !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
+            /* one mark: a punctuation mark or symbol, or one of . ! ? -
+             * that no other of its run follows (a sentence's full stop) */
             put_tok(t, from + i, from + i + 1,
-                    c == NP_B_PUNCT ? NP_TOK_PUNCT : NP_TOK_SYMBOL, NP_FORM_PLAIN, 0);
+                    c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
             capk[nc] = n;
             t++;
             n++;
