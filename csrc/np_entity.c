@@ -542,9 +542,11 @@ static int joined(const char *s, const tok *a, const tok *b)
 }
 
 /* token k (of t[0..n)) is sentence-initial: the first word (fw), or right
- * after an opening mark glued to it */
-static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
-                   size_t k, size_t fw)
+ * after an opening mark glued to it.  Inline: the capitals pass and
+ * discover ask it of most capitals, and most are not the first word and
+ * follow a space */
+static inline int initial(const np_discoverer *d, const char *s, tok *t,
+                          size_t lo, size_t k, size_t fw)
 {
     if (k == fw)
         return 1;
