@@ -3,9 +3,10 @@
  * sentence (see np_entity.h and the rules in lua/newsparse/entities.lua).
  *
  * One article is read in two passes over its tokens, which are made once
- * (np_next_token_inline, each sentence read as s[0..sentence end) from its
- * start, as core.tokens did), the tokens with a capital listed as they are
- * made:
+ * (read_tokens: np_next_token's tokens, each sentence read as s[0..sentence
+ * end) from its start, as core.tokens did; plain ASCII words, their ends
+ * read off a bit per byte of the sentence, and one-byte marks made in its
+ * own loop), the tokens with a capital listed as they are made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
