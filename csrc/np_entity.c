@@ -797,8 +797,8 @@ static long role_before(const np_discoverer *d, const char *s, tok *t,
     return role_ending(d, s, t, k - 1, first, 1, &from);
 }
 
-static int push_name(np_mentions *out, size_t a, size_t b, size_t si,
-                     unsigned char type, uint32_t role)
+static inline int push_name(np_mentions *out, size_t a, size_t b, size_t si,
+                            unsigned char type, uint32_t role)
 {
     np_mention *o;
 
