@@ -3,9 +3,10 @@
  * sentence (see np_entity.h and the rules in lua/newsparse/entities.lua).
  *
  * One article is read in two passes over its tokens, which are made once
- * (np_next_token_inline, each sentence read as s[0..sentence end) from its
- * start, as core.tokens did), the tokens with a capital listed as they are
- * made:
+ * (read_tokens: np_next_token's tokens, each sentence read as s[0..sentence
+ * end) from its start, as core.tokens did; plain ASCII words, their ends
+ * read off a bit per byte of the sentence, and one-byte marks made in its
+ * own loop), the tokens with a capital listed as they are made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
@@ -105,7 +106,7 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  * "Helen" (a first name, looked up exactly) sits where "helen" would.  So
  * one probe, for a word's lower-cased form, meets both the key equal to
  * the word as written and the one equal to its lower-cased form
- * (find_both), and a word whose lower-cased signature is missing is
+ * (look_up), and a word whose lower-cased signature is missing is
  * neither.
  */
 /* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
@@ -183,21 +184,6 @@ static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
         if (want == 0)
             return;
     }
-}
-
-/* find_entry(d, s, n, 0) in *exact and find_entry(d, s, n, 1) in *low
- * (-1 for none), in one probe */
-static void find_both(const np_discoverer *d, const char *s, size_t n,
-                      long *exact, long *low)
-{
-    uint64_t w, wl;
-    uint32_t h;
-
-    *exact = *low = -1;
-    if (d->nslots == 0 || n == 0 || n > d->max_len || !sig_has(d, key_sig(s, n)))
-        return;
-    h = word_key(s, n, &w, &wl);
-    probe(d, h, w, wl, s, n, FIND_EXACT | FIND_LOW, exact, low);
 }
 
 /* index of the entry for s[0..n) (lower-cased first when fold), or -1 */
@@ -373,6 +359,10 @@ struct np_entity_scratch {
     size_t *capk;                /* the tokens that start with a capital, in
                                     order: the only ones that can open a name */
     size_t ncapk, capkcap;
+    uint64_t *bits;              /* the word bytes of the sentence being
+                                    read (np_token_bits) */
+    size_t bitscap;
+    int avx2;                    /* np_token_have_avx2(), asked once */
     size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
     size_t fccap;
     np_span *taken;              /* matches kept in this sentence, sorted */
@@ -400,7 +390,11 @@ struct np_entity_scratch {
 
 np_entity_scratch *np_entity_scratch_create(void)
 {
-    return calloc(1, sizeof(np_entity_scratch));
+    np_entity_scratch *sc = calloc(1, sizeof(np_entity_scratch));
+
+    if (sc != NULL)
+        sc->avx2 = np_token_have_avx2();
+    return sc;
 }
 
 void np_entity_scratch_free(np_entity_scratch *sc)
@@ -410,6 +404,7 @@ void np_entity_scratch_free(np_entity_scratch *sc)
     free(sc->t);
     free(sc->first_tok);
     free(sc->capk);
+    free(sc->bits);
     free(sc->first_cap);
     free(sc->taken);
     free(sc->merge);
@@ -461,14 +456,18 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* look_up: the classes of token t, looked up now: exact classes of the
- * word as written, the others of its ASCII-lower-cased form */
-static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+/* look_up past its quick tests: the word's length and signature are a
+ * key's */
+static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
+                                          tok *t)
 {
-    long e, lo;
+    long e = -1, lo = -1;
+    size_t n = t->end - t->start;
+    uint64_t w, wl;
+    uint32_t h = word_key(s + t->start, n, &w, &wl);
     unsigned cls;
 
-    find_both(d, s + t->start, t->end - t->start, &e, &lo);
+    probe(d, h, w, wl, s + t->start, n, FIND_EXACT | FIND_LOW, &e, &lo);
     cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
     if (lo >= 0) {
         cls |= d->ents[lo].classes & ~NP_EW_EXACT;
@@ -479,6 +478,24 @@ static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *
     t->classes = cls;
     t->looked = 1;
     return cls;
+}
+
+/* look_up: the classes of token t, looked up now: exact classes of the
+ * word as written, the others of its ASCII-lower-cased form, in one probe.
+ * Two words in five fail the length or signature test, and cost no more
+ * than it: the probe, with its many values to keep, is out of line. */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+{
+    size_t n = t->end - t->start;
+
+    if (d->nslots == 0 || n == 0 || n > d->max_len ||
+        !sig_has(d, key_sig(s + t->start, n))) {
+        t->low_id = NONE_ID;
+        t->classes = 0;
+        t->looked = 1;
+        return 0;
+    }
+    return look_up_probe(d, s, t);
 }
 
 /* the classes of token t, looked up once: three in four calls find them
@@ -526,9 +543,11 @@ static int joined(const char *s, const tok *a, const tok *b)
 }
 
 /* token k (of t[0..n)) is sentence-initial: the first word (fw), or right
- * after an opening mark glued to it */
-static int initial(const np_discoverer *d, const char *s, tok *t, size_t lo,
-                   size_t k, size_t fw)
+ * after an opening mark glued to it.  Inline: the capitals pass and
+ * discover ask it of most capitals, and most are not the first word and
+ * follow a space */
+static inline int initial(const np_discoverer *d, const char *s, tok *t,
+                          size_t lo, size_t k, size_t fw)
 {
     if (k == fw)
         return 1;
@@ -726,14 +745,13 @@ static inline int cap_word(const np_entity_scratch *sc, const tok *t)
            !taken_overlaps(sc, t->start, t->end);
 }
 
-/* the longest role (up to three words) ending at token r, its first token
- * not before lo; the entry and its first token, or -1.  With honorifics:
- * a one-word honorific counts too. */
-static long role_ending(const np_discoverer *d, const char *s, tok *t,
-                        size_t r, size_t lo, int honorific, size_t *from)
+/* role_ending past its first test: c, token r's classes, has a class of
+ * a role's last word */
+static NP_NOINLINE long role_ending_of(const np_discoverer *d, const char *s,
+                                       tok *t, size_t r, size_t lo,
+                                       int honorific, size_t *from, unsigned c)
 {
     long e;
-    unsigned c = classes_of(d, s, &t[r]);
 
     if ((c & EW_ROLE_TAIL) && r >= lo + 2 && (e = role_words(d, s, t, r - 2, r)) >= 0) {
         *from = r - 2;
@@ -748,6 +766,20 @@ static long role_ending(const np_discoverer *d, const char *s, tok *t,
         return (long)t[r].low_id;
     }
     return -1;
+}
+
+/* the longest role (up to three words) ending at token r, its first token
+ * not before lo; the entry and its first token, or -1.  With honorifics:
+ * a one-word honorific counts too.  Inline: most words end no role, which
+ * their classes say without a call */
+static inline long role_ending(const np_discoverer *d, const char *s, tok *t,
+                               size_t r, size_t lo, int honorific, size_t *from)
+{
+    unsigned c = classes_of(d, s, &t[r]);
+
+    if (!(c & (EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC)))
+        return -1;
+    return role_ending_of(d, s, t, r, lo, honorific, from, c);
 }
 
 /* role_before: the role or honorific in the word tokens just before
@@ -765,8 +797,8 @@ static long role_before(const np_discoverer *d, const char *s, tok *t,
     return role_ending(d, s, t, k - 1, first, 1, &from);
 }
 
-static int push_name(np_mentions *out, size_t a, size_t b, size_t si,
-                     unsigned char type, uint32_t role)
+static inline int push_name(np_mentions *out, size_t a, size_t b, size_t si,
+                            unsigned char type, uint32_t role)
 {
     np_mention *o;
 
@@ -961,10 +993,11 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             tok *nx = &t[j + 1];
             if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
                 j++;
-            } else if (is_word(nx) && j + 2 < hi &&
+            } else if (is_word(nx) && j + 2 < hi && cap_word(sc, &t[j + 2]) &&
                        (classes_of(d, s, nx) & NP_EW_CONNECTOR) &&
-                       cap_word(sc, &t[j + 2]) && joined(s, &t[j], nx) &&
-                       joined(s, nx, &t[j + 2])) {
+                       joined(s, &t[j], nx) && joined(s, nx, &t[j + 2])) {
+                /* the capital after nx first: most words after a name
+                 * are followed by none, and then cost no look-up */
                 j += 2;
             } else {
                 break;
@@ -1059,37 +1092,221 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* a token made here, its classes not yet looked up */
+static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
+                           unsigned char form, unsigned char cap)
+{
+    t->start = a;
+    t->end = b;
+    t->kind = kind;
+    t->form = form;
+    t->cap = cap;
+    t->looked = 0;
+}
+
+/* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
+ * of the span u[0..len) and whose first run stops at r, at a byte that
+ * does not end it plainly: its end when every stop is ASCII and each
+ * hyphen or apostrophe between runs is one that joins them -- "last-ditch",
+ * "don't", "O'Neill-Smith" -- and the last stop ends the word (a plain stop
+ * or an apostrophe that does not join, *clitic set when it opens a
+ * possessive "'s"); else 0, for the general rules.  No URL or e-mail
+ * address can start such a word: a URL wants ":" or "." after its first
+ * run, an address "@" after letters, digits and . _ % + - only, and no
+ * apostrophe and no plain stop is one of those. */
+static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
+                              size_t r, int *clitic)
+{
+    *clitic = 0;
+    for (;;) {
+        unsigned char b, b1, b2;
+        if (r >= len || np_token_plain_end[(unsigned char)u[r]])
+            return r;
+        b = (unsigned char)u[r];
+        if (b == '-' && r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]) {
+            r = np_token_bits_end(w, r + 1);     /* a hyphen between runs */
+            continue;
+        }
+        if (b != '\'')
+            return 0;
+        /* an apostrophe: it joins a letter after it, unless that is the
+         * "s" of a possessive, which is a token of its own */
+        if (r + 1 >= len)
+            return r;
+        b1 = (unsigned char)u[r + 1];
+        if (b1 >= 0x80)
+            return 0;
+        if (!((b1 | 0x20) >= 'a' && (b1 | 0x20) <= 'z'))
+            return r;
+        if (b1 == 's' || b1 == 'S') {
+            if (r + 2 >= len) {
+                *clitic = 1;
+                return r;
+            }
+            b2 = (unsigned char)u[r + 2];
+            if (b2 >= 0x80)
+                return 0;
+            if (!np_ascii_word[b2]) {
+                *clitic = 1;
+                return r;
+            }
+        }
+        r = np_token_bits_end(w, r + 1);
+    }
+}
+
+/* the token(s) of the sentence s[from..to) at or after byte i (counted
+ * from from) that read_tokens' own loop does not make: numbers, runs of
+ * marks, joined words (and a possessive's clitic after one, a second
+ * token), and by the general loop (np_next_token_inline) everything else
+ * -- a byte >= 0x80, an address, blanks other than one space.  Made into
+ * t[0..*made); returns where the next token may start.  Out of line, so
+ * that the loop keeps its values in registers. */
+static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
+                                       const uint64_t *w, size_t i, tok *t,
+                                       size_t *made)
+{
+    const char *u = s + from;
+    size_t len = to - from, r, pos;
+    unsigned c = np_token_byte_class[(unsigned char)u[i]];
+    np_token_bits bits;
+    np_token tk;
+    int clitic;
+
+    *made = 1;
+    if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
+        r = np_token_bits_end(w, i + 1);
+        /* as np_next_token_inline: digits only, no "1,000" to join and no
+         * full stop */
+        if (c == NP_B_DIGIT && np_token_plain_stop(u, len, r) &&
+            np_token_all_digits(u, i, r) &&
+            (r >= len || (u[r] != '.' &&
+                          !(u[r] == ',' && r + 1 < len &&
+                            u[r + 1] >= '0' && u[r + 1] <= '9')))) {
+            put_tok(t, from + i, from + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            return r;
+        }
+        /* a word joined across a hyphen or an apostrophe, or one before a
+         * possessive */
+        if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
+            (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
+            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN,
+                    (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
+            if (!clitic)
+                return r;
+            /* "'s" after the word, as np_token_slow makes it */
+            put_tok(t + 1, from + r, from + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+            *made = 2;
+            return r + 2;
+        }
+    } else if (c == NP_B_RUN) {
+        /* as np_next_token_inline: a run of "!" and "?" mixed, else of
+         * one mark */
+        unsigned char m = (unsigned char)u[i];
+        r = i + 1;
+        if (m == '!' || m == '?')
+            while (r < len && (u[r] == '!' || u[r] == '?'))
+                r++;
+        else
+            while (r < len && (unsigned char)u[r] == m)
+                r++;
+        put_tok(t, from + i, from + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+        return r;
+    }
+    bits.w = w;
+    bits.from = from;
+    pos = from + i;
+    if (!np_next_token_inline(s, to, &pos, &tk, &bits)) {
+        *made = 0;
+        return len;
+    }
+    put_tok(t, tk.start, tk.end, tk.kind, tk.form,
+            (unsigned char)starts_cap(s, tk.start, tk.end));
+    return pos - from;
+}
+
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
- * sc->capk).  The tokenizer's loop is inlined here and each token is made
- * in place: a token holds at least one byte, so room for to - from more
- * tokens (and capitals), made once, is enough. */
-static int read_tokens(np_entity_scratch *sc, const char *s, size_t from,
-                       size_t to)
+ * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
+ * read off the sentence's np_token_bits) and a one-byte mark are made in
+ * place, as np_next_token_inline's fast paths make them; other_tokens
+ * makes the rest, starting where the loop stopped (a token depends on no
+ * state but where it starts).  A token holds at least one byte, so room
+ * for to - from more tokens (and capitals), made once, is enough. */
+static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
+                                   size_t from, size_t to)
 {
-    size_t pos = from, n = sc->nt, nc = sc->ncapk;
-    np_token tk;
-    np_token_window win = NP_TOKEN_WINDOW_NONE;
+    const char *u = s + from;   /* the sentence, u[0..len); i and r count
+                                   from its start */
+    size_t len = to - from, i = 0, r, n = sc->nt, nc = sc->ncapk, *capk;
+    size_t nbits = np_token_bits_len(len), made, k;
+    const uint64_t *w;
     tok *t;
 
-    if ((n + (to - from) + 1 > sc->tcap &&
-         np_grow((void **)&sc->t, &sc->tcap, n + (to - from) + 1, sizeof *sc->t) != NP_OK) ||
-        (nc + (to - from) + 1 > sc->capkcap &&
-         np_grow((void **)&sc->capk, &sc->capkcap, nc + (to - from) + 1,
-                 sizeof *sc->capk) != NP_OK))
+    if ((n + len + 1 > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, n + len + 1, sizeof *sc->t) != NP_OK) ||
+        (nc + len + 1 > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, nc + len + 1, sizeof *sc->capk) != NP_OK) ||
+        (nbits > sc->bitscap &&
+         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK))
         return NP_ENOMEM;
+    np_token_bits_make(s, from, to, sc->bits, sc->avx2);
+    w = sc->bits;
     t = sc->t + n;
-    while (np_next_token_inline(s, to, &pos, &tk, &win)) {
-        t->start = tk.start;
-        t->end = tk.end;
-        t->kind = tk.kind;
-        t->form = tk.form;
-        t->cap = (unsigned char)starts_cap(s, tk.start, tk.end);
-        t->looked = 0;
-        if (t->cap)
-            sc->capk[nc++] = n;
-        t++;
-        n++;
+    capk = sc->capk;
+    /* the one space before most tokens is skipped after the token before
+     * (np_next_token_inline skips it first thing) */
+    if (len > 0 && u[0] == ' ')
+        i = 1;
+    while (i < len) {
+        unsigned char b = (unsigned char)u[i];
+        unsigned c = np_token_byte_class[b];
+        /* one ASCII byte opens the token: a capital is A-Z; capk takes
+         * every token's index, and keeps those with a capital */
+        unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
+        if (c == NP_B_ALPHA) {
+            unsigned char stop;
+            r = np_token_bits_end(w, i + 1);
+            stop = r < len ? (unsigned char)u[r] : (unsigned char)' ';
+            if (np_token_plain_end[stop] ||
+                (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]))) {
+                /* a plain ASCII word, as np_next_token_inline's */
+                put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+                capk[nc] = n;
+                nc += cap;
+                t++;
+                n++;
+                i = r + (stop == ' ');
+                continue;
+            }
+        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
+                   (c == NP_B_RUN &&
+                    (i + 1 >= len ||
+                     ((unsigned char)u[i + 1] != b &&
+                      !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
+            /* one mark: a punctuation mark or symbol, or one of . ! ? -
+             * that no other of its run follows (a sentence's full stop) */
+            put_tok(t, from + i, from + i + 1,
+                    c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+            capk[nc] = n;
+            t++;
+            n++;
+            i++;
+            if (i < len && u[i] == ' ')
+                i++;
+            continue;
+        }
+        i = other_tokens(s, from, to, w, i, t, &made);
+        if (made == 0)
+            break;
+        for (k = 0; k < made; k++) {
+            capk[nc] = n;
+            nc += t->cap;
+            t++;
+            n++;
+        }
+        if (i < len && u[i] == ' ')
+            i++;
     }
     sc->nt = n;
     sc->ncapk = nc;

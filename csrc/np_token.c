@@ -18,6 +18,10 @@
 
 #include "np_common.h"
 #include "np_token.h"
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #include "np_utf8.h"
 
 static const char *const kind_names[] = { "word", "number", "punct", "symbol" };
@@ -405,6 +409,93 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
     tok->end = j;
     *pos = j;
     return 1;
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define NP_TOKEN_AVX2 1     /* an AVX2 kernel, used when the CPU has it */
+#endif
+
+int np_token_have_avx2(void)
+{
+#ifdef NP_TOKEN_AVX2
+    return __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+#else
+    return 0;
+#endif
+}
+
+#ifdef NP_TOKEN_AVX2
+/* np_token_word_mask16 for thirty-two bytes */
+__attribute__((target("avx2")))
+static inline uint32_t word_mask32(const char *s)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
+    __m256i low = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+    __m256i alpha = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26),
+                                      _mm256_add_epi8(low, _mm256_set1_epi8((char)(128 - 'a'))));
+    __m256i digit = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 10),
+                                      _mm256_add_epi8(v, _mm256_set1_epi8((char)(128 - '0'))));
+    __m256i under = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_'));
+
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(alpha, digit), under));
+}
+
+/* the bits of the n >= 32 bytes at s into w (cleared), thirty-two bytes a
+ * step, the last step the thirty-two that end at s + n (its bits shifted
+ * down to the bytes not yet made) */
+__attribute__((target("avx2")))
+static void bits_avx2(const char *s, size_t n, uint64_t *w)
+{
+    size_t j;
+
+    for (j = 0; n - j >= 32; j += 32)
+        w[j / 64] |= (uint64_t)word_mask32(s + j) << (j % 64);
+    if (j < n)
+        w[j / 64] |= (uint64_t)(word_mask32(s + n - 32) >> (32 - (n - j))) << (j % 64);
+}
+#endif
+
+/* np_token_bits_make: see np_token.h.  Sixteen bytes a step with SSE2,
+ * the last step the sixteen bytes that end at to (its bits shifted down to
+ * the bytes not yet made); eight a step elsewhere with np_swar_word, whose
+ * high bit per byte a multiply gathers into eight bits; the rest a byte at
+ * a time. */
+void np_token_bits_make(const char *s, size_t from, size_t to, uint64_t *w,
+                        int avx2)
+{
+    size_t n = to - from, j = 0;
+
+    s += from;
+    memset(w, 0, np_token_bits_len(n) * sizeof *w);
+#ifdef NP_TOKEN_AVX2
+    if (avx2 && n >= 32) {
+        bits_avx2(s, n, w);
+        return;
+    }
+#else
+    (void)avx2;
+#endif
+#if defined(__SSE2__) && defined(__GNUC__)
+    for (; n - j >= 16; j += 16)
+        w[j / 64] |= (uint64_t)np_token_word_mask16(s + j) << (j % 64);
+    if (j < n && n >= 16) {
+        w[j / 64] |= (uint64_t)(np_token_word_mask16(s + n - 16) >> (16 - (n - j)))
+                     << (j % 64);
+        return;
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; n - j >= 8; j += 8) {
+        uint64_t v;
+        memcpy(&v, s + j, 8);
+        /* bit 8i of v >> 7 is byte i's; the multiply moves it to bit 56 + i */
+        v = ((np_swar_word(v) >> 7) * UINT64_C(0x0102040810204080)) >> 56;
+        w[j / 64] |= v << (j % 64);
+    }
+#endif
+    for (; j < n; j++)
+        if (np_ascii_word[(unsigned char)s[j]])
+            w[j / 64] |= (uint64_t)1 << (j % 64);
 }
 
 int np_next_token(const char *s, size_t len, size_t *pos, np_token *tok)

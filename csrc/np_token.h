@@ -26,6 +26,7 @@
 #define NP_TOKEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "np_utf8.h"
 
@@ -133,17 +134,72 @@ static inline int np_token_plain_stop(const char *s, size_t len, size_t r)
            (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)s[r + 1]]));
 }
 
-/* np_token_window: the last sixteen bytes np_token_run_end classified,
- * kept by a caller that makes the tokens of one text in a row (np_entity.c)
- * so that the next word, which mostly ends in the same sixteen bytes,
- * costs no second look at them.  Start it with NP_TOKEN_WINDOW_NONE (a
- * window past the end of any text); use it for one s and len only. */
-typedef struct np_token_window {
-    size_t base;            /* s[base .. base + 16) classified, all < len */
-    unsigned word;          /* bit j: s[base + j] is an ASCII word byte */
-} np_token_window;
+/* np_token_bits: a bit per byte of a span s[from..to) that one caller
+ * makes the tokens of in a row (np_entity.c, a sentence at a time): bit j
+ * % 64 of w[j / 64] is set when s[from + j] is an ASCII letter, digit or
+ * "_".  The bits from to on are 0 and w holds np_token_bits_len(to - from)
+ * words, so every run stops inside w.  With them the end of each word is
+ * one shift and one count of trailing zeros (np_token_bits_run_end), where
+ * classifying its bytes afresh costs a load and a dozen vector operations
+ * a word; making them costs about a twelfth of an instruction a byte
+ * more than a word's classifying did, once. */
+typedef struct np_token_bits {
+    const uint64_t *w;
+    size_t from;
+} np_token_bits;
 
-#define NP_TOKEN_WINDOW_NONE { (size_t)-1 - 16, 0 }
+/* the words of bits for a span of n bytes: one past the last byte's */
+static inline size_t np_token_bits_len(size_t n)
+{
+    return n / 64 + 1;
+}
+
+/* np_token_bits_make: the bits of s[from..to) into w[0..np_token_bits_len(
+ * to - from)); reads only s[from..to).  avx2: np_token_have_avx2()'s
+ * answer, kept by the caller (thirty-two bytes a step, where SSE2 makes
+ * sixteen); the bits are the same either way. */
+void np_token_bits_make(const char *s, size_t from, size_t to, uint64_t *w,
+                        int avx2);
+
+/* np_token_have_avx2: may np_token_bits_make use AVX2?  The CPU has it
+ * and NEWSPARSE_NO_AVX2 (as for the matcher) is not set. */
+int np_token_have_avx2(void);
+
+/* the index of the lowest set bit of x != 0 */
+static inline unsigned np_token_ctz64(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned k = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* np_token_bits_end: the end of the run of word bytes from byte j of a
+ * span, both counted from the span's start, read off its bits w (the 0 bit
+ * at the span's end ends every run) */
+static inline size_t np_token_bits_end(const uint64_t *w, size_t j)
+{
+    size_t k = j / 64;
+    uint64_t x = ~w[k] >> (j % 64);
+
+    while (x == 0) {            /* the run goes on into the next word */
+        x = ~w[++k];
+        j = k * 64;
+    }
+    return j + np_token_ctz64(x);
+}
+
+/* np_token_bits_run_end: np_ascii_run_end(s, to, r) for from <= r <= to */
+static inline size_t np_token_bits_run_end(const np_token_bits *b, size_t r)
+{
+    return b->from + np_token_bits_end(b->w, r - b->from);
+}
 
 /* np_token_run_end: np_ascii_run_end (the end of the run of ASCII letters,
  * digits and "_" from r), sixteen bytes a step with SSE2 (every x86-64
@@ -151,34 +207,26 @@ typedef struct np_token_window {
  * lo) < -128 + n, one add and one compare for sixteen bytes, where the
  * eight-byte SWAR form costs about twice the instructions for half the
  * bytes.  Letters are tested in lower case (x | 0x20), as np_swar_word
- * does; no byte >= 0x80 passes either range.  With win (may be NULL), a
- * run from inside the last window classified is read off its bits. */
+ * does; no byte >= 0x80 passes either range. */
 #if defined(__SSE2__) && defined(__GNUC__)
-static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
-                                      np_token_window *win)
+/* the bits of the sixteen bytes at s that are ASCII word bytes */
+static inline unsigned np_token_word_mask16(const char *s)
 {
-    if (win != NULL && r - win->base < 16) {
-        /* the bits above the window are 0 in word, so a run that reaches
-         * its end stops there and goes on below */
-        size_t k = (size_t)__builtin_ctz(~win->word >> (r - win->base));
-        if (r + k < win->base + 16)
-            return r + k;
-        r = win->base + 16;
-    }
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(128 - 'a'))),
+                                   _mm_set1_epi8(-128 + 26));
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+                                   _mm_set1_epi8(-128 + 10));
+    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), under));
+}
+
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
+{
     while (len - r >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + r));
-        __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(128 - 'a'))),
-                                       _mm_set1_epi8(-128 + 26));
-        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
-                                       _mm_set1_epi8(-128 + 10));
-        __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
-        unsigned word = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(alpha, digit), under));
-        if (win != NULL) {
-            win->base = r;
-            win->word = word;
-        }
+        unsigned word = np_token_word_mask16(s + r);
         if (word != 0xFFFFu)
             return r + (size_t)__builtin_ctz(~word);
         r += 16;
@@ -186,10 +234,8 @@ static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
     return np_ascii_run_end(s, len, r);
 }
 #else
-static inline size_t np_token_run_end(const char *s, size_t len, size_t r,
-                                      np_token_window *win)
+static inline size_t np_token_run_end(const char *s, size_t len, size_t r)
 {
-    (void)win;
     return np_ascii_run_end(s, len, r);
 }
 #endif
@@ -204,10 +250,11 @@ static inline int np_token_all_digits(const char *s, size_t a, size_t b)
 }
 
 /* np_next_token, inline: fast paths by byte class for plain ASCII words,
- * plain numbers and one-byte marks, np_token_slow for the rest; win (may
- * be NULL) as np_token_run_end's */
+ * plain numbers and one-byte marks, np_token_slow for the rest.  bits (may
+ * be NULL): np_token_bits of a span s[from..len) with from <= *pos, which
+ * give the end of each word */
 static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
-                                       np_token *tok, np_token_window *win)
+                                       np_token *tok, const np_token_bits *bits)
 {
     size_t i = *pos, r;
     unsigned c;
@@ -231,7 +278,8 @@ static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
         if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
             /* a run of ASCII letters and digits; what stops it says
              * whether a slower rule may apply */
-            r = np_token_run_end(s, len, i + 1, win);
+            r = bits != NULL ? np_token_bits_run_end(bits, i + 1)
+                             : np_token_run_end(s, len, i + 1);
             if (np_token_plain_stop(s, len, r)) {
                 if (c == NP_B_ALPHA) {
                     tok->kind = NP_TOK_WORD;        /* a plain ASCII word */
