@@ -177,7 +177,8 @@ describe("np.sentences", function()
       texts("The talks were chaired by Prof\u{A0}J. Smith of the University. He said no."))
     assert.are.same({ "A byte \xA0Mr.", "Smith went to town and then he left.", "After that, nothing." },
       texts("A byte \xA0Mr. Smith went to town and then he left. After that, nothing."))
-    assert.are.same({ "Tabs\tand\tmore\ttabs\tbefore\tthe\tword\tInc.", "It rose sharply in trading today." },
+    assert.are.same({ "Tabs\tand\tmore\ttabs\tbefore\tthe\tword\tInc.",
+                      "It rose sharply in trading today." },
       texts("Tabs\tand\tmore\ttabs\tbefore\tthe\tword\tInc. It rose sharply in trading today."))
   end)
 
