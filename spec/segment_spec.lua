@@ -171,7 +171,8 @@ describe("np.sentences", function()
     -- lone 0xA0 (no 0xC2 before it) does not end a word
     assert.are.same({ "Shares in the oil giant Exxonmobil\u{A0}Inc.", "It rose by 5% on the news today." },
       texts("Shares in the oil giant Exxonmobil\u{A0}Inc. It rose by 5% on the news today."))
-    assert.are.same({ "Shares of the oil company ExxonmobilExxonmobilExxonmobil\u{A0}Inc.", "It rose by 5%." },
+    assert.are.same({ "Shares of the oil company ExxonmobilExxonmobilExxonmobil\u{A0}Inc.",
+                      "It rose by 5%." },
       texts("Shares of the oil company ExxonmobilExxonmobilExxonmobil\u{A0}Inc. It rose by 5%."))
     assert.are.same({ "The talks were chaired by Prof\u{A0}J. Smith of the University.", "He said no." },
       texts("The talks were chaired by Prof\u{A0}J. Smith of the University. He said no."))
