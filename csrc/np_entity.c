@@ -1200,16 +1200,7 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
             return r + 2;
         }
     } else if (c == NP_B_RUN) {
-        /* as np_next_token_inline: a run of "!" and "?" mixed, else of
-         * one mark */
-        unsigned char m = (unsigned char)u[i];
-        r = i + 1;
-        if (m == '!' || m == '?')
-            while (r < len && (u[r] == '!' || u[r] == '?'))
-                r++;
-        else
-            while (r < len && (unsigned char)u[r] == m)
-                r++;
+        r = np_token_mark_run_end((const char *)u, len, i);
         put_tok(t, from + i, from + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
         return r;
     }

@@ -396,12 +396,8 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
         j = i + m + 1;
     } else if (c == NP_CP_PUNCT) {
         tok->kind = NP_TOK_PUNCT;
-        j = i + n;
-        if (s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == '-')
-            while (j < len && (s[j] == s[i] ||
-                               ((s[i] == '!' || s[i] == '?') &&
-                                (s[j] == '!' || s[j] == '?'))))
-                j++;
+        j = s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == '-'
+            ? np_token_mark_run_end(s, len, i) : i + n;
     } else {
         tok->kind = NP_TOK_SYMBOL;                  /* symbols, other numerals */
         j = i + n;

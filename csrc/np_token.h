@@ -249,6 +249,22 @@ static inline int np_token_all_digits(const char *s, size_t a, size_t b)
     return 1;
 }
 
+/* The end of the punctuation token that begins at i with one of . ! ? -
+ * (a run: of "!" and "?" mixed, else of that one mark) */
+static inline size_t np_token_mark_run_end(const char *s, size_t len, size_t i)
+{
+    unsigned char m = (unsigned char)s[i];
+    size_t r = i + 1;
+
+    if (m == '!' || m == '?')
+        while (r < len && (s[r] == '!' || s[r] == '?'))
+            r++;
+    else
+        while (r < len && (unsigned char)s[r] == m)
+            r++;
+    return r;
+}
+
 /* np_next_token, inline: fast paths by byte class for plain ASCII words,
  * plain numbers and one-byte marks, np_token_slow for the rest.  bits (may
  * be NULL): np_token_bits of a span s[from..len) with from <= *pos, which
@@ -301,16 +317,8 @@ static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
             r = i + 1;
             break;
         } else if (c == NP_B_RUN) {
-            /* as np_token_slow's punctuation runs */
-            unsigned char m = (unsigned char)s[i];
             tok->kind = NP_TOK_PUNCT;
-            r = i + 1;
-            if (m == '!' || m == '?')
-                while (r < len && (s[r] == '!' || s[r] == '?'))
-                    r++;
-            else
-                while (r < len && (unsigned char)s[r] == m)
-                    r++;
+            r = np_token_mark_run_end(s, len, i);
             break;
         }
         /* the slow path on locals of its own, so that i and tok, whose
