@@ -19,6 +19,16 @@ const char *np_strerror(int code)
     }
 }
 
+int np_cpu_avx2(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+#else
+    return 0;
+#endif
+}
+
 int np_grow(void **p, size_t *cap, size_t need, size_t size)
 {
     size_t ncap;

@@ -25,4 +25,10 @@ const char *np_strerror(int code);
  * (then *p and *cap are unchanged). */
 int np_grow(void **p, size_t *cap, size_t need, size_t size);
 
+/* np_cpu_avx2: 1 when the CPU has AVX2 and NEWSPARSE_NO_AVX2 is not set
+ * in the environment (which makes every kernel take its portable path),
+ * else 0.  Asked once per object, when it is made; a caller uses its AVX2
+ * kernel only where it compiled one. */
+int np_cpu_avx2(void);
+
 #endif

@@ -1494,8 +1494,7 @@ static void prepare_search(np_matcher *m)
     }
     make_nibble_tables(m);
 #ifdef NP_MATCH_AVX2
-    __builtin_cpu_init();
-    m->avx2 = __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+    m->avx2 = np_cpu_avx2();
 #endif
     /* may_start3 is worth its cost where it turns words away: where at
      * most an eighth of the triple table is set (a gazetteer of a few

@@ -33,12 +33,13 @@
 
 #include <stddef.h>
 
+#include "np_common.h"
+
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #endif
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
-#include <stdlib.h>
 #define NP_SCAN_AVX2 1
 #endif
 
@@ -154,8 +155,7 @@ static inline size_t np_next_stop_avx2(const unsigned char *u, size_t from,
 static inline int np_scan_avx2(void)
 {
 #ifdef NP_SCAN_AVX2
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+    return np_cpu_avx2();
 #else
     return 0;
 #endif

@@ -414,7 +414,7 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
 int np_token_have_avx2(void)
 {
 #ifdef NP_TOKEN_AVX2
-    return __builtin_cpu_supports("avx2") && getenv("NEWSPARSE_NO_AVX2") == NULL;
+    return np_cpu_avx2();
 #else
     return 0;
 #endif
