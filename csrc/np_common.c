@@ -29,7 +29,7 @@ int np_cpu_avx2(void)
 #endif
 }
 
-int np_grow(void **p, size_t *cap, size_t need, size_t size)
+int np_grow_slow(void **p, size_t *cap, size_t need, size_t size)
 {
     size_t ncap;
     void *np;

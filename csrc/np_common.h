@@ -22,8 +22,14 @@ const char *np_strerror(int code);
 
 /* np_grow: make room for at least `need` elements of `size` bytes in the
  * array *p whose capacity is *cap, doubling.  Returns NP_OK or NP_ENOMEM
- * (then *p and *cap are unchanged). */
-int np_grow(void **p, size_t *cap, size_t need, size_t size);
+ * (then *p and *cap are unchanged).  Inline, as most calls append to an
+ * array that has room: only np_grow_slow is a call. */
+int np_grow_slow(void **p, size_t *cap, size_t need, size_t size);
+
+static inline int np_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    return need <= *cap ? NP_OK : np_grow_slow(p, cap, need, size);
+}
 
 /* np_cpu_avx2: 1 when the CPU has AVX2 and NEWSPARSE_NO_AVX2 is not set
  * in the environment (which makes every kernel take its portable path),

@@ -1982,21 +1982,22 @@ static inline __m256i nib_lookup(__m256i v, __m256i lo, __m256i hi)
         _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 }
 
-/* 0xFF where a byte of v is an ASCII letter, digit or "_" (signed
- * compares: a byte >= 0x80 is in no range) */
+/* 0 where a byte of v is an ASCII letter, digit or "_", else 0xFF: a
+ * nibble look-up like nib_lookup (the low nibble's table says which
+ * ranges it may be in: bit 0 0-9, bit 1 1-F, bit 2 0-A, bit 3 F; the high
+ * nibble's which range its row holds: 3 digits, 4 and 6 letters from 1,
+ * 5 and 7 letters to A, and 5 "_" at F), which shares the nibbles of v
+ * with the pattern tables' look-ups */
 __attribute__((target("avx2")))
-static inline __m256i ascii_word32(__m256i v)
+static inline __m256i not_word32(__m256i v)
 {
-    const __m256i a1 = _mm256_set1_epi8('a' - 1), z1 = _mm256_set1_epi8('z' + 1);
-    const __m256i d1 = _mm256_set1_epi8('0' - 1), n1 = _mm256_set1_epi8('9' + 1);
-    __m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-
-    return _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(l, a1),
-                                         _mm256_cmpgt_epi8(z1, l)),
-                        _mm256_and_si256(_mm256_cmpgt_epi8(v, d1),
-                                         _mm256_cmpgt_epi8(n1, v))),
-        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+    const __m256i lo = _mm256_setr_epi8(
+        5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 2, 2, 2, 2, 10,
+        5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 2, 2, 2, 2, 10);
+    const __m256i hi = _mm256_setr_epi8(
+        0, 0, 0, 1, 2, 12, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 1, 2, 12, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0);
+    return _mm256_cmpeq_epi8(nib_lookup(v, lo, hi), _mm256_setzero_si256());
 }
 
 /* nib_class of 32 bytes in folded mode */
@@ -2022,12 +2023,17 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
     const __m256i e2 = _mm256_set1_epi8((char)0xE2), x84 = _mm256_set1_epi8((char)0x84);
     int fold = m->fold;
     unsigned n;
+    uint32_t before = np_ascii_word[u[i - 1]];  /* is the byte before a
+                                                   block a word byte? */
 
     for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32) {
         __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
-        __m256i v2 = LOADU256(u + i + 2), p = LOADU256(u + i - 1);
+        __m256i v2 = LOADU256(u + i + 2);
         __m256i g;
-        word_mask[n] = (uint32_t)_mm256_movemask_epi8(ascii_word32(v0));
+        uint32_t wm = ~(uint32_t)_mm256_movemask_epi8(not_word32(v0));
+        uint32_t after_word = wm << 1 | before;
+        word_mask[n] = wm;
+        before = wm >> 31;
         if (fold) {
             __m256i wide = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
@@ -2052,8 +2058,8 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
                                               nib_lookup(v1, LO1, HI1)),
                              nib_lookup(v2, LO2, HI2)));
         /* no ASCII word byte before */
-        mask[n] = ~(uint32_t)_mm256_movemask_epi8(
-            _mm256_or_si256(_mm256_cmpeq_epi8(g, zero), ascii_word32(p)));
+        mask[n] = ~((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(g, zero)) |
+                    after_word);
     }
     return n;
 }
