@@ -2034,7 +2034,11 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
         uint32_t after_word = wm << 1 | before;
         word_mask[n] = wm;
         before = wm >> 31;
-        if (fold) {
+        /* the folded tables read a byte >= 0x80 as 0x80 (nib_class): only
+         * a block that has one needs that, or the test for characters
+         * that fold to ASCII letters */
+        if (fold && !_mm256_testz_si256(_mm256_or_si256(v0, v2),
+                                        _mm256_set1_epi8((char)0x80))) {
             __m256i wide = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(v0, c4), _mm256_cmpeq_epi8(v0, c5)),
                 _mm256_or_si256(_mm256_cmpeq_epi8(v2, c4), _mm256_cmpeq_epi8(v2, c5)));
