@@ -2023,8 +2023,8 @@ static unsigned blocks_avx2(const np_matcher *m, const unsigned char *u,
     const __m256i e2 = _mm256_set1_epi8((char)0xE2), x84 = _mm256_set1_epi8((char)0x84);
     int fold = m->fold;
     unsigned n;
-    uint32_t before = np_ascii_word[u[i - 1]];  /* is the byte before a
-                                                   block a word byte? */
+    /* is the byte before a block a word byte?  (u + i - 1: i may be 0) */
+    uint32_t before = np_ascii_word[*(u + i - 1)];
 
     for (n = 0; n < BLOCKS && len - i >= BLOCK_ROOM; n++, i += 32) {
         __m256i v0 = LOADU256(u + i), v1 = LOADU256(u + i + 1);
