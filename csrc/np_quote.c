@@ -215,7 +215,7 @@ static int close_of(int open)
 }
 
 struct np_quote_scratch {
-    qtoks a, b;
+    qtoks b;                              /* speaker_before's tokens */
     size_t base[N_MARKS], pos[N_MARKS];   /* the finder: NONE = unset / none */
 };
 
@@ -228,7 +228,6 @@ void np_quote_scratch_free(np_quote_scratch *sc)
 {
     if (sc == NULL)
         return;
-    np_tokens_free(&sc->a.raw);
     np_tokens_free(&sc->b.raw);
     free(sc);
 }
@@ -384,23 +383,27 @@ static int found_tok(const run *r, phrase *p, size_t first, size_t last, const q
  * Marks
  *=====================================================================*/
 
-/* find(text, mark, i, true): the first occurrence at or after i, or 0 */
+/* find(text, mark, i, true): the first occurrence at or after i, or 0.
+ * memchr looks for the mark's last byte, which tells the curly marks
+ * apart: their E2 80 starts dashes and apostrophes too, each a false hit
+ * (and a fresh memchr) when the first byte was looked for */
 static size_t find_mark(const run *r, int m, size_t i)
 {
     const char *p = marks[m];
     size_t ml = mark_len[m], k;
+    char last = p[ml - 1];
 
     if (i < 1)
         i = 1;
     if (i > r->len)
         return 0;
-    for (k = i - 1; k + ml <= r->len; k++) {
-        const char *hit = memchr(r->s + k, p[0], r->len - k - ml + 1);
+    for (k = i - 1 + ml - 1; k < r->len; k++) {
+        const char *hit = memchr(r->s + k, last, r->len - k);
         if (hit == NULL)
             return 0;
-        k = (size_t)(hit - r->s);
-        if (memcmp(hit, p, ml) == 0)
-            return k + 1;
+        k = (size_t)(hit - r->s);           /* k - (ml - 1) >= i - 1 */
+        if (ml == 1 || (hit[-2] == p[0] && hit[-1] == p[1]))
+            return k - (ml - 1) + 1;
     }
     return 0;
 }
@@ -609,56 +612,109 @@ static int apposition_punct(const run *r, const qtok *t)
            t_is(r, t, "'") || t_is(r, t, "\xE2\x80\x99") || t_is(r, t, "-");
 }
 
+/* the tokens after a closing mark, made as speaker_after asks for them:
+ * it reads at most the first AFTER_TOKS (a comma, then up to 31 words
+ * and commas before the speech verb), and mostly only the first two or
+ * three, where the span it reads them from runs to the end of the
+ * sentence or of the next one */
+#define AFTER_TOKS 32
+
+typedef struct {
+    const char *s;
+    size_t pos, to;             /* the tokenizer's place in s[0..to) */
+    size_t n;                   /* tokens made so far */
+    qtok v[AFTER_TOKS];
+} ltoks;
+
+/* words(text, first, last), lazily */
+static void lazy_words(const run *r, size_t first, size_t last, ltoks *t)
+{
+    if (first < 1)
+        first = 1;
+    if (last > r->len)
+        last = r->len;
+    t->s = r->s;
+    t->pos = first - 1;
+    t->to = last < first ? first - 1 : last;
+    t->n = 0;
+}
+
+/* make the tokens of t up to the k-th (k > t->n), as far as there are */
+static void lazy_more(ltoks *t, size_t k)
+{
+    while (t->n < k && np_next_token_inline(t->s, t->to, &t->pos, &t->v[t->n], NULL))
+        t->n++;
+}
+
+/* toks[k], 1-based, or NULL, making it if need be */
+static inline const qtok *lt(ltoks *t, long k)
+{
+    if (k < 1 || k > AFTER_TOKS)
+        return NULL;
+    if ((size_t)k > t->n)
+        lazy_more(t, (size_t)k);
+    return (size_t)k <= t->n ? &t->v[k - 1] : NULL;
+}
+
 /* speaker phrase after a closing mark: ", X said", ", said X", "― X" */
 static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
                          size_t open_at, phrase *out, int *err)
 {
-    qtoks *t = &r->sc->a;
-    long k = 1, a, b, c, j, n, lim;
+    ltoks lazy, *t = &lazy;
+    const qtok *x;
+    long k = 1, a, b, c, j;
+    int comma = 0;              /* a "," or "(" in toks[a+1..j] */
 
-    if (words(r, from, last, t) != NP_OK) {
-        *err = NP_ENOMEM;
-        return 0;
-    }
-    n = (long)t->n;
-    if (tk(t, k) && t_is(r, tk(t, k), ","))
+    lazy_words(r, from, last, t);
+    if (lt(t, k) && t_is(r, lt(t, k), ","))
         k = 2;
-    if (!tk(t, k))
+    if (!lt(t, k))
         return 0;
-    if (k == 1 && is_dash(r, tk(t, 1)) && is_capital(r, tk(t, 2))) {
+    if (k == 1 && is_dash(r, lt(t, 1)) && is_capital(r, lt(t, 2))) {
         b = 2;
-        while (b - 2 < 6 && (is_capital(r, tk(t, b + 1)) ||
-                             (tk(t, b + 1) && t_is(r, tk(t, b + 1), ".") &&
-                              tlen(tk(t, b)) == 1)))
+        while (b - 2 < 6 && (is_capital(r, lt(t, b + 1)) ||
+                             (lt(t, b + 1) && t_is(r, lt(t, b + 1), ".") &&
+                              tlen(lt(t, b)) == 1)))
             b++;
-        if (tk(t, b)->kind == NP_TOK_PUNCT)
+        if (lt(t, b)->kind == NP_TOK_PUNCT)
             b--;
-        return found_tok(r, out, tfirst(tk(t, 2)), tlast(tk(t, b)), tk(t, 1));
+        return found_tok(r, out, tfirst(lt(t, 2)), tlast(lt(t, b)), lt(t, 1));
     }
-    if (is_word(tk(t, k)) && (t_cls(r, tk(t, k)) & NP_QW_SPEECH)) {
+    if (is_word(lt(t, k)) && (t_cls(r, lt(t, k)) & NP_QW_SPEECH)) {
         a = k + 1;
         b = k;
-        while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
+        while (lt(t, b + 1) && lt(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
             b++;
         if (b >= a)
-            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), tk(t, k));
+            return found_tok(r, out, tfirst(lt(t, a)), tlast(lt(t, b)), lt(t, k));
         return 0;
     }
     a = k;
     b = -1;
-    lim = n < k + 30 ? n : k + 30;
-    for (j = k; j <= lim; j++) {
-        const qtok *x = tk(t, j);
-        if (is_word(x) && (t_cls(r, x) & NP_QW_SPEECH)) {
+    for (j = k; j <= k + 30 && (x = lt(t, j)) != NULL; j++) {
+        unsigned w = t_cls(r, x);
+        if (is_word(x) && (w & NP_QW_SPEECH)) {
             b = j - 1;
             break;
         }
         if (x->kind == NP_TOK_PUNCT && !apposition_punct(r, x))
             break;
+        /* past a, a speech verb further on would give b >= j > a, and the
+         * tests below would then fail on what is read so far: c (the
+         * token before the first "," or "(" after a, or b) at a + 8 or
+         * more, or a stop word in a..c, or one not relative in c+1..b.
+         * So stop here, and read no further tokens, which mostly run on
+         * into the next sentence. */
+        if (j > a) {
+            comma = comma || t_is(r, x, ",") || t_is(r, x, "(");
+            if ((!comma && j - a >= 8) ||
+                ((w & NP_QW_STOP_BACK) && (!comma || !(w & NP_QW_RELATIVE))))
+                return 0;
+        }
     }
     if (b < 0 || b < a)
         return 0;
-    if (b == a && (t_lower_is(r, tk(t, a), "and") || t_lower_is(r, tk(t, a), "but")) && sfirst) {
+    if (b == a && (t_lower_is(r, lt(t, a), "and") || t_lower_is(r, lt(t, a), "but")) && sfirst) {
         qtoks *bt = &r->sc->b;
         long sa, sb;
         if (words(r, sfirst, open_at - 1, bt) != NP_OK) {
@@ -666,23 +722,23 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             return 0;
         }
         if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
-            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), tk(t, b + 1));
+            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), lt(t, b + 1));
         return 0;
     }
     c = a;
-    while (c < b && !t_is(r, tk(t, c + 1), ",") && !t_is(r, tk(t, c + 1), "("))
+    while (c < b && !t_is(r, lt(t, c + 1), ",") && !t_is(r, lt(t, c + 1), "("))
         c++;
-    if (tk(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
+    if (lt(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
         return 0;
     for (j = a; j <= c; j++)
-        if (t_cls(r, tk(t, j)) & NP_QW_STOP_BACK)
+        if (t_cls(r, lt(t, j)) & NP_QW_STOP_BACK)
             return 0;
     for (j = c + 1; j <= b; j++) {
-        unsigned w = t_cls(r, tk(t, j));
+        unsigned w = t_cls(r, lt(t, j));
         if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
             return 0;
     }
-    return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, c)), tk(t, b + 1));
+    return found_tok(r, out, tfirst(lt(t, a)), tlast(lt(t, c)), lt(t, b + 1));
 }
 
 /* speaker phrase before an opening mark: "X said:", "according to X," */
@@ -806,16 +862,16 @@ static size_t next_para(const run *r, size_t from)
 }
 
 /* select_count, stopped at most: the speakers ask only whether a quote
- * has more than four words */
+ * has more than four words, so the most-th word is not read through */
 static size_t count_words(const char *p, size_t n, size_t most)
 {
     size_t i = 0, c = 0;
 
-    while (i < n && c < most) {
+    while (i < n) {
         while (i < n && is_space((unsigned char)p[i]))
             i++;
-        if (i < n)
-            c++;
+        if (i == n || ++c == most)
+            break;
         while (i < n && !is_space((unsigned char)p[i]))
             i++;
     }
@@ -909,7 +965,8 @@ static int speakers(const run *r, np_quote_list *out)
             have = speaker_before(r, s_first(r, si), q->open_at, &p, &err);
         if (err != NP_OK)
             return err;
-        nw = count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
+        /* the words only matter to a quote without a speaker yet */
+        nw = have ? 0 : count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
         lower_start = r->s[q->first - 1] >= 'a' && r->s[q->first - 1] <= 'z';
         q->kind = lower_start ? NP_QUOTE_PARTIAL : NP_QUOTE_DIRECT;
         standalone = si && s_first(r, si) == q->open_at;
