@@ -95,11 +95,13 @@ int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
 /* the first slot of p[0..n) lower-cased: a hash of its length, first
  * and last byte only, which is enough to tell apart a few hundred words
  * in a table at most an eighth full, and costs a few instructions; most
- * tokens of a text are in no list and find their slot empty */
+ * tokens of a text are in no list and find their slot empty.  The bytes
+ * are folded with | 0x20, which gives a capital and its small letter the
+ * same value (as lower_byte would) in one step for both */
 static size_t word_slot(const np_quoter *q, const char *p, size_t n)
 {
-    uint32_t k = (uint32_t)lower_byte((unsigned char)p[0]) |
-                 (uint32_t)lower_byte((unsigned char)p[n - 1]) << 8 | (uint32_t)n << 16;
+    uint32_t k = ((uint32_t)(unsigned char)p[0] | (uint32_t)(unsigned char)p[n - 1] << 8 |
+                  UINT32_C(0x2020)) | (uint32_t)n << 16;
     return (k * UINT32_C(0x9E3779B1)) >> q->shift;
 }
 
@@ -142,41 +144,40 @@ int np_quoter_ready(np_quoter *q)
     return NP_OK;
 }
 
-/* p[0..n) lower-cased is the word w (n its length): eight bytes a step;
- * w->w is zero past its length up to MAX_QWORD + 1, so its eight bytes
- * load whole, as np_load_le gives p's last few */
-static int lower_equal(const qword *w, const char *p, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i += 8) {
-        size_t k = n - i < 8 ? n - i : 8;
-        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, 8))
-            return 0;
-    }
-    return 1;
-}
-
-/* the classes of the word p[0..n) whose slot k is taken */
+/* the classes of the word p[0..n) whose slot k is taken.  Its first
+ * eight bytes are loaded and lower-cased once, for every word it is
+ * held against; w->w is zero past its length up to MAX_QWORD + 1, so a
+ * word's eight bytes load whole, as np_load_le gives p's last few */
 static unsigned classes_probe(const np_quoter *q, const char *p, size_t n, size_t k)
 {
     size_t mask = q->nslot - 1;
+    uint64_t head = np_swar_lower(np_load_le(p, n < 8 ? n : 8));
 
     for (; q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
-        if (w->len == n && lower_equal(w, p, n))
+        size_t i;
+        if (w->len != n || np_load_le(w->w, 8) != head)
+            continue;
+        for (i = 8; i < n; i += 8) {
+            size_t b = n - i < 8 ? n - i : 8;
+            if (np_swar_lower(np_load_le(p + i, b)) != np_load_le(w->w + i, 8))
+                break;
+        }
+        if (i >= n)
             return w->cls;
     }
     return 0;
 }
 
 /* the classes of p[0..n) lower-cased (inline up to the empty slot most
- * tokens find) */
+ * tokens find).  max_len is 0 until np_quoter_ready has made the slots,
+ * so one test (n - 1 wraps for n == 0) turns away the empty, the too
+ * long and all before the table is made */
 static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
 {
     size_t k;
 
-    if (n == 0 || n > q->max_len || q->nslot == 0)
+    if (n - 1 >= q->max_len)
         return 0;
     k = word_slot(q, p, n);
     return q->slot[k] == 0 ? 0 : classes_probe(q, p, n, k);
