@@ -45,6 +45,8 @@ struct np_quoter {
     qword *w;
     size_t n, cap;
     uint32_t *slot;          /* word index + 1, by word_slot; built by ready */
+    uint16_t *home;          /* by slot: the classes of the words whose
+                                word_slot it is (and no others) */
     size_t nslot;            /* a power of two (1 << (32 - shift)), or 0 */
     unsigned shift;
     size_t max_len;
@@ -61,6 +63,7 @@ void np_quoter_free(np_quoter *q)
         return;
     free(q->w);
     free(q->slot);
+    free(q->home);
     free(q);
 }
 
@@ -110,6 +113,7 @@ int np_quoter_ready(np_quoter *q)
     size_t nslot = 1024, i, w = 0;
     unsigned shift = 22;
     uint32_t *slot;
+    uint16_t *home;
 
     /* one entry per word, its classes merged */
     if (q->n > 1)
@@ -126,15 +130,22 @@ int np_quoter_ready(np_quoter *q)
         shift--;
     }
     slot = calloc(nslot, sizeof *slot);
-    if (slot == NULL)
+    home = calloc(nslot, sizeof *home);
+    if (slot == NULL || home == NULL) {
+        free(slot);
+        free(home);
         return NP_ENOMEM;
+    }
     free(q->slot);
+    free(q->home);
     q->slot = slot;
+    q->home = home;
     q->nslot = nslot;
     q->shift = shift;
     q->max_len = 0;
     for (i = 0; i < q->n; i++) {
         size_t k = word_slot(q, q->w[i].w, q->w[i].len);
+        home[k] |= (uint16_t)q->w[i].cls;
         while (slot[k] != 0)
             k = (k + 1) & (nslot - 1);
         slot[k] = (uint32_t)i + 1;
@@ -169,18 +180,20 @@ static unsigned classes_probe(const np_quoter *q, const char *p, size_t n, size_
     return 0;
 }
 
-/* the classes of p[0..n) lower-cased (inline up to the empty slot most
- * tokens find).  max_len is 0 until np_quoter_ready has made the slots,
- * so one test (n - 1 wraps for n == 0) turns away the empty, the too
- * long and all before the table is made */
-static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+/* the classes in want of p[0..n) lower-cased, inline up to the slot's
+ * home classes: most tokens find none, or none that is wanted (a verb
+ * is looked for, and the token is "he" or "and", or "his" where "has"
+ * is at home), and need no probe.  max_len is 0 until np_quoter_ready
+ * has made the slots, so one test (n - 1 wraps for n == 0) turns away
+ * the empty, the too long and all before the table is made */
+static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n, unsigned want)
 {
     size_t k;
 
     if (n - 1 >= q->max_len)
         return 0;
     k = word_slot(q, p, n);
-    return q->slot[k] == 0 ? 0 : classes_probe(q, p, n, k);
+    return (q->home[k] & want) ? classes_probe(q, p, n, k) & want : 0;
 }
 
 /*}====================================================================*/
@@ -293,7 +306,7 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
 /* toks[k], 1-based, or NULL */
 static const qtok *tk(const qtoks *t, long k)
 {
-    return k >= 1 && (size_t)k <= t->n ? &t->raw.v[k - 1] : NULL;
+    return (size_t)k - 1 < t->n ? &t->raw.v[k - 1] : NULL;    /* k < 1 wraps */
 }
 
 static size_t tfirst(const qtok *t)
@@ -342,9 +355,11 @@ static int t_lower_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 #define t_is(r, t, lit) t_is_n((r), (t), (lit), sizeof(lit) - 1)
 #define t_lower_is(r, t, lit) t_lower_is_n((r), (t), (lit), sizeof(lit) - 1)
 
-static inline unsigned t_cls(const run *r, const qtok *t)
+/* the classes in want of the token t (0 for none): each caller names
+ * the classes it tests, which spares most probes (see classes_of) */
+static inline unsigned t_cls(const run *r, const qtok *t, unsigned want)
 {
-    return t ? classes_of(r->q, ttext(r, t), tlen(t)) : 0;
+    return t ? classes_of(r->q, ttext(r, t), tlen(t), want) : 0;
 }
 
 static int is_word(const qtok *t)
@@ -576,7 +591,7 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
 
     while (tk(t, k) && tk(t, k)->kind != NP_TOK_WORD)
         k++;
-    if (tk(t, k) && (t_cls(r, tk(t, k)) & NP_QW_OPENER)) {
+    if (tk(t, k) && t_cls(r, tk(t, k), NP_QW_OPENER)) {
         long c = k;
         while (c < upto && c - k < 8 && !t_is(r, tk(t, c), ","))
             c++;
@@ -586,7 +601,7 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
     x = tk(t, k);
     if (!x || k >= upto)
         return 0;
-    if (t_cls(r, x) & PRONOUN) {
+    if (t_cls(r, x, PRONOUN)) {
         *ka = *kb = k;
         return 1;
     }
@@ -681,7 +696,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             b--;
         return found_tok(r, out, tfirst(lt(t, 2)), tlast(lt(t, b)), lt(t, 1));
     }
-    if (is_word(lt(t, k)) && (t_cls(r, lt(t, k)) & NP_QW_SPEECH)) {
+    if (is_word(lt(t, k)) && t_cls(r, lt(t, k), NP_QW_SPEECH)) {
         a = k + 1;
         b = k;
         while (lt(t, b + 1) && lt(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
@@ -693,7 +708,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
     a = k;
     b = -1;
     for (j = k; j <= k + 30 && (x = lt(t, j)) != NULL; j++) {
-        unsigned w = t_cls(r, x);
+        unsigned w = t_cls(r, x, NP_QW_SPEECH | NP_QW_STOP_BACK | NP_QW_RELATIVE);
         if (is_word(x) && (w & NP_QW_SPEECH)) {
             b = j - 1;
             break;
@@ -732,10 +747,10 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
     if (lt(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
         return 0;
     for (j = a; j <= c; j++)
-        if (t_cls(r, lt(t, j)) & NP_QW_STOP_BACK)
+        if (t_cls(r, lt(t, j), NP_QW_STOP_BACK))
             return 0;
     for (j = c + 1; j <= b; j++) {
-        unsigned w = t_cls(r, lt(t, j));
+        unsigned w = t_cls(r, lt(t, j), NP_QW_STOP_BACK | NP_QW_RELATIVE);
         if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
             return 0;
     }
@@ -748,15 +763,16 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
 {
     qtoks *t = &r->sc->b;
     long n, j;
-    const qtok *participle = NULL;
+    const qtok *v, *participle = NULL;      /* v: the tokens, toks[j] = v[j - 1] */
 
     if (words(r, first, open_at - 1, t) != NP_OK) {
         *err = NP_ENOMEM;
         return 0;
     }
     n = (long)t->n;
+    v = t->raw.v;
     for (j = n - 1; j >= 1; j--) {
-        if (t_lower_is(r, tk(t, j), "according") && t_lower_is(r, tk(t, j + 1), "to")) {
+        if (t_lower_is(r, &v[j - 1], "according") && t_lower_is(r, &v[j], "to")) {
             long a = j + 2, b = j + 2;
             while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD)
                 b++;
@@ -765,11 +781,11 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         }
     }
     for (j = n; j >= 1; j--) {
-        const qtok *x = tk(t, j), *prev = tk(t, j - 1);
-        int verb = is_word(x) && (t_cls(r, x) & NP_QW_SPEECH);
+        const qtok *x = &v[j - 1], *prev = j > 1 ? &v[j - 2] : NULL;
+        int verb = is_word(x) && t_cls(r, x, NP_QW_SPEECH);
         long b, a;
         if (verb && tlen(x) >= 3 && memcmp(ttext(r, x) + tlen(x) - 3, "ing", 3) == 0 &&
-            (!prev || prev->kind == NP_TOK_PUNCT || (t_cls(r, prev) & NP_QW_PARTICIPLE))) {
+            (!prev || prev->kind == NP_TOK_PUNCT || t_cls(r, prev, NP_QW_PARTICIPLE))) {
             if (!participle)
                 participle = x;
             continue;
@@ -798,12 +814,12 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             if (c >= 2)
                 b = c - 1;
         }
-        while (b >= 1 && (t_cls(r, tk(t, b)) & NP_QW_AUXILIARY))
+        while (b >= 1 && t_cls(r, tk(t, b), NP_QW_AUXILIARY))
             b--;
         a = b;
-        if (!(b >= 1 && (t_cls(r, tk(t, b)) & PRONOUN))) {
+        if (!(b >= 1 && t_cls(r, tk(t, b), PRONOUN))) {
             while (a > 1 && b - a < 5 && tk(t, a - 1)->kind == NP_TOK_WORD &&
-                   !(t_cls(r, tk(t, a - 1)) & NP_QW_STOP_BACK))
+                   !t_cls(r, tk(t, a - 1), NP_QW_STOP_BACK))
                 a--;
         }
         if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
@@ -828,17 +844,17 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
  * search, step for step) */
 static size_t sentence_of(const run *r, size_t pos)
 {
-    long lo = 1, hi = (long)r->nsent;
+    size_t lo = 1, hi = r->nsent;       /* hi = mid - 1 >= 0: no sign needed */
 
     while (lo <= hi) {
-        long mid = (lo + hi) / 2;
+        size_t mid = (lo + hi) / 2;
         const np_span *x = &r->sent[mid - 1];
         if (pos < x->start + 1)
             hi = mid - 1;
         else if (pos > x->end)
             lo = mid + 1;
         else
-            return (size_t)mid;
+            return mid;
     }
     return 0;
 }
@@ -999,7 +1015,7 @@ static int speakers(const run *r, np_quote_list *out)
         }
         if (have) {
             const np_ref *m = mention_at(r, p.first, p.last);
-            unsigned pc = classes_of(r->q, r->s + p.first - 1, p.last - p.first + 1) & PRONOUN;
+            unsigned pc = classes_of(r->q, r->s + p.first - 1, p.last - p.first + 1, PRONOUN);
             q->speaker = r->s + p.first - 1;
             q->speaker_len = p.last - p.first + 1;
             if (pc) {
