@@ -413,6 +413,10 @@ static size_t find_mark(const run *r, int m, size_t i)
         i = 1;
     if (i > r->len)
         return 0;
+    if (ml == 1) {                          /* " and ': the most asked */
+        const char *hit = memchr(r->s + i - 1, last, r->len - (i - 1));
+        return hit ? (size_t)(hit - r->s) + 1 : 0;
+    }
     for (k = i - 1 + ml - 1; k < r->len; k++) {
         const char *hit = memchr(r->s + k, last, r->len - k);
         if (hit == NULL)
@@ -441,11 +445,10 @@ static inline size_t at(const run *r, int m, size_t i)
 {
     const np_quote_scratch *sc = r->sc;
 
-    if (sc->base[m] != NONE && sc->base[m] <= i) {
+    /* NONE (unset) is above every i; an answer of 0 (none) holds on */
+    if (sc->base[m] <= i) {
         size_t a = sc->pos[m];
-        if (a == 0)
-            return 0;
-        if (a >= i)
+        if (a == 0 || a >= i)
             return a;
     }
     return at_search(r, m, i);
