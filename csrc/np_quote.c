@@ -265,6 +265,7 @@ typedef struct {
     const np_span *sent;
     const size_t *sblock;
     size_t nsent;
+    int ordered;            /* each sentence starts where the last ended or later */
     const np_refs *ms;
 } run;
 
@@ -862,6 +863,17 @@ static size_t sentence_of(const run *r, size_t pos)
     return 0;
 }
 
+/* sentence_of(r, pos), where the sentence hint (or 0) is likely to hold
+ * pos: when the sentences are in order, one that holds pos is the only
+ * one, and the one the search finds */
+static size_t sentence_near(const run *r, size_t pos, size_t hint)
+{
+    if (r->ordered && hint >= 1 && hint <= r->nsent && pos >= r->sent[hint - 1].start + 1 &&
+        pos <= r->sent[hint - 1].end)
+        return hint;
+    return sentence_of(r, pos);
+}
+
 static size_t s_first(const run *r, size_t si) { return r->sent[si - 1].start + 1; }
 static size_t s_last(const run *r, size_t si) { return r->sent[si - 1].end; }
 static size_t s_block(const run *r, size_t si) { return r->sblock[si - 1]; }
@@ -973,7 +985,7 @@ static int speakers(const run *r, np_quote_list *out)
         int have = 0, lower_start, standalone;
         q->sentence = si;
         if (q->closed) {
-            size_t i2 = sentence_of(r, q->close_end);
+            size_t i2 = sentence_near(r, q->close_end, si);
             size_t lim = i2 ? s_last(r, i2) : r->blocks[q->end_block].last;
             if (i2 && s_last(r, i2) <= q->close_end && i2 + 1 <= r->nsent &&
                 s_block(r, i2 + 1) == s_block(r, i2))
@@ -1054,9 +1066,13 @@ int np_quotes(const np_quoter *q, np_quote_scratch *sc, const char *s, size_t le
     for (i = 1; i <= nblocks; i++)
         if (blocks[i].first < 1 || blocks[i].last > len || blocks[i].last + 1 < blocks[i].first)
             return NP_EINVAL;
-    for (i = 0; i < nsent; i++)
+    r.ordered = 1;
+    for (i = 0; i < nsent; i++) {
         if (sent[i].start > sent[i].end || sent[i].end > len || sblock[i] > nblocks)
             return NP_EINVAL;
+        if (i > 0 && sent[i].start < sent[i - 1].end)
+            r.ordered = 0;
+    }
     for (i = 0; i < N_MARKS; i++) {
         sc->base[i] = NONE;
         sc->pos[i] = 0;
