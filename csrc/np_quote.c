@@ -1077,6 +1077,12 @@ int np_quotes(const np_quoter *q, np_quote_scratch *sc, const char *s, size_t le
         sc->base[i] = NONE;
         sc->pos[i] = 0;
     }
+    /* a text without the byte E2 has none of the curly marks: the finder
+     * knows that from the start, where each of the two opening ones would
+     * be looked for through the whole text */
+    if (len == 0 || memchr(s, 0xE2, len) == NULL)
+        for (i = M_LDQ; i <= M_RSQ; i++)
+            sc->base[i] = 1;
     r.q = q;
     r.sc = sc;
     r.s = s;
