@@ -401,32 +401,38 @@ static int found_tok(const run *r, phrase *p, size_t first, size_t last, const q
  *=====================================================================*/
 
 /* find(text, mark, i, true): the first occurrence at or after i, or 0.
- * memchr looks for the mark's last byte, which tells the curly marks
- * apart: their E2 80 starts dashes and apostrophes too, each a false hit
- * (and a fresh memchr) when the first byte was looked for */
+ * " and ', the marks most looked for, take one memchr in a leaf that
+ * keeps no registers; for the curly ones memchr looks for the last
+ * byte, which tells them apart: their E2 80 starts dashes and
+ * apostrophes too, each a false hit (and a fresh memchr) when the first
+ * byte was looked for */
+static size_t find_curly(const run *r, const char *p, size_t i)
+{
+    size_t k;
+
+    for (k = i - 1 + 2; k < r->len; k++) {
+        const char *hit = memchr(r->s + k, p[2], r->len - k);
+        if (hit == NULL)
+            return 0;
+        k = (size_t)(hit - r->s);           /* k - 2 >= i - 1 */
+        if (hit[-2] == p[0] && hit[-1] == p[1])
+            return k - 2 + 1;
+    }
+    return 0;
+}
+
 static size_t find_mark(const run *r, int m, size_t i)
 {
-    const char *p = marks[m];
-    size_t ml = mark_len[m], k;
-    char last = p[ml - 1];
+    const char *hit;
 
     if (i < 1)
         i = 1;
     if (i > r->len)
         return 0;
-    if (ml == 1) {                          /* " and ': the most asked */
-        const char *hit = memchr(r->s + i - 1, last, r->len - (i - 1));
-        return hit ? (size_t)(hit - r->s) + 1 : 0;
-    }
-    for (k = i - 1 + ml - 1; k < r->len; k++) {
-        const char *hit = memchr(r->s + k, last, r->len - k);
-        if (hit == NULL)
-            return 0;
-        k = (size_t)(hit - r->s);           /* k - (ml - 1) >= i - 1 */
-        if (ml == 1 || (hit[-2] == p[0] && hit[-1] == p[1]))
-            return k - (ml - 1) + 1;
-    }
-    return 0;
+    if (mark_len[m] == 3)
+        return find_curly(r, marks[m], i);
+    hit = memchr(r->s + i - 1, marks[m][0], r->len - (i - 1));
+    return hit ? (size_t)(hit - r->s) + 1 : 0;
 }
 
 /* at past its remembered answer: search, and remember */
