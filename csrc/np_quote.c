@@ -45,6 +45,8 @@ struct np_quoter {
     qword *w;
     size_t n, cap;
     uint32_t *slot;          /* word index + 1, by word_slot; built by ready */
+    uint16_t *home;          /* by slot: the classes of the words whose
+                                word_slot it is (and no others) */
     size_t nslot;            /* a power of two (1 << (32 - shift)), or 0 */
     unsigned shift;
     size_t max_len;
@@ -61,6 +63,7 @@ void np_quoter_free(np_quoter *q)
         return;
     free(q->w);
     free(q->slot);
+    free(q->home);
     free(q);
 }
 
@@ -95,11 +98,13 @@ int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
 /* the first slot of p[0..n) lower-cased: a hash of its length, first
  * and last byte only, which is enough to tell apart a few hundred words
  * in a table at most an eighth full, and costs a few instructions; most
- * tokens of a text are in no list and find their slot empty */
+ * tokens of a text are in no list and find their slot empty.  The bytes
+ * are folded with | 0x20, which gives a capital and its small letter the
+ * same value (as lower_byte would) in one step for both */
 static size_t word_slot(const np_quoter *q, const char *p, size_t n)
 {
-    uint32_t k = (uint32_t)lower_byte((unsigned char)p[0]) |
-                 (uint32_t)lower_byte((unsigned char)p[n - 1]) << 8 | (uint32_t)n << 16;
+    uint32_t k = ((uint32_t)(unsigned char)p[0] | (uint32_t)(unsigned char)p[n - 1] << 8 |
+                  UINT32_C(0x2020)) | (uint32_t)n << 16;
     return (k * UINT32_C(0x9E3779B1)) >> q->shift;
 }
 
@@ -108,6 +113,7 @@ int np_quoter_ready(np_quoter *q)
     size_t nslot = 1024, i, w = 0;
     unsigned shift = 22;
     uint32_t *slot;
+    uint16_t *home;
 
     /* one entry per word, its classes merged */
     if (q->n > 1)
@@ -124,15 +130,22 @@ int np_quoter_ready(np_quoter *q)
         shift--;
     }
     slot = calloc(nslot, sizeof *slot);
-    if (slot == NULL)
+    home = calloc(nslot, sizeof *home);
+    if (slot == NULL || home == NULL) {
+        free(slot);
+        free(home);
         return NP_ENOMEM;
+    }
     free(q->slot);
+    free(q->home);
     q->slot = slot;
+    q->home = home;
     q->nslot = nslot;
     q->shift = shift;
     q->max_len = 0;
     for (i = 0; i < q->n; i++) {
         size_t k = word_slot(q, q->w[i].w, q->w[i].len);
+        home[k] |= (uint16_t)q->w[i].cls;
         while (slot[k] != 0)
             k = (k + 1) & (nslot - 1);
         slot[k] = (uint32_t)i + 1;
@@ -142,44 +155,45 @@ int np_quoter_ready(np_quoter *q)
     return NP_OK;
 }
 
-/* p[0..n) lower-cased is the word w (n its length): eight bytes a step;
- * w->w is zero past its length up to MAX_QWORD + 1, so its eight bytes
- * load whole, as np_load_le gives p's last few */
-static int lower_equal(const qword *w, const char *p, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i += 8) {
-        size_t k = n - i < 8 ? n - i : 8;
-        if (np_swar_lower(np_load_le(p + i, k)) != np_load_le(w->w + i, 8))
-            return 0;
-    }
-    return 1;
-}
-
-/* the classes of the word p[0..n) whose slot k is taken */
+/* the classes of the word p[0..n) whose slot k is taken.  Its first
+ * eight bytes are loaded and lower-cased once, for every word it is
+ * held against; w->w is zero past its length up to MAX_QWORD + 1, so a
+ * word's eight bytes load whole, as np_load_le gives p's last few */
 static unsigned classes_probe(const np_quoter *q, const char *p, size_t n, size_t k)
 {
     size_t mask = q->nslot - 1;
+    uint64_t head = np_swar_lower(np_load_le(p, n < 8 ? n : 8));
 
     for (; q->slot[k] != 0; k = (k + 1) & mask) {
         const qword *w = &q->w[q->slot[k] - 1];
-        if (w->len == n && lower_equal(w, p, n))
+        size_t i;
+        if (w->len != n || np_load_le(w->w, 8) != head)
+            continue;
+        for (i = 8; i < n; i += 8) {
+            size_t b = n - i < 8 ? n - i : 8;
+            if (np_swar_lower(np_load_le(p + i, b)) != np_load_le(w->w + i, 8))
+                break;
+        }
+        if (i >= n)
             return w->cls;
     }
     return 0;
 }
 
-/* the classes of p[0..n) lower-cased (inline up to the empty slot most
- * tokens find) */
-static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n)
+/* the classes in want of p[0..n) lower-cased, inline up to the slot's
+ * home classes: most tokens find none, or none that is wanted (a verb
+ * is looked for, and the token is "he" or "and", or "his" where "has"
+ * is at home), and need no probe.  max_len is 0 until np_quoter_ready
+ * has made the slots, so one test (n - 1 wraps for n == 0) turns away
+ * the empty, the too long and all before the table is made */
+static inline unsigned classes_of(const np_quoter *q, const char *p, size_t n, unsigned want)
 {
     size_t k;
 
-    if (n == 0 || n > q->max_len || q->nslot == 0)
+    if (n - 1 >= q->max_len)
         return 0;
     k = word_slot(q, p, n);
-    return q->slot[k] == 0 ? 0 : classes_probe(q, p, n, k);
+    return (q->home[k] & want) ? classes_probe(q, p, n, k) & want : 0;
 }
 
 /*}====================================================================*/
@@ -215,7 +229,7 @@ static int close_of(int open)
 }
 
 struct np_quote_scratch {
-    qtoks a, b;
+    qtoks b;                              /* speaker_before's tokens */
     size_t base[N_MARKS], pos[N_MARKS];   /* the finder: NONE = unset / none */
 };
 
@@ -228,7 +242,6 @@ void np_quote_scratch_free(np_quote_scratch *sc)
 {
     if (sc == NULL)
         return;
-    np_tokens_free(&sc->a.raw);
     np_tokens_free(&sc->b.raw);
     free(sc);
 }
@@ -252,6 +265,7 @@ typedef struct {
     const np_span *sent;
     const size_t *sblock;
     size_t nsent;
+    int ordered;            /* each sentence starts where the last ended or later */
     const np_refs *ms;
 } run;
 
@@ -293,7 +307,7 @@ static int words(const run *r, size_t first, size_t last, qtoks *t)
 /* toks[k], 1-based, or NULL */
 static const qtok *tk(const qtoks *t, long k)
 {
-    return k >= 1 && (size_t)k <= t->n ? &t->raw.v[k - 1] : NULL;
+    return (size_t)k - 1 < t->n ? &t->raw.v[k - 1] : NULL;    /* k < 1 wraps */
 }
 
 static size_t tfirst(const qtok *t)
@@ -342,9 +356,11 @@ static int t_lower_is_n(const run *r, const qtok *t, const char *lit, size_t n)
 #define t_is(r, t, lit) t_is_n((r), (t), (lit), sizeof(lit) - 1)
 #define t_lower_is(r, t, lit) t_lower_is_n((r), (t), (lit), sizeof(lit) - 1)
 
-static inline unsigned t_cls(const run *r, const qtok *t)
+/* the classes in want of the token t (0 for none): each caller names
+ * the classes it tests, which spares most probes (see classes_of) */
+static inline unsigned t_cls(const run *r, const qtok *t, unsigned want)
 {
-    return t ? classes_of(r->q, ttext(r, t), tlen(t)) : 0;
+    return t ? classes_of(r->q, ttext(r, t), tlen(t), want) : 0;
 }
 
 static int is_word(const qtok *t)
@@ -384,25 +400,39 @@ static int found_tok(const run *r, phrase *p, size_t first, size_t last, const q
  * Marks
  *=====================================================================*/
 
-/* find(text, mark, i, true): the first occurrence at or after i, or 0 */
+/* find(text, mark, i, true): the first occurrence at or after i, or 0.
+ * " and ', the marks most looked for, take one memchr in a leaf that
+ * keeps no registers; for the curly ones memchr looks for the last
+ * byte, which tells them apart: their E2 80 starts dashes and
+ * apostrophes too, each a false hit (and a fresh memchr) when the first
+ * byte was looked for */
+static size_t find_curly(const run *r, const char *p, size_t i)
+{
+    size_t k;
+
+    for (k = i - 1 + 2; k < r->len; k++) {
+        const char *hit = memchr(r->s + k, p[2], r->len - k);
+        if (hit == NULL)
+            return 0;
+        k = (size_t)(hit - r->s);           /* k - 2 >= i - 1 */
+        if (hit[-2] == p[0] && hit[-1] == p[1])
+            return k - 2 + 1;
+    }
+    return 0;
+}
+
 static size_t find_mark(const run *r, int m, size_t i)
 {
-    const char *p = marks[m];
-    size_t ml = mark_len[m], k;
+    const char *hit;
 
     if (i < 1)
         i = 1;
     if (i > r->len)
         return 0;
-    for (k = i - 1; k + ml <= r->len; k++) {
-        const char *hit = memchr(r->s + k, p[0], r->len - k - ml + 1);
-        if (hit == NULL)
-            return 0;
-        k = (size_t)(hit - r->s);
-        if (memcmp(hit, p, ml) == 0)
-            return k + 1;
-    }
-    return 0;
+    if (mark_len[m] == 3)
+        return find_curly(r, marks[m], i);
+    hit = memchr(r->s + i - 1, marks[m][0], r->len - (i - 1));
+    return hit ? (size_t)(hit - r->s) + 1 : 0;
 }
 
 /* at past its remembered answer: search, and remember */
@@ -422,11 +452,10 @@ static inline size_t at(const run *r, int m, size_t i)
 {
     const np_quote_scratch *sc = r->sc;
 
-    if (sc->base[m] != NONE && sc->base[m] <= i) {
+    /* NONE (unset) is above every i; an answer of 0 (none) holds on */
+    if (sc->base[m] <= i) {
         size_t a = sc->pos[m];
-        if (a == 0)
-            return 0;
-        if (a >= i)
+        if (a == 0 || a >= i)
             return a;
     }
     return at_search(r, m, i);
@@ -572,7 +601,7 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
 
     while (tk(t, k) && tk(t, k)->kind != NP_TOK_WORD)
         k++;
-    if (tk(t, k) && (t_cls(r, tk(t, k)) & NP_QW_OPENER)) {
+    if (tk(t, k) && t_cls(r, tk(t, k), NP_QW_OPENER)) {
         long c = k;
         while (c < upto && c - k < 8 && !t_is(r, tk(t, c), ","))
             c++;
@@ -582,7 +611,7 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
     x = tk(t, k);
     if (!x || k >= upto)
         return 0;
-    if (t_cls(r, x) & PRONOUN) {
+    if (t_cls(r, x, PRONOUN)) {
         *ka = *kb = k;
         return 1;
     }
@@ -609,56 +638,109 @@ static int apposition_punct(const run *r, const qtok *t)
            t_is(r, t, "'") || t_is(r, t, "\xE2\x80\x99") || t_is(r, t, "-");
 }
 
+/* the tokens after a closing mark, made as speaker_after asks for them:
+ * it reads at most the first AFTER_TOKS (a comma, then up to 31 words
+ * and commas before the speech verb), and mostly only the first two or
+ * three, where the span it reads them from runs to the end of the
+ * sentence or of the next one */
+#define AFTER_TOKS 32
+
+typedef struct {
+    const char *s;
+    size_t pos, to;             /* the tokenizer's place in s[0..to) */
+    size_t n;                   /* tokens made so far */
+    qtok v[AFTER_TOKS];
+} ltoks;
+
+/* words(text, first, last), lazily */
+static void lazy_words(const run *r, size_t first, size_t last, ltoks *t)
+{
+    if (first < 1)
+        first = 1;
+    if (last > r->len)
+        last = r->len;
+    t->s = r->s;
+    t->pos = first - 1;
+    t->to = last < first ? first - 1 : last;
+    t->n = 0;
+}
+
+/* make the tokens of t up to the k-th (k > t->n), as far as there are */
+static void lazy_more(ltoks *t, size_t k)
+{
+    while (t->n < k && np_next_token_inline(t->s, t->to, &t->pos, &t->v[t->n], NULL))
+        t->n++;
+}
+
+/* toks[k], 1-based, or NULL, making it if need be */
+static inline const qtok *lt(ltoks *t, long k)
+{
+    if (k < 1 || k > AFTER_TOKS)
+        return NULL;
+    if ((size_t)k > t->n)
+        lazy_more(t, (size_t)k);
+    return (size_t)k <= t->n ? &t->v[k - 1] : NULL;
+}
+
 /* speaker phrase after a closing mark: ", X said", ", said X", "― X" */
 static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
                          size_t open_at, phrase *out, int *err)
 {
-    qtoks *t = &r->sc->a;
-    long k = 1, a, b, c, j, n, lim;
+    ltoks lazy, *t = &lazy;
+    const qtok *x;
+    long k = 1, a, b, c, j;
+    int comma = 0;              /* a "," or "(" in toks[a+1..j] */
 
-    if (words(r, from, last, t) != NP_OK) {
-        *err = NP_ENOMEM;
-        return 0;
-    }
-    n = (long)t->n;
-    if (tk(t, k) && t_is(r, tk(t, k), ","))
+    lazy_words(r, from, last, t);
+    if (lt(t, k) && t_is(r, lt(t, k), ","))
         k = 2;
-    if (!tk(t, k))
+    if (!lt(t, k))
         return 0;
-    if (k == 1 && is_dash(r, tk(t, 1)) && is_capital(r, tk(t, 2))) {
+    if (k == 1 && is_dash(r, lt(t, 1)) && is_capital(r, lt(t, 2))) {
         b = 2;
-        while (b - 2 < 6 && (is_capital(r, tk(t, b + 1)) ||
-                             (tk(t, b + 1) && t_is(r, tk(t, b + 1), ".") &&
-                              tlen(tk(t, b)) == 1)))
+        while (b - 2 < 6 && (is_capital(r, lt(t, b + 1)) ||
+                             (lt(t, b + 1) && t_is(r, lt(t, b + 1), ".") &&
+                              tlen(lt(t, b)) == 1)))
             b++;
-        if (tk(t, b)->kind == NP_TOK_PUNCT)
+        if (lt(t, b)->kind == NP_TOK_PUNCT)
             b--;
-        return found_tok(r, out, tfirst(tk(t, 2)), tlast(tk(t, b)), tk(t, 1));
+        return found_tok(r, out, tfirst(lt(t, 2)), tlast(lt(t, b)), lt(t, 1));
     }
-    if (is_word(tk(t, k)) && (t_cls(r, tk(t, k)) & NP_QW_SPEECH)) {
+    if (is_word(lt(t, k)) && t_cls(r, lt(t, k), NP_QW_SPEECH)) {
         a = k + 1;
         b = k;
-        while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
+        while (lt(t, b + 1) && lt(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
             b++;
         if (b >= a)
-            return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), tk(t, k));
+            return found_tok(r, out, tfirst(lt(t, a)), tlast(lt(t, b)), lt(t, k));
         return 0;
     }
     a = k;
     b = -1;
-    lim = n < k + 30 ? n : k + 30;
-    for (j = k; j <= lim; j++) {
-        const qtok *x = tk(t, j);
-        if (is_word(x) && (t_cls(r, x) & NP_QW_SPEECH)) {
+    for (j = k; j <= k + 30 && (x = lt(t, j)) != NULL; j++) {
+        unsigned w = t_cls(r, x, NP_QW_SPEECH | NP_QW_STOP_BACK | NP_QW_RELATIVE);
+        if (is_word(x) && (w & NP_QW_SPEECH)) {
             b = j - 1;
             break;
         }
         if (x->kind == NP_TOK_PUNCT && !apposition_punct(r, x))
             break;
+        /* past a, a speech verb further on would give b >= j > a, and the
+         * tests below would then fail on what is read so far: c (the
+         * token before the first "," or "(" after a, or b) at a + 8 or
+         * more, or a stop word in a..c, or one not relative in c+1..b.
+         * So stop here, and read no further tokens, which mostly run on
+         * into the next sentence. */
+        if (j > a) {
+            comma = comma || t_is(r, x, ",") || t_is(r, x, "(");
+            if ((!comma && j - a >= 8) ||
+                ((w & NP_QW_STOP_BACK) && (!comma || !(w & NP_QW_RELATIVE))))
+                return 0;
+        }
     }
     if (b < 0 || b < a)
         return 0;
-    if (b == a && (t_lower_is(r, tk(t, a), "and") || t_lower_is(r, tk(t, a), "but")) && sfirst) {
+    if (b == a && (t_lower_is(r, lt(t, a), "and") || t_lower_is(r, lt(t, a), "but")) && sfirst) {
         qtoks *bt = &r->sc->b;
         long sa, sb;
         if (words(r, sfirst, open_at - 1, bt) != NP_OK) {
@@ -666,23 +748,23 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
             return 0;
         }
         if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
-            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), tk(t, b + 1));
+            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), lt(t, b + 1));
         return 0;
     }
     c = a;
-    while (c < b && !t_is(r, tk(t, c + 1), ",") && !t_is(r, tk(t, c + 1), "("))
+    while (c < b && !t_is(r, lt(t, c + 1), ",") && !t_is(r, lt(t, c + 1), "("))
         c++;
-    if (tk(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
+    if (lt(t, c)->kind == NP_TOK_PUNCT || c - a >= 8)
         return 0;
     for (j = a; j <= c; j++)
-        if (t_cls(r, tk(t, j)) & NP_QW_STOP_BACK)
+        if (t_cls(r, lt(t, j), NP_QW_STOP_BACK))
             return 0;
     for (j = c + 1; j <= b; j++) {
-        unsigned w = t_cls(r, tk(t, j));
+        unsigned w = t_cls(r, lt(t, j), NP_QW_STOP_BACK | NP_QW_RELATIVE);
         if ((w & NP_QW_STOP_BACK) && !(w & NP_QW_RELATIVE))
             return 0;
     }
-    return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, c)), tk(t, b + 1));
+    return found_tok(r, out, tfirst(lt(t, a)), tlast(lt(t, c)), lt(t, b + 1));
 }
 
 /* speaker phrase before an opening mark: "X said:", "according to X," */
@@ -691,15 +773,16 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
 {
     qtoks *t = &r->sc->b;
     long n, j;
-    const qtok *participle = NULL;
+    const qtok *v, *participle = NULL;      /* v: the tokens, toks[j] = v[j - 1] */
 
     if (words(r, first, open_at - 1, t) != NP_OK) {
         *err = NP_ENOMEM;
         return 0;
     }
     n = (long)t->n;
+    v = t->raw.v;
     for (j = n - 1; j >= 1; j--) {
-        if (t_lower_is(r, tk(t, j), "according") && t_lower_is(r, tk(t, j + 1), "to")) {
+        if (t_lower_is(r, &v[j - 1], "according") && t_lower_is(r, &v[j], "to")) {
             long a = j + 2, b = j + 2;
             while (tk(t, b + 1) && tk(t, b + 1)->kind == NP_TOK_WORD)
                 b++;
@@ -708,11 +791,11 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         }
     }
     for (j = n; j >= 1; j--) {
-        const qtok *x = tk(t, j), *prev = tk(t, j - 1);
-        int verb = is_word(x) && (t_cls(r, x) & NP_QW_SPEECH);
+        const qtok *x = &v[j - 1], *prev = j > 1 ? &v[j - 2] : NULL;
+        int verb = is_word(x) && t_cls(r, x, NP_QW_SPEECH);
         long b, a;
         if (verb && tlen(x) >= 3 && memcmp(ttext(r, x) + tlen(x) - 3, "ing", 3) == 0 &&
-            (!prev || prev->kind == NP_TOK_PUNCT || (t_cls(r, prev) & NP_QW_PARTICIPLE))) {
+            (!prev || prev->kind == NP_TOK_PUNCT || t_cls(r, prev, NP_QW_PARTICIPLE))) {
             if (!participle)
                 participle = x;
             continue;
@@ -741,12 +824,12 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
             if (c >= 2)
                 b = c - 1;
         }
-        while (b >= 1 && (t_cls(r, tk(t, b)) & NP_QW_AUXILIARY))
+        while (b >= 1 && t_cls(r, tk(t, b), NP_QW_AUXILIARY))
             b--;
         a = b;
-        if (!(b >= 1 && (t_cls(r, tk(t, b)) & PRONOUN))) {
+        if (!(b >= 1 && t_cls(r, tk(t, b), PRONOUN))) {
             while (a > 1 && b - a < 5 && tk(t, a - 1)->kind == NP_TOK_WORD &&
-                   !(t_cls(r, tk(t, a - 1)) & NP_QW_STOP_BACK))
+                   !t_cls(r, tk(t, a - 1), NP_QW_STOP_BACK))
                 a--;
         }
         if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
@@ -771,19 +854,30 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
  * search, step for step) */
 static size_t sentence_of(const run *r, size_t pos)
 {
-    long lo = 1, hi = (long)r->nsent;
+    size_t lo = 1, hi = r->nsent;       /* hi = mid - 1 >= 0: no sign needed */
 
     while (lo <= hi) {
-        long mid = (lo + hi) / 2;
+        size_t mid = (lo + hi) / 2;
         const np_span *x = &r->sent[mid - 1];
         if (pos < x->start + 1)
             hi = mid - 1;
         else if (pos > x->end)
             lo = mid + 1;
         else
-            return (size_t)mid;
+            return mid;
     }
     return 0;
+}
+
+/* sentence_of(r, pos), where the sentence hint (or 0) is likely to hold
+ * pos: when the sentences are in order, one that holds pos is the only
+ * one, and the one the search finds */
+static size_t sentence_near(const run *r, size_t pos, size_t hint)
+{
+    if (r->ordered && hint >= 1 && hint <= r->nsent && pos >= r->sent[hint - 1].start + 1 &&
+        pos <= r->sent[hint - 1].end)
+        return hint;
+    return sentence_of(r, pos);
 }
 
 static size_t s_first(const run *r, size_t si) { return r->sent[si - 1].start + 1; }
@@ -806,16 +900,16 @@ static size_t next_para(const run *r, size_t from)
 }
 
 /* select_count, stopped at most: the speakers ask only whether a quote
- * has more than four words */
+ * has more than four words, so the most-th word is not read through */
 static size_t count_words(const char *p, size_t n, size_t most)
 {
     size_t i = 0, c = 0;
 
-    while (i < n && c < most) {
+    while (i < n) {
         while (i < n && is_space((unsigned char)p[i]))
             i++;
-        if (i < n)
-            c++;
+        if (i == n || ++c == most)
+            break;
         while (i < n && !is_space((unsigned char)p[i]))
             i++;
     }
@@ -897,7 +991,7 @@ static int speakers(const run *r, np_quote_list *out)
         int have = 0, lower_start, standalone;
         q->sentence = si;
         if (q->closed) {
-            size_t i2 = sentence_of(r, q->close_end);
+            size_t i2 = sentence_near(r, q->close_end, si);
             size_t lim = i2 ? s_last(r, i2) : r->blocks[q->end_block].last;
             if (i2 && s_last(r, i2) <= q->close_end && i2 + 1 <= r->nsent &&
                 s_block(r, i2 + 1) == s_block(r, i2))
@@ -909,7 +1003,8 @@ static int speakers(const run *r, np_quote_list *out)
             have = speaker_before(r, s_first(r, si), q->open_at, &p, &err);
         if (err != NP_OK)
             return err;
-        nw = count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
+        /* the words only matter to a quote without a speaker yet */
+        nw = have ? 0 : count_words(r->s + q->first - 1, q->last - q->first + 1, 5);
         lower_start = r->s[q->first - 1] >= 'a' && r->s[q->first - 1] <= 'z';
         q->kind = lower_start ? NP_QUOTE_PARTIAL : NP_QUOTE_DIRECT;
         standalone = si && s_first(r, si) == q->open_at;
@@ -941,7 +1036,7 @@ static int speakers(const run *r, np_quote_list *out)
         }
         if (have) {
             const np_ref *m = mention_at(r, p.first, p.last);
-            unsigned pc = classes_of(r->q, r->s + p.first - 1, p.last - p.first + 1) & PRONOUN;
+            unsigned pc = classes_of(r->q, r->s + p.first - 1, p.last - p.first + 1, PRONOUN);
             q->speaker = r->s + p.first - 1;
             q->speaker_len = p.last - p.first + 1;
             if (pc) {
@@ -977,13 +1072,23 @@ int np_quotes(const np_quoter *q, np_quote_scratch *sc, const char *s, size_t le
     for (i = 1; i <= nblocks; i++)
         if (blocks[i].first < 1 || blocks[i].last > len || blocks[i].last + 1 < blocks[i].first)
             return NP_EINVAL;
-    for (i = 0; i < nsent; i++)
+    r.ordered = 1;
+    for (i = 0; i < nsent; i++) {
         if (sent[i].start > sent[i].end || sent[i].end > len || sblock[i] > nblocks)
             return NP_EINVAL;
+        if (i > 0 && sent[i].start < sent[i - 1].end)
+            r.ordered = 0;
+    }
     for (i = 0; i < N_MARKS; i++) {
         sc->base[i] = NONE;
         sc->pos[i] = 0;
     }
+    /* a text without the byte E2 has none of the curly marks: the finder
+     * knows that from the start, where each of the two opening ones would
+     * be looked for through the whole text */
+    if (len == 0 || memchr(s, 0xE2, len) == NULL)
+        for (i = M_LDQ; i <= M_RSQ; i++)
+            sc->base[i] = 1;
     r.q = q;
     r.sc = sc;
     r.s = s;
