@@ -58,13 +58,13 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    struct slot {                /* the key's hash and first bytes beside
+    struct slot {                /* the key's length and first bytes beside
                                     its entry, so that a probe reads one
                                     cache line, and a key of up to eight
                                     bytes is compared in the slot */
         uint64_t head;           /* the key's first eight bytes (or fewer,
                                     zero above them: np_load_le) */
-        uint32_t hash;
+        uint32_t len;
         uint32_t ent;            /* entry index + 1; 0 = empty */
     } *slots;
     size_t nslots;               /* a power of two, or 0 */
@@ -111,16 +111,16 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  */
 /* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
  * fewer) as written in *w and ASCII lower-cased in *wl, and the hash of
- * its lower-cased form, np_hash_lower's, which for up to eight bytes is
- * one step from *wl */
+ * its length and *wl.  A longer word is hashed by its first eight bytes
+ * only: the few keys that share them share a chain, and the length and
+ * the bytes after them tell them apart (probe), at no pass over the
+ * whole word for every look-up. */
 static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
                                 uint64_t *wl)
 {
     *w = np_load_le(s, n < 8 ? n : 8);
     *wl = np_swar_lower(*w);
-    if (n <= 8)
-        return (uint32_t)np_hash_step(n, *wl);
-    return np_hash_lower(s, n, NULL, NULL);
+    return (uint32_t)np_hash_step(n, *wl);
 }
 
 static inline uint32_t key_sig(const char *s, size_t n)
@@ -153,9 +153,10 @@ static unsigned key_equals(const char *k, const char *s, size_t n)
 
 /* the entries for the word s[0..n) that `want` asks for (FIND_EXACT into
  * *exact, FIND_LOW into *low; left alone when none), given h, w and wl
- * from word_key.  Only a slot with the same hash and the same first bytes
- * (as written or lower-cased) costs a look at its entry, and the walk
- * stops once all that is wanted is found. */
+ * from word_key.  Only a slot with the same length and the same first
+ * bytes (as written or lower-cased) answers, a key of up to eight bytes
+ * without a look at its entry, and the walk stops once all that is
+ * wanted is found. */
 static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
                             uint64_t wl, const char *s, size_t n, unsigned want,
                             long *exact, long *low)
@@ -164,18 +165,14 @@ static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
 
     for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
         const struct slot *sl = &d->slots[i];
-        const entry *e;
         unsigned eq;
-        if (sl->hash != h)
+        if (sl->len != n)
             continue;
         eq = ((sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0)) & want;
         if (eq == 0)
             continue;
-        e = &d->ents[sl->ent - 1];
-        if (e->len != n)
-            continue;
         if (n > 8)
-            eq &= key_equals(d->pool + e->off + 8, s + 8, n - 8);
+            eq &= key_equals(d->pool + d->ents[sl->ent - 1].off + 8, s + 8, n - 8);
         if (eq & FIND_EXACT)
             *exact = (long)(sl->ent - 1);
         if (eq & FIND_LOW)
@@ -213,7 +210,7 @@ static void file_key(const np_discoverer *d, struct slot *slots, size_t nslots,
     while (slots[i].ent != 0)
         i = (i + 1) & (nslots - 1);
     slots[i].head = w;
-    slots[i].hash = h;
+    slots[i].len = e->len;
     slots[i].ent = (uint32_t)k + 1;
 }
 
@@ -1252,29 +1249,38 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
     while (i < len) {
         unsigned char b = (unsigned char)u[i];
         unsigned c = np_token_byte_class[b];
-        /* one ASCII byte opens the token: a capital is A-Z; capk takes
-         * every token's index, and keeps those with a capital */
-        unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
         if (c == NP_B_ALPHA) {
-            unsigned char stop;
+            /* one ASCII byte opens the token: a capital is A-Z; capk
+             * takes every token's index, and keeps those with a capital */
+            unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
+            size_t next;
             r = np_token_bits_end(w, i + 1);
-            stop = r < len ? (unsigned char)u[r] : (unsigned char)' ';
-            if (np_token_plain_end[stop] ||
-                (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]))) {
-                /* a plain ASCII word, as np_next_token_inline's */
-                put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
-                capk[nc] = n;
-                nc += cap;
-                t++;
-                n++;
-                i = r + (stop == ' ');
-                continue;
+            if (r >= len) {
+                next = r;
+            } else {
+                unsigned char stop = (unsigned char)u[r];
+                if (stop == ' ')        /* most words: skip the space too */
+                    next = r + 1;
+                else if (np_token_plain_end[stop] ||
+                         (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]])))
+                    next = r;
+                else
+                    goto other;
             }
-        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
-                   (c == NP_B_RUN &&
-                    (i + 1 >= len ||
-                     ((unsigned char)u[i + 1] != b &&
-                      !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
+            /* a plain ASCII word, as np_next_token_inline's */
+            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+            capk[nc] = n;
+            nc += cap;
+            t++;
+            n++;
+            i = next;
+            continue;
+        }
+        if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
+            (c == NP_B_RUN &&
+             (i + 1 >= len ||
+              ((unsigned char)u[i + 1] != b &&
+               !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
             /* one mark: a punctuation mark or symbol, or one of . ! ? -
              * that no other of its run follows (a sentence's full stop) */
             put_tok(t, from + i, from + i + 1,
@@ -1287,6 +1293,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                 i++;
             continue;
         }
+    other:
         i = other_tokens(s, from, to, w, i, t, &made);
         if (made == 0)
             break;
