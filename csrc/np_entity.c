@@ -39,8 +39,9 @@
 #endif
 
 #define MAX_WORD 63          /* longest word or role (bytes) */
-#define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
-                                 several words: "minister" */
+#define EW_ROLE_TAIL 0x1000u /* (internal) the last word of a role of
+                                several words: "minister"; above
+                                NP_EW_ALL, so no caller's class */
 
 /*{====================================================================
  * The word table: open addressing, keys in one pool
@@ -69,15 +70,17 @@ struct np_discoverer {
     } *slots;
     size_t nslots;               /* a power of two, or 0 */
     size_t max_len;
-    /* a bit per (length, first byte, last byte) signature of every key:
-     * a word whose signature is missing is no key, and costs no hash */
-    uint64_t sig[SIG_BITS / 64];
+    /* per (length, first byte, last byte) signature: the classes of every
+     * key with it, lower-cased or not.  A word's classes are among those
+     * of its signature, so a word whose signature lacks the classes a
+     * rule asks about has none of them, and costs no hash; 0: no key */
+    uint16_t sig_cls[SIG_BITS];
     /* the pronouns (NP_EW_MALE, NP_EW_FEMALE): their shortest and longest
      * length and a bit per first byte, so that most tokens are no pronoun
      * without a look-up */
     size_t pron_min, pron_max;
     uint64_t pron_first[4];
-    /* and their signatures (sig_bit of the lower-cased word), which turn
+    /* and their signatures (key_sig, the same in any ASCII case), which turn
      * away most of the words left ("has", "said") */
     uint64_t pron_sig[SIG_BITS / 64];
 };
@@ -97,7 +100,7 @@ static inline uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
 
 static inline int sig_has(const np_discoverer *d, uint32_t bit)
 {
-    return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
+    return d->sig_cls[bit] != 0;
 }
 
 /*
@@ -123,10 +126,12 @@ static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
     return (uint32_t)np_hash_step(n, *wl);
 }
 
+/* the signature of the word s[0..n) (n >= 1), the same for every ASCII
+ * case of it: its bytes with bit 0x20 set, which lower-cases a capital
+ * (and leaves a word's other bytes alike in both its forms) */
 static inline uint32_t key_sig(const char *s, size_t n)
 {
-    return sig_bit(n, lower_byte((unsigned char)s[0]),
-                   lower_byte((unsigned char)s[n - 1]));
+    return sig_bit(n, (unsigned char)s[0] | 0x20, (unsigned char)s[n - 1] | 0x20);
 }
 
 #define FIND_EXACT 1u        /* the key equal to the word as written */
@@ -238,6 +243,7 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
 
     if (at >= 0) {
         d->ents[at].classes |= classes;
+        d->sig_cls[key_sig(key, n)] |= (uint16_t)classes;
         return NP_OK;
     }
     if (d->nents >= 0x7fffffffu)
@@ -259,10 +265,7 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     d->nents++;
     if (n > d->max_len)
         d->max_len = n;
-    {
-        uint32_t bit = key_sig(key, n);
-        d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
-    }
+    d->sig_cls[key_sig(key, n)] |= (uint16_t)classes;
     file_key(d, d->slots, d->nslots, d->nents - 1);
     return NP_OK;
 }
@@ -343,8 +346,9 @@ const char *np_discoverer_word(const np_discoverer *d, uint32_t id, size_t *len)
 
 typedef struct tok {
     size_t start, end;
-    unsigned classes;            /* valid when looked */
-    uint32_t low_id;             /* entry of the lower-cased word, or NONE */
+    unsigned classes;            /* as looked says (LOOK_*) */
+    uint32_t low_id;             /* entry of the lower-cased word, or NONE
+                                    (LOOK_DONE) */
     unsigned char kind, form, cap, looked;
 } tok;
 
@@ -453,8 +457,15 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* look_up past its quick tests: the word's length and signature are a
- * key's */
+/* what is known of a token's classes (tok.looked) */
+#define LOOK_NONE 0          /* nothing yet */
+#define LOOK_SIG  1          /* classes: those its signature allows, a
+                                superset of its own */
+#define LOOK_DONE 2          /* classes: its own, looked up (and low_id) */
+
+/* look_up past the signature: the word's classes, looked up in one probe:
+ * exact classes of the word as written, the others of its ASCII-lower-
+ * cased form */
 static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
                                           tok *t)
 {
@@ -469,37 +480,39 @@ static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
     if (lo >= 0) {
         cls |= d->ents[lo].classes & ~NP_EW_EXACT;
         t->low_id = (uint32_t)lo;
-    } else {
-        t->low_id = NONE_ID;
     }
     t->classes = cls;
-    t->looked = 1;
+    t->looked = LOOK_DONE;
     return cls;
 }
 
-/* look_up: the classes of token t, looked up now: exact classes of the
- * word as written, the others of its ASCII-lower-cased form, in one probe.
- * Two words in five fail the length or signature test, and cost no more
- * than it: the probe, with its many values to keep, is out of line. */
-static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+/* look_up: token t's classes among mask, when what is known of them does
+ * not answer: its signature's classes first (a word's length and first
+ * and last bytes, no hash), and the probe only when they meet mask.  Most
+ * words asked about have none of the classes asked, and most of those
+ * are told so by their signature. */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t,
+                                    unsigned mask)
 {
-    size_t n = t->end - t->start;
-
-    if (d->nslots == 0 || n == 0 || n > d->max_len ||
-        !sig_has(d, key_sig(s + t->start, n))) {
+    if (t->looked == LOOK_NONE) {
+        size_t n = t->end - t->start;
         t->low_id = NONE_ID;
-        t->classes = 0;
-        t->looked = 1;
-        return 0;
+        t->classes = n != 0 && n <= d->max_len ? d->sig_cls[key_sig(s + t->start, n)] : 0;
+        t->looked = LOOK_SIG;
     }
-    return look_up_probe(d, s, t);
+    if (!(t->classes & mask))
+        return 0;
+    return look_up_probe(d, s, t) & mask;
 }
 
-/* the classes of token t, looked up once: three in four calls find them
- * cached, so that path is inline */
-static inline unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+/* the classes among mask of token t: each token costs its signature once
+ * and a probe at most once, and most asks are answered inline */
+static inline unsigned class_in(const np_discoverer *d, const char *s, tok *t,
+                                unsigned mask)
 {
-    return t->looked ? t->classes : look_up(d, s, t);
+    if (t->looked == LOOK_DONE || (t->looked == LOOK_SIG && !(t->classes & mask)))
+        return t->classes & mask;
+    return look_up(d, s, t, mask);
 }
 
 /* the ROLE entry for the lower-cased words of tokens a..b joined by one
@@ -549,7 +562,7 @@ static inline int initial(const np_discoverer *d, const char *s, tok *t,
     if (k == fw)
         return 1;
     return k > lo && t[k - 1].end == t[k].start &&
-           (classes_of(d, s, &t[k - 1]) & NP_EW_OPENER);
+           class_in(d, s, &t[k - 1], NP_EW_OPENER);
 }
 
 static int is_word(const tok *t)
@@ -772,9 +785,9 @@ static NP_NOINLINE long role_ending_of(const np_discoverer *d, const char *s,
 static inline long role_ending(const np_discoverer *d, const char *s, tok *t,
                                size_t r, size_t lo, int honorific, size_t *from)
 {
-    unsigned c = classes_of(d, s, &t[r]);
+    unsigned c = class_in(d, s, &t[r], EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC);
 
-    if (!(c & (EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC)))
+    if (!c)
         return -1;
     return role_ending_of(d, s, t, r, lo, honorific, from, c);
 }
@@ -940,7 +953,7 @@ static int aside_then_speech(const np_discoverer *d, const char *s, tok *t,
         return 0;
     for (i = k + 2; i + 1 < hi && i < k + 24; i++)
         if (punct_is(s, &t[i], ','))
-            return (classes_of(d, s, &t[i + 1]) & NP_EW_SPEECH) != 0;
+            return class_in(d, s, &t[i + 1], NP_EW_SPEECH) != 0;
     return 0;
 }
 
@@ -991,7 +1004,7 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
                 j++;
             } else if (is_word(nx) && j + 2 < hi && cap_word(sc, &t[j + 2]) &&
-                       (classes_of(d, s, nx) & NP_EW_CONNECTOR) &&
+                       class_in(d, s, nx, NP_EW_CONNECTOR) &&
                        joined(s, &t[j], nx) && joined(s, nx, &t[j + 2])) {
                 /* the capital after nx first: most words after a name
                  * are followed by none, and then cost no look-up */
@@ -1014,16 +1027,16 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
         }
         /* "Chief Executive of AOL": what follows "of" is what the role
          * belongs to, not its holder */
-        if (role >= 0 && a <= b && (classes_of(d, s, &t[a]) & NP_EW_CONNECTOR)) {
+        if (role >= 0 && a <= b && class_in(d, s, &t[a], NP_EW_CONNECTOR)) {
             role = -1;
             a++;
         }
         if (ni > 0 && a != k)
             ni = 0;                 /* a role after the initials */
         if (ni == 0 && a <= b && initial(d, s, t, lo, a, fw) &&
-            (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+            class_in(d, s, &t[a], NP_EW_COMMON))
             a++;
-        while (a <= b && (classes_of(d, s, &t[b]) & NP_EW_COMMON)) {
+        while (a <= b && class_in(d, s, &t[b], NP_EW_COMMON)) {
             if (ni > 0 && b == a + 2 * ni) {
                 a = b + 1;          /* initials and a common word: none */
                 break;
@@ -1039,18 +1052,18 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             if (a == b && role < 0 && initial(d, s, t, lo, a, fw) &&
                 !caps_has(sc, s, t[a].start, t[a].end))
                 keep = 0;   /* one capitalised word opening a sentence */
-            if (keep && a == b && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+            if (keep && a == b && class_in(d, s, &t[a], NP_EW_COMMON))
                 keep = 0;
             if (keep) {
                 words = b - a + 1;
-                lastc = classes_of(d, s, &t[b]);
+                lastc = class_in(d, s, &t[b], NP_EW_ORG | NP_EW_PLACE_WORD);
                 if (role < 0)
                     role = role_before(d, s, t, lo, a);
                 if (role >= 0)
                     type = NP_ENT_PERSON;
                 else if (lastc & NP_EW_ORG)
                     type = NP_ENT_ORG;
-                else if (b + 1 < hi && (classes_of(d, s, &t[b + 1]) & NP_EW_SPEECH))
+                else if (b + 1 < hi && class_in(d, s, &t[b + 1], NP_EW_SPEECH))
                     type = NP_ENT_PERSON;
                 else if (ni > 0)
                     type = NP_ENT_PERSON;  /* initials and a surname */
@@ -1061,14 +1074,14 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     type = NP_ENT_PERSON;  /* "Ann Vale, who chairs it, said" */
                 else if (words <= 4 && a > lo && punct_is(s, &t[a - 1], ',') &&
                          b + 2 < hi && punct_is(s, &t[b + 1], ',') &&
-                         (classes_of(d, s, &t[b + 2]) & NP_EW_SPEECH))
+                         class_in(d, s, &t[b + 2], NP_EW_SPEECH))
                     type = NP_ENT_PERSON;  /* "its leader, Ann Vale, said" */
                 else if (words >= 2 && words <= 3 &&
-                         (classes_of(d, s, &t[a]) & NP_EW_FIRST_NAME) &&
+                         class_in(d, s, &t[a], NP_EW_FIRST_NAME) &&
                          upper_lower(s, &t[b]) && !(lastc & NP_EW_PLACE_WORD))
                     type = NP_ENT_PERSON;  /* a common first name and a surname */
                 else if (words == 1 && a > lo &&
-                         (classes_of(d, s, &t[a - 1]) & NP_EW_PLACE_PREP))
+                         class_in(d, s, &t[a - 1], NP_EW_PLACE_PREP))
                     type = NP_ENT_GPE;
                 else
                     type = NP_ENT_MISC;
@@ -1098,7 +1111,7 @@ static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
     t->kind = kind;
     t->form = form;
     t->cap = cap;
-    t->looked = 0;
+    t->looked = LOOK_NONE;
 }
 
 /* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
