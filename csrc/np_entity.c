@@ -346,10 +346,10 @@ const char *np_discoverer_word(const np_discoverer *d, uint32_t id, size_t *len)
 
 typedef struct tok {
     size_t start, end;
-    unsigned classes;            /* as looked says (LOOK_*) */
+    unsigned classes;            /* what is known of its classes: CLS_* */
     uint32_t low_id;             /* entry of the lower-cased word, or NONE
-                                    (LOOK_DONE) */
-    unsigned char kind, form, cap, looked;
+                                    (with CLS_DONE) */
+    unsigned char kind, form, cap;
 } tok;
 
 struct np_entity_scratch {
@@ -457,11 +457,13 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* what is known of a token's classes (tok.looked) */
-#define LOOK_NONE 0          /* nothing yet */
-#define LOOK_SIG  1          /* classes: those its signature allows, a
-                                superset of its own */
-#define LOOK_DONE 2          /* classes: its own, looked up (and low_id) */
+/* What is known of a token's classes (tok.classes): CLS_UNKNOWN, nothing
+ * (every class may be one of its); CLS_DONE and its own classes, looked
+ * up (and low_id); else the classes its signature allows, a superset of
+ * its own.  So a rule's question is answered without a call when no
+ * class asked is possible or the classes are the token's own. */
+#define CLS_DONE    0x80000000u
+#define CLS_UNKNOWN 0x7FFFFFFFu
 
 /* look_up past the signature: the word's classes, looked up in one probe:
  * exact classes of the word as written, the others of its ASCII-lower-
@@ -481,8 +483,7 @@ static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
         cls |= d->ents[lo].classes & ~NP_EW_EXACT;
         t->low_id = (uint32_t)lo;
     }
-    t->classes = cls;
-    t->looked = LOOK_DONE;
+    t->classes = cls | CLS_DONE;
     return cls;
 }
 
@@ -494,14 +495,13 @@ static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
 static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t,
                                     unsigned mask)
 {
-    if (t->looked == LOOK_NONE) {
+    if (t->classes == CLS_UNKNOWN) {
         size_t n = t->end - t->start;
         t->low_id = NONE_ID;
         t->classes = n != 0 && n <= d->max_len ? d->sig_cls[key_sig(s + t->start, n)] : 0;
-        t->looked = LOOK_SIG;
+        if (!(t->classes & mask))
+            return 0;
     }
-    if (!(t->classes & mask))
-        return 0;
     return look_up_probe(d, s, t) & mask;
 }
 
@@ -510,8 +510,10 @@ static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *
 static inline unsigned class_in(const np_discoverer *d, const char *s, tok *t,
                                 unsigned mask)
 {
-    if (t->looked == LOOK_DONE || (t->looked == LOOK_SIG && !(t->classes & mask)))
-        return t->classes & mask;
+    unsigned c = t->classes;
+
+    if (!(c & mask) || (c & CLS_DONE))
+        return c & mask;
     return look_up(d, s, t, mask);
 }
 
@@ -1111,7 +1113,7 @@ static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
     t->kind = kind;
     t->form = form;
     t->cap = cap;
-    t->looked = LOOK_NONE;
+    t->classes = CLS_UNKNOWN;
 }
 
 /* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
