@@ -360,8 +360,8 @@ struct np_entity_scratch {
     size_t *capk;                /* the tokens that start with a capital, in
                                     order: the only ones that can open a name */
     size_t ncapk, capkcap;
-    uint64_t *bits;              /* the word bytes of the sentence being
-                                    read (np_token_bits) */
+    uint64_t *bits;              /* the word bytes of the article's
+                                    sentences (np_token_bits) */
     size_t bitscap;
     int avx2;                    /* np_token_have_avx2(), asked once */
     size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
@@ -1167,19 +1167,20 @@ static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
     }
 }
 
-/* the token(s) of the sentence s[from..to) at or after byte i (counted
- * from from) that read_tokens' own loop does not make: numbers, runs of
- * marks, joined words (and a possessive's clitic after one, a second
- * token), and by the general loop (np_next_token_inline) everything else
+/* the token(s) of a sentence that ends at to, at or after byte i (counted
+ * from base, where the bits w start, as in read_tokens) that read_tokens'
+ * own loop does not make: numbers, runs of marks, joined words (and a
+ * possessive's clitic after one, a second token), and by the general loop
+ * (np_next_token_inline) everything else
  * -- a byte >= 0x80, an address, blanks other than one space.  Made into
  * t[0..*made); returns where the next token may start.  Out of line, so
  * that the loop keeps its values in registers. */
-static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
+static NP_NOINLINE size_t other_tokens(const char *s, size_t base, size_t to,
                                        const uint64_t *w, size_t i, tok *t,
                                        size_t *made)
 {
-    const char *u = s + from;
-    size_t len = to - from, r, pos;
+    const char *u = s + base;
+    size_t len = to - base, r, pos;
     unsigned c = np_token_byte_class[(unsigned char)u[i]];
     np_token_bits bits;
     np_token tk;
@@ -1195,37 +1196,37 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
             (r >= len || (u[r] != '.' &&
                           !(u[r] == ',' && r + 1 < len &&
                             u[r + 1] >= '0' && u[r + 1] <= '9')))) {
-            put_tok(t, from + i, from + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            put_tok(t, base + i, base + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
         }
         /* a word joined across a hyphen or an apostrophe, or one before a
          * possessive */
         if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
             (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
-            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN,
+            put_tok(t, base + i, base + r, NP_TOK_WORD, NP_FORM_PLAIN,
                     (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
             if (!clitic)
                 return r;
             /* "'s" after the word, as np_token_slow makes it */
-            put_tok(t + 1, from + r, from + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+            put_tok(t + 1, base + r, base + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
             *made = 2;
             return r + 2;
         }
     } else if (c == NP_B_RUN) {
         r = np_token_mark_run_end((const char *)u, len, i);
-        put_tok(t, from + i, from + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+        put_tok(t, base + i, base + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
         return r;
     }
     bits.w = w;
-    bits.from = from;
-    pos = from + i;
+    bits.from = base;
+    pos = base + i;
     if (!np_next_token_inline(s, to, &pos, &tk, &bits)) {
         *made = 0;
         return len;
     }
     put_tok(t, tk.start, tk.end, tk.kind, tk.form,
             (unsigned char)starts_cap(s, tk.start, tk.end));
-    return pos - from;
+    return pos - base;
 }
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
@@ -1237,30 +1238,31 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
  * state but where it starts).  A token holds at least one byte, so room
  * for to - from more tokens (and capitals), made once, is enough. */
 static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
-                                   size_t from, size_t to)
+                                   size_t base, size_t from, size_t to)
 {
-    const char *u = s + from;   /* the sentence, u[0..len); i and r count
-                                   from its start */
-    size_t len = to - from, i = 0, r, n = sc->nt, nc = sc->ncapk, *capk;
-    size_t nbits = np_token_bits_len(len), made, k;
-    const uint64_t *w;
+    const char *u = s + base;   /* i and r count from base, where the
+                                   bits start; the sentence is u[i..len) */
+    size_t len = to - base, i = from - base, r, n = sc->nt, nc = sc->ncapk, *capk;
+    size_t made, k, grow = to - from + 1;
+    uint64_t *w = sc->bits, keep, stop_bit;
     tok *t;
 
-    if ((n + len + 1 > sc->tcap &&
-         np_grow((void **)&sc->t, &sc->tcap, n + len + 1, sizeof *sc->t) != NP_OK) ||
-        (nc + len + 1 > sc->capkcap &&
-         np_grow((void **)&sc->capk, &sc->capkcap, nc + len + 1, sizeof *sc->capk) != NP_OK) ||
-        (nbits > sc->bitscap &&
-         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK))
+    if ((n + grow > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, n + grow, sizeof *sc->t) != NP_OK) ||
+        (nc + grow > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, nc + grow, sizeof *sc->capk) != NP_OK))
         return NP_ENOMEM;
-    np_token_bits_make(s, from, to, sc->bits, sc->avx2);
-    w = sc->bits;
+    /* the bits are the article's: a run stops at the sentence's end, as
+     * if the bits ended there, while its bit is cleared */
+    keep = w[len / 64];
+    stop_bit = (uint64_t)1 << (len % 64);
+    w[len / 64] = keep & ~stop_bit;
     t = sc->t + n;
     capk = sc->capk;
     /* the one space before most tokens is skipped after the token before
      * (np_next_token_inline skips it first thing) */
-    if (len > 0 && u[0] == ' ')
-        i = 1;
+    if (i < len && u[i] == ' ')
+        i++;
     while (i < len) {
         unsigned char b = (unsigned char)u[i];
         unsigned c = np_token_byte_class[b];
@@ -1283,7 +1285,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                     goto other;
             }
             /* a plain ASCII word, as np_next_token_inline's */
-            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+            put_tok(t, base + i, base + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
             capk[nc] = n;
             nc += cap;
             t++;
@@ -1298,7 +1300,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
             /* one mark: a punctuation mark or symbol, or one of . ! ? -
              * that no other of its run follows (a sentence's full stop) */
-            put_tok(t, from + i, from + i + 1,
+            put_tok(t, base + i, base + i + 1,
                     c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
             capk[nc] = n;
             t++;
@@ -1309,7 +1311,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
             continue;
         }
     other:
-        i = other_tokens(s, from, to, w, i, t, &made);
+        i = other_tokens(s, base, to, w, i, t, &made);
         if (made == 0)
             break;
         for (k = 0; k < made; k++) {
@@ -1321,6 +1323,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
         if (i < len && u[i] == ' ')
             i++;
     }
+    w[len / 64] = keep;
     sc->nt = n;
     sc->ncapk = nc;
     return NP_OK;
@@ -1337,12 +1340,27 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, x;
+    size_t i, x, base = (size_t)-1, top = 0, nbits;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
         np_grow((void **)&sc->first_cap, &sc->fccap, nsent + 1, sizeof *sc->first_cap) != NP_OK)
         return NP_ENOMEM;
+    /* the word bytes of all the sentences at once (np_token_bits: each
+     * byte's bit is its own, wherever the span starts) */
+    for (i = 0; i < nsent; i++) {
+        if (sent[i].start < base)
+            base = sent[i].start;
+        if (sent[i].end > top)
+            top = sent[i].end;
+    }
+    if (base > top)
+        base = top;
+    nbits = np_token_bits_len(top - base);
+    if (nbits > sc->bitscap &&
+        np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK)
+        return NP_ENOMEM;
+    np_token_bits_make(s, base, top, sc->bits, sc->avx2);
     if (sc->capslots)
         memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
     sc->ncaps = 0;
@@ -1353,7 +1371,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
         tok *t;
         sc->first_tok[i] = lo;
         sc->first_cap[i] = sc->ncapk;
-        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
+        if ((rc = read_tokens(sc, s, base, sent[i].start, sent[i].end)) != NP_OK)
             return rc;
         hi = sc->nt;
         t = sc->t;
