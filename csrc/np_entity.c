@@ -1104,6 +1104,15 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* np_token_bits_end, its usual case (the run ends in the word of bits it
+ * starts in) inline */
+static inline size_t word_run_end(const uint64_t *w, size_t j)
+{
+    uint64_t x = ~w[j / 64] >> (j % 64);
+
+    return x != 0 ? j + (size_t)np_token_ctz64(x) : np_token_bits_end(w, j);
+}
+
 /* a token made here, its classes not yet looked up */
 static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
                            unsigned char form, unsigned char cap)
@@ -1267,11 +1276,12 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
         unsigned char b = (unsigned char)u[i];
         unsigned c = np_token_byte_class[b];
         if (c == NP_B_ALPHA) {
-            /* one ASCII byte opens the token: a capital is A-Z; capk
-             * takes every token's index, and keeps those with a capital */
-            unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
+            /* one ASCII byte opens the token: a capital is A-Z, the
+             * letters and "_" below "[" (capk takes every token's index,
+             * and keeps those with a capital) */
+            unsigned char cap = (unsigned char)(b < '[');
             size_t next;
-            r = np_token_bits_end(w, i + 1);
+            r = word_run_end(w, i + 1);
             if (r >= len) {
                 next = r;
             } else {
