@@ -52,6 +52,8 @@
 typedef struct entry {
     uint32_t off, len;
     unsigned classes;
+    unsigned char shared;        /* another key has the same ASCII
+                                    lower-cased form ("Helen", "helen") */
 } entry;
 
 struct np_discoverer {
@@ -65,7 +67,8 @@ struct np_discoverer {
                                     bytes is compared in the slot */
         uint64_t head;           /* the key's first eight bytes (or fewer,
                                     zero above them: np_load_le) */
-        uint32_t len;
+        uint16_t len;            /* at most MAX_WORD */
+        uint16_t shared;         /* its entry's */
         uint32_t ent;            /* entry index + 1; 0 = empty */
     } *slots;
     size_t nslots;               /* a power of two, or 0 */
@@ -161,7 +164,7 @@ static unsigned key_equals(const char *k, const char *s, size_t n)
  * from word_key.  Only a slot with the same length and the same first
  * bytes (as written or lower-cased) answers, a key of up to eight bytes
  * without a look at its entry, and the walk stops once all that is
- * wanted is found. */
+ * wanted is found or can be. */
 static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
                             uint64_t wl, const char *s, size_t n, unsigned want,
                             long *exact, long *low)
@@ -176,14 +179,17 @@ static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
         eq = ((sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0)) & want;
         if (eq == 0)
             continue;
-        if (n > 8)
-            eq &= key_equals(d->pool + d->ents[sl->ent - 1].off + 8, s + 8, n - 8);
+        if (n > 8 &&
+            (eq &= key_equals(d->pool + d->ents[sl->ent - 1].off + 8, s + 8, n - 8)) == 0)
+            continue;
         if (eq & FIND_EXACT)
             *exact = (long)(sl->ent - 1);
         if (eq & FIND_LOW)
             *low = (long)(sl->ent - 1);
         want &= ~eq;
-        if (want == 0)
+        /* a key that shares its lower-cased form with no other is the
+         * only key either form of the word can be */
+        if (want == 0 || !sl->shared)
             return;
     }
 }
@@ -215,8 +221,38 @@ static void file_key(const np_discoverer *d, struct slot *slots, size_t nslots,
     while (slots[i].ent != 0)
         i = (i + 1) & (nslots - 1);
     slots[i].head = w;
-    slots[i].len = e->len;
+    slots[i].len = (uint16_t)e->len;
+    slots[i].shared = e->shared;
     slots[i].ent = (uint32_t)k + 1;
+}
+
+/* mark shared the keys with the ASCII lower-cased form of key[0..n), which
+ * is no key yet, and say whether there was one: they are filed where it
+ * will be, before the next empty slot */
+static int mark_shared(np_discoverer *d, const char *key, size_t n)
+{
+    uint64_t w, wl;
+    uint32_t h;
+    size_t mask = d->nslots - 1, i, j;
+    int any = 0;
+
+    h = word_key(key, n, &w, &wl);
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        struct slot *sl = &d->slots[i];
+        entry *e = &d->ents[sl->ent - 1];
+        if (sl->len != n || np_swar_lower(sl->head) != wl)
+            continue;
+        for (j = 8; j < n; j++)
+            if (lower_byte((unsigned char)d->pool[e->off + j]) !=
+                lower_byte((unsigned char)key[j]))
+                break;
+        if (j < n)
+            continue;
+        sl->shared = 1;
+        e->shared = 1;
+        any = 1;
+    }
+    return any;
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -261,6 +297,7 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     e->off = (uint32_t)d->pool_len;
     e->len = (uint32_t)n;
     e->classes = classes;
+    e->shared = (unsigned char)mark_shared(d, key, n);
     d->pool_len += n;
     d->nents++;
     if (n > d->max_len)
@@ -722,14 +759,16 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
     if (kept == 0)
         return NP_OK;
     if (sc->ntaken == 0) {
-        if (np_grow((void **)&sc->taken, &sc->takencap, kept, sizeof *sc->taken) != NP_OK)
+        if (kept > sc->takencap &&
+            np_grow((void **)&sc->taken, &sc->takencap, kept, sizeof *sc->taken) != NP_OK)
             return NP_ENOMEM;
         memcpy(sc->taken, sc->merge, kept * sizeof *sc->taken);
         sc->ntaken = kept;
         return NP_OK;
     }
     /* merge taken[0..ntaken) and merge[0..kept) from the back */
-    if (np_grow((void **)&sc->taken, &sc->takencap, sc->ntaken + kept,
+    if (sc->ntaken + kept > sc->takencap &&
+        np_grow((void **)&sc->taken, &sc->takencap, sc->ntaken + kept,
                 sizeof *sc->taken) != NP_OK)
         return NP_ENOMEM;
     x = sc->ntaken;
