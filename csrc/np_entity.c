@@ -1215,6 +1215,45 @@ static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
     }
 }
 
+/* may byte c be in the local part of an e-mail address (np_token.c's
+ * email_local)? */
+static int email_local_byte(unsigned char c)
+{
+    return np_ascii_word[c] || c == '.' || c == '%' || c == '+' || c == '-';
+}
+
+/* np_token_slow's number that starts at the digit u[i] of u[0..len) --
+ * digits with inner . , : / between digits ("1,000", "3.5", "2019.") --
+ * its end, when no e-mail address can start at i (no "@" after the bytes
+ * its local part may hold) and no word character follows the digits
+ * (which would make a unit suffix or a word); else 0, for the general
+ * rules */
+static size_t number_end(const char *u, size_t len, size_t i)
+{
+    size_t j = i;
+    unsigned char b;
+
+    while (j < len && email_local_byte((unsigned char)u[j]))
+        j++;
+    if (j < len && u[j] == '@')
+        return 0;
+    j = i;
+    for (;;) {
+        while (j < len && u[j] >= '0' && u[j] <= '9')
+            j++;
+        if (j + 1 < len && (u[j] == '.' || u[j] == ',' || u[j] == ':' || u[j] == '/') &&
+            u[j + 1] >= '0' && u[j + 1] <= '9') {
+            j++;
+            continue;
+        }
+        break;
+    }
+    if (j >= len)
+        return j;
+    b = (unsigned char)u[j];
+    return b < 0x80 && !np_ascii_word[b] ? j : 0;
+}
+
 /* the token(s) of a sentence that ends at to, at or after byte i (counted
  * from base, where the bits w start, as in read_tokens) that read_tokens'
  * own loop does not make: numbers, runs of marks, joined words (and a
@@ -1244,6 +1283,10 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t base, size_t to,
             (r >= len || (u[r] != '.' &&
                           !(u[r] == ',' && r + 1 < len &&
                             u[r + 1] >= '0' && u[r + 1] <= '9')))) {
+            put_tok(t, base + i, base + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            return r;
+        }
+        if (c == NP_B_DIGIT && (r = number_end(u, len, i)) != 0) {
             put_tok(t, base + i, base + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
         }
