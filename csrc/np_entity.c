@@ -502,23 +502,40 @@ static int starts_cap(const char *s, size_t a, size_t b)
 #define CLS_DONE    0x80000000u
 #define CLS_UNKNOWN 0x7FFFFFFFu
 
-/* look_up past the signature: the word's classes, looked up in one probe:
- * exact classes of the word as written, the others of its ASCII-lower-
- * cased form */
+/* look_up past the signature: the word's classes, looked up in one walk
+ * of the slots (probe's, with the classes taken as the keys are met):
+ * exact classes of the key equal to the word as written, the others of
+ * the key equal to its ASCII-lower-cased form */
 static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
                                           tok *t)
 {
-    long e = -1, lo = -1;
-    size_t n = t->end - t->start;
+    const char *p = s + t->start;
+    size_t n = t->end - t->start, mask = d->nslots - 1, i;
     uint64_t w, wl;
-    uint32_t h = word_key(s + t->start, n, &w, &wl);
-    unsigned cls;
+    uint32_t h = word_key(p, n, &w, &wl);
+    unsigned cls = 0, found = 0;
 
-    probe(d, h, w, wl, s + t->start, n, FIND_EXACT | FIND_LOW, &e, &lo);
-    cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-    if (lo >= 0) {
-        cls |= d->ents[lo].classes & ~NP_EW_EXACT;
-        t->low_id = (uint32_t)lo;
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const struct slot *sl = &d->slots[i];
+        const entry *e;
+        unsigned eq;
+        if (sl->len != n)
+            continue;
+        eq = (sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0);
+        if (eq == 0)
+            continue;
+        e = &d->ents[sl->ent - 1];
+        if (n > 8 && (eq &= key_equals(d->pool + e->off + 8, p + 8, n - 8)) == 0)
+            continue;
+        if (eq & FIND_EXACT)
+            cls |= e->classes & NP_EW_EXACT;
+        if (eq & FIND_LOW) {
+            cls |= e->classes & ~NP_EW_EXACT;
+            t->low_id = sl->ent - 1;
+        }
+        found |= eq;
+        if (found == (FIND_EXACT | FIND_LOW) || !sl->shared)
+            break;
     }
     t->classes = cls | CLS_DONE;
     return cls;
