@@ -1271,20 +1271,20 @@ static size_t number_end(const char *u, size_t len, size_t i)
     return b < 0x80 && !np_ascii_word[b] ? j : 0;
 }
 
-/* the token(s) of a sentence that ends at to, at or after byte i (counted
- * from base, where the bits w start, as in read_tokens) that read_tokens'
- * own loop does not make: numbers, runs of marks, joined words (and a
+/* the token(s) of a sentence that ends at to, at or after byte i (of s,
+ * where the bits w start, as in read_tokens) that read_tokens' own loop
+ * does not make: numbers, runs of marks, joined words (and a
  * possessive's clitic after one, a second token), and by the general loop
  * (np_next_token_inline) everything else
  * -- a byte >= 0x80, an address, blanks other than one space.  Made into
  * t[0..*made); returns where the next token may start.  Out of line, so
  * that the loop keeps its values in registers. */
-static NP_NOINLINE size_t other_tokens(const char *s, size_t base, size_t to,
+static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
                                        const uint64_t *w, size_t i, tok *t,
                                        size_t *made)
 {
-    const char *u = s + base;
-    size_t len = to - base, r, pos;
+    const char *u = s;
+    size_t len = to, r, pos;
     unsigned c = np_token_byte_class[(unsigned char)u[i]];
     np_token_bits bits;
     np_token tk;
@@ -1300,41 +1300,41 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t base, size_t to,
             (r >= len || (u[r] != '.' &&
                           !(u[r] == ',' && r + 1 < len &&
                             u[r + 1] >= '0' && u[r + 1] <= '9')))) {
-            put_tok(t, base + i, base + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            put_tok(t, i, r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
         }
         if (c == NP_B_DIGIT && (r = number_end(u, len, i)) != 0) {
-            put_tok(t, base + i, base + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            put_tok(t, i, r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
         }
         /* a word joined across a hyphen or an apostrophe, or one before a
          * possessive */
         if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
             (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
-            put_tok(t, base + i, base + r, NP_TOK_WORD, NP_FORM_PLAIN,
+            put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN,
                     (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
             if (!clitic)
                 return r;
             /* "'s" after the word, as np_token_slow makes it */
-            put_tok(t + 1, base + r, base + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+            put_tok(t + 1, r, r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
             *made = 2;
             return r + 2;
         }
     } else if (c == NP_B_RUN) {
         r = np_token_mark_run_end((const char *)u, len, i);
-        put_tok(t, base + i, base + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+        put_tok(t, i, r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
         return r;
     }
     bits.w = w;
-    bits.from = base;
-    pos = base + i;
+    bits.from = 0;
+    pos = i;
     if (!np_next_token_inline(s, to, &pos, &tk, &bits)) {
         *made = 0;
         return len;
     }
     put_tok(t, tk.start, tk.end, tk.kind, tk.form,
             (unsigned char)starts_cap(s, tk.start, tk.end));
-    return pos - base;
+    return pos;
 }
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
@@ -1346,11 +1346,12 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t base, size_t to,
  * state but where it starts).  A token holds at least one byte, so room
  * for to - from more tokens (and capitals), made once, is enough. */
 static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
-                                   size_t base, size_t from, size_t to)
+                                   size_t from, size_t to)
 {
-    const char *u = s + base;   /* i and r count from base, where the
-                                   bits start; the sentence is u[i..len) */
-    size_t len = to - base, i = from - base, r, n = sc->nt, nc = sc->ncapk, *capk;
+    const char *u = s;          /* i and r count from the text's start,
+                                   where the bits start; the sentence is
+                                   u[i..len) */
+    size_t len = to, i = from, r, n = sc->nt, nc = sc->ncapk, *capk;
     size_t made, k, grow = to - from + 1;
     uint64_t *w = sc->bits, keep, stop_bit;
     tok *t;
@@ -1394,7 +1395,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                     goto other;
             }
             /* a plain ASCII word, as np_next_token_inline's */
-            put_tok(t, base + i, base + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+            put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
             capk[nc] = n;
             nc += cap;
             t++;
@@ -1409,7 +1410,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
             /* one mark: a punctuation mark or symbol, or one of . ! ? -
              * that no other of its run follows (a sentence's full stop) */
-            put_tok(t, base + i, base + i + 1,
+            put_tok(t, i, i + 1,
                     c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
             capk[nc] = n;
             t++;
@@ -1420,7 +1421,7 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
             continue;
         }
     other:
-        i = other_tokens(s, base, to, w, i, t, &made);
+        i = other_tokens(s, to, w, i, t, &made);
         if (made == 0)
             break;
         for (k = 0; k < made; k++) {
@@ -1449,27 +1450,23 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, x, base = (size_t)-1, top = 0, nbits;
+    size_t i, x, top = 0, nbits;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
         np_grow((void **)&sc->first_cap, &sc->fccap, nsent + 1, sizeof *sc->first_cap) != NP_OK)
         return NP_ENOMEM;
-    /* the word bytes of all the sentences at once (np_token_bits: each
-     * byte's bit is its own, wherever the span starts) */
-    for (i = 0; i < nsent; i++) {
-        if (sent[i].start < base)
-            base = sent[i].start;
+    /* the word bytes of the text up to the last sentence's end at once
+     * (np_token_bits: each byte's bit is its own), so that a token's
+     * bits are found at its own offset */
+    for (i = 0; i < nsent; i++)
         if (sent[i].end > top)
             top = sent[i].end;
-    }
-    if (base > top)
-        base = top;
-    nbits = np_token_bits_len(top - base);
+    nbits = np_token_bits_len(top);
     if (nbits > sc->bitscap &&
         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK)
         return NP_ENOMEM;
-    np_token_bits_make(s, base, top, sc->bits, sc->avx2);
+    np_token_bits_make(s, 0, top, sc->bits, sc->avx2);
     if (sc->capslots)
         memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
     sc->ncaps = 0;
@@ -1480,7 +1477,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
         tok *t;
         sc->first_tok[i] = lo;
         sc->first_cap[i] = sc->ncapk;
-        if ((rc = read_tokens(sc, s, base, sent[i].start, sent[i].end)) != NP_OK)
+        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
             return rc;
         hi = sc->nt;
         t = sc->t;
