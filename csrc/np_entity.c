@@ -1412,7 +1412,6 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
              * that no other of its run follows (a sentence's full stop) */
             put_tok(t, i, i + 1,
                     c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
-            capk[nc] = n;
             t++;
             n++;
             i++;
