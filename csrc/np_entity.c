@@ -1343,24 +1343,20 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
  * read off the sentence's np_token_bits) and a one-byte mark are made in
  * place, as np_next_token_inline's fast paths make them; other_tokens
  * makes the rest, starting where the loop stopped (a token depends on no
- * state but where it starts).  A token holds at least one byte, so room
- * for to - from more tokens (and capitals), made once, is enough. */
-static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
+ * state but where it starts).  A token holds at least one byte, so the
+ * room read_sentences makes, to - from more tokens (and capitals) for
+ * each sentence, is enough. */
+static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
                                    size_t from, size_t to)
 {
     const char *u = s;          /* i and r count from the text's start,
                                    where the bits start; the sentence is
                                    u[i..len) */
     size_t len = to, i = from, r, n = sc->nt, nc = sc->ncapk, *capk;
-    size_t made, k, grow = to - from + 1;
+    size_t made, k;
     uint64_t *w = sc->bits, keep, stop_bit;
     tok *t;
 
-    if ((n + grow > sc->tcap &&
-         np_grow((void **)&sc->t, &sc->tcap, n + grow, sizeof *sc->t) != NP_OK) ||
-        (nc + grow > sc->capkcap &&
-         np_grow((void **)&sc->capk, &sc->capkcap, nc + grow, sizeof *sc->capk) != NP_OK))
-        return NP_ENOMEM;
     /* the bits are the article's: a run stops at the sentence's end, as
      * if the bits ended there, while its bit is cleared */
     keep = w[len / 64];
@@ -1435,7 +1431,6 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
     w[len / 64] = keep;
     sc->nt = n;
     sc->ncapk = nc;
-    return NP_OK;
 }
 
 /* One pass over the sentences before any is searched: the tokens of each
@@ -1449,7 +1444,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, x, top = 0, nbits;
+    size_t i, x, top = 0, room = 1, nbits;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
@@ -1458,12 +1453,20 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
     /* the word bytes of the text up to the last sentence's end at once
      * (np_token_bits: each byte's bit is its own), so that a token's
      * bits are found at its own offset */
-    for (i = 0; i < nsent; i++)
+    for (i = 0; i < nsent; i++) {
         if (sent[i].end > top)
             top = sent[i].end;
+        if (room > ((size_t)-1) - (sent[i].end - sent[i].start))
+            return NP_ENOMEM;
+        room += sent[i].end - sent[i].start;
+    }
     nbits = np_token_bits_len(top);
-    if (nbits > sc->bitscap &&
-        np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK)
+    if ((nbits > sc->bitscap &&
+         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK) ||
+        (room > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, room, sizeof *sc->t) != NP_OK) ||
+        (room > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, room, sizeof *sc->capk) != NP_OK))
         return NP_ENOMEM;
     np_token_bits_make(s, 0, top, sc->bits, sc->avx2);
     if (sc->capslots)
@@ -1476,8 +1479,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
         tok *t;
         sc->first_tok[i] = lo;
         sc->first_cap[i] = sc->ncapk;
-        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
-            return rc;
+        read_tokens(sc, s, sent[i].start, sent[i].end);
         hi = sc->nt;
         t = sc->t;
         fw = first_word(t, lo, hi);
