@@ -1271,14 +1271,14 @@ static size_t number_end(const char *u, size_t len, size_t i)
     return b < 0x80 && !np_ascii_word[b] ? j : 0;
 }
 
-/* the token(s) of a sentence that ends at to, at or after byte i (of s,
+/* the token of a sentence that ends at to, at or after byte i (of s,
  * where the bits w start, as in read_tokens) that read_tokens' own loop
- * does not make: numbers, runs of marks, joined words (and a
- * possessive's clitic after one, a second token), and by the general loop
- * (np_next_token_inline) everything else
- * -- a byte >= 0x80, an address, blanks other than one space.  Made into
- * t[0..*made); returns where the next token may start.  Out of line, so
- * that the loop keeps its values in registers. */
+ * does not make: numbers, runs of marks, and by the general loop
+ * (np_next_token_inline) everything else -- a byte >= 0x80, an address,
+ * a word that is neither plain nor joined, blanks other than one space.
+ * Made into t[0..*made) (one token, or none at the text's end); returns
+ * where the next token may start.  Out of line, so that the loop keeps
+ * its values in registers. */
 static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
                                        const uint64_t *w, size_t i, tok *t,
                                        size_t *made)
@@ -1288,7 +1288,6 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
     unsigned c = np_token_byte_class[(unsigned char)u[i]];
     np_token_bits bits;
     np_token tk;
-    int clitic;
 
     *made = 1;
     if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
@@ -1306,19 +1305,6 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
         if (c == NP_B_DIGIT && (r = number_end(u, len, i)) != 0) {
             put_tok(t, i, r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
-        }
-        /* a word joined across a hyphen or an apostrophe, or one before a
-         * possessive */
-        if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
-            (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
-            put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN,
-                    (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
-            if (!clitic)
-                return r;
-            /* "'s" after the word, as np_token_slow makes it */
-            put_tok(t + 1, r, r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
-            *made = 2;
-            return r + 2;
         }
     } else if (c == NP_B_RUN) {
         r = np_token_mark_run_end((const char *)u, len, i);
@@ -1340,10 +1326,11 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
  * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
- * read off the sentence's np_token_bits) and a one-byte mark are made in
- * place, as np_next_token_inline's fast paths make them; other_tokens
- * makes the rest, starting where the loop stopped (a token depends on no
- * state but where it starts).  A token holds at least one byte, so the
+ * read off the text's np_token_bits), a word joined across a hyphen or an
+ * apostrophe (and a possessive's "'s") and a one-byte mark are made in
+ * place, as np_next_token_inline's fast paths and np_token_slow make
+ * them; other_tokens makes the rest, starting where the loop stopped (a
+ * token depends on no state but where it starts).  A token holds at least one byte, so the
  * room read_sentences makes, to - from more tokens (and capitals) for
  * each sentence, is enough. */
 static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
@@ -1354,6 +1341,7 @@ static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
                                    u[i..len) */
     size_t len = to, i = from, r, n = sc->nt, nc = sc->ncapk, *capk;
     size_t made, k;
+    int clitic;
     uint64_t *w = sc->bits, keep, stop_bit;
     tok *t;
 
@@ -1387,8 +1375,27 @@ static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
                 else if (np_token_plain_end[stop] ||
                          (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]])))
                     next = r;
-                else
+                else if ((stop == '-' || stop == '\'') &&
+                         (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
+                    /* a word joined across a hyphen or an apostrophe, and
+                     * the "'s" of a possessive after it, a token of its
+                     * own, as np_token_slow makes them */
+                    put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+                    capk[nc] = n;
+                    nc += cap;
+                    t++;
+                    n++;
+                    if (clitic) {
+                        put_tok(t, r, r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+                        t++;
+                        n++;
+                        r += 2;
+                    }
+                    i = r < len && u[r] == ' ' ? r + 1 : r;
+                    continue;
+                } else {
                     goto other;
+                }
             }
             /* a plain ASCII word, as np_next_token_inline's */
             put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
