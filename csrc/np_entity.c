@@ -4,9 +4,10 @@
  *
  * One article is read in two passes over its tokens, which are made once
  * (read_tokens: np_next_token's tokens, each sentence read as s[0..sentence
- * end) from its start, as core.tokens did; plain ASCII words, their ends
- * read off a bit per byte of the sentence, and one-byte marks made in its
- * own loop), the tokens with a capital listed as they are made:
+ * end) from its start, as core.tokens did; plain and joined ASCII words,
+ * their ends read off a bit per byte of the text made once per article,
+ * and one-byte marks made in its own loop), the tokens with a capital
+ * listed as they are made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
@@ -15,8 +16,9 @@
  *      no match touches, trimmed and typed by cues.
  * Pass 1 and the runs of pass 2 start only at the listed tokens: each of
  * their rules asks first for a capital.  Word classes are looked up only
- * for the tokens a rule asks about, once each (cached in the token), in
- * one probe of one table.  Invariants: spans in out lie inside [0, len)
+ * for the tokens a rule asks about (cached in the token): first the
+ * classes their signature allows, then, when those meet the classes
+ * asked, one probe of one table.  Invariants: spans in out lie inside [0, len)
  * and inside their sentence; nothing is allocated per match or per token
  * once the scratch arrays are large enough; the discoverer is never
  * written after it is built.
