@@ -4,9 +4,10 @@
  *
  * One article is read in two passes over its tokens, which are made once
  * (read_tokens: np_next_token's tokens, each sentence read as s[0..sentence
- * end) from its start, as core.tokens did; plain ASCII words, their ends
- * read off a bit per byte of the sentence, and one-byte marks made in its
- * own loop), the tokens with a capital listed as they are made:
+ * end) from its start, as core.tokens did; plain and joined ASCII words,
+ * their ends read off a bit per byte of the text made once per article,
+ * and one-byte marks made in its own loop), the tokens with a capital
+ * listed as they are made:
  *   1. capitals: capitalised words inside sentences (not sentence-initial)
  *      that end a name; a one-word name opening a sentence is kept only
  *      when it is one of them.
@@ -15,8 +16,9 @@
  *      no match touches, trimmed and typed by cues.
  * Pass 1 and the runs of pass 2 start only at the listed tokens: each of
  * their rules asks first for a capital.  Word classes are looked up only
- * for the tokens a rule asks about, once each (cached in the token), in
- * one probe of one table.  Invariants: spans in out lie inside [0, len)
+ * for the tokens a rule asks about (cached in the token): first the
+ * classes their signature allows, then, when those meet the classes
+ * asked, one probe of one table.  Invariants: spans in out lie inside [0, len)
  * and inside their sentence; nothing is allocated per match or per token
  * once the scratch arrays are large enough; the discoverer is never
  * written after it is built.
@@ -39,8 +41,9 @@
 #endif
 
 #define MAX_WORD 63          /* longest word or role (bytes) */
-#define EW_ROLE_TAIL 0x10000u /* (internal) the last word of a role of
-                                 several words: "minister" */
+#define EW_ROLE_TAIL 0x1000u /* (internal) the last word of a role of
+                                several words: "minister"; above
+                                NP_EW_ALL, so no caller's class */
 
 /*{====================================================================
  * The word table: open addressing, keys in one pool
@@ -51,6 +54,8 @@
 typedef struct entry {
     uint32_t off, len;
     unsigned classes;
+    unsigned char shared;        /* another key has the same ASCII
+                                    lower-cased form ("Helen", "helen") */
 } entry;
 
 struct np_discoverer {
@@ -58,26 +63,29 @@ struct np_discoverer {
     size_t pool_len, pool_cap;
     entry *ents;
     size_t nents, ents_cap;
-    struct slot {                /* the key's hash and first bytes beside
+    struct slot {                /* the key's length and first bytes beside
                                     its entry, so that a probe reads one
                                     cache line, and a key of up to eight
                                     bytes is compared in the slot */
         uint64_t head;           /* the key's first eight bytes (or fewer,
                                     zero above them: np_load_le) */
-        uint32_t hash;
+        uint16_t len;            /* at most MAX_WORD */
+        uint16_t shared;         /* its entry's */
         uint32_t ent;            /* entry index + 1; 0 = empty */
     } *slots;
     size_t nslots;               /* a power of two, or 0 */
     size_t max_len;
-    /* a bit per (length, first byte, last byte) signature of every key:
-     * a word whose signature is missing is no key, and costs no hash */
-    uint64_t sig[SIG_BITS / 64];
+    /* per (length, first byte, last byte) signature: the classes of every
+     * key with it, lower-cased or not.  A word's classes are among those
+     * of its signature, so a word whose signature lacks the classes a
+     * rule asks about has none of them, and costs no hash; 0: no key */
+    uint16_t sig_cls[SIG_BITS];
     /* the pronouns (NP_EW_MALE, NP_EW_FEMALE): their shortest and longest
      * length and a bit per first byte, so that most tokens are no pronoun
      * without a look-up */
     size_t pron_min, pron_max;
     uint64_t pron_first[4];
-    /* and their signatures (sig_bit of the lower-cased word), which turn
+    /* and their signatures (key_sig, the same in any ASCII case), which turn
      * away most of the words left ("has", "said") */
     uint64_t pron_sig[SIG_BITS / 64];
 };
@@ -97,7 +105,7 @@ static inline uint32_t sig_bit(size_t n, unsigned char f, unsigned char l)
 
 static inline int sig_has(const np_discoverer *d, uint32_t bit)
 {
-    return (int)((d->sig[bit >> 6] >> (bit & 63)) & 1u);
+    return d->sig_cls[bit] != 0;
 }
 
 /*
@@ -111,22 +119,24 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  */
 /* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
  * fewer) as written in *w and ASCII lower-cased in *wl, and the hash of
- * its lower-cased form, np_hash_lower's, which for up to eight bytes is
- * one step from *wl */
+ * its length and *wl.  A longer word is hashed by its first eight bytes
+ * only: the few keys that share them share a chain, and the length and
+ * the bytes after them tell them apart (probe), at no pass over the
+ * whole word for every look-up. */
 static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
                                 uint64_t *wl)
 {
     *w = np_load_le(s, n < 8 ? n : 8);
     *wl = np_swar_lower(*w);
-    if (n <= 8)
-        return (uint32_t)np_hash_step(n, *wl);
-    return np_hash_lower(s, n, NULL, NULL);
+    return (uint32_t)np_hash_step(n, *wl);
 }
 
+/* the signature of the word s[0..n) (n >= 1), the same for every ASCII
+ * case of it: its bytes with bit 0x20 set, which lower-cases a capital
+ * (and leaves a word's other bytes alike in both its forms) */
 static inline uint32_t key_sig(const char *s, size_t n)
 {
-    return sig_bit(n, lower_byte((unsigned char)s[0]),
-                   lower_byte((unsigned char)s[n - 1]));
+    return sig_bit(n, (unsigned char)s[0] | 0x20, (unsigned char)s[n - 1] | 0x20);
 }
 
 #define FIND_EXACT 1u        /* the key equal to the word as written */
@@ -153,9 +163,10 @@ static unsigned key_equals(const char *k, const char *s, size_t n)
 
 /* the entries for the word s[0..n) that `want` asks for (FIND_EXACT into
  * *exact, FIND_LOW into *low; left alone when none), given h, w and wl
- * from word_key.  Only a slot with the same hash and the same first bytes
- * (as written or lower-cased) costs a look at its entry, and the walk
- * stops once all that is wanted is found. */
+ * from word_key.  Only a slot with the same length and the same first
+ * bytes (as written or lower-cased) answers, a key of up to eight bytes
+ * without a look at its entry, and the walk stops once all that is
+ * wanted is found or can be. */
 static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
                             uint64_t wl, const char *s, size_t n, unsigned want,
                             long *exact, long *low)
@@ -164,24 +175,23 @@ static NP_INLINE void probe(const np_discoverer *d, uint32_t h, uint64_t w,
 
     for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
         const struct slot *sl = &d->slots[i];
-        const entry *e;
         unsigned eq;
-        if (sl->hash != h)
+        if (sl->len != n)
             continue;
         eq = ((sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0)) & want;
         if (eq == 0)
             continue;
-        e = &d->ents[sl->ent - 1];
-        if (e->len != n)
+        if (n > 8 &&
+            (eq &= key_equals(d->pool + d->ents[sl->ent - 1].off + 8, s + 8, n - 8)) == 0)
             continue;
-        if (n > 8)
-            eq &= key_equals(d->pool + e->off + 8, s + 8, n - 8);
         if (eq & FIND_EXACT)
             *exact = (long)(sl->ent - 1);
         if (eq & FIND_LOW)
             *low = (long)(sl->ent - 1);
         want &= ~eq;
-        if (want == 0)
+        /* a key that shares its lower-cased form with no other is the
+         * only key either form of the word can be */
+        if (want == 0 || !sl->shared)
             return;
     }
 }
@@ -213,8 +223,38 @@ static void file_key(const np_discoverer *d, struct slot *slots, size_t nslots,
     while (slots[i].ent != 0)
         i = (i + 1) & (nslots - 1);
     slots[i].head = w;
-    slots[i].hash = h;
+    slots[i].len = (uint16_t)e->len;
+    slots[i].shared = e->shared;
     slots[i].ent = (uint32_t)k + 1;
+}
+
+/* mark shared the keys with the ASCII lower-cased form of key[0..n), which
+ * is no key yet, and say whether there was one: they are filed where it
+ * will be, before the next empty slot */
+static int mark_shared(np_discoverer *d, const char *key, size_t n)
+{
+    uint64_t w, wl;
+    uint32_t h;
+    size_t mask = d->nslots - 1, i, j;
+    int any = 0;
+
+    h = word_key(key, n, &w, &wl);
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        struct slot *sl = &d->slots[i];
+        entry *e = &d->ents[sl->ent - 1];
+        if (sl->len != n || np_swar_lower(sl->head) != wl)
+            continue;
+        for (j = 8; j < n; j++)
+            if (lower_byte((unsigned char)d->pool[e->off + j]) !=
+                lower_byte((unsigned char)key[j]))
+                break;
+        if (j < n)
+            continue;
+        sl->shared = 1;
+        e->shared = 1;
+        any = 1;
+    }
+    return any;
 }
 
 static int rehash(np_discoverer *d, size_t nslots)
@@ -241,6 +281,7 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
 
     if (at >= 0) {
         d->ents[at].classes |= classes;
+        d->sig_cls[key_sig(key, n)] |= (uint16_t)classes;
         return NP_OK;
     }
     if (d->nents >= 0x7fffffffu)
@@ -258,14 +299,12 @@ static int add_key(np_discoverer *d, const char *key, size_t n, unsigned classes
     e->off = (uint32_t)d->pool_len;
     e->len = (uint32_t)n;
     e->classes = classes;
+    e->shared = (unsigned char)mark_shared(d, key, n);
     d->pool_len += n;
     d->nents++;
     if (n > d->max_len)
         d->max_len = n;
-    {
-        uint32_t bit = key_sig(key, n);
-        d->sig[bit >> 6] |= (uint64_t)1 << (bit & 63);
-    }
+    d->sig_cls[key_sig(key, n)] |= (uint16_t)classes;
     file_key(d, d->slots, d->nslots, d->nents - 1);
     return NP_OK;
 }
@@ -346,9 +385,10 @@ const char *np_discoverer_word(const np_discoverer *d, uint32_t id, size_t *len)
 
 typedef struct tok {
     size_t start, end;
-    unsigned classes;            /* valid when looked */
-    uint32_t low_id;             /* entry of the lower-cased word, or NONE */
-    unsigned char kind, form, cap, looked;
+    unsigned classes;            /* what is known of its classes: CLS_* */
+    uint32_t low_id;             /* entry of the lower-cased word, or NONE
+                                    (with CLS_DONE) */
+    unsigned char kind, form, cap;
 } tok;
 
 struct np_entity_scratch {
@@ -359,8 +399,8 @@ struct np_entity_scratch {
     size_t *capk;                /* the tokens that start with a capital, in
                                     order: the only ones that can open a name */
     size_t ncapk, capkcap;
-    uint64_t *bits;              /* the word bytes of the sentence being
-                                    read (np_token_bits) */
+    uint64_t *bits;              /* the word bytes of the article's
+                                    sentences (np_token_bits) */
     size_t bitscap;
     int avx2;                    /* np_token_have_avx2(), asked once */
     size_t *first_cap;           /* per sentence: its first in capk; +1 entry */
@@ -456,53 +496,81 @@ static int starts_cap(const char *s, size_t a, size_t b)
     return m != n || memcmp(out, s + a, n) != 0;
 }
 
-/* look_up past its quick tests: the word's length and signature are a
- * key's */
+/* What is known of a token's classes (tok.classes): CLS_UNKNOWN, nothing
+ * (every class may be one of its); CLS_DONE and its own classes, looked
+ * up (and low_id); else the classes its signature allows, a superset of
+ * its own.  So a rule's question is answered without a call when no
+ * class asked is possible or the classes are the token's own. */
+#define CLS_DONE    0x80000000u
+#define CLS_UNKNOWN 0x7FFFFFFFu
+
+/* look_up past the signature: the word's classes, looked up in one walk
+ * of the slots (probe's, with the classes taken as the keys are met):
+ * exact classes of the key equal to the word as written, the others of
+ * the key equal to its ASCII-lower-cased form */
 static NP_NOINLINE unsigned look_up_probe(const np_discoverer *d, const char *s,
                                           tok *t)
 {
-    long e = -1, lo = -1;
-    size_t n = t->end - t->start;
+    const char *p = s + t->start;
+    size_t n = t->end - t->start, mask = d->nslots - 1, i;
     uint64_t w, wl;
-    uint32_t h = word_key(s + t->start, n, &w, &wl);
-    unsigned cls;
+    uint32_t h = word_key(p, n, &w, &wl);
+    unsigned cls = 0, found = 0;
 
-    probe(d, h, w, wl, s + t->start, n, FIND_EXACT | FIND_LOW, &e, &lo);
-    cls = e >= 0 ? d->ents[e].classes & NP_EW_EXACT : 0;
-    if (lo >= 0) {
-        cls |= d->ents[lo].classes & ~NP_EW_EXACT;
-        t->low_id = (uint32_t)lo;
-    } else {
-        t->low_id = NONE_ID;
+    for (i = h & mask; d->slots[i].ent != 0; i = (i + 1) & mask) {
+        const struct slot *sl = &d->slots[i];
+        const entry *e;
+        unsigned eq;
+        if (sl->len != n)
+            continue;
+        eq = (sl->head == w ? FIND_EXACT : 0) | (sl->head == wl ? FIND_LOW : 0);
+        if (eq == 0)
+            continue;
+        e = &d->ents[sl->ent - 1];
+        if (n > 8 && (eq &= key_equals(d->pool + e->off + 8, p + 8, n - 8)) == 0)
+            continue;
+        if (eq & FIND_EXACT)
+            cls |= e->classes & NP_EW_EXACT;
+        if (eq & FIND_LOW) {
+            cls |= e->classes & ~NP_EW_EXACT;
+            t->low_id = sl->ent - 1;
+        }
+        found |= eq;
+        if (found == (FIND_EXACT | FIND_LOW) || !sl->shared)
+            break;
     }
-    t->classes = cls;
-    t->looked = 1;
+    t->classes = cls | CLS_DONE;
     return cls;
 }
 
-/* look_up: the classes of token t, looked up now: exact classes of the
- * word as written, the others of its ASCII-lower-cased form, in one probe.
- * Two words in five fail the length or signature test, and cost no more
- * than it: the probe, with its many values to keep, is out of line. */
-static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t)
+/* look_up: token t's classes among mask, when what is known of them does
+ * not answer: its signature's classes first (a word's length and first
+ * and last bytes, no hash), and the probe only when they meet mask.  Most
+ * words asked about have none of the classes asked, and most of those
+ * are told so by their signature. */
+static NP_NOINLINE unsigned look_up(const np_discoverer *d, const char *s, tok *t,
+                                    unsigned mask)
 {
-    size_t n = t->end - t->start;
-
-    if (d->nslots == 0 || n == 0 || n > d->max_len ||
-        !sig_has(d, key_sig(s + t->start, n))) {
+    if (t->classes == CLS_UNKNOWN) {
+        size_t n = t->end - t->start;
         t->low_id = NONE_ID;
-        t->classes = 0;
-        t->looked = 1;
-        return 0;
+        t->classes = n != 0 && n <= d->max_len ? d->sig_cls[key_sig(s + t->start, n)] : 0;
+        if (!(t->classes & mask))
+            return 0;
     }
-    return look_up_probe(d, s, t);
+    return look_up_probe(d, s, t) & mask;
 }
 
-/* the classes of token t, looked up once: three in four calls find them
- * cached, so that path is inline */
-static inline unsigned classes_of(const np_discoverer *d, const char *s, tok *t)
+/* the classes among mask of token t: each token costs its signature once
+ * and a probe at most once, and most asks are answered inline */
+static inline unsigned class_in(const np_discoverer *d, const char *s, tok *t,
+                                unsigned mask)
 {
-    return t->looked ? t->classes : look_up(d, s, t);
+    unsigned c = t->classes;
+
+    if (!(c & mask) || (c & CLS_DONE))
+        return c & mask;
+    return look_up(d, s, t, mask);
 }
 
 /* the ROLE entry for the lower-cased words of tokens a..b joined by one
@@ -552,7 +620,7 @@ static inline int initial(const np_discoverer *d, const char *s, tok *t,
     if (k == fw)
         return 1;
     return k > lo && t[k - 1].end == t[k].start &&
-           (classes_of(d, s, &t[k - 1]) & NP_EW_OPENER);
+           class_in(d, s, &t[k - 1], NP_EW_OPENER);
 }
 
 static int is_word(const tok *t)
@@ -710,14 +778,16 @@ static int add_matches(np_entity_scratch *sc, size_t base, size_t si,
     if (kept == 0)
         return NP_OK;
     if (sc->ntaken == 0) {
-        if (np_grow((void **)&sc->taken, &sc->takencap, kept, sizeof *sc->taken) != NP_OK)
+        if (kept > sc->takencap &&
+            np_grow((void **)&sc->taken, &sc->takencap, kept, sizeof *sc->taken) != NP_OK)
             return NP_ENOMEM;
         memcpy(sc->taken, sc->merge, kept * sizeof *sc->taken);
         sc->ntaken = kept;
         return NP_OK;
     }
     /* merge taken[0..ntaken) and merge[0..kept) from the back */
-    if (np_grow((void **)&sc->taken, &sc->takencap, sc->ntaken + kept,
+    if (sc->ntaken + kept > sc->takencap &&
+        np_grow((void **)&sc->taken, &sc->takencap, sc->ntaken + kept,
                 sizeof *sc->taken) != NP_OK)
         return NP_ENOMEM;
     x = sc->ntaken;
@@ -775,9 +845,9 @@ static NP_NOINLINE long role_ending_of(const np_discoverer *d, const char *s,
 static inline long role_ending(const np_discoverer *d, const char *s, tok *t,
                                size_t r, size_t lo, int honorific, size_t *from)
 {
-    unsigned c = classes_of(d, s, &t[r]);
+    unsigned c = class_in(d, s, &t[r], EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC);
 
-    if (!(c & (EW_ROLE_TAIL | NP_EW_ROLE | NP_EW_HONORIFIC)))
+    if (!c)
         return -1;
     return role_ending_of(d, s, t, r, lo, honorific, from, c);
 }
@@ -943,7 +1013,7 @@ static int aside_then_speech(const np_discoverer *d, const char *s, tok *t,
         return 0;
     for (i = k + 2; i + 1 < hi && i < k + 24; i++)
         if (punct_is(s, &t[i], ','))
-            return (classes_of(d, s, &t[i + 1]) & NP_EW_SPEECH) != 0;
+            return class_in(d, s, &t[i + 1], NP_EW_SPEECH) != 0;
     return 0;
 }
 
@@ -994,7 +1064,7 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             if (cap_word(sc, nx) && joined(s, &t[j], nx)) {
                 j++;
             } else if (is_word(nx) && j + 2 < hi && cap_word(sc, &t[j + 2]) &&
-                       (classes_of(d, s, nx) & NP_EW_CONNECTOR) &&
+                       class_in(d, s, nx, NP_EW_CONNECTOR) &&
                        joined(s, &t[j], nx) && joined(s, nx, &t[j + 2])) {
                 /* the capital after nx first: most words after a name
                  * are followed by none, and then cost no look-up */
@@ -1017,16 +1087,16 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
         }
         /* "Chief Executive of AOL": what follows "of" is what the role
          * belongs to, not its holder */
-        if (role >= 0 && a <= b && (classes_of(d, s, &t[a]) & NP_EW_CONNECTOR)) {
+        if (role >= 0 && a <= b && class_in(d, s, &t[a], NP_EW_CONNECTOR)) {
             role = -1;
             a++;
         }
         if (ni > 0 && a != k)
             ni = 0;                 /* a role after the initials */
         if (ni == 0 && a <= b && initial(d, s, t, lo, a, fw) &&
-            (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+            class_in(d, s, &t[a], NP_EW_COMMON))
             a++;
-        while (a <= b && (classes_of(d, s, &t[b]) & NP_EW_COMMON)) {
+        while (a <= b && class_in(d, s, &t[b], NP_EW_COMMON)) {
             if (ni > 0 && b == a + 2 * ni) {
                 a = b + 1;          /* initials and a common word: none */
                 break;
@@ -1042,18 +1112,18 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
             if (a == b && role < 0 && initial(d, s, t, lo, a, fw) &&
                 !caps_has(sc, s, t[a].start, t[a].end))
                 keep = 0;   /* one capitalised word opening a sentence */
-            if (keep && a == b && (classes_of(d, s, &t[a]) & NP_EW_COMMON))
+            if (keep && a == b && class_in(d, s, &t[a], NP_EW_COMMON))
                 keep = 0;
             if (keep) {
                 words = b - a + 1;
-                lastc = classes_of(d, s, &t[b]);
+                lastc = class_in(d, s, &t[b], NP_EW_ORG | NP_EW_PLACE_WORD);
                 if (role < 0)
                     role = role_before(d, s, t, lo, a);
                 if (role >= 0)
                     type = NP_ENT_PERSON;
                 else if (lastc & NP_EW_ORG)
                     type = NP_ENT_ORG;
-                else if (b + 1 < hi && (classes_of(d, s, &t[b + 1]) & NP_EW_SPEECH))
+                else if (b + 1 < hi && class_in(d, s, &t[b + 1], NP_EW_SPEECH))
                     type = NP_ENT_PERSON;
                 else if (ni > 0)
                     type = NP_ENT_PERSON;  /* initials and a surname */
@@ -1064,14 +1134,14 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
                     type = NP_ENT_PERSON;  /* "Ann Vale, who chairs it, said" */
                 else if (words <= 4 && a > lo && punct_is(s, &t[a - 1], ',') &&
                          b + 2 < hi && punct_is(s, &t[b + 1], ',') &&
-                         (classes_of(d, s, &t[b + 2]) & NP_EW_SPEECH))
+                         class_in(d, s, &t[b + 2], NP_EW_SPEECH))
                     type = NP_ENT_PERSON;  /* "its leader, Ann Vale, said" */
                 else if (words >= 2 && words <= 3 &&
-                         (classes_of(d, s, &t[a]) & NP_EW_FIRST_NAME) &&
+                         class_in(d, s, &t[a], NP_EW_FIRST_NAME) &&
                          upper_lower(s, &t[b]) && !(lastc & NP_EW_PLACE_WORD))
                     type = NP_ENT_PERSON;  /* a common first name and a surname */
                 else if (words == 1 && a > lo &&
-                         (classes_of(d, s, &t[a - 1]) & NP_EW_PLACE_PREP))
+                         class_in(d, s, &t[a - 1], NP_EW_PLACE_PREP))
                     type = NP_ENT_GPE;
                 else
                     type = NP_ENT_MISC;
@@ -1092,6 +1162,15 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
+/* np_token_bits_end, its usual case (the run ends in the word of bits it
+ * starts in) inline */
+static inline size_t word_run_end(const uint64_t *w, size_t j)
+{
+    uint64_t x = ~w[j / 64] >> (j % 64);
+
+    return x != 0 ? j + (size_t)np_token_ctz64(x) : np_token_bits_end(w, j);
+}
+
 /* a token made here, its classes not yet looked up */
 static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
                            unsigned char form, unsigned char cap)
@@ -1101,7 +1180,7 @@ static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
     t->kind = kind;
     t->form = form;
     t->cap = cap;
-    t->looked = 0;
+    t->classes = CLS_UNKNOWN;
 }
 
 /* np_token_slow's word (word_end) that starts at an ASCII letter or "_"
@@ -1155,23 +1234,62 @@ static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
     }
 }
 
-/* the token(s) of the sentence s[from..to) at or after byte i (counted
- * from from) that read_tokens' own loop does not make: numbers, runs of
- * marks, joined words (and a possessive's clitic after one, a second
- * token), and by the general loop (np_next_token_inline) everything else
- * -- a byte >= 0x80, an address, blanks other than one space.  Made into
- * t[0..*made); returns where the next token may start.  Out of line, so
- * that the loop keeps its values in registers. */
-static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
+/* may byte c be in the local part of an e-mail address (np_token.c's
+ * email_local)? */
+static int email_local_byte(unsigned char c)
+{
+    return np_ascii_word[c] || c == '.' || c == '%' || c == '+' || c == '-';
+}
+
+/* np_token_slow's number that starts at the digit u[i] of u[0..len) --
+ * digits with inner . , : / between digits ("1,000", "3.5", "2019.") --
+ * its end, when no e-mail address can start at i (no "@" after the bytes
+ * its local part may hold) and no word character follows the digits
+ * (which would make a unit suffix or a word); else 0, for the general
+ * rules */
+static size_t number_end(const char *u, size_t len, size_t i)
+{
+    size_t j = i;
+    unsigned char b;
+
+    while (j < len && email_local_byte((unsigned char)u[j]))
+        j++;
+    if (j < len && u[j] == '@')
+        return 0;
+    j = i;
+    for (;;) {
+        while (j < len && u[j] >= '0' && u[j] <= '9')
+            j++;
+        if (j + 1 < len && (u[j] == '.' || u[j] == ',' || u[j] == ':' || u[j] == '/') &&
+            u[j + 1] >= '0' && u[j + 1] <= '9') {
+            j++;
+            continue;
+        }
+        break;
+    }
+    if (j >= len)
+        return j;
+    b = (unsigned char)u[j];
+    return b < 0x80 && !np_ascii_word[b] ? j : 0;
+}
+
+/* the token of a sentence that ends at to, at or after byte i (of s,
+ * where the bits w start, as in read_tokens) that read_tokens' own loop
+ * does not make: numbers, runs of marks, and by the general loop
+ * (np_next_token_inline) everything else -- a byte >= 0x80, an address,
+ * a word that is neither plain nor joined, blanks other than one space.
+ * Made into t[0..*made) (one token, or none at the text's end); returns
+ * where the next token may start.  Out of line, so that the loop keeps
+ * its values in registers. */
+static NP_NOINLINE size_t other_tokens(const char *s, size_t to,
                                        const uint64_t *w, size_t i, tok *t,
                                        size_t *made)
 {
-    const char *u = s + from;
-    size_t len = to - from, r, pos;
+    const char *u = s;
+    size_t len = to, r, pos;
     unsigned c = np_token_byte_class[(unsigned char)u[i]];
     np_token_bits bits;
     np_token tk;
-    int clitic;
 
     *made = 1;
     if (c == NP_B_ALPHA || c == NP_B_DIGIT) {
@@ -1183,103 +1301,122 @@ static NP_NOINLINE size_t other_tokens(const char *s, size_t from, size_t to,
             (r >= len || (u[r] != '.' &&
                           !(u[r] == ',' && r + 1 < len &&
                             u[r + 1] >= '0' && u[r + 1] <= '9')))) {
-            put_tok(t, from + i, from + r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            put_tok(t, i, r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
             return r;
         }
-        /* a word joined across a hyphen or an apostrophe, or one before a
-         * possessive */
-        if (c == NP_B_ALPHA && r < len && (u[r] == '-' || u[r] == '\'') &&
-            (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
-            put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN,
-                    (unsigned char)((unsigned)((unsigned char)u[i] - 'A') < 26u));
-            if (!clitic)
-                return r;
-            /* "'s" after the word, as np_token_slow makes it */
-            put_tok(t + 1, from + r, from + r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
-            *made = 2;
-            return r + 2;
+        if (c == NP_B_DIGIT && (r = number_end(u, len, i)) != 0) {
+            put_tok(t, i, r, NP_TOK_NUMBER, NP_FORM_PLAIN, 0);
+            return r;
         }
     } else if (c == NP_B_RUN) {
         r = np_token_mark_run_end((const char *)u, len, i);
-        put_tok(t, from + i, from + r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
+        put_tok(t, i, r, NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
         return r;
     }
     bits.w = w;
-    bits.from = from;
-    pos = from + i;
+    bits.from = 0;
+    pos = i;
     if (!np_next_token_inline(s, to, &pos, &tk, &bits)) {
         *made = 0;
         return len;
     }
     put_tok(t, tk.start, tk.end, tk.kind, tk.form,
             (unsigned char)starts_cap(s, tk.start, tk.end));
-    return pos - from;
+    return pos;
 }
 
 /* the tokens of s[from..to), read as s[0..to) from from (np_next_token),
  * appended to sc->t with their capital flags (and those with a capital to
  * sc->capk).  The tokenizer's loop is here: a plain ASCII word (its end
- * read off the sentence's np_token_bits) and a one-byte mark are made in
- * place, as np_next_token_inline's fast paths make them; other_tokens
- * makes the rest, starting where the loop stopped (a token depends on no
- * state but where it starts).  A token holds at least one byte, so room
- * for to - from more tokens (and capitals), made once, is enough. */
-static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
+ * read off the text's np_token_bits), a word joined across a hyphen or an
+ * apostrophe (and a possessive's "'s") and a one-byte mark are made in
+ * place, as np_next_token_inline's fast paths and np_token_slow make
+ * them; other_tokens makes the rest, starting where the loop stopped (a
+ * token depends on no state but where it starts).  A token holds at least one byte, so the
+ * room read_sentences makes, to - from more tokens (and capitals) for
+ * each sentence, is enough. */
+static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
                                    size_t from, size_t to)
 {
-    const char *u = s + from;   /* the sentence, u[0..len); i and r count
-                                   from its start */
-    size_t len = to - from, i = 0, r, n = sc->nt, nc = sc->ncapk, *capk;
-    size_t nbits = np_token_bits_len(len), made, k;
-    const uint64_t *w;
+    const char *u = s;          /* i and r count from the text's start,
+                                   where the bits start; the sentence is
+                                   u[i..len) */
+    size_t len = to, i = from, r, n = sc->nt, nc = sc->ncapk, *capk;
+    size_t made, k;
+    int clitic;
+    uint64_t *w = sc->bits, keep, stop_bit;
     tok *t;
 
-    if ((n + len + 1 > sc->tcap &&
-         np_grow((void **)&sc->t, &sc->tcap, n + len + 1, sizeof *sc->t) != NP_OK) ||
-        (nc + len + 1 > sc->capkcap &&
-         np_grow((void **)&sc->capk, &sc->capkcap, nc + len + 1, sizeof *sc->capk) != NP_OK) ||
-        (nbits > sc->bitscap &&
-         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK))
-        return NP_ENOMEM;
-    np_token_bits_make(s, from, to, sc->bits, sc->avx2);
-    w = sc->bits;
+    /* the bits are the article's: a run stops at the sentence's end, as
+     * if the bits ended there, while its bit is cleared */
+    keep = w[len / 64];
+    stop_bit = (uint64_t)1 << (len % 64);
+    w[len / 64] = keep & ~stop_bit;
     t = sc->t + n;
     capk = sc->capk;
     /* the one space before most tokens is skipped after the token before
      * (np_next_token_inline skips it first thing) */
-    if (len > 0 && u[0] == ' ')
-        i = 1;
+    if (i < len && u[i] == ' ')
+        i++;
     while (i < len) {
         unsigned char b = (unsigned char)u[i];
         unsigned c = np_token_byte_class[b];
-        /* one ASCII byte opens the token: a capital is A-Z; capk takes
-         * every token's index, and keeps those with a capital */
-        unsigned char cap = (unsigned char)((unsigned)(b - 'A') < 26u);
         if (c == NP_B_ALPHA) {
-            unsigned char stop;
-            r = np_token_bits_end(w, i + 1);
-            stop = r < len ? (unsigned char)u[r] : (unsigned char)' ';
-            if (np_token_plain_end[stop] ||
-                (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]]))) {
-                /* a plain ASCII word, as np_next_token_inline's */
-                put_tok(t, from + i, from + r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
-                capk[nc] = n;
-                nc += cap;
-                t++;
-                n++;
-                i = r + (stop == ' ');
-                continue;
+            /* one ASCII byte opens the token: a capital is A-Z, the
+             * letters and "_" below "[" (capk takes every token's index,
+             * and keeps those with a capital) */
+            unsigned char cap = (unsigned char)(b < '[');
+            size_t next;
+            r = word_run_end(w, i + 1);
+            if (r >= len) {
+                next = r;
+            } else {
+                unsigned char stop = (unsigned char)u[r];
+                if (stop == ' ')        /* most words: skip the space too */
+                    next = r + 1;
+                else if (np_token_plain_end[stop] ||
+                         (stop == '.' && !(r + 1 < len && np_ascii_word[(unsigned char)u[r + 1]])))
+                    next = r;
+                else if ((stop == '-' || stop == '\'') &&
+                         (r = joined_word_end(u, len, w, r, &clitic)) != 0) {
+                    /* a word joined across a hyphen or an apostrophe, and
+                     * the "'s" of a possessive after it, a token of its
+                     * own, as np_token_slow makes them */
+                    put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+                    capk[nc] = n;
+                    nc += cap;
+                    t++;
+                    n++;
+                    if (clitic) {
+                        put_tok(t, r, r + 2, NP_TOK_WORD, NP_FORM_CLITIC, 0);
+                        t++;
+                        n++;
+                        r += 2;
+                    }
+                    i = r < len && u[r] == ' ' ? r + 1 : r;
+                    continue;
+                } else {
+                    goto other;
+                }
             }
-        } else if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
-                   (c == NP_B_RUN &&
-                    (i + 1 >= len ||
-                     ((unsigned char)u[i + 1] != b &&
-                      !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
+            /* a plain ASCII word, as np_next_token_inline's */
+            put_tok(t, i, r, NP_TOK_WORD, NP_FORM_PLAIN, cap);
+            capk[nc] = n;
+            nc += cap;
+            t++;
+            n++;
+            i = next;
+            continue;
+        }
+        if (c == NP_B_PUNCT || c == NP_B_SYMBOL ||
+            (c == NP_B_RUN &&
+             (i + 1 >= len ||
+              ((unsigned char)u[i + 1] != b &&
+               !((b == '!' || b == '?') && (u[i + 1] == '!' || u[i + 1] == '?')))))) {
             /* one mark: a punctuation mark or symbol, or one of . ! ? -
              * that no other of its run follows (a sentence's full stop) */
-            put_tok(t, from + i, from + i + 1,
+            put_tok(t, i, i + 1,
                     c == NP_B_SYMBOL ? NP_TOK_SYMBOL : NP_TOK_PUNCT, NP_FORM_PLAIN, 0);
-            capk[nc] = n;
             t++;
             n++;
             i++;
@@ -1287,7 +1424,8 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
                 i++;
             continue;
         }
-        i = other_tokens(s, from, to, w, i, t, &made);
+    other:
+        i = other_tokens(s, to, w, i, t, &made);
         if (made == 0)
             break;
         for (k = 0; k < made; k++) {
@@ -1299,9 +1437,9 @@ static NP_NOINLINE int read_tokens(np_entity_scratch *sc, const char *s,
         if (i < len && u[i] == ' ')
             i++;
     }
+    w[len / 64] = keep;
     sc->nt = n;
     sc->ncapk = nc;
-    return NP_OK;
 }
 
 /* One pass over the sentences before any is searched: the tokens of each
@@ -1315,12 +1453,31 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
                           const char *s, const np_span *sent, size_t nsent,
                           np_role_refs *refs)
 {
-    size_t i, x;
+    size_t i, x, top = 0, room = 1, nbits;
     int rc;
 
     if (np_grow((void **)&sc->first_tok, &sc->ftcap, nsent + 1, sizeof *sc->first_tok) != NP_OK ||
         np_grow((void **)&sc->first_cap, &sc->fccap, nsent + 1, sizeof *sc->first_cap) != NP_OK)
         return NP_ENOMEM;
+    /* the word bytes of the text up to the last sentence's end at once
+     * (np_token_bits: each byte's bit is its own), so that a token's
+     * bits are found at its own offset */
+    for (i = 0; i < nsent; i++) {
+        if (sent[i].end > top)
+            top = sent[i].end;
+        if (room > ((size_t)-1) - (sent[i].end - sent[i].start))
+            return NP_ENOMEM;
+        room += sent[i].end - sent[i].start;
+    }
+    nbits = np_token_bits_len(top);
+    if ((nbits > sc->bitscap &&
+         np_grow((void **)&sc->bits, &sc->bitscap, nbits, sizeof *sc->bits) != NP_OK) ||
+        (room > sc->tcap &&
+         np_grow((void **)&sc->t, &sc->tcap, room, sizeof *sc->t) != NP_OK) ||
+        (room > sc->capkcap &&
+         np_grow((void **)&sc->capk, &sc->capkcap, room, sizeof *sc->capk) != NP_OK))
+        return NP_ENOMEM;
+    np_token_bits_make(s, 0, top, sc->bits, sc->avx2);
     if (sc->capslots)
         memset(sc->caps, 0, sc->capslots * sizeof *sc->caps);
     sc->ncaps = 0;
@@ -1331,8 +1488,7 @@ static int read_sentences(const np_discoverer *d, np_entity_scratch *sc,
         tok *t;
         sc->first_tok[i] = lo;
         sc->first_cap[i] = sc->ncapk;
-        if ((rc = read_tokens(sc, s, sent[i].start, sent[i].end)) != NP_OK)
-            return rc;
+        read_tokens(sc, s, sent[i].start, sent[i].end);
         hi = sc->nt;
         t = sc->t;
         fw = first_word(t, lo, hi);
