@@ -269,6 +269,9 @@ static inline size_t np_token_mark_run_end(const char *s, size_t len, size_t i)
  * plain numbers and one-byte marks, np_token_slow for the rest.  bits (may
  * be NULL): np_token_bits of a span s[from..len) with from <= *pos, which
  * give the end of each word */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int np_next_token_inline(const char *s, size_t len, size_t *pos,
                                        np_token *tok, const np_token_bits *bits)
 {
