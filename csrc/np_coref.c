@@ -49,14 +49,17 @@ static uint32_t hash_bytes(const char *s, size_t n)
 }
 
 /* the entry of k[0..n) whose hash is h, or -1; *at is the slot the
- * search ended on (empty when the key is absent) */
-static inline long st_probe(const strtab *t, const char *k, size_t n, uint32_t h, size_t *at)
+ * search ended on (empty when the key is absent).  The keys are read at
+ * base + off: base is t->keys, or for a table whose keys are another
+ * buffer's bytes (st_put), that buffer */
+static inline long st_probe(const strtab *t, const char *base, const char *k, size_t n,
+                            uint32_t h, size_t *at)
 {
     size_t mask = t->nslot - 1, i;
 
     for (i = h & mask; t->slot[i] != 0; i = (i + 1) & mask) {
         const st_ent *e = &t->e[t->slot[i] - 1];
-        if (e->hash == h && e->len == n && memcmp(t->keys + e->off, k, n) == 0) {
+        if (e->hash == h && e->len == n && memcmp(base + e->off, k, n) == 0) {
             *at = i;
             return (long)(t->slot[i] - 1);
         }
@@ -65,14 +68,14 @@ static inline long st_probe(const strtab *t, const char *k, size_t n, uint32_t h
     return -1;
 }
 
-/* the entry of k[0..n), or -1 */
-static long st_find(const strtab *t, const char *k, size_t n)
+/* the entry of k[0..n) (keys at base, as st_probe), or -1 */
+static long st_find(const strtab *t, const char *base, const char *k, size_t n)
 {
     size_t at;
 
     if (t->n == 0)
         return -1;
-    return st_probe(t, k, n, hash_bytes(k, n), &at);
+    return st_probe(t, base, k, n, hash_bytes(k, n), &at);
 }
 
 /* the entry of k[0..n) lower-cased (ASCII), or -1: hashed as lower case
@@ -121,46 +124,72 @@ static int st_rehash(strtab *t, size_t nslot)
     return NP_OK;
 }
 
-/* the entry of k[0..n), added with val when absent (*added says which).
- * The key is hashed once: the search for it ends on the slot it goes to
- * (unless the table grows first) */
+/* the entry of k[0..n) whose hash is h, or -1 with room made for it: *at
+ * the empty slot it goes to (found again when the table grew) */
+static long st_seek(strtab *t, const char *base, const char *k, size_t n, uint32_t h,
+                    size_t *at, int *rc)
+{
+    long found;
+
+    *rc = NP_OK;
+    if (t->nslot > 0 && (found = st_probe(t, base, k, n, h, at)) >= 0)
+        return found;
+    if (t->n >= 0x7fffffffu || n > 0xffffffffu ||
+        (t->n + 1 > t->cap &&
+         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK)) {
+        *rc = NP_ENOMEM;
+        return -1;
+    }
+    if ((t->n + 1) * 2 > t->nslot) {
+        if (st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK) {
+            *rc = NP_ENOMEM;
+            return -1;
+        }
+        st_probe(t, base, k, n, h, at);
+    }
+    return -1;
+}
+
+/* a new entry (off, n, h, val) in the empty slot at (st_seek made room);
+ * its index */
+static long st_put(strtab *t, size_t off, size_t n, uint32_t h, long val, size_t at)
+{
+    st_ent *e = &t->e[t->n];
+
+    e->off = off;
+    e->len = (uint32_t)n;
+    e->hash = h;
+    e->val = val;
+    t->slot[at] = (uint32_t)t->n + 1;
+    return (long)t->n++;
+}
+
+/* the entry of k[0..n), added (the key copied into t->keys) with val when
+ * absent (*added says which).  The key is hashed once */
 static int st_add(strtab *t, const char *k, size_t n, long val, long *idx,
                   int *added)
 {
     uint32_t h = hash_bytes(k, n);
-    size_t i;
-    long found = -1;
-    st_ent *e;
+    size_t at = 0;
+    long found;
+    int rc;
 
     *added = 0;
-    if (t->nslot > 0 && (found = st_probe(t, k, n, h, &i)) >= 0) {
+    found = st_seek(t, t->keys, k, n, h, &at, &rc);
+    if (rc != NP_OK)
+        return rc;
+    if (found >= 0) {
         *idx = found;
         return NP_OK;
     }
-    if (t->n >= 0x7fffffffu || n > 0xffffffffu)
+    if (t->klen + n + 1 > t->kcap &&
+        np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
-    if ((t->n + 1) * 2 > t->nslot) {
-        if (st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK)
-            return NP_ENOMEM;
-        st_probe(t, k, n, h, &i);
-    }
-    if ((t->n + 1 > t->cap &&
-         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK) ||
-        (t->klen + n + 1 > t->kcap &&
-         np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK))
-        return NP_ENOMEM;
-    e = &t->e[t->n];
-    e->off = t->klen;
-    e->len = (uint32_t)n;
-    e->hash = h;
-    e->val = val;
     if (n > 0)
         memcpy(t->keys + t->klen, k, n);
+    *idx = st_put(t, t->klen, n, h, val, at);
     t->klen += n;
-    t->slot[i] = (uint32_t)t->n + 1;
-    *idx = (long)t->n;
     *added = 1;
-    t->n++;
     return NP_OK;
 }
 
@@ -205,6 +234,9 @@ typedef struct {
     unsigned char marked, seen_person, decided;
     unsigned char named;     /* named_gender + 1, once asked; 0 before */
     unsigned char spaced;    /* the name holds white space (has_space) */
+    long last;               /* the name that is its last word: -1 none, -2 not asked yet */
+    size_t nsur;             /* persons (by first mention) whose last word it is */
+    size_t sur;              /* ... the first of those mentions */
 } name_info;
 
 typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
@@ -212,11 +244,9 @@ typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
 typedef struct { size_t start, i; } sort_key;
 
 struct np_coref_scratch {
-    strtab names, sur, cn, cs;
+    strtab names, cn, cs;    /* names: keys in the out->names of the call */
     name_info *ni;
     size_t nicap;
-    size_t *sur_nid;         /* per sur entry: the full name's nid */
-    size_t surcap;
     np_ref *tmp;             /* sort_by_start */
     size_t tmpcap;
     sort_key *keys;
@@ -271,7 +301,7 @@ static unsigned rw_exact(const np_resolver *r, const char *w, size_t n)
 
     if (n == 0 || n > MAX_WORD)
         return 0;
-    at = st_find(&r->words, w, n);
+    at = st_find(&r->words, r->words.keys, w, n);
     return at < 0 ? 0 : (unsigned)r->words.e[at].val;
 }
 
@@ -306,11 +336,9 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     if (sc == NULL)
         return;
     st_free(&sc->names);
-    st_free(&sc->sur);
     st_free(&sc->cn);
     st_free(&sc->cs);
     free(sc->ni);
-    free(sc->sur_nid);
     free(sc->tmp);
     free(sc->keys);
     free(sc->ov);
@@ -372,11 +400,17 @@ static int has_space(const char *p, size_t n)
     return 0;
 }
 
-/* a byte of [%w\128-\255'’%-] */
+/* a byte of [%w\128-\255'’%-]: a bit per byte (' - 0-9, A-Z a-z, all of
+ * 128-255), one test where the ranges take five */
+static const uint64_t word_bits[4] = {
+    (UINT64_C(1) << '\'') | (UINT64_C(1) << '-') | (UINT64_C(0x3FF) << '0'),
+    (UINT64_C(0x3FFFFFF) << ('A' - 64)) | (UINT64_C(0x3FFFFFF) << ('a' - 64)),
+    ~UINT64_C(0), ~UINT64_C(0)
+};
+
 static int word_byte(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || is_alpha(c) || c >= 0x80 || c == '\'' ||
-           c == '-';
+    return (int)((word_bits[c >> 6] >> (c & 63)) & 1);
 }
 
 /* last_word: p:match("([%w\128-\255'’%-]+)%s*$") as [*a, *b), or 0 */
@@ -401,51 +435,110 @@ static const char *name_of(const np_refs *out, const np_ref *m)
     return out->names + m->name;
 }
 
-/* append p[0..n) to out->names; its offset in *off */
-static int add_name(np_refs *out, const char *p, size_t n, size_t *off)
+/* hash_bytes(p, n), where p[0..room) may be read: whole words when the
+ * last one fits in the room (np_load_le of fewer than eight bytes costs a
+ * few branches), the bytes past n masked to 0 as np_load_le has them */
+static uint32_t hash_room(const char *p, size_t n, size_t room)
 {
-    if (out->names_len + n + 1 > out->names_cap &&
-        np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
-        return NP_ENOMEM;
-    if (n > 0)
-        memcpy(out->names + out->names_len, p, n);
-    *off = out->names_len;
-    out->names_len += n;
+    uint64_t h = n;
+
+    if (n == 0 || room < ((n + 7) & ~(size_t)7))
+        return hash_bytes(p, n);
+    for (;;) {
+        uint64_t w = np_load_le(p, 8);
+        if (n < 8)
+            w &= ~(uint64_t)0 >> (8 * (8 - n));
+        h = np_hash_step(h, w);
+        if (n <= 8)
+            break;
+        p += 8;
+        n -= 8;
+    }
+    return (uint32_t)h;
+}
+
+/* the name of m: k[0..n), whose hash is h.  Names are numbered (m->nid)
+ * as they come, and each is kept once in out->names: a name seen before
+ * takes the earlier one's offset and number.  The names table's keys are
+ * out->names's bytes, not copies.  k is outside out->names, or (at_end)
+ * written just past names_len, where a new name stays without a copy.
+ * The entry's val: the name holds white space (spaced, or has_space when
+ * spaced < 0) */
+static int intern_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
+                       uint32_t h, int at_end, int spaced, np_ref *m)
+{
+    size_t at = 0;
+    long id;
+    int rc;
+
+    id = st_seek(&sc->names, out->names, k, n, h, &at, &rc);
+    if (rc != NP_OK)
+        return rc;
+    if (id < 0) {
+        if (!at_end) {
+            if (out->names_len + n + 1 > out->names_cap &&
+                np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1,
+                        1) != NP_OK)
+                return NP_ENOMEM;
+            if (n > 0)
+                memcpy(out->names + out->names_len, k, n);
+        }
+        if (spaced < 0)
+            spaced = has_space(k, n);
+        id = st_put(&sc->names, out->names_len, n, h, spaced, at);
+        out->names_len += n;
+    }
+    m->name = sc->names.e[id].off;
+    m->name_len = n;
+    m->nid = (uint32_t)id;
     return NP_OK;
 }
 
 /* a discovered name: its span, with each run of white space and NBSPs
  * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
  * when the span holds [\t\n\v\f\r\194] or two spaces) */
-/* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces: eight bytes a
- * step (the bytes past n load as 0, which is none of them) */
-static int plain_name(const char *p, size_t n)
+/* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces (p[0..room)
+ * may be read): eight bytes a step, the bytes past n as 0, which is none
+ * of them.  *spaced: it holds a space */
+static int plain_name(const char *p, size_t n, size_t room, int *spaced)
 {
-    uint64_t last_sp = 0;
+    uint64_t last_sp = 0, any_sp = 0;
     size_t i;
 
     for (i = 0; i < n; i += 8) {
-        uint64_t v = np_load_le(p + i, n - i < 8 ? n - i : 8);
-        uint64_t x = v & ~NP_SWAR_HIGH;
-        uint64_t ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
-        uint64_t sp = bytes_equal(v, ' ');
+        uint64_t v, x, ctl, sp;
+        if (i + 8 <= room) {
+            v = np_load_le(p + i, 8);
+            if (n - i < 8)
+                v &= ~(uint64_t)0 >> (8 * (8 - (n - i)));
+        } else {
+            v = np_load_le(p + i, n - i < 8 ? n - i : 8);
+        }
+        x = v & ~NP_SWAR_HIGH;
+        ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        sp = bytes_equal(v, ' ');
         if (ctl | bytes_equal(v, 0xC2) | (sp & (sp >> 8)) | (last_sp & sp))
             return 0;
         last_sp = sp >> 56;          /* the last byte's, where the first's is */
+        any_sp |= sp;
     }
+    *spaced = any_sp != 0;
     return 1;
 }
 
-static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *off)
+/* the discovered name p[0..n) (p[0..room) may be read) as m's name */
+static int add_discovered_name(np_coref_scratch *sc, np_refs *out, const char *p, size_t n,
+                               size_t room, np_ref *m)
 {
     size_t i, w;
+    int spaced = 0;
     char *d;
 
-    if (plain_name(p, n))
-        return add_name(out, p, n, off);
+    if (plain_name(p, n, room, &spaced))
+        return intern_name(sc, out, p, n, hash_room(p, n, room), 0, spaced, m);
     if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
-    d = out->names + out->names_len;
+    d = out->names + out->names_len;        /* written past names_len */
     w = 0;
     i = 0;
     while (i < n) {
@@ -466,10 +559,9 @@ static int add_discovered_name(np_refs *out, const char *p, size_t n, size_t *of
                 break;
         }
         d[w++] = ' ';
+        spaced = 1;
     }
-    *off = out->names_len;
-    out->names_len += w;
-    return NP_OK;
+    return intern_name(sc, out, d, w, hash_bytes(d, w), 1, spaced, m);
 }
 
 /* a stable sort of the keys src[0..n) by start (dst[0..n) room for the
@@ -688,7 +780,8 @@ static int joined_type(const np_resolver *r, const char *s, size_t len,
     return -1;
 }
 
-static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *out)
+static int join_names(const np_resolver *r, np_coref_scratch *sc, const char *s,
+                      size_t len, np_refs *out)
 {
     size_t n = out->n, w = 0, i = 0;
     np_ref *v = out->v;
@@ -722,9 +815,10 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
             j.discovered = 1;
             j.role = d->role;
             j.role_len = d->role_len;
-            if (add_name(out, s + j.start, j.end - j.start, &j.name) != NP_OK)
+            if (intern_name(sc, out, s + j.start, j.end - j.start,
+                            hash_room(s + j.start, j.end - j.start, len - j.start), 0, -1,
+                            &j) != NP_OK)
                 return NP_ENOMEM;
-            j.name_len = j.end - j.start;
             *x = j;
             i++;
             y = i + 1 < n ? &v[i + 1] : NULL;
@@ -762,26 +856,20 @@ static int join_names(const np_resolver *r, const char *s, size_t len, np_refs *
  * Names: numbered, then typed across the article and resolved
  *=====================================================================*/
 
-static int number_names(np_coref_scratch *sc, np_refs *out)
+/* the names' infos: the names were numbered as the refs were made
+ * (intern_name), and a name the joins left unused is harmless (it has no
+ * mentions) */
+static int number_names(np_coref_scratch *sc)
 {
     size_t i;
 
-    st_clear(&sc->names);
-    for (i = 0; i < out->n; i++) {
-        np_ref *m = &out->v[i];
-        long idx;
-        int added;
-        if (st_add(&sc->names, name_of(out, m), m->name_len, 0, &idx, &added) != NP_OK)
-            return NP_ENOMEM;
-        m->nid = (uint32_t)idx;
-    }
     if (np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
         return NP_ENOMEM;
     for (i = 0; i < sc->names.n; i++) {
-        const st_ent *e = &sc->names.e[i];
         memset(&sc->ni[i], 0, sizeof sc->ni[i]);
         sc->ni[i].typed = -1;
-        sc->ni[i].spaced = (unsigned char)has_space(sc->names.keys + e->off, e->len);
+        sc->ni[i].last = -2;
+        sc->ni[i].spaced = (unsigned char)sc->names.e[i].val;
     }
     return NP_OK;
 }
@@ -793,9 +881,25 @@ static int spaced(const np_coref_scratch *sc, const np_ref *m)
     return sc->ni[m->nid].spaced;
 }
 
+/* the number of the name that is the last word of name nid (last_word),
+ * or -1: asked once per name */
+static long last_name(np_coref_scratch *sc, const np_refs *out, size_t nid)
+{
+    name_info *ni = &sc->ni[nid];
+
+    if (ni->last == -2) {
+        const st_ent *e = &sc->names.e[nid];
+        const char *p = out->names + e->off;
+        size_t a, b;
+        ni->last = last_word(p, e->len, &a, &b) ?
+                   st_find(&sc->names, out->names, p + a, b - a) : -1;
+    }
+    return ni->last;
+}
+
 static int corefer(np_coref_scratch *sc, np_refs *out)
 {
-    size_t i, n = out->n;
+    size_t i, n = out->n, nmarked = 0;
     np_ref *v = out->v;
 
     /* a MISC name typed elsewhere takes that type */
@@ -812,48 +916,39 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
             v[i].imatcher = t->imatcher;
         }
     }
-    /* surnames that a role or an honorific marks */
+    /* surnames that a role or an honorific marks (most articles have
+     * none, and then no name's last word need be looked up) */
     for (i = 0; i < n; i++)
-        if (v[i].discovered && v[i].role && !spaced(sc, &v[i]))
+        if (v[i].discovered && v[i].role && !spaced(sc, &v[i])) {
             sc->ni[v[i].nid].marked = 1;
-    for (i = 0; i < n; i++) {
-        const char *p = name_of(out, &v[i]);
-        size_t a, b;
+            nmarked++;
+        }
+    for (i = 0; i < n && nmarked > 0; i++) {
         long at;
         if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]))
             continue;
-        if (!last_word(p, v[i].name_len, &a, &b))
-            continue;
-        at = st_find(&sc->names, p + a, b - a);
+        at = last_name(sc, out, v[i].nid);
         if (at >= 0 && sc->ni[at].marked)
             v[i].type = NP_CT_PERSON;
     }
-    /* one-word names that are the surname of exactly one person */
-    st_clear(&sc->sur);
+    /* one-word names that are the surname of exactly one person: counted
+     * by the surname's own number (a last word that is no name of the
+     * article is asked for by no one-word mention) */
     for (i = 0; i < n; i++) {
-        const char *p = name_of(out, &v[i]);
-        size_t a, b;
-        long idx;
-        int added;
+        long at;
         if (v[i].type != NP_CT_PERSON || !spaced(sc, &v[i]) ||
             sc->ni[v[i].nid].seen_person)
             continue;
         sc->ni[v[i].nid].seen_person = 1;
-        if (!last_word(p, v[i].name_len, &a, &b))
-            continue;
-        if (st_add(&sc->sur, p + a, b - a, 0, &idx, &added) != NP_OK ||
-            np_grow((void **)&sc->sur_nid, &sc->surcap, sc->sur.n, sizeof *sc->sur_nid) != NP_OK)
-            return NP_ENOMEM;
-        if (sc->sur.e[idx].val++ == 0)
-            sc->sur_nid[idx] = i;        /* the mention whose name it is */
+        if ((at = last_name(sc, out, v[i].nid)) >= 0 && sc->ni[at].nsur++ == 0)
+            sc->ni[at].sur = i;          /* the mention whose name it is */
     }
     for (i = 0; i < n; i++) {
-        long at;
-        if (!v[i].discovered || spaced(sc, &v[i]))
+        const name_info *ni = &sc->ni[v[i].nid];
+        if (!v[i].discovered || ni->spaced || ni->nsur != 1)
             continue;
-        at = st_find(&sc->sur, name_of(out, &v[i]), v[i].name_len);
-        if (at >= 0 && sc->sur.e[at].val == 1) {
-            const np_ref *p = &v[sc->sur_nid[at]];
+        {
+            const np_ref *p = &v[ni->sur];
             v[i].name = p->name;
             v[i].name_len = p->name_len;
             v[i].nid = p->nid;
@@ -977,11 +1072,11 @@ static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
                     sc->key[klen++] = ' ';
                 memcpy(sc->key + klen, s + sc->tok[j].start, tl);
                 klen += tl;
-                at = st_find(&sc->cn, sc->key, klen);
+                at = st_find(&sc->cn, sc->cn.keys, sc->key, klen);
                 if (at >= 0) {
                     hit = sc->cn.e[at].val;
                     hj = j;
-                } else if (j == k && (at = st_find(&sc->cs, sc->key, klen)) >= 0 &&
+                } else if (j == k && (at = st_find(&sc->cs, sc->cs.keys, sc->key, klen)) >= 0 &&
                            sc->cs.e[at].val >= 0) {
                     hit = sc->cs.e[at].val;
                     hj = j;
@@ -1039,7 +1134,7 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
     /* at most one holder per role word of the resolver */
     holder *h = NULL;
     size_t nh = 0, hcap = 0, i, n0 = out->n;
-    int rc = NP_OK;
+    int rc = NP_OK, built = 0;
 
     for (i = 0; i < n0; i++) {
         const np_ref *m = &out->v[i];
@@ -1058,8 +1153,6 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         nh++;
     }
     if (nh == 0 || refs == NULL)
-        goto done;
-    if ((rc = overlap_build(sc, out->v, n0)) != NP_OK)
         goto done;
     for (i = 0; i < refs->n; i++) {
         const np_role_ref *f = &refs->v[i];
@@ -1089,6 +1182,13 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
                 sc->key[k] = (char)lower_byte((unsigned char)s[f->start1 + k]);
             at = find_holder(h, nh, sc->key, l1);
             last = f->end1;
+        }
+        /* the overlap test is of the mentions before this pass: built at
+         * the first holder found, as most articles have none */
+        if (at >= 0 && !built) {
+            if ((rc = overlap_build(sc, out->v, n0)) != NP_OK)
+                goto done;
+            built = 1;
         }
         if (at >= 0 && !overlaps(sc, f->start1 + 1, last)) {
             np_ref m;
@@ -1280,10 +1380,11 @@ static const unsigned char disc_type[] = {
     NP_CT_NIL, NP_CT_PERSON, NP_CT_ORG, NP_CT_GPE, NP_CT_MISC
 };
 
-/* m: the ref of mention x (ent its entry when a match), its name added */
-static int make_ref(const np_discoverer *d, const char *s, const size_t *sblock,
-                    const np_mention *x, const np_entry_ref *ent, np_refs *out,
-                    np_ref *m)
+/* m: the ref of mention x (ent its entry when a match), its name added
+ * (s[0..len) the text) */
+static int make_ref(const np_discoverer *d, np_coref_scratch *sc, const char *s,
+                    size_t len, const size_t *sblock, const np_mention *x,
+                    const np_entry_ref *ent, np_refs *out, np_ref *m)
 {
     memset(m, 0, sizeof *m);
     m->start = x->start;
@@ -1294,20 +1395,15 @@ static int make_ref(const np_discoverer *d, const char *s, const size_t *sblock,
         m->type = ent->type;
         m->tentry = m->ientry = ent->entry;
         m->tmatcher = m->imatcher = ent->matcher;
-        m->name_len = ent->len;
-        return add_name(out, ent->name, ent->len, &m->name);
-    } else {
-        size_t off = out->names_len;
-        int rc;
-        m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
-        m->tentry = m->ientry = NP_REF_NONE;
-        m->discovered = 1;
-        if (x->role != NP_ENT_NO_ROLE)
-            m->role = np_discoverer_word(d, x->role, &m->role_len);
-        rc = add_discovered_name(out, s + x->start, x->end - x->start, &m->name);
-        m->name_len = out->names_len - off;
-        return rc;
+        return intern_name(sc, out, ent->name, ent->len, hash_bytes(ent->name, ent->len),
+                           0, -1, m);
     }
+    m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
+    m->tentry = m->ientry = NP_REF_NONE;
+    m->discovered = 1;
+    if (x->role != NP_ENT_NO_ROLE)
+        m->role = np_discoverer_word(d, x->role, &m->role_len);
+    return add_discovered_name(sc, out, s + x->start, x->end - x->start, len - x->start, m);
 }
 
 int np_coref(const np_resolver *r, const np_discoverer *d,
@@ -1323,6 +1419,7 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
 
     out->n = 0;
     out->names_len = 0;
+    st_clear(&sc->names);
     if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK ||
         grow_keys(sc, in->n + 1) != NP_OK)
         return NP_ENOMEM;
@@ -1339,12 +1436,12 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
     for (k = 0; k < in->n; k++) {
         const np_mention *x = &in->v[order[k].i];
         const np_entry_ref *e = x->type == NP_ENT_NONE ? &ent[order[k].i] : NULL;
-        if ((rc = make_ref(d, s, sblock, x, e, out, &out->v[k])) != NP_OK)
+        if ((rc = make_ref(d, sc, s, len, sblock, x, e, out, &out->v[k])) != NP_OK)
             return rc;
         out->n++;
     }
-    if ((rc = join_names(r, s, len, out)) != NP_OK ||
-        (rc = number_names(sc, out)) != NP_OK ||
+    if ((rc = join_names(r, sc, s, len, out)) != NP_OK ||
+        (rc = number_names(sc)) != NP_OK ||
         (rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
         (rc = resolve_roles(r, sc, s, sblock, nsent, refs, out)) != NP_OK ||
