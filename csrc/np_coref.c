@@ -124,34 +124,21 @@ static int st_rehash(strtab *t, size_t nslot)
     return NP_OK;
 }
 
-/* the entry of k[0..n) whose hash is h, or -1 with room made for it: *at
- * the empty slot it goes to (found again when the table grew) */
-static long st_seek(strtab *t, const char *base, const char *k, size_t n, uint32_t h,
-                    size_t *at, int *rc)
+/* room for one more entry: asked before the search for a key, so that a
+ * search that fails ends on the slot the key goes to */
+static int st_reserve(strtab *t)
 {
-    long found;
-
-    *rc = NP_OK;
-    if (t->nslot > 0 && (found = st_probe(t, base, k, n, h, at)) >= 0)
-        return found;
-    if (t->n >= 0x7fffffffu || n > 0xffffffffu ||
+    if (t->n >= 0x7fffffffu ||
         (t->n + 1 > t->cap &&
-         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK)) {
-        *rc = NP_ENOMEM;
-        return -1;
-    }
-    if ((t->n + 1) * 2 > t->nslot) {
-        if (st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK) {
-            *rc = NP_ENOMEM;
-            return -1;
-        }
-        st_probe(t, base, k, n, h, at);
-    }
-    return -1;
+         np_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e) != NP_OK) ||
+        ((t->n + 1) * 2 > t->nslot &&
+         st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK))
+        return NP_ENOMEM;
+    return NP_OK;
 }
 
-/* a new entry (off, n, h, val) in the empty slot at (st_seek made room);
- * its index */
+/* a new entry (off, n, h, val) in the empty slot at (st_reserve made
+ * room, st_probe found the slot); its index */
 static long st_put(strtab *t, size_t off, size_t n, uint32_t h, long val, size_t at)
 {
     st_ent *e = &t->e[t->n];
@@ -175,15 +162,15 @@ static int st_add(strtab *t, const char *k, size_t n, long val, long *idx,
     int rc;
 
     *added = 0;
-    found = st_seek(t, t->keys, k, n, h, &at, &rc);
-    if (rc != NP_OK)
+    if ((rc = st_reserve(t)) != NP_OK)
         return rc;
-    if (found >= 0) {
+    if ((found = st_probe(t, t->keys, k, n, h, &at)) >= 0) {
         *idx = found;
         return NP_OK;
     }
-    if (t->klen + n + 1 > t->kcap &&
-        np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK)
+    if (n > 0xffffffffu ||
+        (t->klen + n + 1 > t->kcap &&
+         np_grow((void **)&t->keys, &t->kcap, t->klen + n + 1, 1) != NP_OK))
         return NP_ENOMEM;
     if (n > 0)
         memcpy(t->keys + t->klen, k, n);
@@ -471,10 +458,12 @@ static int intern_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t
     long id;
     int rc;
 
-    id = st_seek(&sc->names, out->names, k, n, h, &at, &rc);
-    if (rc != NP_OK)
+    if ((rc = st_reserve(&sc->names)) != NP_OK)
         return rc;
+    id = st_probe(&sc->names, out->names, k, n, h, &at);
     if (id < 0) {
+        if (n > 0xffffffffu)
+            return NP_ENOMEM;
         if (!at_end) {
             if (out->names_len + n + 1 > out->names_cap &&
                 np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1,
@@ -1386,20 +1375,26 @@ static int make_ref(const np_discoverer *d, np_coref_scratch *sc, const char *s,
                     size_t len, const size_t *sblock, const np_mention *x,
                     const np_entry_ref *ent, np_refs *out, np_ref *m)
 {
-    memset(m, 0, sizeof *m);
+    /* every field set (intern_name sets the name's), no memset first */
     m->start = x->start;
     m->end = x->end;
     m->sentence = x->sentence;
     m->block = sblock[x->sentence];
+    m->gender = NP_GENDER_NONE;
+    m->resolved = 0;
+    m->role = NULL;
+    m->role_len = 0;
     if (x->type == NP_ENT_NONE) {
         m->type = ent->type;
         m->tentry = m->ientry = ent->entry;
         m->tmatcher = m->imatcher = ent->matcher;
+        m->discovered = 0;
         return intern_name(sc, out, ent->name, ent->len, hash_bytes(ent->name, ent->len),
                            0, -1, m);
     }
     m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
     m->tentry = m->ientry = NP_REF_NONE;
+    m->tmatcher = m->imatcher = 0;
     m->discovered = 1;
     if (x->role != NP_ENT_NO_ROLE)
         m->role = np_discoverer_word(d, x->role, &m->role_len);
