@@ -124,9 +124,7 @@ static int st_rehash(strtab *t, size_t nslot)
     return NP_OK;
 }
 
-/* room for one more entry: asked before the search for a key, so that a
- * search that fails ends on the slot the key goes to */
-static int st_reserve(strtab *t)
+static int st_grow(strtab *t)
 {
     if (t->n >= 0x7fffffffu ||
         (t->n + 1 > t->cap &&
@@ -135,6 +133,16 @@ static int st_reserve(strtab *t)
          st_rehash(t, t->nslot ? t->nslot * 2 : 64) != NP_OK))
         return NP_ENOMEM;
     return NP_OK;
+}
+
+/* room for one more entry: asked before the search for a key, so that a
+ * search that fails ends on the slot the key goes to.  Mostly there is
+ * room, which is asked here in line */
+static inline int st_reserve(strtab *t)
+{
+    if (t->n + 1 <= t->cap && (t->n + 1) * 2 <= t->nslot && t->n < 0x7fffffffu)
+        return NP_OK;
+    return st_grow(t);
 }
 
 /* a new entry (off, n, h, val) in the empty slot at (st_reserve made
@@ -211,6 +219,10 @@ static void st_free(strtab *t)
 
 struct np_resolver {
     strtab words;            /* val: NP_RW_* classes */
+    /* per first letter (a-z, either case) of a title word, a bit per
+     * length: most words before a person are no title, and this says so
+     * without the lower-cased hash (title_word) */
+    uint64_t title_len[26];
 };
 
 /* per name (by nid) */
@@ -270,12 +282,16 @@ int np_resolver_add(np_resolver *r, const char *word, size_t len,
 {
     long idx;
     int added, rc;
+    unsigned char first;
 
     if (len == 0 || len > MAX_WORD || (classes & NP_RW_ALL) == 0)
         return NP_EINVAL;
     rc = st_add(&r->words, word, len, (long)(classes & NP_RW_ALL), &idx, &added);
     if (rc != NP_OK)
         return rc;
+    first = (unsigned char)(word[0] | 0x20);
+    if ((classes & (NP_RW_TITLE_MALE | NP_RW_TITLE_FEMALE)) && first >= 'a' && first <= 'z')
+        r->title_len[first - 'a'] |= UINT64_C(1) << len;
     if (!added)
         r->words.e[idx].val |= (long)(classes & NP_RW_ALL);
     return NP_OK;
@@ -1125,6 +1141,9 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
     size_t nh = 0, hcap = 0, i, n0 = out->n;
     int rc = NP_OK, built = 0;
 
+    if (refs == NULL || refs->n == 0)       /* no role words to resolve */
+        return NP_OK;
+
     for (i = 0; i < n0; i++) {
         const np_ref *m = &out->v[i];
         if (m->type != NP_CT_PERSON || m->role == NULL ||
@@ -1141,7 +1160,7 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         h[nh].holder = i;
         nh++;
     }
-    if (nh == 0 || refs == NULL)
+    if (nh == 0)
         goto done;
     for (i = 0; i < refs->n; i++) {
         const np_role_ref *f = &refs->v[i];
@@ -1265,6 +1284,14 @@ static int named_gender(const np_resolver *r, const np_refs *out, const np_ref *
     return g;
 }
 
+/* the title classes of the letters w[0..n) (title_before gave them) */
+static unsigned title_word(const np_resolver *r, const char *w, size_t n)
+{
+    if (n > MAX_WORD || !((r->title_len[(w[0] | 0x20) - 'a'] >> n) & 1))
+        return 0;
+    return rw_lower(r, w, n) & (NP_RW_TITLE_MALE | NP_RW_TITLE_FEMALE);
+}
+
 /* only(si, nid): no person in sentence si, or all of them named nid */
 static int only(const np_coref_scratch *sc, size_t si, uint32_t nid)
 {
@@ -1293,7 +1320,7 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         else if (sc->sole[v[i].sentence] != (long)v[i].nid)
             sc->sole[v[i].sentence] = -2;
         if (title_before(s, v[i].start, &a, &b) &&
-            (c = rw_lower(r, s + a, b - a) & (NP_RW_TITLE_MALE | NP_RW_TITLE_FEMALE))) {
+            (c = title_word(r, s + a, b - a)) != 0) {
             if (c & NP_RW_TITLE_FEMALE)      /* the later list won in the Lua */
                 sc->ni[v[i].nid].tf++;
             else
@@ -1419,18 +1446,18 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
         grow_keys(sc, in->n + 1) != NP_OK)
         return NP_ENOMEM;
     /* the refs are made in the order of their starts (stable), rather
-     * than made and then sorted: one copy of each instead of three */
+     * than made and then sorted: one copy of each instead of three.  Each
+     * mention is checked as its ref is made (the sort only compares) */
     for (i = 0; i < in->n; i++) {
-        const np_mention *x = &in->v[i];
-        if (x->start > x->end || x->end > len || x->sentence >= nsent)
-            return NP_EINVAL;
-        sc->keys[i].start = x->start;
+        sc->keys[i].start = in->v[i].start;
         sc->keys[i].i = i;
     }
     order = sort_keys(sc->keys, sc->keys + in->n, in->n);
     for (k = 0; k < in->n; k++) {
         const np_mention *x = &in->v[order[k].i];
         const np_entry_ref *e = x->type == NP_ENT_NONE ? &ent[order[k].i] : NULL;
+        if (x->start > x->end || x->end > len || x->sentence >= nsent)
+            return NP_EINVAL;
         if ((rc = make_ref(d, sc, s, len, sblock, x, e, out, &out->v[k])) != NP_OK)
             return rc;
         out->n++;
