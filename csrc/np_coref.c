@@ -904,14 +904,31 @@ static long last_name(np_coref_scratch *sc, const np_refs *out, size_t nid)
 
 static int corefer(np_coref_scratch *sc, np_refs *out)
 {
-    size_t i, n = out->n, nmarked = 0;
+    size_t i, n = out->n, nmisc = 0, nmarked = 0, nsingle = 0, nsur = 0;
     np_ref *v = out->v;
 
-    /* a MISC name typed elsewhere takes that type */
-    for (i = 0; i < n; i++)
-        if (v[i].type != NP_CT_MISC && sc->ni[v[i].nid].typed < 0)
-            sc->ni[v[i].nid].typed = (long)i;
+    /* one pass for what the steps below ask of the mentions as they are
+     * now: the first typed mention of each name, the MISC mentions, the
+     * marked surnames and the one-word discovered names; a step that
+     * finds none of its kind is skipped */
     for (i = 0; i < n; i++) {
+        name_info *ni = &sc->ni[v[i].nid];
+        if (v[i].type != NP_CT_MISC) {
+            if (ni->typed < 0)
+                ni->typed = (long)i;
+        } else {
+            nmisc++;
+        }
+        if (v[i].discovered && !ni->spaced) {
+            nsingle++;
+            if (v[i].role) {              /* a role or an honorific marks it */
+                ni->marked = 1;
+                nmarked++;
+            }
+        }
+    }
+    /* a MISC name typed elsewhere takes that type */
+    for (i = 0; i < n && nmisc > 0; i++) {
         if (v[i].type == NP_CT_MISC && sc->ni[v[i].nid].typed >= 0) {
             const np_ref *t = &v[sc->ni[v[i].nid].typed];
             v[i].type = t->type;
@@ -921,13 +938,7 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
             v[i].imatcher = t->imatcher;
         }
     }
-    /* surnames that a role or an honorific marks (most articles have
-     * none, and then no name's last word need be looked up) */
-    for (i = 0; i < n; i++)
-        if (v[i].discovered && v[i].role && !spaced(sc, &v[i])) {
-            sc->ni[v[i].nid].marked = 1;
-            nmarked++;
-        }
+    /* a MISC name whose last word is a marked surname is a person */
     for (i = 0; i < n && nmarked > 0; i++) {
         long at;
         if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]))
@@ -939,16 +950,18 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     /* one-word names that are the surname of exactly one person: counted
      * by the surname's own number (a last word that is no name of the
      * article is asked for by no one-word mention) */
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && nsingle > 0; i++) {
         long at;
         if (v[i].type != NP_CT_PERSON || !spaced(sc, &v[i]) ||
             sc->ni[v[i].nid].seen_person)
             continue;
         sc->ni[v[i].nid].seen_person = 1;
-        if ((at = last_name(sc, out, v[i].nid)) >= 0 && sc->ni[at].nsur++ == 0)
+        if ((at = last_name(sc, out, v[i].nid)) >= 0 && sc->ni[at].nsur++ == 0) {
             sc->ni[at].sur = i;          /* the mention whose name it is */
+            nsur++;
+        }
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && nsur > 0; i++) {
         const name_info *ni = &sc->ni[v[i].nid];
         if (!v[i].discovered || ni->spaced || ni->nsur != 1)
             continue;
