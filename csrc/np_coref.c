@@ -785,31 +785,32 @@ static int joined_type(const np_resolver *r, const char *s, size_t len,
     return -1;
 }
 
-static int join_names(const np_resolver *r, np_coref_scratch *sc, const char *s,
-                      size_t len, np_refs *out)
+/* the ref just made, y = v[n] (n = out->n), against the one before it, x:
+ * side by side, and joined_type allowing, x becomes the two joined and y
+ * is dropped; else y is kept (out->n grows), once x has been checked
+ * against it for "Hendrik Dreekmann (Germany)".  The refs are made in
+ * order, and each is joined as it comes, which is the Lua's pass over them
+ * (x is the ref being joined, y the next) with no pass of its own and no
+ * refs moved */
+static int join_next(const np_resolver *r, np_coref_scratch *sc, const char *s, size_t len,
+                     np_refs *out)
 {
-    size_t n = out->n, w = 0, i = 0;
-    np_ref *v = out->v;
+    np_ref *x, *y = &out->v[out->n];
 
-    /* the ref being joined is built in its final place, v[w] (w <= i, and
-     * the next ref, v[i + 1], is past it): most are not joined, and are
-     * not copied at all */
-    while (i < n) {
-        np_ref *x = &v[w];
-        const np_ref *y = i + 1 < n ? &v[i + 1] : NULL;
-        if (w != i)
-            *x = v[i];
-        while (y && y->sentence == x->sentence &&
-               ((y->start == x->end + 1 && x->end < len && s[x->end] == ' ') ||
-                (y->start == x->end + 2 && x->start + 1 == x->end && x->discovered &&
-                 x->start + 2 < len && s[x->start] >= 'A' && s[x->start] <= 'Z' &&
-                 s[x->start + 1] == '.' && s[x->start + 2] == ' '))) {
-            int typ = joined_type(r, s, len, x, y);
-            const np_ref *d;
+    if (out->n == 0) {
+        out->n++;
+        return NP_OK;
+    }
+    x = y - 1;
+    if (y->sentence == x->sentence &&
+        ((y->start == x->end + 1 && x->end < len && s[x->end] == ' ') ||
+         (y->start == x->end + 2 && x->start + 1 == x->end && x->discovered &&
+          x->start + 2 < len && s[x->start] >= 'A' && s[x->start] <= 'Z' &&
+          s[x->start + 1] == '.' && s[x->start + 2] == ' '))) {
+        int typ = joined_type(r, s, len, x, y);
+        if (typ >= 0) {
+            const np_ref *d = x->discovered ? x : y;
             np_ref j;
-            if (typ < 0)
-                break;
-            d = x->discovered ? x : y;
             memset(&j, 0, sizeof j);
             j.start = x->start;
             j.end = y->end;
@@ -825,33 +826,30 @@ static int join_names(const np_resolver *r, np_coref_scratch *sc, const char *s,
                             &j) != NP_OK)
                 return NP_ENOMEM;
             *x = j;
-            i++;
-            y = i + 1 < n ? &v[i + 1] : NULL;
+            return NP_OK;
         }
-        /* "Hendrik Dreekmann (Germany)" */
-        if (x->discovered && x->type == NP_CT_MISC && y && y->sentence == x->sentence &&
-            (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x->end &&
-            y->start - x->end <= 3) {
-            size_t a = x->end, b = y->start;
+    }
+    /* "Hendrik Dreekmann (Germany)" */
+    if (x->discovered && x->type == NP_CT_MISC && y->sentence == x->sentence &&
+        (y->type == NP_CT_GPE || y->type == NP_CT_LOC) && y->start >= x->end &&
+        y->start - x->end <= 3) {
+        size_t a = x->end, b = y->start;
+        if (a < b && s[a] == ' ')
+            a++;
+        if (a < b && s[a] == '(') {
+            a++;
             if (a < b && s[a] == ' ')
                 a++;
-            if (a < b && s[a] == '(') {
-                a++;
-                if (a < b && s[a] == ' ')
-                    a++;
-                if (a == b) {
-                    size_t c = y->end;
-                    if (c < len && s[c] == ' ')
-                        c++;
-                    if (c < len && s[c] == ')')
-                        x->type = NP_CT_PERSON;
-                }
+            if (a == b) {
+                size_t c = y->end;
+                if (c < len && s[c] == ' ')
+                    c++;
+                if (c < len && s[c] == ')')
+                    x->type = NP_CT_PERSON;
             }
         }
-        w++;
-        i++;
     }
-    out->n = w;
+    out->n++;
     return NP_OK;
 }
 
@@ -1471,12 +1469,11 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
         const np_entry_ref *e = x->type == NP_ENT_NONE ? &ent[order[k].i] : NULL;
         if (x->start > x->end || x->end > len || x->sentence >= nsent)
             return NP_EINVAL;
-        if ((rc = make_ref(d, sc, s, len, sblock, x, e, out, &out->v[k])) != NP_OK)
+        if ((rc = make_ref(d, sc, s, len, sblock, x, e, out, &out->v[out->n])) != NP_OK ||
+            (rc = join_next(r, sc, s, len, out)) != NP_OK)
             return rc;
-        out->n++;
     }
-    if ((rc = join_names(r, sc, s, len, out)) != NP_OK ||
-        (rc = number_names(sc)) != NP_OK ||
+    if ((rc = number_names(sc)) != NP_OK ||
         (rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
         (rc = resolve_roles(r, sc, s, sblock, nsent, refs, out)) != NP_OK ||
