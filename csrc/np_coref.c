@@ -460,43 +460,60 @@ static uint32_t hash_room(const char *p, size_t n, size_t room)
     return (uint32_t)h;
 }
 
+/* what a names entry's val says of its name */
+#define NAME_SPACED 1u   /* it holds white space (find "%s") */
+#define NAME_PLAIN  2u   /* a discovered span of these bytes is this name (plain_name) */
+#define NAME_ASK    4u   /* (intern_name's flags only) NAME_SPACED is to be asked */
+
+/* m's name: entry id of the names table */
+static void set_name(const np_coref_scratch *sc, np_ref *m, long id)
+{
+    m->name = sc->names.e[id].off;
+    m->name_len = sc->names.e[id].len;
+    m->nid = (uint32_t)id;
+}
+
+/* m's name: k[0..n), whose hash is h, new, to go in the empty slot at
+ * (st_reserve and st_probe found it); k is outside out->names, or
+ * (at_end) written just past names_len, where it stays without a copy.
+ * flags: the entry's val (NAME_ASK: has_space for NAME_SPACED) */
+static int new_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
+                    uint32_t h, size_t at, int at_end, unsigned flags, np_ref *m)
+{
+    if (n > 0xffffffffu)
+        return NP_ENOMEM;
+    if (!at_end) {
+        if (out->names_len + n + 1 > out->names_cap &&
+            np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1,
+                    1) != NP_OK)
+            return NP_ENOMEM;
+        if (n > 0)
+            memcpy(out->names + out->names_len, k, n);
+    }
+    if (flags & NAME_ASK)
+        flags = (flags & ~(NAME_ASK | NAME_SPACED)) | (has_space(k, n) ? NAME_SPACED : 0);
+    set_name(sc, m, st_put(&sc->names, out->names_len, n, h, (long)flags, at));
+    out->names_len += n;
+    return NP_OK;
+}
+
 /* the name of m: k[0..n), whose hash is h.  Names are numbered (m->nid)
  * as they come, and each is kept once in out->names: a name seen before
  * takes the earlier one's offset and number.  The names table's keys are
- * out->names's bytes, not copies.  k is outside out->names, or (at_end)
- * written just past names_len, where a new name stays without a copy.
- * The entry's val: the name holds white space (spaced, or has_space when
- * spaced < 0) */
+ * out->names's bytes, not copies.  k, at_end and flags as new_name's */
 static int intern_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
-                       uint32_t h, int at_end, int spaced, np_ref *m)
+                       uint32_t h, int at_end, unsigned flags, np_ref *m)
 {
     size_t at = 0;
     long id;
-    int rc;
 
-    if ((rc = st_reserve(&sc->names)) != NP_OK)
-        return rc;
-    id = st_probe(&sc->names, out->names, k, n, h, &at);
-    if (id < 0) {
-        if (n > 0xffffffffu)
-            return NP_ENOMEM;
-        if (!at_end) {
-            if (out->names_len + n + 1 > out->names_cap &&
-                np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1,
-                        1) != NP_OK)
-                return NP_ENOMEM;
-            if (n > 0)
-                memcpy(out->names + out->names_len, k, n);
-        }
-        if (spaced < 0)
-            spaced = has_space(k, n);
-        id = st_put(&sc->names, out->names_len, n, h, spaced, at);
-        out->names_len += n;
+    if (st_reserve(&sc->names) != NP_OK)
+        return NP_ENOMEM;
+    if ((id = st_probe(&sc->names, out->names, k, n, h, &at)) >= 0) {
+        set_name(sc, m, id);
+        return NP_OK;
     }
-    m->name = sc->names.e[id].off;
-    m->name_len = n;
-    m->nid = (uint32_t)id;
-    return NP_OK;
+    return new_name(sc, out, k, n, h, at, at_end, flags, m);
 }
 
 /* a discovered name: its span, with each run of white space and NBSPs
@@ -531,16 +548,33 @@ static int plain_name(const char *p, size_t n, size_t room, int *spaced)
     return 1;
 }
 
-/* the discovered name p[0..n) (p[0..room) may be read) as m's name */
+/* the discovered name p[0..n) (p[0..room) may be read) as m's name.  A
+ * span of the bytes of a name known to be plain is that name, with no
+ * plain_name asked (most repeated names) */
 static int add_discovered_name(np_coref_scratch *sc, np_refs *out, const char *p, size_t n,
                                size_t room, np_ref *m)
 {
-    size_t i, w;
+    uint32_t h = hash_room(p, n, room);
+    size_t i, w, at = 0;
     int spaced = 0;
+    long id;
     char *d;
 
-    if (plain_name(p, n, room, &spaced))
-        return intern_name(sc, out, p, n, hash_room(p, n, room), 0, spaced, m);
+    if (st_reserve(&sc->names) != NP_OK)
+        return NP_ENOMEM;
+    id = st_probe(&sc->names, out->names, p, n, h, &at);
+    if (id >= 0 && (sc->names.e[id].val & NAME_PLAIN)) {
+        set_name(sc, m, id);
+        return NP_OK;
+    }
+    if (plain_name(p, n, room, &spaced)) {
+        if (id < 0)
+            return new_name(sc, out, p, n, h, at, 0,
+                            NAME_PLAIN | (spaced ? NAME_SPACED : 0), m);
+        sc->names.e[id].val |= NAME_PLAIN;
+        set_name(sc, m, id);
+        return NP_OK;
+    }
     if (np_grow((void **)&out->names, &out->names_cap, out->names_len + n + 1, 1) != NP_OK)
         return NP_ENOMEM;
     d = out->names + out->names_len;        /* written past names_len */
@@ -566,7 +600,7 @@ static int add_discovered_name(np_coref_scratch *sc, np_refs *out, const char *p
         d[w++] = ' ';
         spaced = 1;
     }
-    return intern_name(sc, out, d, w, hash_bytes(d, w), 1, spaced, m);
+    return intern_name(sc, out, d, w, hash_bytes(d, w), 1, spaced ? NAME_SPACED : 0, m);
 }
 
 /* a stable sort of the keys src[0..n) by start (dst[0..n) room for the
@@ -822,8 +856,8 @@ static int join_next(const np_resolver *r, np_coref_scratch *sc, const char *s, 
             j.role = d->role;
             j.role_len = d->role_len;
             if (intern_name(sc, out, s + j.start, j.end - j.start,
-                            hash_room(s + j.start, j.end - j.start, len - j.start), 0, -1,
-                            &j) != NP_OK)
+                            hash_room(s + j.start, j.end - j.start, len - j.start), 0,
+                            NAME_ASK, &j) != NP_OK)
                 return NP_ENOMEM;
             *x = j;
             return NP_OK;
@@ -872,7 +906,7 @@ static int number_names(np_coref_scratch *sc)
         memset(&sc->ni[i], 0, sizeof sc->ni[i]);
         sc->ni[i].typed = -1;
         sc->ni[i].last = -2;
-        sc->ni[i].spaced = (unsigned char)sc->names.e[i].val;
+        sc->ni[i].spaced = (sc->names.e[i].val & NAME_SPACED) != 0;
     }
     return NP_OK;
 }
@@ -1428,7 +1462,7 @@ static int make_ref(const np_discoverer *d, np_coref_scratch *sc, const char *s,
         m->tmatcher = m->imatcher = ent->matcher;
         m->discovered = 0;
         return intern_name(sc, out, ent->name, ent->len, hash_bytes(ent->name, ent->len),
-                           0, -1, m);
+                           0, NAME_ASK, m);
     }
     m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
     m->tentry = m->ientry = NP_REF_NONE;
