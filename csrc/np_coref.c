@@ -615,13 +615,17 @@ static sort_key *sort_keys(sort_key *src, sort_key *dst, size_t n)
     size_t width, i, moves = 0, budget = 4 * n + 64;
 
     for (i = 1; i < n && moves <= budget; i++) {
-        sort_key x = src[i];
+        sort_key x;
         size_t j = i;
-        while (j > 0 && src[j - 1].start > x.start && moves <= budget) {
+        if (src[i - 1].start <= src[i].start)      /* in place already */
+            continue;
+        x = src[i];
+        do {                /* one key moves back past at most i (the budget
+                             * is asked between keys) */
             src[j] = src[j - 1];
             j--;
-            moves++;
-        }
+        } while (j > 0 && src[j - 1].start > x.start);
+        moves += i - j;
         src[j] = x;
     }
     if (i >= n && moves <= budget)
@@ -1031,20 +1035,20 @@ static int upper_key(np_coref_scratch *sc, const char *p, size_t n, int *differs
     return NP_OK;
 }
 
+/* a sentence in capitals: no ASCII lower-case letter, and two capitals
+ * side by side.  The lower-case letter is looked for first, alone: most
+ * sentences have one within a few bytes */
 static int loud_sentence(const char *s, const np_span *st)
 {
     size_t i;
-    int uu = 0;
 
-    for (i = st->start; i < st->end; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'a' && c <= 'z')
+    for (i = st->start; i < st->end; i++)
+        if ((unsigned char)(s[i] - 'a') <= 'z' - 'a')
             return 0;
-        if (!uu && i + 1 < st->end && c >= 'A' && c <= 'Z' &&
-            s[i + 1] >= 'A' && s[i + 1] <= 'Z')
-            uu = 1;
-    }
-    return uu;
+    for (i = st->start; i + 1 < st->end; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z' && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+            return 1;
+    return 0;
 }
 
 static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
