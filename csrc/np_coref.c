@@ -441,7 +441,7 @@ static const char *name_of(const np_refs *out, const np_ref *m)
 /* hash_bytes(p, n), where p[0..room) may be read: whole words when the
  * last one fits in the room (np_load_le of fewer than eight bytes costs a
  * few branches), the bytes past n masked to 0 as np_load_le has them */
-static uint32_t hash_room(const char *p, size_t n, size_t room)
+static inline uint32_t hash_room(const char *p, size_t n, size_t room)
 {
     uint64_t h = n;
 
