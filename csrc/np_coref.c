@@ -661,15 +661,16 @@ static int grow_keys(np_coref_scratch *sc, size_t n)
     return np_grow((void **)&sc->keys, &sc->keyscap, 2 * n, sizeof *sc->keys);
 }
 
-/* stable sort of v[0..n) by start: the (start, index) keys are sorted,
+/* stable sort of v[0..n) by start, v[0..sorted) known to be in order
+ * (only what comes after is checked): the (start, index) keys are sorted,
  * which are small (a ref is not), then the refs moved once into their
  * places */
-static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n)
+static int sort_by_start(np_coref_scratch *sc, np_ref *v, size_t n, size_t sorted)
 {
     size_t i;
     sort_key *k;
 
-    for (i = 1; i < n; i++)
+    for (i = sorted > 1 ? sorted : 1; i < n; i++)
         if (v[i].start < v[i - 1].start)
             break;
     if (i >= n)
@@ -1316,7 +1317,7 @@ static int named_gender(const np_resolver *r, const np_refs *out, const np_ref *
     if (ni->named)
         return ni->named - 1;
     g = majority(ni->tm, ni->tf);
-    if (g == NP_GENDER_NONE) {
+    if (g == NP_GENDER_NONE && ni->spaced) {     /* a first word and more */
         const char *p = name_of(out, m);
         size_t w = 0;
         while (w < m->name_len && !is_space((unsigned char)p[w]))
@@ -1484,7 +1485,7 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
              const np_entry_ref *ent, const np_role_refs *refs,
              np_refs *out)
 {
-    size_t i, k;
+    size_t i, k, made;
     const sort_key *order;
     int rc;
 
@@ -1511,11 +1512,14 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
             (rc = join_next(r, sc, s, len, out)) != NP_OK)
             return rc;
     }
+    /* the refs are in order of start until capitals and resolve_roles add
+     * theirs (made = their number then) */
+    made = out->n;
     if ((rc = number_names(sc)) != NP_OK ||
         (rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
         (rc = resolve_roles(r, sc, s, sblock, nsent, refs, out)) != NP_OK ||
-        (rc = sort_by_start(sc, out->v, out->n)) != NP_OK ||
+        (rc = sort_by_start(sc, out->v, out->n, made)) != NP_OK ||
         (rc = genders(r, d, esc, sc, s, sent, sblock, nsent, out)) != NP_OK)
         return rc;
     return NP_OK;
