@@ -476,10 +476,14 @@ static void set_name(const np_coref_scratch *sc, np_ref *m, long id)
 /* m's name: k[0..n), whose hash is h, new, to go in the empty slot at
  * (st_reserve and st_probe found it); k is outside out->names, or
  * (at_end) written just past names_len, where it stays without a copy.
- * flags: the entry's val (NAME_ASK: has_space for NAME_SPACED) */
+ * flags: the entry's val (NAME_ASK: has_space for NAME_SPACED).  Its
+ * name_info is made here too */
 static int new_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
                     uint32_t h, size_t at, int at_end, unsigned flags, np_ref *m)
 {
+    name_info *ni;
+    long id;
+
     if (n > 0xffffffffu)
         return NP_ENOMEM;
     if (!at_end) {
@@ -492,7 +496,16 @@ static int new_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
     }
     if (flags & NAME_ASK)
         flags = (flags & ~(NAME_ASK | NAME_SPACED)) | (has_space(k, n) ? NAME_SPACED : 0);
-    set_name(sc, m, st_put(&sc->names, out->names_len, n, h, (long)flags, at));
+    if (sc->names.n + 1 > sc->nicap &&
+        np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
+        return NP_ENOMEM;
+    id = st_put(&sc->names, out->names_len, n, h, (long)flags, at);
+    ni = &sc->ni[id];
+    memset(ni, 0, sizeof *ni);
+    ni->typed = -1;
+    ni->last = -2;
+    ni->spaced = (flags & NAME_SPACED) != 0;
+    set_name(sc, m, id);
     out->names_len += n;
     return NP_OK;
 }
@@ -500,7 +513,10 @@ static int new_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
 /* the name of m: k[0..n), whose hash is h.  Names are numbered (m->nid)
  * as they come, and each is kept once in out->names: a name seen before
  * takes the earlier one's offset and number.  The names table's keys are
- * out->names's bytes, not copies.  k, at_end and flags as new_name's */
+ * out->names's bytes, not copies.  k, at_end and flags as new_name's.  (A
+ * name that a join then leaves without mentions is harmless: no pass asks
+ * for a name but through a mention, or by its bytes, which no mention of
+ * another name has) */
 static int intern_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t n,
                        uint32_t h, int at_end, unsigned flags, np_ref *m)
 {
@@ -898,25 +914,7 @@ static int join_next(const np_resolver *r, np_coref_scratch *sc, const char *s, 
  * Names: numbered, then typed across the article and resolved
  *=====================================================================*/
 
-/* the names' infos: the names were numbered as the refs were made
- * (intern_name), and a name the joins left unused is harmless (it has no
- * mentions) */
-static int number_names(np_coref_scratch *sc)
-{
-    size_t i;
-
-    if (np_grow((void **)&sc->ni, &sc->nicap, sc->names.n + 1, sizeof *sc->ni) != NP_OK)
-        return NP_ENOMEM;
-    for (i = 0; i < sc->names.n; i++) {
-        memset(&sc->ni[i], 0, sizeof sc->ni[i]);
-        sc->ni[i].typed = -1;
-        sc->ni[i].last = -2;
-        sc->ni[i].spaced = (sc->names.e[i].val & NAME_SPACED) != 0;
-    }
-    return NP_OK;
-}
-
-/* has_space(name of m), asked once per name (number_names): the passes
+/* has_space(name of m), asked once per name (new_name): the passes
  * ask it of every mention, several times */
 static int spaced(const np_coref_scratch *sc, const np_ref *m)
 {
@@ -1515,8 +1513,7 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
     /* the refs are in order of start until capitals and resolve_roles add
      * theirs (made = their number then) */
     made = out->n;
-    if ((rc = number_names(sc)) != NP_OK ||
-        (rc = corefer(sc, out)) != NP_OK ||
+    if ((rc = corefer(sc, out)) != NP_OK ||
         (rc = capitals(sc, s, sent, sblock, nsent, out)) != NP_OK ||
         (rc = resolve_roles(r, sc, s, sblock, nsent, refs, out)) != NP_OK ||
         (rc = sort_by_start(sc, out->v, out->n, made)) != NP_OK ||
