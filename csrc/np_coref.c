@@ -242,8 +242,20 @@ typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
 
 typedef struct { size_t start, i; } sort_key;
 
+/* a match's entry name, by where it is, and its name's number in the call
+ * gen: an entry named twice in an article is hashed once (make_ref) */
+typedef struct {
+    const char *p;
+    size_t len;
+    uint32_t nid, gen;
+} name_memo;
+
+#define NAME_MEMO 256        /* a power of two */
+
 struct np_coref_scratch {
     strtab names, cn, cs;    /* names: keys in the out->names of the call */
+    name_memo memo[NAME_MEMO];
+    uint32_t gen;            /* the call's number, for memo (0: none yet) */
     name_info *ni;
     size_t nicap;
     np_ref *tmp;             /* sort_by_start */
@@ -1460,12 +1472,26 @@ static int make_ref(const np_discoverer *d, np_coref_scratch *sc, const char *s,
     m->role = NULL;
     m->role_len = 0;
     if (x->type == NP_ENT_NONE) {
+        uintptr_t at = (uintptr_t)ent->name;
+        name_memo *mm = &sc->memo[(at ^ at >> 9 ^ ent->len) & (NAME_MEMO - 1)];
+        int rc;
         m->type = ent->type;
         m->tentry = m->ientry = ent->entry;
         m->tmatcher = m->imatcher = ent->matcher;
         m->discovered = 0;
-        return intern_name(sc, out, ent->name, ent->len, hash_bytes(ent->name, ent->len),
-                           0, NAME_ASK, m);
+        if (mm->gen == sc->gen && mm->p == ent->name && mm->len == ent->len) {
+            set_name(sc, m, (long)mm->nid);
+            return NP_OK;
+        }
+        rc = intern_name(sc, out, ent->name, ent->len, hash_bytes(ent->name, ent->len), 0,
+                         NAME_ASK, m);
+        if (rc != NP_OK)
+            return rc;
+        mm->p = ent->name;
+        mm->len = ent->len;
+        mm->nid = m->nid;
+        mm->gen = sc->gen;
+        return NP_OK;
     }
     m->type = x->type < sizeof disc_type ? disc_type[x->type] : NP_CT_MISC;
     m->tentry = m->ientry = NP_REF_NONE;
@@ -1490,6 +1516,10 @@ int np_coref(const np_resolver *r, const np_discoverer *d,
     out->n = 0;
     out->names_len = 0;
     st_clear(&sc->names);
+    if (++sc->gen == 0) {        /* numbers run out: no memo of any call */
+        memset(sc->memo, 0, sizeof sc->memo);
+        sc->gen = 1;
+    }
     if (np_grow((void **)&out->v, &out->cap, in->n + 1, sizeof *out->v) != NP_OK ||
         grow_keys(sc, in->n + 1) != NP_OK)
         return NP_ENOMEM;
