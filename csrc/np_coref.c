@@ -231,6 +231,7 @@ typedef struct {
     size_t tm, tf;           /* title votes */
     size_t pm, pf;           /* pronoun votes */
     unsigned char marked, seen_person, decided;
+    unsigned char single;    /* a one-word discovered mention has it (corefer) */
     unsigned char named;     /* named_gender + 1, once asked; 0 before */
     unsigned char spaced;    /* the name holds white space (has_space) */
     long last;               /* the name that is its last word: -1 none, -2 not asked yet */
@@ -949,10 +950,39 @@ static long last_name(np_coref_scratch *sc, const np_refs *out, size_t nid)
     return ni->last;
 }
 
+/* the last byte of name nid, white space aside (where its last word
+ * ends), or -1 */
+static int last_byte(const np_coref_scratch *sc, const np_refs *out, size_t nid)
+{
+    const st_ent *e = &sc->names.e[nid];
+    const char *p = out->names + e->off;
+    size_t n = e->len;
+
+    while (n > 0 && is_space((unsigned char)p[n - 1]))
+        n--;
+    return n > 0 ? (unsigned char)p[n - 1] : -1;
+}
+
+/* is byte c (or -1) in set (a bit per byte) */
+static int byte_in(const uint64_t set[4], int c)
+{
+    return c >= 0 && ((set[c >> 6] >> (c & 63)) & 1);
+}
+
+static void byte_add(uint64_t set[4], int c)
+{
+    if (c >= 0)
+        set[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
 static int corefer(np_coref_scratch *sc, np_refs *out)
 {
     size_t i, n = out->n, nmisc = 0, nmarked = 0, nsingle = 0, nsur = 0;
     np_ref *v = out->v;
+    /* the last bytes of the marked names and of the one-word discovered
+     * names: a name whose last word ends otherwise is none of them, and
+     * its last word is not looked for */
+    uint64_t marked_end[4] = {0}, single_end[4] = {0};
 
     /* one pass for what the steps below ask of the mentions as they are
      * now: the first typed mention of each name, the MISC mentions, the
@@ -968,9 +998,14 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
         }
         if (v[i].discovered && !ni->spaced) {
             nsingle++;
-            if (v[i].role) {              /* a role or an honorific marks it */
+            if (!ni->single) {            /* its last byte, once */
+                ni->single = 1;
+                byte_add(single_end, last_byte(sc, out, v[i].nid));
+            }
+            if (v[i].role && !ni->marked) {   /* a role or an honorific marks it */
                 ni->marked = 1;
                 nmarked++;
+                byte_add(marked_end, last_byte(sc, out, v[i].nid));
             }
         }
     }
@@ -988,7 +1023,8 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
     /* a MISC name whose last word is a marked surname is a person */
     for (i = 0; i < n && nmarked > 0; i++) {
         long at;
-        if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]))
+        if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]) ||
+            !byte_in(marked_end, last_byte(sc, out, v[i].nid)))
             continue;
         at = last_name(sc, out, v[i].nid);
         if (at >= 0 && sc->ni[at].marked)
@@ -1003,6 +1039,8 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
             sc->ni[v[i].nid].seen_person)
             continue;
         sc->ni[v[i].nid].seen_person = 1;
+        if (!byte_in(single_end, last_byte(sc, out, v[i].nid)))
+            continue;
         if ((at = last_name(sc, out, v[i].nid)) >= 0 && sc->ni[at].nsur++ == 0) {
             sc->ni[at].sur = i;          /* the mention whose name it is */
             nsur++;
