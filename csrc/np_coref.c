@@ -1087,7 +1087,7 @@ static int upper_key(np_coref_scratch *sc, const char *p, size_t n, int *differs
 /* a sentence in capitals: no ASCII lower-case letter, and two capitals
  * side by side.  The lower-case letter is looked for first, alone: most
  * sentences have one within a few bytes */
-static int loud_sentence(const char *s, const np_span *st)
+static inline int loud_sentence(const char *s, const np_span *st)
 {
     size_t i;
 
