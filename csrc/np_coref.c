@@ -272,6 +272,8 @@ struct np_coref_scratch {
     size_t keycap;
     long *sole;              /* per sentence: -1 none, -2 several, else nid */
     size_t solecap;
+    size_t *misc, *single;   /* corefer: the MISC and the one-word mentions */
+    size_t misccap, singlecap;
     size_t *from, *male, *female;
     size_t *pnid;
     size_t fromcap, malecap, femalecap, pnidcap;
@@ -362,6 +364,8 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     free(sc->tok);
     free(sc->key);
     free(sc->sole);
+    free(sc->misc);
+    free(sc->single);
     free(sc->from);
     free(sc->male);
     free(sc->female);
@@ -977,8 +981,9 @@ static void byte_add(uint64_t set[4], int c)
 
 static int corefer(np_coref_scratch *sc, np_refs *out)
 {
-    size_t i, n = out->n, nmisc = 0, nmarked = 0, nsingle = 0, nsur = 0;
+    size_t i, k, n = out->n, nmisc = 0, nmarked = 0, nsingle = 0, nsur = 0;
     np_ref *v = out->v;
+    size_t *misc, *single;
     /* the last bytes of the marked names and of the one-word discovered
      * names: a name whose last word ends otherwise is none of them, and
      * its last word is not looked for */
@@ -986,18 +991,24 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
 
     /* one pass for what the steps below ask of the mentions as they are
      * now: the first typed mention of each name, the MISC mentions, the
-     * marked surnames and the one-word discovered names; a step that
-     * finds none of its kind is skipped */
+     * marked surnames and the one-word discovered names (the steps that
+     * ask only of the MISC or the one-word mentions go through their
+     * lists); a step that finds none of its kind is skipped */
+    if (np_grow((void **)&sc->misc, &sc->misccap, n + 1, sizeof *sc->misc) != NP_OK ||
+        np_grow((void **)&sc->single, &sc->singlecap, n + 1, sizeof *sc->single) != NP_OK)
+        return NP_ENOMEM;
+    misc = sc->misc;
+    single = sc->single;
     for (i = 0; i < n; i++) {
         name_info *ni = &sc->ni[v[i].nid];
         if (v[i].type != NP_CT_MISC) {
             if (ni->typed < 0)
                 ni->typed = (long)i;
         } else {
-            nmisc++;
+            misc[nmisc++] = i;
         }
         if (v[i].discovered && !ni->spaced) {
-            nsingle++;
+            single[nsingle++] = i;
             if (!ni->single) {            /* its last byte, once */
                 ni->single = 1;
                 byte_add(single_end, last_byte(sc, out, v[i].nid));
@@ -1010,8 +1021,9 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
         }
     }
     /* a MISC name typed elsewhere takes that type */
-    for (i = 0; i < n && nmisc > 0; i++) {
-        if (v[i].type == NP_CT_MISC && sc->ni[v[i].nid].typed >= 0) {
+    for (k = 0; k < nmisc; k++) {
+        i = misc[k];
+        if (sc->ni[v[i].nid].typed >= 0) {
             const np_ref *t = &v[sc->ni[v[i].nid].typed];
             v[i].type = t->type;
             v[i].tentry = t->tentry;
@@ -1021,8 +1033,9 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
         }
     }
     /* a MISC name whose last word is a marked surname is a person */
-    for (i = 0; i < n && nmarked > 0; i++) {
+    for (k = 0; k < nmisc && nmarked > 0; k++) {
         long at;
+        i = misc[k];
         if (v[i].type != NP_CT_MISC || !spaced(sc, &v[i]) ||
             !byte_in(marked_end, last_byte(sc, out, v[i].nid)))
             continue;
@@ -1046,18 +1059,18 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
             nsur++;
         }
     }
-    for (i = 0; i < n && nsur > 0; i++) {
-        const name_info *ni = &sc->ni[v[i].nid];
-        if (!v[i].discovered || ni->spaced || ni->nsur != 1)
+    for (k = 0; k < nsingle && nsur > 0; k++) {
+        const name_info *ni = &sc->ni[v[single[k]].nid];
+        const np_ref *p;
+        if (ni->nsur != 1)
             continue;
-        {
-            const np_ref *p = &v[ni->sur];
-            v[i].name = p->name;
-            v[i].name_len = p->name_len;
-            v[i].nid = p->nid;
-            v[i].type = NP_CT_PERSON;
-            v[i].resolved = 1;
-        }
+        p = &v[ni->sur];
+        i = single[k];
+        v[i].name = p->name;
+        v[i].name_len = p->name_len;
+        v[i].nid = p->nid;
+        v[i].type = NP_CT_PERSON;
+        v[i].resolved = 1;
     }
     return NP_OK;
 }
