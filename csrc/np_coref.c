@@ -274,6 +274,8 @@ struct np_coref_scratch {
     size_t solecap;
     size_t *misc, *single;   /* corefer: the MISC and the one-word mentions */
     size_t misccap, singlecap;
+    size_t *person;          /* genders: the persons' mentions */
+    size_t personcap;
     size_t *from, *male, *female;
     size_t *pnid;
     size_t fromcap, malecap, femalecap, pnidcap;
@@ -366,6 +368,7 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     free(sc->sole);
     free(sc->misc);
     free(sc->single);
+    free(sc->person);
     free(sc->from);
     free(sc->male);
     free(sc->female);
@@ -1414,11 +1417,14 @@ static int genders(const np_resolver *r, const np_discoverer *d,
                    const np_span *sent, const size_t *sblock, size_t nsent,
                    np_refs *out)
 {
-    size_t i, n = out->n, k;
+    size_t i, n = out->n, k, np = 0, p;
     np_ref *v = out->v;
+    size_t *person;          /* the persons' mentions: the passes ask of no others */
 
-    if (np_grow((void **)&sc->sole, &sc->solecap, nsent + 1, sizeof *sc->sole) != NP_OK)
+    if (np_grow((void **)&sc->sole, &sc->solecap, nsent + 1, sizeof *sc->sole) != NP_OK ||
+        np_grow((void **)&sc->person, &sc->personcap, n + 1, sizeof *sc->person) != NP_OK)
         return NP_ENOMEM;
+    person = sc->person;
     for (i = 0; i < nsent; i++)
         sc->sole[i] = -1;
     for (i = 0; i < n; i++) {
@@ -1426,6 +1432,7 @@ static int genders(const np_resolver *r, const np_discoverer *d,
         unsigned c;
         if (v[i].type != NP_CT_PERSON)
             continue;
+        person[np++] = i;
         if (sc->sole[v[i].sentence] == -1)
             sc->sole[v[i].sentence] = (long)v[i].nid;
         else if (sc->sole[v[i].sentence] != (long)v[i].nid)
@@ -1443,13 +1450,13 @@ static int genders(const np_resolver *r, const np_discoverer *d,
      * A person whose titles or first name decide is not scanned for: its
      * pronouns would not be read, and each start's counts are its own
      * (np_pronoun_counts), whichever others are scanned with it. */
-    i = 0;
-    while (i < n) {
+    p = 0;
+    while (p < np) {
         size_t last = 0, lastj = 0, cnt = 0;
-        for (; i < n; i++) {
-            const np_ref *m = &v[i];
+        for (; p < np; p++) {
+            const np_ref *m = &v[person[p]];
             size_t si = m->sentence, l, lj = si;
-            if (m->type != NP_CT_PERSON || !only(sc, si, m->nid) ||
+            if (!only(sc, si, m->nid) ||
                 named_gender(r, out, m, &sc->ni[m->nid]) != NP_GENDER_NONE)
                 continue;
             if (si + 1 < nsent && sblock[si + 1] == sblock[si] && only(sc, si + 1, m->nid))
@@ -1481,18 +1488,16 @@ static int genders(const np_resolver *r, const np_discoverer *d,
             }
         }
     }
-    for (i = 0; i < n; i++) {
-        name_info *ni;
-        if (v[i].type != NP_CT_PERSON)
-            continue;
-        ni = &sc->ni[v[i].nid];
+    for (p = 0; p < np; p++) {
+        np_ref *m = &v[person[p]];
+        name_info *ni = &sc->ni[m->nid];
         if (!ni->decided) {
-            int g = named_gender(r, out, &v[i], ni);
+            int g = named_gender(r, out, m, ni);
             if (g == NP_GENDER_NONE)
                 g = majority(ni->pm, ni->pf);
             ni->decided = (unsigned char)(g + 1);
         }
-        v[i].gender = (unsigned char)(ni->decided - 1);
+        m->gender = (unsigned char)(ni->decided - 1);
     }
     return NP_OK;
 }
