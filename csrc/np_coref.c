@@ -276,6 +276,8 @@ struct np_coref_scratch {
     size_t misccap, singlecap;
     size_t *person;          /* genders: the persons' mentions */
     size_t personcap;
+    size_t *roled;           /* corefer: the mentions with a role */
+    size_t roledcap, nroled;
     size_t *from, *male, *female;
     size_t *pnid;
     size_t fromcap, malecap, femalecap, pnidcap;
@@ -369,6 +371,7 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     free(sc->misc);
     free(sc->single);
     free(sc->person);
+    free(sc->roled);
     free(sc->from);
     free(sc->male);
     free(sc->female);
@@ -998,10 +1001,12 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
      * ask only of the MISC or the one-word mentions go through their
      * lists); a step that finds none of its kind is skipped */
     if (np_grow((void **)&sc->misc, &sc->misccap, n + 1, sizeof *sc->misc) != NP_OK ||
-        np_grow((void **)&sc->single, &sc->singlecap, n + 1, sizeof *sc->single) != NP_OK)
+        np_grow((void **)&sc->single, &sc->singlecap, n + 1, sizeof *sc->single) != NP_OK ||
+        np_grow((void **)&sc->roled, &sc->roledcap, n + 1, sizeof *sc->roled) != NP_OK)
         return NP_ENOMEM;
     misc = sc->misc;
     single = sc->single;
+    sc->nroled = 0;
     for (i = 0; i < n; i++) {
         name_info *ni = &sc->ni[v[i].nid];
         if (v[i].type != NP_CT_MISC) {
@@ -1022,6 +1027,8 @@ static int corefer(np_coref_scratch *sc, np_refs *out)
                 byte_add(marked_end, last_byte(sc, out, v[i].nid));
             }
         }
+        if (v[i].role)
+            sc->roled[sc->nroled++] = i;
     }
     /* a MISC name typed elsewhere takes that type */
     for (k = 0; k < nmisc; k++) {
@@ -1252,15 +1259,18 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
 {
     /* at most one holder per role word of the resolver */
     holder *h = NULL;
-    size_t nh = 0, hcap = 0, i, n0 = out->n;
+    size_t nh = 0, hcap = 0, i, j, n0 = out->n;
     int rc = NP_OK, built = 0;
 
     if (refs == NULL || refs->n == 0)       /* no role words to resolve */
         return NP_OK;
 
-    for (i = 0; i < n0; i++) {
-        const np_ref *m = &out->v[i];
-        if (m->type != NP_CT_PERSON || m->role == NULL ||
+    /* the holders: persons with a role and a name of more than one word,
+     * from the mentions with a role that corefer listed in order (the refs
+     * capitals added have none) */
+    for (j = 0; j < sc->nroled; j++) {
+        const np_ref *m = &out->v[sc->roled[j]];
+        if (m->type != NP_CT_PERSON ||
             !(rw_exact(r, m->role, m->role_len) & NP_RW_ROLE) ||
             !spaced(sc, m) ||
             find_holder(h, nh, m->role, m->role_len) >= 0)
@@ -1271,7 +1281,7 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         }
         h[nh].role = m->role;
         h[nh].role_len = m->role_len;
-        h[nh].holder = i;
+        h[nh].holder = sc->roled[j];
         nh++;
     }
     if (nh == 0)
