@@ -241,6 +241,12 @@ typedef struct {
 
 typedef struct { size_t first, last; } span1;   /* 1-based inclusive */
 
+typedef struct {             /* resolve_roles */
+    const char *role;
+    size_t role_len;
+    size_t holder;           /* a mention with the holder's name */
+} holder;
+
 typedef struct { size_t start, i; } sort_key;
 
 /* a match's entry name, by where it is, and its name's number in the call
@@ -278,6 +284,8 @@ struct np_coref_scratch {
     size_t personcap;
     size_t *roled;           /* corefer: the mentions with a role */
     size_t roledcap, nroled;
+    holder *holders;         /* resolve_roles */
+    size_t holderscap;
     size_t *from, *male, *female;
     size_t *pnid;
     size_t fromcap, malecap, femalecap, pnidcap;
@@ -372,6 +380,7 @@ void np_coref_scratch_free(np_coref_scratch *sc)
     free(sc->single);
     free(sc->person);
     free(sc->roled);
+    free(sc->holders);
     free(sc->from);
     free(sc->male);
     free(sc->female);
@@ -1236,12 +1245,6 @@ static int capitals(np_coref_scratch *sc, const char *s, const np_span *sent,
  * roles: "the Chancellor" where the article names the Chancellor
  *=====================================================================*/
 
-typedef struct {
-    const char *role;
-    size_t role_len;
-    size_t holder;        /* a mention with the holder's name */
-} holder;
-
 /* the holder whose role is key[0..n), or -1 */
 static long find_holder(const holder *h, size_t nh, const char *key, size_t n)
 {
@@ -1258,9 +1261,9 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
                          const np_role_refs *refs, np_refs *out)
 {
     /* at most one holder per role word of the resolver */
-    holder *h = NULL;
-    size_t nh = 0, hcap = 0, i, j, n0 = out->n;
-    int rc = NP_OK, built = 0;
+    holder *h = sc->holders;
+    size_t nh = 0, i, j, n0 = out->n;
+    int built = 0;
 
     if (refs == NULL || refs->n == 0)       /* no role words to resolve */
         return NP_OK;
@@ -1275,17 +1278,16 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
             !spaced(sc, m) ||
             find_holder(h, nh, m->role, m->role_len) >= 0)
             continue;
-        if (np_grow((void **)&h, &hcap, nh + 1, sizeof *h) != NP_OK) {
-            free(h);
+        if (np_grow((void **)&sc->holders, &sc->holderscap, nh + 1, sizeof *h) != NP_OK)
             return NP_ENOMEM;
-        }
+        h = sc->holders;
         h[nh].role = m->role;
         h[nh].role_len = m->role_len;
         h[nh].holder = sc->roled[j];
         nh++;
     }
     if (nh == 0)
-        goto done;
+        return NP_OK;
     for (i = 0; i < refs->n; i++) {
         const np_role_ref *f = &refs->v[i];
         size_t l1 = f->end1 - f->start1, l2 = f->end2 - f->start2, k, last = 0;
@@ -1293,10 +1295,8 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         if (f->sentence >= nsent)
             continue;
         if (f->end2 > f->start2) {
-            if (np_grow((void **)&sc->key, &sc->keycap, l1 + l2 + 2, 1) != NP_OK) {
-                rc = NP_ENOMEM;
-                goto done;
-            }
+            if (np_grow((void **)&sc->key, &sc->keycap, l1 + l2 + 2, 1) != NP_OK)
+                return NP_ENOMEM;
             for (k = 0; k < l1; k++)
                 sc->key[k] = (char)lower_byte((unsigned char)s[f->start1 + k]);
             sc->key[l1] = ' ';
@@ -1306,10 +1306,8 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
             last = f->end2;
         }
         if (at < 0) {
-            if (np_grow((void **)&sc->key, &sc->keycap, l1 + 1, 1) != NP_OK) {
-                rc = NP_ENOMEM;
-                goto done;
-            }
+            if (np_grow((void **)&sc->key, &sc->keycap, l1 + 1, 1) != NP_OK)
+                return NP_ENOMEM;
             for (k = 0; k < l1; k++)
                 sc->key[k] = (char)lower_byte((unsigned char)s[f->start1 + k]);
             at = find_holder(h, nh, sc->key, l1);
@@ -1318,8 +1316,8 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
         /* the overlap test is of the mentions before this pass: built at
          * the first holder found, as most articles have none */
         if (at >= 0 && !built) {
-            if ((rc = overlap_build(sc, out->v, n0)) != NP_OK)
-                goto done;
+            if (overlap_build(sc, out->v, n0) != NP_OK)
+                return NP_ENOMEM;
             built = 1;
         }
         if (at >= 0 && !overlaps(sc, f->start1 + 1, last)) {
@@ -1336,13 +1334,11 @@ static int resolve_roles(const np_resolver *r, np_coref_scratch *sc, const char 
             m.type = NP_CT_PERSON;
             m.tentry = m.ientry = NP_REF_NONE;
             m.resolved = 1;
-            if ((rc = push_ref(out, &m)) != NP_OK)
-                goto done;
+            if (push_ref(out, &m) != NP_OK)
+                return NP_ENOMEM;
         }
     }
-done:
-    free(h);
-    return rc;
+    return NP_OK;
 }
 
 /*}====================================================================*/
