@@ -662,7 +662,7 @@ static sort_key *sort_keys(sort_key *src, sort_key *dst, size_t n)
 {
     size_t width, i, moves = 0, budget = 4 * n + 64;
 
-    for (i = 1; i < n && moves <= budget; i++) {
+    for (i = 1; i < n; i++) {
         sort_key x;
         size_t j = i;
         if (src[i - 1].start <= src[i].start)      /* in place already */
@@ -673,10 +673,12 @@ static sort_key *sort_keys(sort_key *src, sort_key *dst, size_t n)
             src[j] = src[j - 1];
             j--;
         } while (j > 0 && src[j - 1].start > x.start);
-        moves += i - j;
         src[j] = x;
+        moves += i - j;
+        if (moves > budget)
+            break;
     }
-    if (i >= n && moves <= budget)
+    if (i >= n)
         return src;
     for (width = 1; width < n; width *= 2) {
         size_t lo;
@@ -879,7 +881,7 @@ static int joined_type(const np_resolver *r, const char *s, size_t len,
  * order, and each is joined as it comes, which is the Lua's pass over them
  * (x is the ref being joined, y the next) with no pass of its own and no
  * refs moved */
-static int join_next(const np_resolver *r, np_coref_scratch *sc, const char *s, size_t len,
+static inline int join_next(const np_resolver *r, np_coref_scratch *sc, const char *s, size_t len,
                      np_refs *out)
 {
     np_ref *x, *y = &out->v[out->n];
