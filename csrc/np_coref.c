@@ -567,27 +567,29 @@ static int intern_name(np_coref_scratch *sc, np_refs *out, const char *k, size_t
 /* a discovered name: its span, with each run of white space and NBSPs
  * made one space (span:gsub("[ \t]*\194\160[ \t]*", " "):gsub("%s+", " ")
  * when the span holds [\t\n\v\f\r\194] or two spaces) */
-/* p[0..n) holds none of [\t\n\v\f\r\194] and no two spaces (p[0..room)
- * may be read): eight bytes a step, the bytes past n as 0, which is none
- * of them.  *spaced: it holds a space */
+/* p[0..n) holds no byte below ' ' (so none of [\t\n\v\f\r]), no \194 and
+ * no two spaces (p[0..room) may be read): eight bytes a step, the bytes
+ * past n as 'A', which is none of them.  A name that fails is made by the
+ * loop of add_discovered_name, which copies the other bytes below ' ' as
+ * they are: the same name.  *spaced: it holds a space */
 static int plain_name(const char *p, size_t n, size_t room, int *spaced)
 {
     uint64_t last_sp = 0, any_sp = 0;
     size_t i;
 
     for (i = 0; i < n; i += 8) {
-        uint64_t v, x, ctl, sp;
-        if (i + 8 <= room) {
-            v = np_load_le(p + i, 8);
-            if (n - i < 8)
-                v &= ~(uint64_t)0 >> (8 * (8 - (n - i)));
-        } else {
+        uint64_t v, sp, keep = ~(uint64_t)0;
+        if (n - i < 8)
+            keep >>= 8 * (8 - (n - i));
+        if (i + 8 <= room)
+            v = np_load_le(p + i, 8) & keep;
+        else
             v = np_load_le(p + i, n - i < 8 ? n - i : 8);
-        }
-        x = v & ~NP_SWAR_HIGH;
-        ctl = np_swar_ge(x, '\t') & ~np_swar_ge(x, '\r' + 1) & ~v & NP_SWAR_HIGH;
+        v |= 'A' * NP_SWAR_ONES & ~keep;
         sp = bytes_equal(v, ' ');
-        if (ctl | bytes_equal(v, 0xC2) | (sp & (sp >> 8)) | (last_sp & sp))
+        if (((v - ' ' * NP_SWAR_ONES) & ~v & NP_SWAR_HIGH) |
+            ((v & NP_SWAR_HIGH) ? bytes_equal(v, 0xC2) : 0) |
+            (sp & (sp >> 8)) | (last_sp & sp))
             return 0;
         last_sp = sp >> 56;          /* the last byte's, where the first's is */
         any_sp |= sp;
