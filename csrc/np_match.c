@@ -53,6 +53,7 @@
  * "Automaton construction"); memory is O(total pattern bytes).
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE         /* MAP_ANONYMOUS, MAP_POPULATE, MADV_HUGEPAGE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -658,6 +659,29 @@ static int add_word(wordlist *w, uint32_t from, unsigned sep, uint32_t state,
 static int finish_regexes(np_matcher *m);
 static void prepare_search(np_matcher *m);
 
+/* n zeroed bytes for a matcher's arrays (at least 8).  A big automaton
+ * (a gazetteer of a hundred thousand names and more) is probed at random
+ * all over: there it is mapped on its own and asked for transparent huge
+ * pages, which spare the search a TLB miss on most probes (*mapped = 1,
+ * munmap frees it); otherwise, or when the mapping fails, calloc. */
+#define HUGE_BLOCK ((size_t)8 << 20)
+static char *big_block(size_t n, int *mapped)
+{
+    *mapped = 0;
+#if defined(MADV_HUGEPAGE)
+    if (n >= HUGE_BLOCK) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            (void)madvise(p, n, MADV_HUGEPAGE);     /* a hint only */
+            *mapped = 1;
+            return p;
+        }
+    }
+#endif
+    return calloc(1, n ? n : 8);
+}
+
 int np_mb_build(const np_matcher_builder *b, np_matcher **out)
 {
     np_matcher *m;
@@ -850,10 +874,14 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         rc = NP_EINVAL;
         goto done;
     }
-    base = calloc(1, l.total ? l.total : 8);
+    base = big_block(l.total, &m->mapped);
     tstate = malloc((nts + 1) * sizeof *tstate);
     if (base == NULL || tstate == NULL) {
-        free(base);
+        if (m->mapped)
+            munmap(base, l.total);
+        else
+            free(base);
+        m->mapped = 0;
         goto done;
     }
     m->block = base;
