@@ -6,6 +6,8 @@
 #   make demo       run examples/report.lua over the bundled corpus (examples/articles)
 #   make sanitize   the specs against an ASan + UBSan build of the core
 #   make entities-speed   full-analysis speed over ../shared BBC corpus (bench/RESULTS.md)
+#   make quotes-eval / ner-eval / seeds-eval   quality against ../shared's
+#                   PolNeAR, CoNLL-2003 and the two seeds (answers by hand)
 #   make fuzz       build the libFuzzer harnesses (csrc/fuzz/) and run each
 #                   for FUZZ_SECONDS (clang; fails on a crash or a hang)
 #   make valgrind   the specs under valgrind memcheck, core built plain
@@ -59,7 +61,7 @@ HARDENING_DEBS = clang libclang-rt-14-dev valgrind
 LUA_PATH_DEV  = $(ROOT)/lua/?.lua;$(ROOT)/lua/?/init.lua;;
 LUA_CPATH_DEV = $(ROOT)/$(BUILD)/?.so;;
 
-.PHONY: all build deps deps-hardening env test sanitize fuzz fuzz-build valgrind demo install lint bench golden conformance quotes-eval ner-eval entities-speed clean
+.PHONY: all build deps deps-hardening env test sanitize fuzz fuzz-build valgrind demo install lint bench golden conformance quotes-eval ner-eval seeds-eval entities-speed clean
 
 all: build
 
@@ -214,6 +216,15 @@ ner-eval: build
 	@if [ -f "$(NER_SUITE)/eng.testb" ]; then \
 	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/ner_eval.lua "$(NER_SUITE)"; \
 	else echo "ner-eval: $(NER_SUITE) not found; skipped"; fi
+
+# seeds-eval: art:quotes(), art:people(), art:organisations(), art:places()
+# on the two seed articles in ../shared against answers written by hand
+# (bench/seeds_eval.lua; skipped without ../shared)
+SEEDS ?= $(ROOT)/../shared/data/seeds
+seeds-eval: build
+	@if [ -d "$(SEEDS)" ]; then \
+	  LUA_PATH='$(LUA_PATH_DEV)' LUA_CPATH='$(LUA_CPATH_DEV)' $(LUA) bench/seeds_eval.lua "$(SEEDS)"; \
+	else echo "seeds-eval: $(SEEDS) not found; skipped"; fi
 
 # entities-speed: the full analysis (parse, sentences, entities, quotes)
 # stage by stage over the BBC corpus in ../shared (skipped without it); writes
