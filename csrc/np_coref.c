@@ -1408,10 +1408,14 @@ static int named_gender(const np_resolver *r, const np_refs *out, const np_ref *
     return g;
 }
 
-/* the title classes of the letters w[0..n) (title_before gave them) */
+/* the title classes of the letters w[0..n) (title_before gives only
+ * ASCII letters; the test of w[0] keeps title_len's index in bounds for
+ * any other caller) */
 static unsigned title_word(const np_resolver *r, const char *w, size_t n)
 {
-    if (n > MAX_WORD || !((r->title_len[(w[0] | 0x20) - 'a'] >> n) & 1))
+    unsigned f = ((unsigned char)w[0] | 0x20) - 'a';
+
+    if (n > MAX_WORD || f >= 26 || !((r->title_len[f] >> n) & 1))
         return 0;
     return rw_lower(r, w, n) & (NP_RW_TITLE_MALE | NP_RW_TITLE_FEMALE);
 }

@@ -44,6 +44,9 @@
 #define EW_ROLE_TAIL 0x1000u /* (internal) the last word of a role of
                                 several words: "minister"; above
                                 NP_EW_ALL, so no caller's class */
+/* the signatures' classes (sig_cls) are kept in 16 bits */
+_Static_assert((EW_ROLE_TAIL & NP_EW_ALL) == 0, "EW_ROLE_TAIL is no caller's class");
+_Static_assert((NP_EW_ALL | EW_ROLE_TAIL) <= 0xFFFFu, "word classes fit in 16 bits");
 
 /*{====================================================================
  * The word table: open addressing, keys in one pool
@@ -119,16 +122,23 @@ static inline int sig_has(const np_discoverer *d, uint32_t bit)
  */
 /* the look-up key of the word s[0..n) (n >= 1): its first eight bytes (or
  * fewer) as written in *w and ASCII lower-cased in *wl, and the hash of
- * its length and *wl.  A longer word is hashed by its first eight bytes
- * only: the few keys that share them share a chain, and the length and
- * the bytes after them tell them apart (probe), at no pass over the
- * whole word for every look-up. */
+ * its length, *wl and, for a longer word, its last eight bytes
+ * lower-cased: two loads, at no pass over the whole word for every
+ * look-up.  (Hashed by the first eight bytes alone, a user's list of
+ * words sharing them -- "abcdefgh000001", "abcdefgh000002", ... -- fell
+ * into one chain, and its build took quadratic time.)  The bytes between
+ * are compared by probe. */
 static inline uint32_t word_key(const char *s, size_t n, uint64_t *w,
                                 uint64_t *wl)
 {
+    uint64_t h;
+
     *w = np_load_le(s, n < 8 ? n : 8);
     *wl = np_swar_lower(*w);
-    return (uint32_t)np_hash_step(n, *wl);
+    h = np_hash_step(n, *wl);
+    if (n > 8)
+        h = np_hash_step(h, np_swar_lower(np_load_le(s + n - 8, 8)));
+    return (uint32_t)h;
 }
 
 /* the signature of the word s[0..n) (n >= 1), the same for every ASCII

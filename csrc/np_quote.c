@@ -41,6 +41,9 @@ typedef struct {
     unsigned cls;
 } qword;
 
+/* a slot's home holds a word's classes in 16 bits */
+_Static_assert(NP_QW_ALL <= 0xFFFFu, "the quoter's word classes fit in uint16_t home");
+
 struct np_quoter {
     qword *w;
     size_t n, cap;
@@ -115,16 +118,9 @@ int np_quoter_ready(np_quoter *q)
     uint32_t *slot;
     uint16_t *home;
 
-    /* one entry per word, its classes merged */
-    if (q->n > 1)
-        qsort(q->w, q->n, sizeof *q->w, qword_sort);
-    for (i = 0; i < q->n; i++) {
-        if (w > 0 && qword_sort(&q->w[w - 1], &q->w[i]) == 0)
-            q->w[w - 1].cls |= q->w[i].cls;
-        else
-            q->w[w++] = q->w[i];
-    }
-    q->n = w;
+    /* the tables first (sized for the words before merging, which can
+     * only be fewer), so that a failed allocation leaves the quoter as it
+     * was: the old tables index the words in their old order */
     while (nslot < 8 * q->n) {
         nslot *= 2;
         shift--;
@@ -136,6 +132,16 @@ int np_quoter_ready(np_quoter *q)
         free(home);
         return NP_ENOMEM;
     }
+    /* one entry per word, its classes merged */
+    if (q->n > 1)
+        qsort(q->w, q->n, sizeof *q->w, qword_sort);
+    for (i = 0; i < q->n; i++) {
+        if (w > 0 && qword_sort(&q->w[w - 1], &q->w[i]) == 0)
+            q->w[w - 1].cls |= q->w[i].cls;
+        else
+            q->w[w++] = q->w[i];
+    }
+    q->n = w;
     free(q->slot);
     free(q->home);
     q->slot = slot;
