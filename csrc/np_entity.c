@@ -1172,15 +1172,6 @@ static int discover(const np_discoverer *d, np_entity_scratch *sc,
  * The article
  *=====================================================================*/
 
-/* np_token_bits_end, its usual case (the run ends in the word of bits it
- * starts in) inline */
-static inline size_t word_run_end(const uint64_t *w, size_t j)
-{
-    uint64_t x = ~w[j / 64] >> (j % 64);
-
-    return x != 0 ? j + (size_t)np_token_ctz64(x) : np_token_bits_end(w, j);
-}
-
 /* a token made here, its classes not yet looked up */
 static inline void put_tok(tok *t, size_t a, size_t b, unsigned char kind,
                            unsigned char form, unsigned char cap)
@@ -1244,13 +1235,6 @@ static size_t joined_word_end(const char *u, size_t len, const uint64_t *w,
     }
 }
 
-/* may byte c be in the local part of an e-mail address (np_token.c's
- * email_local)? */
-static int email_local_byte(unsigned char c)
-{
-    return np_ascii_word[c] || c == '.' || c == '%' || c == '+' || c == '-';
-}
-
 /* np_token_slow's number that starts at the digit u[i] of u[0..len) --
  * digits with inner . , : / between digits ("1,000", "3.5", "2019.") --
  * its end, when no e-mail address can start at i (no "@" after the bytes
@@ -1262,21 +1246,11 @@ static size_t number_end(const char *u, size_t len, size_t i)
     size_t j = i;
     unsigned char b;
 
-    while (j < len && email_local_byte((unsigned char)u[j]))
+    while (j < len && np_token_email_local((unsigned char)u[j]))
         j++;
     if (j < len && u[j] == '@')
         return 0;
-    j = i;
-    for (;;) {
-        while (j < len && u[j] >= '0' && u[j] <= '9')
-            j++;
-        if (j + 1 < len && (u[j] == '.' || u[j] == ',' || u[j] == ':' || u[j] == '/') &&
-            u[j + 1] >= '0' && u[j + 1] <= '9') {
-            j++;
-            continue;
-        }
-        break;
-    }
+    j = np_token_digits_end(u, len, i);
     if (j >= len)
         return j;
     b = (unsigned char)u[j];
@@ -1377,7 +1351,7 @@ static NP_NOINLINE void read_tokens(np_entity_scratch *sc, const char *s,
              * and keeps those with a capital) */
             unsigned char cap = (unsigned char)(b < '[');
             size_t next;
-            r = word_run_end(w, i + 1);
+            r = np_token_bits_end(w, i + 1);
             if (r >= len) {
                 next = r;
             } else {

@@ -242,18 +242,12 @@ static int may_be_url(const char *s, size_t len, size_t i)
             ieq_prefix(s, len, i, "www."));
 }
 
-static int email_local(unsigned char c)
-{
-    return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-           c == '-';
-}
-
 /* An e-mail address at i: local@domain.tld */
 static size_t email_at(const char *s, size_t len, size_t i)
 {
     size_t j = i, at, dot = 0;
 
-    while (j < len && email_local((unsigned char)s[j]))
+    while (j < len && np_token_email_local((unsigned char)s[j]))
         j++;
     if (j == i || j >= len || s[j] != '@')
         return 0;
@@ -359,18 +353,7 @@ NP_NOINLINE int np_token_slow(const char *s, size_t len, size_t *pos,
             j += m;
     } else if (c == NP_CP_DIGIT) {
         /* digits with inner separators, then maybe a unit suffix */
-        j = i;
-        for (;;) {
-            while (j < len && s[j] >= '0' && s[j] <= '9')
-                j++;
-            if (j + 1 < len && (s[j] == '.' || s[j] == ',' || s[j] == ':' ||
-                                s[j] == '/') &&
-                s[j + 1] >= '0' && s[j + 1] <= '9') {
-                j++;
-                continue;
-            }
-            break;
-        }
+        j = np_token_digits_end(s, len, i);
         tok->kind = NP_TOK_NUMBER;
         if (wordchar_at(s, len, j, &m)) {
             size_t k = j;

@@ -249,6 +249,29 @@ static inline int np_token_all_digits(const char *s, size_t a, size_t b)
     return 1;
 }
 
+/* may byte c be in the local part of an e-mail address (before its "@")? */
+static inline int np_token_email_local(unsigned char c)
+{
+    return np_ascii_word[c] || c == '.' || c == '%' || c == '+' || c == '-';
+}
+
+/* The end of a number's digits from the digit s[i]: digits with inner
+ * . , : / between digits ("1,000", "3.5", "10:30", "24/7"), before any
+ * unit suffix */
+static inline size_t np_token_digits_end(const char *s, size_t len, size_t i)
+{
+    for (;;) {
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i + 1 < len && (s[i] == '.' || s[i] == ',' || s[i] == ':' || s[i] == '/') &&
+            s[i + 1] >= '0' && s[i + 1] <= '9') {
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+
 /* The end of the punctuation token that begins at i with one of . ! ? -
  * (a run: of "!" and "?" mixed, else of that one mark) */
 static inline size_t np_token_mark_run_end(const char *s, size_t len, size_t i)
