@@ -435,6 +435,18 @@ static int has_space(const char *p, size_t n)
     return 0;
 }
 
+/* is byte c (or -1) in set (a bit per byte) */
+static int byte_in(const uint64_t set[4], int c)
+{
+    return c >= 0 && ((set[c >> 6] >> (c & 63)) & 1);
+}
+
+static void byte_add(uint64_t set[4], int c)
+{
+    if (c >= 0)
+        set[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
 /* a byte of [%w\128-\255'’%-]: a bit per byte (' - 0-9, A-Z a-z, all of
  * 128-255), one test where the ranges take five */
 static const uint64_t word_bits[4] = {
@@ -445,7 +457,7 @@ static const uint64_t word_bits[4] = {
 
 static int word_byte(unsigned char c)
 {
-    return (int)((word_bits[c >> 6] >> (c & 63)) & 1);
+    return byte_in(word_bits, c);
 }
 
 /* last_word: p:match("([%w\128-\255'’%-]+)%s*$") as [*a, *b), or 0 */
@@ -984,18 +996,6 @@ static int last_byte(const np_coref_scratch *sc, const np_refs *out, size_t nid)
     while (n > 0 && is_space((unsigned char)p[n - 1]))
         n--;
     return n > 0 ? (unsigned char)p[n - 1] : -1;
-}
-
-/* is byte c (or -1) in set (a bit per byte) */
-static int byte_in(const uint64_t set[4], int c)
-{
-    return c >= 0 && ((set[c >> 6] >> (c & 63)) & 1);
-}
-
-static void byte_add(uint64_t set[4], int c)
-{
-    if (c >= 0)
-        set[c >> 6] |= UINT64_C(1) << (c & 63);
 }
 
 static int corefer(np_coref_scratch *sc, np_refs *out)
