@@ -875,17 +875,11 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         goto done;
     }
     base = big_block(l.total, &m->mapped);
-    tstate = malloc((nts + 1) * sizeof *tstate);
-    if (base == NULL || tstate == NULL) {
-        if (m->mapped)
-            munmap(base, l.total);
-        else
-            free(base);
-        m->mapped = 0;
-        goto done;
-    }
-    m->block = base;
+    m->block = base;            /* np_matcher_free frees it, as it was made */
     m->block_len = l.total;
+    tstate = malloc((nts + 1) * sizeof *tstate);
+    if (base == NULL || tstate == NULL)
+        goto done;
     edge_off = (uint32_t *)(base + l.edge_off);
     edge_byte = (uint8_t *)(base + l.edge_byte);
     fail = (uint32_t *)(base + l.fail);
