@@ -509,6 +509,17 @@ describe("m:save and np.load_matcher", function()
     assert.are.equal(m:count(t), m2:count(t))
   end)
 
+  it("round-trips a plain list of names: the same match tables, no alias field", function()
+    local plain = np.matcher({ "Huawei", "Boris Johnson", "Johnson" })
+    assert.is_true(plain:save(path))
+    local loaded = np.load_matcher(path)
+    local text = "Boris Johnson met Huawei; Johnson left."
+    assert.are.same(plain:matches(text), loaded:matches(text))
+    local x = loaded:find(text)
+    assert.are.same({ name = "Boris Johnson", index = 2, first = 1, last = 13,
+                      text = "Boris Johnson" }, x)
+  end)
+
   it("REGRESSION: round-trips whole-word matchers of every size, 32 k states included", function()
     -- a chain of k patterns ("a", "aa", ...) has k + 1 states; the rank
     -- directory of terminal states has one entry per 32 states, and its

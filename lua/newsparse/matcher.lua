@@ -254,12 +254,28 @@ local function make_match(self, text, spans, r, r2)
   local pid = spans[4 * r - 1]
   if r == r2 and not self.more[pid] then
     -- the common case: one pattern with one owner, as below without the
-    -- lists
+    -- lists.  The table is made with the fields every match has and the
+    -- others are set only when present: a constructor sizes the table for
+    -- every field it names, nil or not, and a match table is made per
+    -- match (a plain name: five fields, and no table for the entry)
     local i = first_owner(self, pid)
-    local e = entry(self, i)
-    return { name = e.name, type = e.type, id = e.id, data = e.data, index = i,
-             alias = self.own_alias[pid] or nil, first = first, last = last,
-             text = sub(text, first, last) }
+    local e = self.ent[i]
+    if e == nil then
+      e = self.decode(i)
+      self.ent[i] = e
+    end
+    local alias = self.own_alias[pid]
+    if type(e) == "string" then
+      return { name = e, index = i, first = first, last = last,
+               text = sub(text, first, last), alias = alias or nil }
+    end
+    local m = { name = e.name, index = i, first = first, last = last,
+                text = sub(text, first, last) }
+    if e.type ~= nil then m.type = e.type end
+    if e.id ~= nil then m.id = e.id end
+    if e.data ~= nil then m.data = e.data end
+    if alias then m.alias = alias end
+    return m
   end
   local all, seen = {}, {}
   local function add(i, alias)
