@@ -36,6 +36,10 @@
  *   --loads N          timed loads (default 11)
  *   --check-bytes N    the prefix of the text for the check after loading
  *   --dump FILE        write the text of every counted match, one a line
+ *   --rows FILE        write every row of the answer, one a line: start, end
+ *                      (0-based, end exclusive), pattern id, and the row of
+ *                      the span's first pattern -- what must stay the same
+ *                      when the matcher changes
  *                      (for comparing with `rg -o` / `grep -o`)
  *   --json             one JSON line on stdout (readable lines to stderr)
  */
@@ -227,7 +231,7 @@ static void time_loads(const char *path, int n, double *t, np_matcher **keep)
 int main(int argc, char **argv)
 {
     const char *pat_path = NULL, *text_path = NULL, *save_path = NULL,
-               *dump_path = NULL, *matcher_path = NULL;
+               *dump_path = NULL, *rows_path = NULL, *matcher_path = NULL;
     int insensitive = 0, json = 0, loads = 11, i;
     double min_time = 2, build_time = 1;
     plist p = { NULL, NULL, NULL, 0, 0 };
@@ -276,6 +280,8 @@ int main(int argc, char **argv)
             check_bytes = (size_t)strtoull(v, NULL, 10);
         else if (strcmp(o, "--dump") == 0)
             dump_path = v;
+        else if (strcmp(o, "--rows") == 0)
+            rows_path = v;
         else
             die("unknown option %s", o);
         i++;
@@ -283,7 +289,7 @@ int main(int argc, char **argv)
     if (!pat_path == !matcher_path || (matcher_path && save_path))
         die("%s", "usage: match_bench [--json] [--case sensitive|insensitive] "
             "[--min-time S] [--build-time S] [--save PATH] [--loads N] "
-            "[--check-bytes N] [--dump FILE] (--patterns FILE | --matcher SAVED) "
+            "[--check-bytes N] [--dump FILE] [--rows FILE] (--patterns FILE | --matcher SAVED) "
             "[--text FILE]");
     out = json ? stderr : stdout;
     load_t = calloc((size_t)loads, sizeof *load_t);
@@ -366,6 +372,17 @@ int main(int argc, char **argv)
                     fputc('\n', d);
                 }
             fclose(d);
+        }
+        if (rows_path) {
+            FILE *d = fopen(rows_path, "wb");
+            size_t k;
+            if (d == NULL)
+                die("cannot write %s", rows_path);
+            for (k = 0; k < mm.n; k++)
+                fprintf(d, "%zu %zu %u %zu\n", mm.v[k].start, mm.v[k].end,
+                        (unsigned)mm.v[k].pattern, (size_t)mm.v[k].primary);
+            if (fclose(d) != 0)
+                die("cannot write %s", rows_path);
         }
     }
 

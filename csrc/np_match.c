@@ -42,9 +42,9 @@
  *   term_pat list the patterns ending there;
  *   root_next is a dense 256-entry table for the root, where the search
  *   spends most of its time.
- *   the word table (version 6): wtab slots, a control byte per slot
- *   (wctl) and the pool of words, with eight zero bytes after the last
- *   (see "Word table"); whole-word matchers run no automaton: they keep
+ *   the word table (version 7): wtab slots, a control byte per slot
+ *   (wctl) and the pool of words (see "Word table"); whole-word
+ *   matchers run no automaton: they keep
  *   no failure links, tnext or hot rows (nhot 0), and no dict either:
  *   their terminal states are the ones flagged STATE_ENDS in sflags,
  *   numbered in state order, with ends_rank counting them every 32
@@ -77,7 +77,8 @@
 #endif
 
 #define FILE_MAGIC "NPMATCH\x01"
-#define FILE_VERSION 6u   /* 5 had no gap byte in its word keys */
+#define FILE_VERSION 7u   /* 6 had 16-byte word slots; 5 no gap byte in
+                             its word keys */
 /* the first HOT_STATES states (breadth first: the shallow ones, where the
  * search spends its time) get full 256-entry rows with the failure links
  * folded in, so a step there is one load */
@@ -105,17 +106,32 @@ typedef unsigned char nibtab[2][3][2][16];
 
 /* a slot of the word table: a word of some pattern (folded bytes when
  * the matcher folds) that begins at trie state from, and the state it
- * leads to (its control byte in wctl says whether it is used) */
+ * leads to (its control byte in wctl says whether it is used).  What a
+ * probe that finds it needs is in the slot itself -- a short word's
+ * bytes, the state's flags, the pattern to report -- so that, where the
+ * table is larger than the caches, a look-up waits on memory once. */
 typedef struct wslot {
+    uint64_t word;              /* a word of at most 8 bytes: its
+                                   word_value; longer: where it is in
+                                   wpool */
     uint32_t state;
     uint32_t from;
-    uint32_t off;               /* the word in wpool */
+    uint32_t pat1;              /* 1 + the pattern reported when the word
+                                   ends a match here, when that needs no
+                                   other test: it is the only pattern
+                                   ending at state, and the matcher does
+                                   not fold or it is caseless; else 0 (see
+                                   own_terms) */
     uint8_t len;
     uint8_t flags;              /* state's STATE_ENDS and STATE_KIDS */
     uint8_t sep;                /* the byte between from and the word, or 0
                                    (see "Word table") */
     uint8_t unused;             /* zero */
 } wslot;
+
+/* a term (see walk) that is a pattern, with no terminal to look it up in:
+ * 1 + a terminal number is below it */
+#define TERM_PAT UINT32_C(0x80000000)
 
 struct np_matcher_builder {
     unsigned flags;
@@ -405,11 +421,12 @@ static uint64_t mix64(uint64_t x)
  * it and the byte (sep), so that the search steps over a one-byte gap
  * between two words and the next word with one look-up.  So the search hashes a word of the
  * text once and either skips it or goes on from that state, and a pattern
- * of several words is followed a word at a time.  The words themselves
- * sit in wpool (in a folding matcher with 0x20 set in each byte, as
- * word_value sees them), to confirm a hit; eight zero bytes end the pool,
- * so that a short word is read and compared as one 64-bit value.  The table is
- * built with the trie and saved with it.
+ * of several words is followed a word at a time.  A slot confirms a hit
+ * on a word of at most eight bytes with its own copy of it (word_value:
+ * the bytes as one 64-bit value); longer words sit in wpool (in a folding
+ * matcher with 0x20 set in each byte, as word_value sees them), and so do
+ * the short ones, for the build.  The table is built with the trie and
+ * saved with it.
  *=====================================================================*/
 
 /* the bits of the n bytes (0 < n <= 8) word_bits reads */
@@ -504,9 +521,9 @@ static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
     size_t k;
 
     for (k = 0; k < n; k++) {
-        uint64_t h = key_hash(word_value((const unsigned char *)pool + v[k].off,
-                                         v[k].len, v[k].len, fold),
-                              v[k].from, v[k].sep);
+        uint64_t wv = word_value((const unsigned char *)pool + v[k].off,
+                                 v[k].len, v[k].len, fold);
+        uint64_t h = key_hash(wv, v[k].from, v[k].sep);
         uint32_t at = WGROUP_OF(h, nslots) * WGROUP;
         while (ctl[at] != 0)
             at = (at + 1) & (nslots - 1);
@@ -514,7 +531,7 @@ static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
         tab[at].state = v[k].state;
         tab[at].from = v[k].from;
         tab[at].sep = (uint8_t)v[k].sep;
-        tab[at].off = v[k].off;
+        tab[at].word = v[k].len <= 8 ? wv : v[k].off;
         tab[at].len = (uint8_t)v[k].len;
     }
 }
@@ -641,7 +658,7 @@ static int add_word(wordlist *w, uint32_t from, unsigned sep, uint32_t state,
     size_t k;
 
     if (np_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v) ||
-        np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len + 8, 1))
+        np_grow((void **)&w->pool, &w->pool_cap, w->pool_len + len, 1))
         return NP_ENOMEM;
     w->v[w->n].from = from;
     w->v[w->n].sep = sep;
@@ -864,7 +881,6 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
            : nstates < HOT_STATES ? nstates : HOT_STATES;
     while (nwslots < fw.n + fw.n / 2 + 1)    /* at most two thirds full */
         nwslots *= 2;
-    fw.pool_len += 8;                       /* zeros: see "Word table" */
     if (fw.pool_len > UINT32_MAX) {
         rc = NP_EINVAL;
         goto done;
@@ -891,8 +907,8 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
     hot = (uint32_t *)(base + l.hot);
     memcpy(edge_off, e_off, (nstates + 1) * sizeof *e_off);
     memcpy(edge_byte, e_byte, nedges);
-    if (fw.pool_len > 8)
-        memcpy(base + l.wpool, fw.pool, fw.pool_len - 8);
+    if (fw.pool_len > 0)
+        memcpy(base + l.wpool, fw.pool, fw.pool_len);
     fill_words((wslot *)(void *)(base + l.wtab), (uint8_t *)(base + l.wctl),
                nwslots, fw.pool, fw.v, fw.n, fold);
     memcpy(base + l.pats, b->pats, sizeof(pat) * b->npats);
@@ -943,9 +959,16 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         }
         if (nstates % 32 == 0)          /* the directory's last entry */
             rank[nstates / 32] = (uint32_t)t;
-        for (i = 0; i < nwslots; i++)
-            if (tab[i].len != 0)
-                tab[i].flags = (uint8_t)sflag(m, tab[i].state);
+        for (i = 0; i < nwslots; i++) {
+            uint32_t tn;
+            if (tab[i].len == 0)
+                continue;
+            tab[i].flags = (uint8_t)sflag(m, tab[i].state);
+            tn = term_of(m, tab[i].state);
+            if (tn != 0 && toff[tn] - toff[tn - 1] == 1 &&
+                (!fold || b->pats[term_pat[toff[tn - 1]]].insensitive))
+                tab[i].pat1 = term_pat[toff[tn - 1]] + 1;
+        }
     } else {
         size_t t = 0;
         for (i = 0; i < nstates; i++) {
@@ -2296,15 +2319,16 @@ word_probe(const np_matcher *m, uint32_t from, unsigned sep,
             /* the slot's own state and pool bytes are checked here rather
              * than when a file is loaded (only the slots a probe reaches) */
             if (w->len != n || w->from != from || w->sep != sep ||
-                w->state >= m->nstates ||
-                (uint64_t)w->off + n + 8 > m->wpool_len)
+                w->state >= m->nstates)
                 continue;
-            p = (const unsigned char *)m->wpool + w->off;
             if (n <= 8) {
-                if (word_bits(p, n, 8) == v)
+                if (w->word == v)
                     return w;
                 continue;
             }
+            if (w->word > m->wpool_len || n > m->wpool_len - w->word)
+                continue;
+            p = (const unsigned char *)m->wpool + w->word;
             if (!m->fold) {
                 if (memcmp(p, u, n) == 0)
                     return w;
@@ -2337,6 +2361,17 @@ static inline uint32_t own_terms(const np_matcher *m, const char *s, size_t i,
             return d;
     }
     return 0;
+}
+
+/* own_terms for the state of word slot w, reached at pos: or rather the
+ * slot's own pattern, TERM_PAT | its id, when it has one (then no
+ * terminal nor pattern is read) */
+static inline uint32_t slot_terms(const np_matcher *m, const wslot *w,
+                                  const char *s, size_t i, size_t pos)
+{
+    if (w->pat1 != 0 && w->pat1 <= m->npats)
+        return TERM_PAT | (w->pat1 - 1);
+    return own_terms(m, s, i, pos, w->state);
 }
 
 /* Is st a state where patterns end, and does one of them match s[i..pos)
@@ -2429,7 +2464,7 @@ word_step(const np_matcher *m, const unsigned char *u, size_t len,
     }
     *st = w->state;
     *pos = e;           /* no word byte follows */
-    if ((w->flags & STATE_ENDS) && (d = own_terms(m, s, i, e, *st)) != 0) {
+    if ((w->flags & STATE_ENDS) && (d = slot_terms(m, w, s, i, e)) != 0) {
         *best = e;
         *term = d;
     }
@@ -2538,7 +2573,7 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
                 /* a pattern ends with the word (no word byte follows it),
                  * or goes on from it */
                 if (w->flags & STATE_ENDS)
-                    term = own_terms(m, s, i, next, w->state);
+                    term = slot_terms(m, w, s, i, next);
                 end = term ? next : (size_t)-1;
                 if (w->flags & STATE_KIDS) {
                     /* the step after the word here, where most walks
@@ -2568,19 +2603,29 @@ static int scan_words(const np_matcher *m, np_match_scratch *sc,
             end = walk(m, s, len, &blk, &memo, i, i, 0, (size_t)-1, &term);
         }
         if (end != (size_t)-1) {
+            /* the patterns of the terminal, or the one of a word slot */
             size_t first_of_group = (size_t)-1;
-            for (k = m->toff[term - 1]; k < m->toff[term]; k++) {
-                const pat *p = &m->pats[m->term_pat[k]];
-                if (m->fold && !m->all_folded && !case_ok(m, p, s, i, end))
+            uint32_t one = term & ~TERM_PAT, k1;
+            const uint32_t *ids = &one;
+            if (term & TERM_PAT) {
+                k = 0;
+                k1 = 1;
+            } else {
+                ids = m->term_pat;
+                k = m->toff[term - 1];
+                k1 = m->toff[term];
+            }
+            for (; k < k1; k++) {
+                if (m->fold && !m->all_folded && !(term & TERM_PAT) &&
+                    !case_ok(m, &m->pats[ids[k]], s, i, end))
                     continue;
                 if (out == NULL) {
-                    if (push_cand(sc, i, end, m->term_pat[k]) != NP_OK)
+                    if (push_cand(sc, i, end, ids[k]) != NP_OK)
                         return NP_ENOMEM;
                 } else {
                     if (first_of_group == (size_t)-1)
                         first_of_group = out->n;
-                    if (add_match(out, i, end, m->term_pat[k],
-                                  first_of_group) != NP_OK)
+                    if (add_match(out, i, end, ids[k], first_of_group) != NP_OK)
                         return NP_ENOMEM;
                 }
             }
@@ -2814,6 +2859,7 @@ static int validate(const np_matcher *m)
     uint32_t i, bad = 0, empty;
 
     if (m->nstates == 0 || m->nedges != m->nstates - 1 ||
+        m->nts >= TERM_PAT || m->npats > TERM_PAT ||
         m->edge_off[0] != 0 || m->edge_off[m->nstates] != m->nedges ||
         m->toff[0] != 0 || m->toff[m->nts] != m->nterm)
         return 0;
@@ -2862,8 +2908,7 @@ static int validate(const np_matcher *m)
                (m->pats[i].raw_len == 0);
     /* the word table: a power of 2 with an empty slot (so a probe ends);
      * word_probe checks a slot's state and pool bytes before it uses them */
-    if (m->nwslots < WGROUP || (m->nwslots & (m->nwslots - 1)) != 0 ||
-        m->wpool_len < 8)
+    if (m->nwslots < WGROUP || (m->nwslots & (m->nwslots - 1)) != 0)
         return 0;
     empty = 0;
     for (i = 0; i < m->nwslots; i++)
@@ -2914,8 +2959,12 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     }
     if (h.magic[7] != FILE_MAGIC[7] || h.version != FILE_VERSION) {
         munmap(map, size);
-        return fail_load(errmsg, errmsg_len,
-                         "matcher file from another version of newsparse");
+        if (errmsg && errmsg_len)
+            snprintf(errmsg, errmsg_len, "matcher file from another version of "
+                     "newsparse (format %u, this one reads %u): build the "
+                     "matcher again and save it", (unsigned)h.version,
+                     FILE_VERSION);
+        return NP_EINVAL;
     }
     if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.nhot,
              h.nwslots, h.wpool_len, h.npats, h.raw_len, h.blob_len) != NP_OK ||

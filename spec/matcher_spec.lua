@@ -561,6 +561,11 @@ describe("m:save and np.load_matcher", function()
     assert.matches("checksum mismatch", err_of())
     write("")
     assert.matches("not a newsparse matcher file", err_of())
+    -- a file of an older format (the version after the 8-byte magic)
+    local version = string.unpack("<I4", good, 9)
+    write(good:sub(1, 8) .. string.pack("<I4", version - 1) .. good:sub(13))
+    assert.matches(("another version of newsparse %%(format %d, this one reads %d%%): build the matcher again")
+      :format(version - 1, version), err_of())
     os.remove(path)
   end)
 
@@ -595,10 +600,11 @@ describe("m:save and np.load_matcher", function()
     -- directory instead)
     local at = a8(80)
     -- edge_off, edge_byte, fail, dict, tnext, toff, term_pat, root_next,
-    -- hot, word table slots and control bytes, state flags, word pool
+    -- hot, word table slots (24 bytes each) and control bytes, state flags,
+    -- word pool
     for _, size in ipairs { 4 * (nstates + 1), nedges, 4 * nstates, 4 * nstates, 4 * nts,
                             4 * (nts + 1), 4 * nterm, 4 * 256, 4 * 256 * nhot,
-                            16 * nwslots, nwslots, (nstates + 3) // 4, wpool_len } do
+                            24 * nwslots, nwslots, (nstates + 3) // 4, wpool_len } do
       at = a8(at + size)
     end
     local pat1 = at + 16                      -- pattern 1 ("x"): raw_off, raw_len
