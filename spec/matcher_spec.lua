@@ -564,8 +564,8 @@ describe("m:save and np.load_matcher", function()
     -- a file of an older format (the version after the 8-byte magic)
     local version = string.unpack("<I4", good, 9)
     write(good:sub(1, 8) .. string.pack("<I4", version - 1) .. good:sub(13))
-    assert.matches(("another version of newsparse %%(format %d, this one reads %d%%): build the matcher again")
-      :format(version - 1, version), err_of())
+    assert.matches(("another version of newsparse %%(format %d, this one reads %d%%): "
+      .. "build the matcher again"):format(version - 1, version), err_of())
     os.remove(path)
   end)
 
