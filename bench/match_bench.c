@@ -107,6 +107,30 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* --dump (rows 0: the text of each counted match, one a line) or --rows
+ * (every row: start, end, pattern id, primary row) into path */
+static void write_matches(const char *path, const char *text,
+                          const np_matches *mm, int rows)
+{
+    FILE *d = fopen(path, "wb");
+    size_t k;
+
+    if (d == NULL)
+        die("cannot write %s", path);
+    for (k = 0; k < mm->n; k++) {
+        const np_match *x = &mm->v[k];
+        if (rows) {
+            fprintf(d, "%zu %zu %u %zu\n", x->start, x->end,
+                    (unsigned)x->pattern, (size_t)x->primary);
+        } else if (x->primary == k) {
+            fwrite(text + x->start, 1, x->end - x->start, d);
+            fputc('\n', d);
+        }
+    }
+    if (fclose(d) != 0)
+        die("cannot write %s", path);
+}
+
 /* the median of v[0..n), v left as it is */
 static double median(const double *v, size_t n)
 {
@@ -360,30 +384,10 @@ int main(int argc, char **argv)
         fprintf(out, "search: %zu bytes, %zu matches (%zu rows), %zu passes, "
                 "%.1f MB/s\n", text_len, count, total_matches, passes,
                 (double)text_len * passes / elapsed / 1e6);
-        if (dump_path) {
-            FILE *d = fopen(dump_path, "wb");
-            size_t k;
-            if (d == NULL)
-                die("cannot write %s", dump_path);
-            for (k = 0; k < mm.n; k++)
-                if (mm.v[k].primary == k) {
-                    fwrite(text + mm.v[k].start, 1,
-                           mm.v[k].end - mm.v[k].start, d);
-                    fputc('\n', d);
-                }
-            fclose(d);
-        }
-        if (rows_path) {
-            FILE *d = fopen(rows_path, "wb");
-            size_t k;
-            if (d == NULL)
-                die("cannot write %s", rows_path);
-            for (k = 0; k < mm.n; k++)
-                fprintf(d, "%zu %zu %u %zu\n", mm.v[k].start, mm.v[k].end,
-                        (unsigned)mm.v[k].pattern, (size_t)mm.v[k].primary);
-            if (fclose(d) != 0)
-                die("cannot write %s", rows_path);
-        }
+        if (dump_path)
+            write_matches(dump_path, text, &mm, 0);
+        if (rows_path)
+            write_matches(rows_path, text, &mm, 1);
     }
 
     /* 3. save, load */
