@@ -2477,7 +2477,7 @@ word_step(const np_matcher *m, const unsigned char *u, size_t len,
  * begins after an ASCII byte (word_step), else a byte at a time.  Returns
  * the end of the longest pattern that ends_here after pos, or best (the
  * caller's answer at pos, or (size_t)-1); its terminal number + 1 goes to
- * *term. */
+ * *term, or TERM_PAT | its pattern when a word slot names it (slot_terms). */
 static size_t walk(const np_matcher *m, const char *s, size_t len,
                    const starts *blk, wmemo *memo, size_t i, size_t pos,
                    uint32_t st, size_t best, uint32_t *term)

@@ -215,13 +215,20 @@ end
 -- Matches
 --=====================================================================
 
--- entry i as a table {name, type, id, data}
-local function entry(self, i)
+-- entry i as it is kept: a plain name (a string) or a table {name, type,
+-- id, data}; a loaded matcher decodes it from its file on first use
+local function stored_entry(self, i)
   local e = self.ent[i]
   if e == nil then
     e = self.decode(i)
     self.ent[i] = e
   end
+  return e
+end
+
+-- entry i as a table {name, type, id, data}
+local function entry(self, i)
+  local e = stored_entry(self, i)
   if type(e) == "string" then return { name = e } end
   return e
 end
@@ -238,12 +245,7 @@ end
 -- M.entry_of(m, pid) -> name, type, id of the entry a match of pattern pid
 -- (1-based) reports: its first owner, as make_match below gives it
 function M.entry_of(self, pid)
-  local i = first_owner(self, pid)
-  local e = self.ent[i]
-  if e == nil then
-    e = self.decode(i)
-    self.ent[i] = e
-  end
+  local e = stored_entry(self, first_owner(self, pid))
   if type(e) == "string" then return e end
   return e.name, e.type, e.id
 end
@@ -259,11 +261,7 @@ local function make_match(self, text, spans, r, r2)
     -- every field it names, nil or not, and a match table is made per
     -- match (a plain name: five fields, and no table for the entry)
     local i = first_owner(self, pid)
-    local e = self.ent[i]
-    if e == nil then
-      e = self.decode(i)
-      self.ent[i] = e
-    end
+    local e = stored_entry(self, i)
     local alias = self.own_alias[pid]
     if type(e) == "string" then
       return { name = e, index = i, first = first, last = last,
