@@ -511,6 +511,9 @@ typedef struct fword {
 /* the control byte of a key with hash h, and its first group */
 #define WCTL(h) ((uint8_t)(0x80u | (uint32_t)((h) >> 57)))
 #define WGROUP_OF(h, nslots) ((uint32_t)(h) & ((nslots) / WGROUP - 1))
+/* the slot of its first group a key takes when it is free: a probe starts
+ * reading that slot while it compares the group's control bytes */
+#define WHOME(h) ((uint32_t)((h) >> 48) & (WGROUP - 1))
 
 /* fill tab and ctl (nslots, a power of 2 > n and >= WGROUP, zeroed) with
  * the n words of v: each in the first free slot of its group or of the
@@ -525,6 +528,8 @@ static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
                                  v[k].len, v[k].len, fold);
         uint64_t h = key_hash(wv, v[k].from, v[k].sep);
         uint32_t at = WGROUP_OF(h, nslots) * WGROUP;
+        if (ctl[at + WHOME(h)] == 0)
+            at += WHOME(h);
         while (ctl[at] != 0)
             at = (at + 1) & (nslots - 1);
         ctl[at] = WCTL(h);
@@ -2308,7 +2313,9 @@ word_probe(const np_matcher *m, uint32_t from, unsigned sep,
 
     h = key_hash(v, from, sep);
     ctl = WCTL(h);
-    for (g = WGROUP_OF(h, m->nwslots);; g = (g + 1) & (ngroups - 1)) {
+    g = WGROUP_OF(h, m->nwslots);
+    __builtin_prefetch(&m->wtab[(size_t)g * WGROUP + WHOME(h)]);
+    for (;; g = (g + 1) & (ngroups - 1)) {
         const uint8_t *c = m->wctl + (size_t)g * WGROUP;
         unsigned hits, empty;
         group_match(c, ctl, &hits, &empty);
