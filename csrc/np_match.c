@@ -56,6 +56,7 @@
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS, MAP_POPULATE, MADV_HUGEPAGE */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,8 +517,8 @@ typedef struct fword {
 #define WHOME(h) ((uint32_t)((h) >> 48) & (WGROUP - 1))
 
 /* fill tab and ctl (nslots, a power of 2 > n and >= WGROUP, zeroed) with
- * the n words of v: each in the first free slot of its group or of the
- * groups after it */
+ * the n words of v: each in its home slot (WHOME) when that is free, else
+ * in the first free slot of its group or of the groups after it */
 static void fill_words(wslot *tab, uint8_t *ctl, uint32_t nslots,
                        const char *pool, const fword *v, size_t n, int fold)
 {
@@ -965,14 +966,16 @@ int np_mb_build(const np_matcher_builder *b, np_matcher **out)
         if (nstates % 32 == 0)          /* the directory's last entry */
             rank[nstates / 32] = (uint32_t)t;
         for (i = 0; i < nwslots; i++) {
-            uint32_t tn;
+            uint32_t tn, p;
             if (tab[i].len == 0)
                 continue;
             tab[i].flags = (uint8_t)sflag(m, tab[i].state);
             tn = term_of(m, tab[i].state);
-            if (tn != 0 && toff[tn] - toff[tn - 1] == 1 &&
-                (!fold || b->pats[term_pat[toff[tn - 1]]].insensitive))
-                tab[i].pat1 = term_pat[toff[tn - 1]] + 1;
+            if (tn == 0 || toff[tn] - toff[tn - 1] != 1)
+                continue;
+            p = term_pat[toff[tn - 1]];
+            if (!fold || b->pats[p].insensitive)
+                tab[i].pat1 = p + 1;
         }
     } else {
         size_t t = 0;
@@ -2851,10 +2854,19 @@ int np_matcher_save(const np_matcher *m, const char *blob, size_t blob_len,
     return ok ? NP_OK : NP_EINVAL;
 }
 
-static int fail_load(char *errmsg, size_t n, const char *why)
+/* why a file is refused, into errmsg (printf-style); NP_EINVAL */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail_load(char *errmsg, size_t n, const char *fmt, ...)
 {
-    if (errmsg && n)
-        snprintf(errmsg, n, "%s", why);
+    va_list ap;
+
+    if (errmsg && n) {
+        va_start(ap, fmt);
+        vsnprintf(errmsg, n, fmt, ap);
+        va_end(ap);
+    }
     return NP_EINVAL;
 }
 
@@ -2938,7 +2950,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     *out = NULL;
     fd = open(path, O_RDONLY);
     if (fd < 0)
-        return fail_load(errmsg, errmsg_len, strerror(errno));
+        return fail_load(errmsg, errmsg_len, "%s", strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return fail_load(errmsg, errmsg_len, "not a regular file");
@@ -2949,7 +2961,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
         int ours = size >= 8 && read(fd, magic, 8) == 8 &&
                    memcmp(magic, FILE_MAGIC, 7) == 0;
         close(fd);
-        return fail_load(errmsg, errmsg_len, ours ? "truncated file"
+        return fail_load(errmsg, errmsg_len, "%s", ours ? "truncated file"
                          : "not a newsparse matcher file");
     }
 #ifdef MAP_POPULATE
@@ -2958,7 +2970,7 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     map = mmap(NULL, size, PROT_READ, flags, fd, 0);
     close(fd);
     if (map == MAP_FAILED)
-        return fail_load(errmsg, errmsg_len, strerror(errno));
+        return fail_load(errmsg, errmsg_len, "%s", strerror(errno));
     memcpy(&h, map, sizeof h);
     if (memcmp(h.magic, FILE_MAGIC, 7) != 0) {
         munmap(map, size);
@@ -2966,18 +2978,16 @@ int np_matcher_load(const char *path, np_matcher **out, const char **blob,
     }
     if (h.magic[7] != FILE_MAGIC[7] || h.version != FILE_VERSION) {
         munmap(map, size);
-        if (errmsg && errmsg_len)
-            snprintf(errmsg, errmsg_len, "matcher file from another version of "
-                     "newsparse (format %u, this one reads %u): build the "
-                     "matcher again and save it", (unsigned)h.version,
-                     FILE_VERSION);
-        return NP_EINVAL;
+        return fail_load(errmsg, errmsg_len, "matcher file from another "
+                         "version of newsparse (format %u, this one reads %u): "
+                         "build the matcher again and save it",
+                         (unsigned)h.version, FILE_VERSION);
     }
     if (plan(&l, sizeof h, h.nstates, h.nedges, h.nts, h.nterm, h.nhot,
              h.nwslots, h.wpool_len, h.npats, h.raw_len, h.blob_len) != NP_OK ||
         l.total + 8 != size) {
         munmap(map, size);
-        return fail_load(errmsg, errmsg_len, l.total + 8 > size
+        return fail_load(errmsg, errmsg_len, "%s", l.total + 8 > size
                          ? "truncated file" : "file size does not match its header");
     }
     memcpy(&sum, (const char *)map + l.total, 8);
