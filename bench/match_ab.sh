@@ -29,7 +29,7 @@ CC=${CC:-cc}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-for f in "$DATA/corpus.txt"; do
+for f in "$DATA/corpus.txt" $(for n in $SIZES; do echo "$DATA/gaz_$n.txt"; done); do
   [ -f "$f" ] || { echo "$0: $f is missing: run make -C bench match first" >&2; exit 1; }
 done
 

@@ -36,11 +36,11 @@
  *   --loads N          timed loads (default 11)
  *   --check-bytes N    the prefix of the text for the check after loading
  *   --dump FILE        write the text of every counted match, one a line
+ *                      (for comparing with `rg -o` / `grep -o`)
  *   --rows FILE        write every row of the answer, one a line: start, end
  *                      (0-based, end exclusive), pattern id, and the row of
  *                      the span's first pattern -- what must stay the same
  *                      when the matcher changes
- *                      (for comparing with `rg -o` / `grep -o`)
  *   --json             one JSON line on stdout (readable lines to stderr)
  */
 #define _POSIX_C_SOURCE 200809L
