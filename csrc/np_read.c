@@ -44,6 +44,8 @@ struct np_reader {
     uint64_t off;               /* stream offset of buf[start] */
     int skipping;               /* dropping the rest of an over-long line */
     uint64_t skipped;
+    int finished;               /* np_reader_all refused an over-long rest:
+                                   nothing after it is handed out */
 
     size_t max_record;
     unsigned max_ratio;
@@ -315,6 +317,8 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
      * the end of a member) are not handed out after the error was */
     if (r->err_returned)
         return r->err;
+    if (r->finished)
+        return NP_EOF;
     for (;;) {
         char *nl = r->scanned < r->end
             ? memchr(r->buf + r->scanned, '\n', r->end - r->scanned) : NULL;
@@ -349,11 +353,11 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
         if (got == 0) {
             if (r->skipping) {
                 r->skipping = 0;
-                    *len = (size_t)r->skipped;
+                *len = (size_t)r->skipped;
                 return NP_ELIMIT;
             }
             if (r->end > r->start) {
-                    *len = r->end - r->start;
+                *len = r->end - r->start;
                 *line = *len > r->max_record ? NULL : r->buf + r->start;
                 r->off += *len;
                 r->start = r->scanned = r->end;
@@ -373,12 +377,17 @@ int np_reader_all(np_reader *r, const char **data, size_t *len)
         r->err_returned = 1;
         return r->err;
     }
+    if (r->finished)
+        return NP_OK;
     for (;;) {
         if (r->end - r->start > r->max_record) {
             /* too big: say so at once rather than read an endless source
-             * (a device, a pipe) to its end */
+             * (a device, a pipe) to its end.  The rest of the input was
+             * that one record, so the reader is finished: a later call must
+             * not hand out its tail as if it were a record of its own. */
             *len = r->end - r->start;
             drop_pending(r);
+            r->finished = 1;
             return NP_ELIMIT;
         }
         got = fill(r);

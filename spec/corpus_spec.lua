@@ -225,6 +225,25 @@ describe("np.corpus", function()
       end
     end)
 
+    it("REGRESSION: after r:all() refuses an over-long rest, nothing more is handed out", function()
+      -- found by csrc/fuzz/fuzz_read.c: r:all() stops at the first
+      -- gzip member that takes it over the limit; a later r:line() used to
+      -- return the next member's lines as if they were records of their own
+      local core = require "newsparse.core"
+      local d = H.tmpdir()
+      local one = H.read(H.gzip(H.write(d .. "/one", "first\n" .. ("x"):rep(40))))
+      local two = H.read(H.gzip(H.write(d .. "/two", "tail\nend\n")))
+      local gz = H.write(d .. "/two-members.txt.gz", one .. two)
+      local r = assert(core.reader(gz, 10))
+      assert.are.equal("first", r:line())
+      local got, msg = r:all()
+      assert.is_false(got)
+      assert.matches("over the size limit of 10 bytes", msg)
+      assert.is_nil(r:line())
+      assert.are.equal("", r:all())
+      r:close()
+    end)
+
     it("stops a compression bomb with an error", function()
       local d = H.tmpdir()
       local bomb = d .. "/bomb.jsonl.gz"
