@@ -317,8 +317,14 @@ int np_reader_line(np_reader *r, const char **line, size_t *len)
      * the end of a member) are not handed out after the error was */
     if (r->err_returned)
         return r->err;
-    if (r->finished)
+    if (r->finished) {
+        /* an error met while np_reader_all read is still reported */
+        if (r->err) {
+            r->err_returned = 1;
+            return r->err;
+        }
         return NP_EOF;
+    }
     for (;;) {
         char *nl = r->scanned < r->end
             ? memchr(r->buf + r->scanned, '\n', r->end - r->scanned) : NULL;

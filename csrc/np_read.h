@@ -58,7 +58,8 @@ int np_reader_line(np_reader *r, const char **line, size_t *len);
  * Returns NP_OK (also for empty input), NP_ELIMIT (over max_record: nothing
  * is returned, reading stops there and *len is what had been read; the
  * reader is then finished: np_reader_line returns NP_EOF and np_reader_all
- * NP_OK with nothing), NP_EIO, NP_EDATA or NP_ENOMEM. */
+ * NP_OK with nothing, or both the error met while reading, if one was),
+ * NP_EIO, NP_EDATA or NP_ENOMEM. */
 int np_reader_all(np_reader *r, const char **data, size_t *len);
 
 /* np_reader_offset: the offset (in the uncompressed stream, counted from

@@ -242,6 +242,18 @@ describe("np.corpus", function()
       assert.is_nil(r:line())
       assert.are.equal("", r:all())
       r:close()
+      -- an error met on the way (here the junk after the member that went
+      -- over the limit) is not lost behind the end
+      local short = H.read(H.gzip(H.write(d .. "/short", "first\nxx")))
+      local long = H.read(H.gzip(H.write(d .. "/long", ("y"):rep(40))))
+      H.write(gz, short .. long .. "junk")
+      r = assert(core.reader(gz, 10))
+      assert.are.equal("first", r:line())
+      assert.is_false((r:all()))
+      local none, err = r:line()
+      assert.is_nil(none)
+      assert.matches("data after the end of the gzip stream", err)
+      r:close()
     end)
 
     it("stops a compression bomb with an error", function()
