@@ -386,6 +386,27 @@ typedef struct {
     size_t cue_len;
 } phrase;
 
+static int ends_ing(const run *r, const qtok *t)
+{
+    return tlen(t) >= 3 && memcmp(ttext(r, t) + tlen(t) - 3, "ing", 3) == 0;
+}
+
+/* a word after which a speech word is a noun: "those reports", "Obama's
+ * remarks" (the possessive in ' or ’) */
+static int noun_marker(const run *r, const qtok *t)
+{
+    size_t n;
+    const char *p;
+    if (!is_word(t))
+        return 0;
+    if (t_cls(r, t, NP_QW_DETERMINER))
+        return 1;
+    n = tlen(t);
+    p = ttext(r, t);
+    return (n >= 2 && p[n - 1] == 's' && p[n - 2] == '\'') ||
+           (n >= 4 && p[n - 1] == 's' && memcmp(p + n - 4, "\xE2\x80\x99", 3) == 0);
+}
+
 static int found(phrase *p, size_t first, size_t last, const char *cue, size_t cue_len)
 {
     p->first = first;
@@ -607,12 +628,19 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
 
     while (tk(t, k) && tk(t, k)->kind != NP_TOK_WORD)
         k++;
-    if (tk(t, k) && t_cls(r, tk(t, k), NP_QW_OPENER)) {
-        long c = k;
-        while (c < upto && c - k < 8 && !t_is(r, tk(t, c), ","))
-            c++;
-        if (tk(t, c) && t_is(r, tk(t, c), ","))
-            k = c + 1;
+    if (tk(t, k)) {
+        unsigned w = t_cls(r, tk(t, k), NP_QW_OPENER | NP_QW_NOT_SUBJECT);
+        if (w) {
+            long c = k;
+            while (c < upto && c - k < 8 && !t_is(r, tk(t, c), ","))
+                c++;
+            if (tk(t, c) && t_is(r, tk(t, c), ","))
+                k = c + 1;          /* "On Tuesday, Ms Vale", "Once home, she" */
+            else if (w & NP_QW_OPENER)
+                k++;                /* "But Trump said" */
+            else
+                return 0;           /* "If they said": no subject here */
+        }
     }
     x = tk(t, k);
     if (!x || k >= upto)
@@ -621,9 +649,21 @@ static int sentence_subject(const run *r, const qtoks *t, long upto, long *ka, l
         *ka = *kb = k;
         return 1;
     }
-    if (!is_capital(r, x))
+    if (!is_capital(r, x) || t_cls(r, x, NP_QW_NOT_SUBJECT))
         return 0;
     b = k;
+    if (t_cls(r, x, NP_QW_DETERMINER) && !is_capital(r, tk(t, k + 1))) {
+        /* "The spokesman ... and said", "The service, launched ... and
+         * dubbed": the determiner and up to three words after it */
+        while (b + 1 < upto && b - k < 3 && is_word(tk(t, b + 1)) &&
+               !t_cls(r, tk(t, b + 1), NP_QW_NOT_SUBJECT | NP_QW_AUXILIARY | NP_QW_SPEECH))
+            b++;
+        if (b == k)
+            return 0;
+        *ka = k;
+        *kb = b;
+        return 1;
+    }
     while (b + 1 < upto && (is_capital(r, tk(t, b + 1)) ||
                             (t_is(r, tk(t, b + 1), ".") && is_capital(r, tk(t, b + 2)))))
         b++;
@@ -688,6 +728,25 @@ static inline const qtok *lt(ltoks *t, long k)
     return (size_t)k <= t->n ? &t->v[k - 1] : NULL;
 }
 
+/* the subject the quote's sentence opens with, before the quote
+ * (sfirst..open_at-1), as the speaker with the cue verb; 0 when the quote
+ * opens its sentence or the sentence has no subject we know */
+static int subject_before(const run *r, size_t sfirst, size_t open_at, phrase *out,
+                          const qtok *verb, int *err)
+{
+    qtoks *bt = &r->sc->b;
+    long sa, sb;
+    if (!sfirst)
+        return 0;
+    if (words(r, sfirst, open_at - 1, bt) != NP_OK) {
+        *err = NP_ENOMEM;
+        return 0;
+    }
+    if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
+        return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), verb);
+    return 0;
+}
+
 /* speaker phrase after a closing mark: ", X said", ", said X", "― X" */
 static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
                          size_t open_at, phrase *out, int *err)
@@ -713,11 +772,14 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         return found_tok(r, out, tfirst(lt(t, 2)), tlast(lt(t, b)), lt(t, 1));
     }
     if (is_word(lt(t, k)) && t_cls(r, lt(t, k), NP_QW_SPEECH)) {
+        if (ends_ing(r, lt(t, k)))
+            /* ", adding that ...": the sentence's subject speaks */
+            return subject_before(r, sfirst, open_at, out, lt(t, k), err);
         a = k + 1;
         b = k;
         while (lt(t, b + 1) && lt(t, b + 1)->kind == NP_TOK_WORD && b - k < 6)
             b++;
-        if (b >= a)
+        if (b >= a && !t_cls(r, lt(t, a), NP_QW_NOT_SUBJECT))
             return found_tok(r, out, tfirst(lt(t, a)), tlast(lt(t, b)), lt(t, k));
         return 0;
     }
@@ -725,7 +787,7 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
     b = -1;
     for (j = k; j <= k + 30 && (x = lt(t, j)) != NULL; j++) {
         unsigned w = t_cls(r, x, NP_QW_SPEECH | NP_QW_STOP_BACK | NP_QW_RELATIVE);
-        if (is_word(x) && (w & NP_QW_SPEECH)) {
+        if (is_word(x) && (w & NP_QW_SPEECH) && !(j > k && noun_marker(r, lt(t, j - 1)))) {
             b = j - 1;
             break;
         }
@@ -746,17 +808,10 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
     }
     if (b < 0 || b < a)
         return 0;
-    if (b == a && (t_lower_is(r, lt(t, a), "and") || t_lower_is(r, lt(t, a), "but")) && sfirst) {
-        qtoks *bt = &r->sc->b;
-        long sa, sb;
-        if (words(r, sfirst, open_at - 1, bt) != NP_OK) {
-            *err = NP_ENOMEM;
-            return 0;
-        }
-        if (sentence_subject(r, bt, (long)bt->n + 1, &sa, &sb))
-            return found_tok(r, out, tfirst(tk(bt, sa)), tlast(tk(bt, sb)), lt(t, b + 1));
-        return 0;
-    }
+    if (b == a && (t_lower_is(r, lt(t, a), "and") || t_lower_is(r, lt(t, a), "but")) && sfirst)
+        return subject_before(r, sfirst, open_at, out, lt(t, b + 1), err);
+    if (t_cls(r, lt(t, a), NP_QW_NOT_SUBJECT))
+        return 0;               /* "“…” is held accountable, Warren said" */
     c = a;
     while (c < b && !t_is(r, lt(t, c + 1), ",") && !t_is(r, lt(t, c + 1), "("))
         c++;
@@ -800,7 +855,10 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         const qtok *x = &v[j - 1], *prev = j > 1 ? &v[j - 2] : NULL;
         int verb = is_word(x) && t_cls(r, x, NP_QW_SPEECH);
         long b, a;
-        if (verb && tlen(x) >= 3 && memcmp(ttext(r, x) + tlen(x) - 3, "ing", 3) == 0 &&
+        if (verb && (noun_marker(r, prev) ||
+                     (prev && t_is(r, prev, "-") && tlast(prev) + 1 == tfirst(x))))
+            continue;           /* "those reports", "Obama's remarks", "so-called" */
+        if (verb && ends_ing(r, x) &&
             (!prev || prev->kind == NP_TOK_PUNCT || t_cls(r, prev, NP_QW_PARTICIPLE))) {
             if (!participle)
                 participle = x;
@@ -815,8 +873,11 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
                 return found_tok(r, out, tfirst(tk(t, sa)), tlast(tk(t, sb)), x);
             return 0;
         }
-        if (t_lower_is(r, tk(t, b), "that") || t_lower_is(r, tk(t, b), "which"))
+        if (t_lower_is(r, tk(t, b), "that") || t_lower_is(r, tk(t, b), "which") ||
+            t_lower_is(r, tk(t, b), "who"))
             return 0;
+        if (t_lower_is(r, tk(t, b), "to"))
+            continue;           /* "going on to say": the verb before speaks */
         if (b >= 1 && t_is(r, tk(t, b), ",")) {
             long c = b - 1, y;
             int name;
@@ -832,13 +893,19 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
         }
         while (b >= 1 && t_cls(r, tk(t, b), NP_QW_AUXILIARY))
             b--;
+        if (t_lower_is(r, tk(t, b), "who"))
+            return 0;           /* "a man who has said" */
         a = b;
         if (!(b >= 1 && t_cls(r, tk(t, b), PRONOUN))) {
             while (a > 1 && b - a < 5 && tk(t, a - 1)->kind == NP_TOK_WORD &&
                    !t_cls(r, tk(t, a - 1), NP_QW_STOP_BACK))
                 a--;
         }
-        if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)))
+        /* "though she noted": the phrase starts after such words */
+        while (a < b && t_cls(r, tk(t, a), NP_QW_NOT_SUBJECT))
+            a++;
+        if (b >= 1 && is_word(tk(t, b)) && is_word(tk(t, a)) &&
+            !t_cls(r, tk(t, a), NP_QW_NOT_SUBJECT))
             return found_tok(r, out, tfirst(tk(t, a)), tlast(tk(t, b)), x);
         return 0;
     }

@@ -34,7 +34,11 @@
 #define NP_QW_HE            0x040u  /* a pronoun speaker: male */
 #define NP_QW_SHE           0x080u  /* female */
 #define NP_QW_THEY          0x100u  /* plural */
-#define NP_QW_ALL           0x1FFu
+#define NP_QW_NOT_SUBJECT   0x200u  /* for, is, during: never open a speaker
+                                       phrase */
+#define NP_QW_DETERMINER    0x400u  /* the, his, those: a speech word after
+                                       them is a noun ("those reports") */
+#define NP_QW_ALL           0x7FFu
 
 enum np_quote_kind { NP_QUOTE_DIRECT, NP_QUOTE_PARTIAL, NP_QUOTE_SCARE };
 

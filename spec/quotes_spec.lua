@@ -142,6 +142,44 @@ describe("art:quotes speakers", function()
     assert.are.equal("Dev Rana", q[2].speaker)
   end)
 
+  it("gives a quote followed by ‘, adding that’ to the sentence's subject", function()
+    local q = quotes_of({ "In a statement, Tidewater Holdings said: \u{201C}The yard will stay "
+      .. "open,\u{201D} adding that the jobs were \u{201C}safe for now and for years\u{201D}." })
+    assert.are.equal(2, #q)
+    assert.are.equal("Tidewater Holdings", q[1].speaker)
+    assert.are.equal("adding", q[1].cue)
+    assert.are.equal("Tidewater Holdings", q[2].speaker)
+  end)
+
+  it("takes ‘X called Y “…”’ and ‘X described Y as “…”’ for speech", function()
+    local q = quotes_of({ "Mira Okafor called the plan \u{201C}a betrayal of the harbour towns\u{201D}.",
+      "Dev Rana described the quay as \u{201C}older than the town itself\u{201D}." })
+    assert.are.equal("Mira Okafor", q[1].speaker)
+    assert.are.equal("called", q[1].cue)
+    assert.are.equal("Dev Rana", q[2].speaker)
+    assert.are.equal("described", q[2].cue)
+  end)
+
+  it("passes over an infinitive to the verb before it: ‘said, going on to say’", function()
+    local q = one({ "Dev Rana said, going on to say that the quay was \u{201C}older than the "
+      .. "town itself\u{201D}." })
+    assert.are.equal("Dev Rana", q.speaker)
+    assert.are.equal("said", q.cue)
+  end)
+
+  it("starts the speaker after a conjunction: ‘though she noted’", function()
+    local q = one({ "Mira Okafor spoke last, though she noted the quay was \u{201C}older than "
+      .. "the town itself\u{201D}." })
+    assert.are.equal("she", art_text_of(q))
+    assert.are.equal("Mira Okafor", q.speaker)
+  end)
+
+  it("skips a sentence opener without a comma: ‘But X … and said’", function()
+    local q = one({ "But Dev Rana praised the engineers and said the quay was "
+      .. "\u{2018}finally safe\u{2019}." })
+    assert.are.equal("Dev Rana", q.speaker)
+  end)
+
   it("gives a quote after ‘and said’ to the sentence's subject", function()
     local q = one({ "Dev Rana praised the engineers and said the quay was \u{2018}finally safe\u{2019}." })
     assert.are.equal("Dev Rana", q.speaker)
@@ -214,14 +252,14 @@ describe("art:quotes marks and kinds", function()
   end)
 
   it("tells a quote of more than four words from a scare quote", function()
-    local q = one({ "The council called it \u{2018}a very limited role\u{2019} today." })
+    local q = one({ "The council gave it \u{2018}a very limited role\u{2019} today." })
     assert.are.equal("scare", q.kind)
-    q = one({ "The council called it \u{2018}a very limited role indeed\u{2019} today." })
+    q = one({ "The council gave it \u{2018}a very limited role indeed\u{2019} today." })
     assert.are_not.equal("scare", q.kind)
   end)
 
   it("marks short quotes without a cue as scare quotes", function()
-    local q = one({ "The council called it a \u{2018}limited\u{2019} role." })
+    local q = one({ "The council gave it a \u{2018}limited\u{2019} role." })
     assert.are.equal("scare", q.kind)
     assert.is_nil(q.speaker)
   end)
@@ -263,6 +301,34 @@ describe("art:quotes() does not take a clause for a speaker", function()
     assert.are.equal("modest", q[1].text)
     assert.are.equal("scare", q[1].kind)
     assert.is_nil(q[1].speaker)
+  end)
+
+  it("takes no speaker phrase that opens with a verb, a preposition or ‘that’", function()
+    local q = quotes_of({
+      "A clerk who \u{201C}takes a few coins from the till\u{201D} is held to account, Dev Rana "
+        .. "said.",
+      "The letter \u{201C}plainly and wrongly and at length\u{201D} suggests that the council "
+        .. "backs the yard.",
+      "Rates rose \u{201C}far faster than anyone here had planned\u{201D} for most of the year, "
+        .. "the board said.",
+    })
+    assert.are.equal(3, #q)
+    for _, x in ipairs(q) do assert.is_nil(x.speaker) end
+  end)
+
+  it("reads a speech word after a determiner or a possessive as a noun", function()
+    local q = quotes_of({
+      "Mira Okafor\u{2019}s remarks were \u{201C}a gift to the harbour towns from start to end\u{201D}.",
+      "Dev Rana dismissed those reports as \u{201C}a fantasy from start to finish\u{201D}.",
+      "The group, a so-called \u{201C}harbour watch of local people\u{201D}, met.",
+    })
+    assert.are.equal(3, #q)
+    for _, x in ipairs(q) do assert.is_nil(x.speaker) end
+  end)
+
+  it("finds no subject in a sentence that opens with a subordinate clause and no comma", function()
+    local q = one({ "If the engineers fail and said the quay was \u{2018}finally safe\u{2019} we lose." })
+    assert.is_nil(q.speaker)
   end)
 end)
 
@@ -346,6 +412,8 @@ describe("art:quotes against the naive reference", function()
     "later", "On", "Tuesday", "the", "official", "union", "plan", "would", "limited", "It",
     "is", "a", "Sen", "Ida", "Marr", "asked", "Why", "now", "we", "will", "not", "don't",
     "Britain’s", "O'Brien", "rock'n'roll", "5", "mother", "of", "two",
+    "called", "reports", "Rana's", "so-called", "those", "for", "by", "If", "Once", "though",
+    "going", "adding", "But", "what",
     "\"", "\"", "'", "\u{201C}", "\u{201D}", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}",
     "\u{2019}", ",", ",", ".", ".", ":", "?", "!", "(", ")", "-", "\u{2014}", "\u{2015}",
     "\u{2013}", "...", "\255", "\0",

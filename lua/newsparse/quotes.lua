@@ -53,7 +53,8 @@ for w in ([[said says say told tells added adds warned warns argued argues claim
   alleges cautioned cautions recounted recounts retorted retorts shouted shouts yelled yells
   testified testifies posted posts reiterated reiterates agreed agrees mused muses pleaded pleads
   saying adding warning arguing claiming insisting telling writing asking noting explaining
-  stating declaring suggesting tweeting posting]]):gmatch("%a+") do
+  stating declaring suggesting tweeting posting called calls described describes exclaimed
+  confessed labeled labelled dubbed]]):gmatch("%a+") do
   SPEECH[w] = true
 end
 
@@ -64,7 +65,7 @@ local PRONOUNS = { he = true, she = true, they = true }
 local STOP_BACK = { ["that"] = true, ["with"] = true, ["and"] = true, ["but"] = true,
                     ["as"] = true, ["while"] = true, ["when"] = true, ["after"] = true,
                     ["which"] = true, ["who"] = true, ["because"] = true, ["if"] = true,
-                    ["then"] = true, ["also"] = true }
+                    ["then"] = true, ["also"] = true, ["what"] = true }
 
 -- an apposition may hold a relative clause or a list ("X, who leads it,
 -- said"; "X, a mother of two and a nurse, said")
@@ -75,7 +76,7 @@ local RELATIVE = { who = true, which = true, that = true, ["and"] = true }
 -- officials warning that")
 local PARTICIPLE_AFTER = { ["and"] = true, ["while"] = true, ["before"] = true,
                            ["after"] = true, ["later"] = true, ["then"] = true,
-                           ["also"] = true }
+                           ["also"] = true, ["by"] = true, ["for"] = true, ["without"] = true }
 
 -- sentence openers skipped when looking for a sentence's subject ("On
 -- Tuesday, Ms Vale ...")
@@ -83,6 +84,25 @@ local OPENERS = {}
 for w in ([[on in at after before during earlier later last meanwhile however but and also
   then yesterday today tonight speaking asked separately still instead]]):gmatch("%a+") do
   OPENERS[w] = true
+end
+
+-- words that never open a speaker phrase: a phrase that would start with
+-- one is not a speaker ("“…” is held accountable, Warren said"; "“…”
+-- suggests that Phoenix ..."), and a sentence that opens with one has its
+-- subject after the clause it starts ("Once home, Ms Vale said")
+local NOT_SUBJECT = {}
+for w in ([[for in on by to at of from into onto during once though although not is are
+  was were will would can could should may might must be been being than so because since
+  until unless about over under after before while when where if whether that which who
+  whom whose what how why also then but and as with without like per via despite]]):gmatch("%a+") do
+  NOT_SUBJECT[w] = true
+end
+
+-- words after which a speech word is a noun, not a verb with a subject
+-- ("those reports", "the demands"; a possessive, "Obama's remarks", too)
+local DETERMINER = {}
+for w in ([[the a an this these those his her its their our my your whose]]):gmatch("%a+") do
+  DETERMINER[w] = true
 end
 
 -- words skipped between a speaker and the verb ("has warned", "is telling")
@@ -100,6 +120,7 @@ function M.quoter_lists()
   end
   return { speech = SPEECH, stop_back = STOP_BACK, relative = RELATIVE,
            participle = PARTICIPLE_AFTER, opener = OPENERS, auxiliary = AUXILIARY,
+           not_subject = NOT_SUBJECT, determiner = DETERMINER,
            he = he, she = she, they = they }
 end
 
