@@ -197,6 +197,7 @@ static const word_class quoter_classes[] = {
     {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
     {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
     {"not_subject", NP_QW_NOT_SUBJECT}, {"determiner", NP_QW_DETERMINER},
+    {"naming", NP_QW_NAMING},
 };
 
 static int disc_add(void *o, const char *w, size_t n, unsigned c)

@@ -1861,12 +1861,13 @@ static const word_class quoter_classes[] = {
     {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
     {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
     {"not_subject", NP_QW_NOT_SUBJECT}, {"determiner", NP_QW_DETERMINER},
+    {"naming", NP_QW_NAMING},
 };
 #define N_QUOTER_CLASSES (sizeof quoter_classes / sizeof quoter_classes[0])
 
 /* core.quoter(lists): lists maps a class name (speech, stop_back,
  * relative, participle, opener, auxiliary, he, she, they, not_subject,
- * determiner) to a set of
+ * determiner, naming) to a set of
  * lower-case words (word = true) or a list. */
 static int l_quoter_new(lua_State *L)
 {

@@ -853,7 +853,7 @@ static int speaker_before(const run *r, size_t first, size_t open_at, phrase *ou
     }
     for (j = n; j >= 1; j--) {
         const qtok *x = &v[j - 1], *prev = j > 1 ? &v[j - 2] : NULL;
-        int verb = is_word(x) && t_cls(r, x, NP_QW_SPEECH);
+        int verb = is_word(x) && t_cls(r, x, NP_QW_SPEECH | NP_QW_NAMING);
         long b, a;
         if (verb && (noun_marker(r, prev) ||
                      (prev && t_is(r, prev, "-") && tlast(prev) + 1 == tfirst(x))))

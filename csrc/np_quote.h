@@ -38,7 +38,9 @@
                                        phrase */
 #define NP_QW_DETERMINER    0x400u  /* the, his, those: a speech word after
                                        them is a noun ("those reports") */
-#define NP_QW_ALL           0x7FFu
+#define NP_QW_NAMING        0x800u  /* called, described: speech only before
+                                       a quote ("X called it “…”") */
+#define NP_QW_ALL           0xFFFu
 
 enum np_quote_kind { NP_QUOTE_DIRECT, NP_QUOTE_PARTIAL, NP_QUOTE_SCARE };
 

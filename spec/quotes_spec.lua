@@ -160,6 +160,13 @@ describe("art:quotes speakers", function()
     assert.are.equal("described", q[2].cue)
   end)
 
+  it("takes ‘called’ for speech only before a quote, not in ‘“…” and called on’", function()
+    local q = one({ "The head of the port board, Mira Okafor, said the figures were "
+      .. "\u{201C}deeply troubling\u{201D} and called on the yard to publish them." })
+    assert.are.equal("Mira Okafor", q.speaker)
+    assert.are.equal("said", q.cue)
+  end)
+
   it("passes over an infinitive to the verb before it: ‘said, going on to say’", function()
     local q = one({ "Dev Rana said, going on to say that the quay was \u{201C}older than the "
       .. "town itself\u{201D}." })

@@ -12,14 +12,20 @@
 -- (the news convention for long quotations).
 --
 -- Speaker, first rule that applies:
---   after    ,” X said / ,” said X / ,” X added ... (X: up to six words)
+--   after    ,” X said / ,” said X / ,” X added ... (X: up to six words);
+--            ,” adding that … (the subject the sentence opens with)
 --   before   X said: “…” / X told Y: “…” / X said that “…” / with X
---            warning that “…” / according to X, “…”
+--            warning that “…” / according to X, “…” / X called Y “…” /
+--            X described Y as “…”
 --   partial  a lower-case fragment in reported speech: the subject of the
 --            nearest speech verb before it (Ms Leadsom argued the
 --            alternatives were ‘limited’)
 --   follow   a quote with no cue right after a quote by X, in the same or
 --            the next paragraph, is X's
+-- A speaker phrase never opens with a word that cannot open a subject
+-- (NOT_SUBJECT below: "“…” is held accountable, Warren said" has none), and
+-- a speech word after a determiner or a possessive is a noun ("those
+-- reports", "Obama's remarks").
 -- A speaker phrase inside an entity mention becomes the mention's resolved
 -- name ("Mr Johnson" -> "Boris Johnson"); he and she become the nearest
 -- person before them whose gender does not contradict the pronoun, they the
@@ -53,9 +59,16 @@ for w in ([[said says say told tells added adds warned warns argued argues claim
   alleges cautioned cautions recounted recounts retorted retorts shouted shouts yelled yells
   testified testifies posted posts reiterated reiterates agreed agrees mused muses pleaded pleads
   saying adding warning arguing claiming insisting telling writing asking noting explaining
-  stating declaring suggesting tweeting posting called calls described describes exclaimed
-  confessed labeled labelled dubbed]]):gmatch("%a+") do
+  stating declaring suggesting tweeting posting exclaimed confessed]]):gmatch("%a+") do
   SPEECH[w] = true
+end
+
+-- verbs that name or characterise: speech before a quote ("X called the
+-- plan “a betrayal”", "X described it as “…”"), but not after one, where
+-- "“…” and called on the company to ..." is another act
+local NAMING = {}
+for w in ([[called calls described describes labeled labelled dubbed]]):gmatch("%a+") do
+  NAMING[w] = true
 end
 
 local PRONOUNS = { he = true, she = true, they = true }
@@ -120,7 +133,7 @@ function M.quoter_lists()
   end
   return { speech = SPEECH, stop_back = STOP_BACK, relative = RELATIVE,
            participle = PARTICIPLE_AFTER, opener = OPENERS, auxiliary = AUXILIARY,
-           not_subject = NOT_SUBJECT, determiner = DETERMINER,
+           not_subject = NOT_SUBJECT, determiner = DETERMINER, naming = NAMING,
            he = he, she = she, they = they }
 end
 
