@@ -810,8 +810,23 @@ static int speaker_after(const run *r, size_t from, size_t last, size_t sfirst,
         return 0;
     if (b == a && (t_lower_is(r, lt(t, a), "and") || t_lower_is(r, lt(t, a), "but")) && sfirst)
         return subject_before(r, sfirst, open_at, out, lt(t, b + 1), err);
-    if (t_cls(r, lt(t, a), NP_QW_NOT_SUBJECT))
-        return 0;               /* "“…” is held accountable, Warren said" */
+    if (t_cls(r, lt(t, a), NP_QW_NOT_SUBJECT)) {
+        /* "“…” is held accountable, Warren said": no phrase opens at a,
+         * but one to three words after the last comma before the verb
+         * may be the speaker, when they open as a subject does */
+        long d = b;
+        while (d > a && !t_is(r, lt(t, d), ","))
+            d--;
+        if (d == a || b - d > 3)
+            return 0;
+        x = lt(t, d + 1);
+        if (!(is_capital(r, x) || t_cls(r, x, PRONOUN | NP_QW_DETERMINER)))
+            return 0;
+        for (j = d + 1; j <= b; j++)
+            if (!is_word(lt(t, j)) || t_cls(r, lt(t, j), NP_QW_NOT_SUBJECT | NP_QW_STOP_BACK))
+                return 0;
+        return found_tok(r, out, tfirst(x), tlast(lt(t, b)), lt(t, b + 1));
+    }
     c = a;
     while (c < b && !t_is(r, lt(t, c + 1), ",") && !t_is(r, lt(t, c + 1), "("))
         c++;

@@ -46,9 +46,11 @@ local pairs = pairs
 local M = {}
 _ENV = nil
 
+-- (not "states": in the news it is nearly always the noun, "the United
+-- States", "swing states")
 local SPEECH = {}
 for w in ([[said says say told tells added adds warned warns argued argues claimed claims
-  insisted insists explained explains wrote writes asked asks replied replies stated states
+  insisted insists explained explains wrote writes asked asks replied replies stated
   noted notes declared declares announced announces admitted admits urged urges suggested
   suggests acknowledged acknowledges continued continues concluded concludes tweeted tweets
   confirmed confirms recalled recalls quipped quips joked jokes echoed echoes boasted boasts
@@ -59,7 +61,8 @@ for w in ([[said says say told tells added adds warned warns argued argues claim
   alleges cautioned cautions recounted recounts retorted retorts shouted shouts yelled yells
   testified testifies posted posts reiterated reiterates agreed agrees mused muses pleaded pleads
   saying adding warning arguing claiming insisting telling writing asking noting explaining
-  stating declaring suggesting tweeting posting exclaimed confessed]]):gmatch("%a+") do
+  stating declaring suggesting tweeting posting exclaimed confessed answered answers
+  wondered wonders scoffed snapped whispered chanted pointed reads]]):gmatch("%a+") do
   SPEECH[w] = true
 end
 
