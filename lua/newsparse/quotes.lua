@@ -62,7 +62,7 @@ for w in ([[said says say told tells added adds warned warns argued argues claim
   testified testifies posted posts reiterated reiterates agreed agrees mused muses pleaded pleads
   saying adding warning arguing claiming insisting telling writing asking noting explaining
   stating declaring suggesting tweeting posting exclaimed confessed answered answers
-  wondered wonders scoffed snapped whispered chanted pointed reads opined concludes
+  wondered wonders scoffed snapped whispered chanted pointed reads opined
   conclude]]):gmatch("%a+") do
   SPEECH[w] = true
 end
