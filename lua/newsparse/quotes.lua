@@ -23,7 +23,8 @@
 --   follow   a quote with no cue right after a quote by X, in the same or
 --            the next paragraph, is X's
 -- A speaker phrase never opens with a word that cannot open a subject
--- (NOT_SUBJECT below: "“…” is held accountable, Warren said" has none), and
+-- (NOT_SUBJECT below: in "“…” is held accountable, Warren said" the
+-- speaker is the short subject after the last comma, Warren), and
 -- a speech word after a determiner or a possessive is a noun ("those
 -- reports", "Obama's remarks").
 -- A speaker phrase inside an entity mention becomes the mention's resolved
