@@ -170,35 +170,9 @@ static void add_abbrev(void *ctx, char *p, size_t n)
 
 /*{====================================================================
  * Word lists: "class TAB word" lines into a discoverer, a resolver or a
- * quoter, with the class names lnewsparse.c gives them
+ * quoter, with the class names the core gives them (np_quoter_classes ...,
+ * as lnewsparse.c takes them)
  *=====================================================================*/
-
-typedef struct { const char *name; unsigned cls; } word_class;
-
-static const word_class disc_classes[] = {
-    {"honorific", NP_EW_HONORIFIC}, {"role", NP_EW_ROLE},
-    {"connector", NP_EW_CONNECTOR}, {"common", NP_EW_COMMON},
-    {"org", NP_EW_ORG}, {"speech", NP_EW_SPEECH},
-    {"place_prep", NP_EW_PLACE_PREP}, {"place_word", NP_EW_PLACE_WORD},
-    {"first_name", NP_EW_FIRST_NAME}, {"male", NP_EW_MALE},
-    {"female", NP_EW_FEMALE}, {"opener", NP_EW_OPENER},
-};
-
-static const word_class resolver_classes[] = {
-    {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
-    {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
-    {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
-    {"place_opener", NP_RW_PLACE_OPENER},
-};
-
-static const word_class quoter_classes[] = {
-    {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
-    {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
-    {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
-    {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
-    {"not_subject", NP_QW_NOT_SUBJECT}, {"determiner", NP_QW_DETERMINER},
-    {"naming", NP_QW_NAMING},
-};
 
 static int disc_add(void *o, const char *w, size_t n, unsigned c)
 {
@@ -217,7 +191,7 @@ static int quoter_add(void *o, const char *w, size_t n, unsigned c)
 
 typedef struct {
     const char *file;                  /* for messages */
-    const word_class *classes;
+    const np_word_class *classes;
     size_t nclasses;
     int (*add)(void *, const char *, size_t, unsigned);
     void *obj;
@@ -241,7 +215,7 @@ static void add_word(void *ctx, char *p, size_t n)
         die("a bad word in ", wl->file);
 }
 
-static void load_words(const char *dir, const char *file, const word_class *classes,
+static void load_words(const char *dir, const char *file, const np_word_class *classes,
                        size_t nclasses, int (*add)(void *, const char *, size_t, unsigned),
                        void *obj)
 {
@@ -426,12 +400,11 @@ static void setup(pipeline *p, const char *dir)
     p->art = np_article_create(p->rules);
     snprintf(path, sizeof path, "%s/abbrev.tsv", dir);
     each_line(path, add_abbrev, p->sg);
-    load_words(dir, "words.tsv", disc_classes, sizeof disc_classes / sizeof disc_classes[0],
+    load_words(dir, "words.tsv", np_discoverer_classes, np_discoverer_nclasses,
                disc_add, p->d);
-    load_words(dir, "resolver.tsv", resolver_classes,
-               sizeof resolver_classes / sizeof resolver_classes[0], resolver_add, p->r);
-    load_words(dir, "quoter.tsv", quoter_classes,
-               sizeof quoter_classes / sizeof quoter_classes[0], quoter_add, p->q);
+    load_words(dir, "resolver.tsv", np_resolver_classes, np_resolver_nclasses,
+               resolver_add, p->r);
+    load_words(dir, "quoter.tsv", np_quoter_classes, np_quoter_nclasses, quoter_add, p->q);
     if (np_quoter_ready(p->q) != NP_OK)
         die("out of memory", NULL);
     snprintf(path, sizeof path, "%s/gazetteer.npm", dir);

@@ -1199,12 +1199,6 @@ static l_disc *check_disc(lua_State *L, int idx)
     return u;
 }
 
-/* A word-class table: a class name and its bit. */
-typedef struct word_class {
-    const char *name;
-    unsigned cls;
-} word_class;
-
 /* add a word of class cls to obj: NP_OK, NP_EINVAL (empty or too long) or
  * NP_ENOMEM */
 typedef int (*add_word_fn)(void *obj, const char *w, size_t len, unsigned cls);
@@ -1213,7 +1207,7 @@ typedef int (*add_word_fn)(void *obj, const char *w, size_t len, unsigned cls);
  * or a list -- into obj through add; what names the object in errors
  * ("newsparse.quoter"), maxlen is its longest word. */
 static void load_word_classes(lua_State *L, const char *what,
-                              const word_class *classes, size_t nclasses,
+                              const np_word_class *classes, size_t nclasses,
                               add_word_fn add, void *obj, int maxlen)
 {
     size_t c;
@@ -1263,15 +1257,6 @@ static int disc_add(void *d, const char *w, size_t len, unsigned cls)
     return np_discoverer_add(d, w, len, cls);
 }
 
-static const word_class disc_classes[] = {
-    {"honorific", NP_EW_HONORIFIC}, {"role", NP_EW_ROLE},
-    {"connector", NP_EW_CONNECTOR}, {"common", NP_EW_COMMON},
-    {"org", NP_EW_ORG}, {"speech", NP_EW_SPEECH},
-    {"place_prep", NP_EW_PLACE_PREP}, {"place_word", NP_EW_PLACE_WORD},
-    {"first_name", NP_EW_FIRST_NAME}, {"male", NP_EW_MALE},
-    {"female", NP_EW_FEMALE}, {"opener", NP_EW_OPENER},
-};
-
 /* core.discoverer(lists): lists maps a class name (honorific, role,
  * connector, common, org, speech, place_prep, place_word, first_name,
  * male, female, opener) to a set of words (word = true) or a list. */
@@ -1287,9 +1272,8 @@ static int l_disc_new(lua_State *L)
     u->sc = np_entity_scratch_create();
     if (u->d == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    load_word_classes(L, "newsparse.discoverer", disc_classes,
-                      sizeof disc_classes / sizeof disc_classes[0], disc_add,
-                      u->d, 63);
+    load_word_classes(L, "newsparse.discoverer", np_discoverer_classes,
+                      np_discoverer_nclasses, disc_add, u->d, 63);
     return 1;
 }
 
@@ -1547,14 +1531,6 @@ static int resolver_add(void *r, const char *w, size_t len, unsigned cls)
     return np_resolver_add(r, w, len, cls);
 }
 
-static const word_class resolver_classes[] = {
-    {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
-    {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
-    {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
-    {"place_opener", NP_RW_PLACE_OPENER},
-};
-#define N_RESOLVER_CLASSES (sizeof resolver_classes / sizeof resolver_classes[0])
-
 /* core.resolver(lists): lists maps a class name (role, title_male,
  * title_female, first_male, first_female, place_word, place_opener) to a
  * set of words (word = true) or a list; the lower-case classes (role,
@@ -1571,8 +1547,8 @@ static int l_resolver_new(lua_State *L)
     u->sc = np_coref_scratch_create();
     if (u->r == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    load_word_classes(L, "newsparse.resolver", resolver_classes,
-                      N_RESOLVER_CLASSES, resolver_add, u->r, 63);
+    load_word_classes(L, "newsparse.resolver", np_resolver_classes,
+                      np_resolver_nclasses, resolver_add, u->r, 63);
     return 1;
 }
 
@@ -1855,16 +1831,6 @@ static int quoter_add(void *q, const char *w, size_t len, unsigned cls)
     return np_quoter_add(q, w, len, cls);
 }
 
-static const word_class quoter_classes[] = {
-    {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
-    {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
-    {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
-    {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
-    {"not_subject", NP_QW_NOT_SUBJECT}, {"determiner", NP_QW_DETERMINER},
-    {"naming", NP_QW_NAMING},
-};
-#define N_QUOTER_CLASSES (sizeof quoter_classes / sizeof quoter_classes[0])
-
 /* core.quoter(lists): lists maps a class name (speech, stop_back,
  * relative, participle, opener, auxiliary, he, she, they, not_subject,
  * determiner, naming) to a set of
@@ -1881,8 +1847,8 @@ static int l_quoter_new(lua_State *L)
     u->sc = np_quote_scratch_create();
     if (u->q == NULL || u->sc == NULL)
         return luaL_error(L, "newsparse: out of memory");
-    load_word_classes(L, "newsparse.quoter", quoter_classes,
-                      N_QUOTER_CLASSES, quoter_add, u->q, 31);
+    load_word_classes(L, "newsparse.quoter", np_quoter_classes,
+                      np_quoter_nclasses, quoter_add, u->q, 31);
     if (np_quoter_ready(u->q) != NP_OK)
         return luaL_error(L, "newsparse: out of memory");
     return 1;

@@ -17,6 +17,13 @@
 #define NP_ELIMIT     (-4)   /* a match, depth or size limit was reached */
 #define NP_EMATCH     (-5)   /* the regex engine failed for another reason */
 
+/* a named word class: the name a binding takes a list of words by
+ * (core.quoter{speech = ...}), and its class bits */
+typedef struct np_word_class {
+    const char *name;
+    unsigned cls;
+} np_word_class;
+
 /* np_strerror: a static message for a status code; never NULL. */
 const char *np_strerror(int code);
 

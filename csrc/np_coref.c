@@ -304,6 +304,14 @@ void np_resolver_free(np_resolver *r)
     free(r);
 }
 
+const np_word_class np_resolver_classes[] = {
+    {"role", NP_RW_ROLE}, {"title_male", NP_RW_TITLE_MALE},
+    {"title_female", NP_RW_TITLE_FEMALE}, {"first_male", NP_RW_FIRST_MALE},
+    {"first_female", NP_RW_FIRST_FEMALE}, {"place_word", NP_RW_PLACE_WORD},
+    {"place_opener", NP_RW_PLACE_OPENER},
+};
+const size_t np_resolver_nclasses = sizeof np_resolver_classes / sizeof np_resolver_classes[0];
+
 int np_resolver_add(np_resolver *r, const char *word, size_t len,
                     unsigned classes)
 {

@@ -113,6 +113,11 @@ void np_resolver_free(np_resolver *r);
 int np_resolver_add(np_resolver *r, const char *word, size_t len,
                     unsigned classes);
 
+/* the NP_RW_* classes by the names the bindings give them (role,
+ * title_male, ...) */
+extern const np_word_class np_resolver_classes[];
+extern const size_t np_resolver_nclasses;
+
 np_coref_scratch *np_coref_scratch_create(void);
 void np_coref_scratch_free(np_coref_scratch *sc);
 

@@ -334,6 +334,16 @@ void np_discoverer_free(np_discoverer *d)
     free(d);
 }
 
+const np_word_class np_discoverer_classes[] = {
+    {"honorific", NP_EW_HONORIFIC}, {"role", NP_EW_ROLE},
+    {"connector", NP_EW_CONNECTOR}, {"common", NP_EW_COMMON},
+    {"org", NP_EW_ORG}, {"speech", NP_EW_SPEECH},
+    {"place_prep", NP_EW_PLACE_PREP}, {"place_word", NP_EW_PLACE_WORD},
+    {"first_name", NP_EW_FIRST_NAME}, {"male", NP_EW_MALE},
+    {"female", NP_EW_FEMALE}, {"opener", NP_EW_OPENER},
+};
+const size_t np_discoverer_nclasses = sizeof np_discoverer_classes / sizeof np_discoverer_classes[0];
+
 int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
                       unsigned classes)
 {

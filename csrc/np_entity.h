@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "np_common.h"
 #include "np_match.h"
 #include "np_segment.h"
 
@@ -93,6 +94,11 @@ void np_discoverer_free(np_discoverer *d);
  * 63 bytes or no known class. */
 int np_discoverer_add(np_discoverer *d, const char *word, size_t len,
                       unsigned classes);
+
+/* the NP_EW_* classes by the names the bindings give them (honorific,
+ * role, ...) */
+extern const np_word_class np_discoverer_classes[];
+extern const size_t np_discoverer_nclasses;
 
 /* np_discoverer_word: the bytes of word id (a role in np_mention.role). */
 const char *np_discoverer_word(const np_discoverer *d, uint32_t id,

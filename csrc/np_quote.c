@@ -84,6 +84,16 @@ static int qword_sort(const void *x, const void *y)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
+const np_word_class np_quoter_classes[] = {
+    {"speech", NP_QW_SPEECH}, {"stop_back", NP_QW_STOP_BACK},
+    {"relative", NP_QW_RELATIVE}, {"participle", NP_QW_PARTICIPLE},
+    {"opener", NP_QW_OPENER}, {"auxiliary", NP_QW_AUXILIARY},
+    {"he", NP_QW_HE}, {"she", NP_QW_SHE}, {"they", NP_QW_THEY},
+    {"not_subject", NP_QW_NOT_SUBJECT}, {"determiner", NP_QW_DETERMINER},
+    {"naming", NP_QW_NAMING},
+};
+const size_t np_quoter_nclasses = sizeof np_quoter_classes / sizeof np_quoter_classes[0];
+
 int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes)
 {
     if (len == 0 || len > MAX_QWORD || (classes & NP_QW_ALL) == 0)

@@ -84,6 +84,11 @@ void np_quoter_free(np_quoter *q);
  * NP_ENOMEM. */
 int np_quoter_add(np_quoter *q, const char *word, size_t len, unsigned classes);
 
+/* the NP_QW_* classes by the names the bindings give them (speech,
+ * stop_back, ...) */
+extern const np_word_class np_quoter_classes[];
+extern const size_t np_quoter_nclasses;
+
 /* np_quoter_ready: done adding: merges repeated words and builds the
  * hash table the look-ups use (call again after adding more).  NP_OK or
  * NP_ENOMEM. */
