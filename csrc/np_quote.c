@@ -402,19 +402,11 @@ static int ends_ing(const run *r, const qtok *t)
 }
 
 /* a word after which a speech word is a noun: "those reports", "Obama's
- * remarks" (the possessive in ' or ’) */
+ * remarks" (the tokenizer makes the possessive 's or ’s a word of its own) */
 static int noun_marker(const run *r, const qtok *t)
 {
-    size_t n;
-    const char *p;
-    if (!is_word(t))
-        return 0;
-    if (t_cls(r, t, NP_QW_DETERMINER))
-        return 1;
-    n = tlen(t);
-    p = ttext(r, t);
-    return (n >= 2 && p[n - 1] == 's' && p[n - 2] == '\'') ||
-           (n >= 4 && p[n - 1] == 's' && memcmp(p + n - 4, "\xE2\x80\x99", 3) == 0);
+    return is_word(t) && (t_is(r, t, "'s") || t_is(r, t, "\xE2\x80\x99s") ||
+                          t_cls(r, t, NP_QW_DETERMINER));
 }
 
 static int found(phrase *p, size_t first, size_t last, const char *cue, size_t cue_len)
